@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# README command 2 (and what CI runs): install what Kyso needs, build it with warnings as errors,
+# run every suite, then build again under AddressSanitizer + UndefinedBehaviorSanitizer and run
+# every suite there too. Ends with one line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./build-aux/install-deps.sh
+./build-aux/install-test-tools.sh
+
+setup () {
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+status=0
+setup _build-test -Dwerror=true
+meson compile -C _build-test
+meson test -C _build-test --print-errorlogs --num-processes 2 || status=1
+
+setup _build-asan -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+meson compile -C _build-asan
+meson test -C _build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+
+python3 build-aux/test-summary.py _build-test/meson-logs/testlog.json _build-asan/meson-logs/testlog.json
+exit $status
