@@ -1,0 +1,54 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <openssl/cms.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+G_BEGIN_DECLS
+
+/* Small OpenSSL glue shared by the files of app/crypto (not public API). */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY_CTX, EVP_PKEY_CTX_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CMS_ContentInfo, CMS_ContentInfo_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free_all)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE, X509_STORE_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE_CTX, X509_STORE_CTX_free)
+
+/* DER certificate in @der → X509, or NULL (trailing bytes are refused). */
+X509   *kyso_x509_from_bytes (GBytes *der);
+/* i2d of @cert as GBytes. */
+GBytes *kyso_x509_to_bytes   (X509   *cert);
+/* STACK_OF(X509) from a GPtrArray of DER GBytes; NULL if any does not parse. */
+STACK_OF (X509) *kyso_x509_stack_from_chain (GPtrArray *chain);
+/* STACK_OF(X509) → GPtrArray of DER GBytes (with free func). */
+GPtrArray *kyso_x509_stack_to_chain (const STACK_OF (X509) *certs);
+
+/* Checks @signature over the already computed @digest (of @md) with @key: RSA PKCS#1 v1.5 or
+ * ECDSA (DER, or the raw r‖s that some CSC services return). @out_der (may be NULL) receives
+ * the signature as CMS carries it: unchanged, or the raw ECDSA value DER-encoded. */
+gboolean kyso_crypto_verify_digest (EVP_PKEY     *key,
+                                    const EVP_MD *md,
+                                    const guint8 *digest,
+                                    gsize         digest_len,
+                                    const guint8 *signature,
+                                    gsize         signature_len,
+                                    GBytes      **out_der);
+
+/* If @signature is a raw r‖s ECDSA value for @key, its DER form (owned); otherwise NULL. */
+GBytes *kyso_crypto_ecdsa_raw_to_der (EVP_PKEY     *key,
+                                      const guint8 *signature,
+                                      gsize         signature_len);
+
+/* SHA-256 of @len bytes as GBytes. */
+GBytes *kyso_crypto_sha256 (const void *data,
+                            gsize       len);
+
+/* Clears OpenSSL's thread error queue, so that a failure here does not leak into a later
+ * unrelated ERR_get_error() call. */
+void kyso_crypto_clear_errors (void);
+
+G_END_DECLS
