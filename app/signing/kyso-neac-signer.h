@@ -1,0 +1,41 @@
+#pragma once
+
+#include "kyso-config.h"
+#include "kyso-pending.h"
+#include "kyso-signer.h"
+
+G_BEGIN_DECLS
+
+/* The NEAC remote signing gateway (Decision 769/QĐ-BTTTT, the sp769 shape): the citizen's
+ * certificate stays with their CA, which asks for approval on the phone. Hash signing only.
+ *
+ * Configuration: [neac] url (…/v1/), sp_id; [tls] ca_file. The sp_password is read from the Secret
+ * Service (kyso-signing-credentials.h, service "neac", id = sp_id) on the worker thread, never
+ * from a file or the command line. */
+
+#define KYSO_TYPE_NEAC_SIGNER (kyso_neac_signer_get_type ())
+G_DECLARE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO, NEAC_SIGNER, GObject)
+
+/* @account: the citizen's CMND/CCCD number (user_id); @provider: "VNPT-CA", … (shown to the
+ * citizen: which app to open). KYSO_ERROR_INVALID_INPUT when the gateway is not configured. */
+KysoNeacSigner *kyso_neac_signer_new              (KysoConfig     *config,
+                                                   const char     *account,
+                                                   const char     *provider,
+                                                   GError        **error);
+
+const char     *kyso_neac_signer_get_provider     (KysoNeacSigner *self);
+const char     *kyso_neac_signer_get_url          (KysoNeacSigner *self);
+
+/* Persist the next sign request in @pending, or, when @pending already names a transaction for
+ * the same digests, resume waiting for it instead of asking the phone again. NULL = no record. */
+void            kyso_neac_signer_set_pending      (KysoNeacSigner *self,
+                                                   KysoPending    *pending);
+/* The approval window when the gateway does not announce one (default 300 s). */
+void            kyso_neac_signer_set_expiry       (KysoNeacSigner *self,
+                                                   guint           seconds);
+/* Polling interval bounds (defaults 2000 / 5000 ms). */
+void            kyso_neac_signer_set_poll_interval (KysoNeacSigner *self,
+                                                    guint           initial_ms,
+                                                    guint           max_ms);
+
+G_END_DECLS

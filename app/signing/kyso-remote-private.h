@@ -1,0 +1,91 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "kyso-http.h"
+#include "kyso-pending.h"
+#include "kyso-sign-wait.h"
+#include "kyso-signer.h"
+
+G_BEGIN_DECLS
+
+/* What the NEAC and CSC signers share besides the wait loop: timing options, the checks made
+ * before asking the phone and after it answers, and the pending-record bookkeeping. */
+
+typedef struct {
+  guint expiry_seconds;  /* when the provider does not say; 0 = KYSO_SIGN_WAIT_DEFAULT_EXPIRY_SECONDS */
+  guint initial_ms;      /* polling interval bounds; 0 = the wait's defaults */
+  guint max_ms;
+  guint max_retries;     /* transient faults in a row; 0 = default */
+} KysoRemoteOptions;
+
+KysoSignWait *kyso_remote_options_new_wait (const KysoRemoteOptions *options,
+                                            KysoSignProgressFunc     progress,
+                                            gpointer                 progress_data,
+                                            GCancellable            *cancellable);
+gint64        kyso_remote_options_default_expiry (const KysoRemoteOptions *options);
+
+/* One non-empty, unique doc id per digest (signatures come back keyed by them). */
+GStrv    kyso_remote_make_doc_ids        (const char * const *doc_ids,
+                                          guint               n);
+
+/* Before asking: valid now, key usage allows signing, the subject's national ID is @account's
+ * (when @account is not NULL). KYSO_ERROR_CERTIFICATE otherwise. */
+gboolean kyso_remote_check_credential    (const KysoSignerCredential *credential,
+                                          const char                 *account,
+                                          GError                    **error);
+/* After the answer: every signature verifies over its digest with the credential's key. */
+gboolean kyso_remote_check_signatures    (const KysoSignerCredential *credential,
+                                          GPtrArray                  *digests,
+                                          GPtrArray                  *signatures,
+                                          GError                    **error);
+char    *kyso_remote_certificate_sha256  (const KysoSignerCredential *credential);
+
+/* Fills a fresh @pending (and saves it, state PREPARED) or checks that a loaded one is for the
+ * same service, credential and digests. *@out_resume = TRUE when it already names a transaction. */
+gboolean kyso_remote_pending_begin       (KysoPending                *pending,
+                                          const char                 *kind,
+                                          const char                 *service_url,
+                                          const char                 *provider,
+                                          const KysoSignerCredential *credential,
+                                          GPtrArray                  *digests,
+                                          const char * const         *doc_ids,
+                                          const char                 *description,
+                                          gboolean                   *out_resume,
+                                          GError                    **error);
+/* Saves, logging (not failing) when the disk refuses: losing resumability is not worth a failed
+ * signature. */
+void     kyso_remote_pending_save        (KysoPending                *pending);
+/* After the wait: success → state APPROVED, saved (the caller forgets it once the output is
+ * written); a terminal failure → forgotten; cancellation → kept, so it can be resumed. */
+void     kyso_remote_pending_end         (KysoPending                *pending,
+                                          const GError               *error);
+
+/* Small JSON readers that tolerate absent or mistyped members. */
+const char *kyso_remote_json_string      (JsonObject                 *object,
+                                          const char                 *member);
+JsonObject *kyso_remote_json_object      (JsonObject                 *object,
+                                          const char                 *member);
+JsonArray  *kyso_remote_json_array       (JsonObject                 *object,
+                                          const char                 *member);
+gint64      kyso_remote_json_int         (JsonObject                 *object,
+                                          const char                 *member,
+                                          gint64                      fallback);
+/* Base64 that must decode to something; NULL otherwise. */
+GBytes     *kyso_remote_base64_decode    (const char                 *text);
+
+/* POSTs @body (NULL = "{}") as JSON with extra @headers (NULL-terminated, may be NULL) and sorts the
+ * outcome: network faults and HTTP 5xx are TRANSIENT, TLS problems and unreadable answers FAILED
+ * (both with @error set); otherwise DONE with *@out_answer (the parsed JSON) and *@out_status for
+ * the caller to read. A 5xx answer's body is not looked at. */
+KysoSignPollResult kyso_remote_post_json (const char                 *url,
+                                          JsonNode                   *body,
+                                          const char * const         *headers,
+                                          const KysoHttpOptions      *options,
+                                          GCancellable               *cancellable,
+                                          JsonNode                  **out_answer,
+                                          guint                      *out_status,
+                                          GError                    **error);
+
+G_END_DECLS
