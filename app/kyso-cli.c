@@ -25,6 +25,16 @@ static const Command commands[] = {
 #undef COMMAND
 };
 
+/* C names cannot hold '-': "signing_credentials" in the table is typed "signing-credentials". */
+static gboolean
+command_is (const char *name, const char *arg)
+{
+  for (; *name != '\0' && *arg != '\0'; name++, arg++)
+    if (*name != *arg && !(*name == '_' && *arg == '-'))
+      return FALSE;
+  return *name == *arg;
+}
+
 static void
 print_help (FILE *out)
 {
@@ -32,7 +42,10 @@ print_help (FILE *out)
   fprintf (out, "%s\n", _("Sign, verify and submit public-service documents."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (commands[i].name), "_", '-');
+      fprintf (out, "  %-20s %s\n", name, _(commands[i].summary));
+    }
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  %-24s %s\n", "--config FILE", _("Read service addresses from FILE"));
   fprintf (out, "  %-24s %s\n", "--version", _("Print the version and exit"));
@@ -85,7 +98,7 @@ main (int argc, char **argv)
     }
 
   for (gsize c = 0; c < G_N_ELEMENTS (commands); c++)
-    if (strcmp (commands[c].name, argv[i]) == 0)
+    if (command_is (commands[c].name, argv[i]))
       {
         status = commands[c].func (&ctx, argc - i, argv + i);
         g_clear_pointer (&ctx.config, kyso_config_unref);
