@@ -138,7 +138,9 @@ openssl ca -config sub/ca.cnf -gencrl -out sub/sub.crl.pem 2>/dev/null
 openssl crl -in sub/sub.crl.pem -outform DER -out sub/sub.crl
 
 cat signer.pem sub/sub.pem root/root.pem > signer-chain.pem
-openssl pkcs12 -export -in signer.pem -inkey signer.key -certfile sub/sub.pem -certfile root/root.pem \
+# CA certificates root first, so that the signer has to put them in issuer order.
+cat root/root.pem sub/sub.pem > cas.pem
+openssl pkcs12 -export -in signer.pem -inkey signer.key -certfile cas.pem \
   -name "Nguyễn Văn An" -passout pass:secret-pass -out signer.p12
 openssl pkcs12 -export -in signer-ec.pem -inkey signer-ec.key -certfile sub/sub.pem \
   -passout pass:secret-pass -out signer-ec.p12
