@@ -5,7 +5,7 @@
  * kyso_sandbox_portal_install() is called once at start-up when that file exists).
  *
  * Everything runs on the main thread of the server (one GMainContext): handlers must not block;
- * to answer later, soup_server_message_pause() and reply + unpause from a timeout. */
+ * to answer later, call kyso_sandbox_hold() and reply from a timeout with kyso_sandbox_reply_*(). */
 
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
@@ -112,6 +112,11 @@ void kyso_sandbox_reply_error (KysoSandbox       *self,
                                guint              status,
                                const char        *error,
                                const char        *description);
+
+/* Pauses @msg so the handler can return and answer later: the next kyso_sandbox_reply_*() on
+ * @msg resumes it (after the slow fault's delay, if set). */
+void kyso_sandbox_hold (KysoSandbox       *self,
+                       SoupServerMessage *msg);
 
 /* The request body parsed as JSON; NULL with @error when it is not JSON. */
 JsonNode   *kyso_sandbox_parse_request (SoupServerMessage *msg,
