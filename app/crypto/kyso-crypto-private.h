@@ -51,4 +51,9 @@ GBytes *kyso_crypto_sha256 (const void *data,
  * unrelated ERR_get_error() call. */
 void kyso_crypto_clear_errors (void);
 
+/* kyso-certificate.c: wraps @x509 (a reference is taken) / the wrapped X509 (borrowed). */
+typedef struct _KysoCertificate KysoCertificate;
+KysoCertificate *kyso_certificate_new_from_x509 (X509            *x509);
+X509            *kyso_certificate_get_x509      (KysoCertificate *self);
+
 G_END_DECLS
