@@ -1,0 +1,980 @@
+#include "config.h"
+
+#include "kyso-pdf-changes-private.h"
+#include "kyso-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What one incremental update changed, and whether that matters.
+ *
+ * 1. Which objects changed: every object the update's xref section lists, plus the objects of
+ *    any object stream it redefines; each is compared with its previous definition (objects,
+ *    not bytes), and identical ones are dropped.
+ * 2. What those objects were *for*: the previous state's object graph is walked from its
+ *    trailer, and every reference to a changed object is labelled with the role of the place it
+ *    comes from (page content, a form field's appearance, the DSS …). An object is judged under
+ *    every role it had, so an appearance stream that a page also draws (the pyHanko "sneaky"
+ *    files) is page content, and a free object number that the signed revision already pointed
+ *    to (the shadow attacks' dangling references) takes the role of whoever pointed to it.
+ * 3. The update's bytes themselves: duplicate object numbers, objects that its xref does not
+ *    list, unreadable data, and entries re-pointed into older revisions are malformed updates. */
+
+#define MAX_VISITS (2u << 20)
+#define MAX_BODY_OBJECTS 200000
+#define MAX_PARENT_HOPS 16
+
+typedef enum {
+  /* Structural roles: walked first, and they decide what a page, annotation or field is. */
+  ROLE_CATALOG,
+  ROLE_PAGES,
+  ROLE_PAGE_KIDS,    /* an array of page tree nodes */
+  ROLE_PAGE_KID,     /* a page or a /Pages node: decided when it is read */
+  ROLE_PAGE,
+  ROLE_ANNOTS,       /* a page's /Annots array */
+  ROLE_ANNOT,
+  ROLE_ACROFORM,
+  ROLE_FIELDS,       /* /Fields or /Kids arrays */
+  ROLE_FIELD,
+  N_STRUCTURAL,
+  /* Content roles: everything below an annotation, a field, the DSS … */
+  ROLE_OWNED_SIGNED = N_STRUCTURAL,  /* belongs to a signature field that is already signed */
+  ROLE_OWNED_SIG,                    /* to an empty signature field */
+  ROLE_OWNED_FORM,
+  ROLE_OWNED_ANNOT,
+  ROLE_DSS,
+  ROLE_SIGDICT,
+  ROLE_INFO,
+  ROLE_METADATA,
+  ROLE_OTHER,
+  N_ROLES,
+  ROLE_IGNORE = N_ROLES,
+} Role;
+
+typedef enum {
+  KIND_ANNOT,       /* a plain annotation */
+  KIND_FORM,        /* a widget or field that is not a signature */
+  KIND_SIG_EMPTY,   /* a signature field without /V */
+  KIND_SIG_SIGNED,  /* a signature field with /V */
+} Kind;
+
+typedef struct {
+  KysoPdfHistory *h;
+  guint old_rev;
+  guint new_rev;
+  KysoPdfRevisionDiff *diff;
+  GHashTable *changed;     /* num → TRUE */
+  GHashTable *roles;       /* num → mask of Role bits, for changed numbers */
+  GHashTable *visited;     /* num * N_ROLES + role + 1 */
+  GHashTable *structural;  /* nums reached with a structural role */
+  GQueue structural_queue; /* (num, role) packed as num * N_ROLES + role + 1 */
+  GQueue content_queue;
+  guint visits;
+} Diff;
+
+static void
+note (Diff *d, KysoPdfChanges changes, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+note (Diff *d, KysoPdfChanges changes, const char *format, ...)
+{
+  va_list args;
+  char *msg;
+
+  d->diff->changes = MAX (d->diff->changes, changes);
+  if (format == NULL)
+    return;
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  for (guint i = 0; i < d->diff->reasons->len; i++)
+    if (strcmp (g_ptr_array_index (d->diff->reasons, i), msg) == 0)
+      {
+        g_free (msg);
+        return;
+      }
+  g_ptr_array_add (d->diff->reasons, msg);
+}
+
+static void
+note_structure (Diff *d, const char *msg)
+{
+  d->diff->structure = TRUE;
+  note (d, KYSO_PDF_CHANGES_OTHER, "%s", msg);
+}
+
+static const char *
+type_name (KysoPdfObject *dict, const char *key)
+{
+  return kyso_pdf_object_get_name (kyso_pdf_dict_get (dict, key));
+}
+
+static gboolean
+is_dict (KysoPdfObject *obj)
+{
+  return kyso_pdf_object_get_kind (obj) == KYSO_PDF_DICT;
+}
+
+static KysoPdfObject *
+resolve (Diff *d, guint rev, KysoPdfObject *obj)
+{
+  KysoPdfObject *r = kyso_pdf_history_resolve (d->h, rev, obj, NULL);
+
+  /* Unreadable is treated as null; the caller then sees a change it cannot explain. */
+  return r != NULL ? r : kyso_pdf_null_new ();
+}
+
+/* What kind of annotation or field @dict is in state @rev: /FT and /V are inherited. */
+static Kind
+annot_kind (Diff *d, guint rev, KysoPdfObject *dict)
+{
+  g_autoptr(KysoPdfObject) cur = kyso_pdf_object_ref (dict);
+  const char *ft = NULL;
+  gboolean has_v = FALSE;
+  gboolean widget = g_strcmp0 (type_name (dict, "Subtype"), "Widget") == 0;
+
+  for (guint i = 0; i < MAX_PARENT_HOPS && is_dict (cur); i++)
+    {
+      KysoPdfObject *parent;
+      KysoPdfObject *next;
+
+      if (ft == NULL)
+        {
+          ft = type_name (cur, "FT");
+          has_v = kyso_pdf_dict_get (cur, "V") != NULL;
+        }
+      if (ft != NULL || (parent = kyso_pdf_dict_get (cur, "Parent")) == NULL)
+        break;
+      next = resolve (d, rev, parent);
+      kyso_pdf_object_unref (cur);
+      cur = next;
+    }
+  if (g_strcmp0 (ft, "Sig") == 0)
+    return has_v ? KIND_SIG_SIGNED : KIND_SIG_EMPTY;
+  return ft != NULL || widget || kyso_pdf_dict_get (dict, "Kids") != NULL ? KIND_FORM : KIND_ANNOT;
+}
+
+static Role
+owned_role (Kind kind)
+{
+  static const Role map[] = { ROLE_OWNED_ANNOT, ROLE_OWNED_FORM, ROLE_OWNED_SIG, ROLE_OWNED_SIGNED };
+  return map[kind];
+}
+
+/* The role of the value under @key of a dictionary playing @role. */
+static Role
+child_role (Diff *d, Role role, KysoPdfObject *dict, const char *key, Kind kind)
+{
+  switch (role)
+    {
+    case ROLE_CATALOG:
+      if (strcmp (key, "Pages") == 0)
+        return ROLE_PAGES;
+      if (strcmp (key, "AcroForm") == 0)
+        return ROLE_ACROFORM;
+      if (strcmp (key, "DSS") == 0 || strcmp (key, "Extensions") == 0)
+        return ROLE_DSS;
+      if (strcmp (key, "Metadata") == 0)
+        return ROLE_METADATA;
+      if (strcmp (key, "Perms") == 0)
+        return ROLE_SIGDICT;
+      return strcmp (key, "Type") == 0 || strcmp (key, "Version") == 0 ? ROLE_IGNORE : ROLE_OTHER;
+    case ROLE_PAGES:
+      if (strcmp (key, "Kids") == 0)
+        return ROLE_PAGE_KIDS;
+      return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 || strcmp (key, "Count") == 0
+               ? ROLE_IGNORE : ROLE_OTHER;
+    case ROLE_PAGE:
+      if (strcmp (key, "Annots") == 0)
+        return ROLE_ANNOTS;
+      return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 ? ROLE_IGNORE : ROLE_OTHER;
+    case ROLE_ANNOT:
+    case ROLE_FIELD:
+      /* Back-pointers and links to other annotations: those get their role where they are listed. */
+      if (strcmp (key, "P") == 0 || strcmp (key, "Parent") == 0 || strcmp (key, "IRT") == 0)
+        return ROLE_IGNORE;
+      if (strcmp (key, "Popup") == 0)
+        return ROLE_ANNOT;
+      if (strcmp (key, "Kids") == 0)
+        return ROLE_FIELDS;
+      if (strcmp (key, "V") == 0 && kind >= KIND_SIG_EMPTY)
+        return ROLE_SIGDICT;
+      return owned_role (kind);
+    case ROLE_ACROFORM:
+      if (strcmp (key, "Fields") == 0)
+        return ROLE_FIELDS;
+      return strcmp (key, "DR") == 0 ? ROLE_OWNED_FORM : ROLE_OTHER;
+    case ROLE_OWNED_SIGNED:
+    case ROLE_OWNED_SIG:
+    case ROLE_OWNED_FORM:
+    case ROLE_OWNED_ANNOT:
+      return strcmp (key, "Parent") == 0 || strcmp (key, "P") == 0 ? ROLE_IGNORE : role;
+    case ROLE_SIGDICT:
+      /* /Reference … /Data points back at the catalog. */
+      return strcmp (key, "Data") == 0 ? ROLE_IGNORE : role;
+    case ROLE_DSS:
+    case ROLE_INFO:
+    case ROLE_METADATA:
+    case ROLE_OTHER:
+      return role;
+    case ROLE_PAGE_KIDS:
+    case ROLE_PAGE_KID:
+    case ROLE_ANNOTS:
+    case ROLE_FIELDS:
+    default:
+      (void) d;
+      (void) dict;
+      return ROLE_OTHER;
+    }
+}
+
+/* The role of the items of an array playing @role. */
+static Role
+item_role (Role role)
+{
+  switch (role)
+    {
+    case ROLE_PAGE_KIDS:
+      return ROLE_PAGE_KID;
+    case ROLE_ANNOTS:
+      return ROLE_ANNOT;
+    case ROLE_FIELDS:
+      return ROLE_FIELD;
+    case ROLE_CATALOG:
+    case ROLE_PAGES:
+    case ROLE_PAGE_KID:
+    case ROLE_PAGE:
+    case ROLE_ANNOT:
+    case ROLE_ACROFORM:
+    case ROLE_FIELD:
+      return ROLE_OTHER;
+    default:
+      return role;
+    }
+}
+
+static void
+enqueue (Diff *d, guint32 num, Role role)
+{
+  gpointer key;
+
+  if (role == ROLE_IGNORE || num >= KYSO_PDF_MAX_OBJECT_NUM)
+    return;
+  key = GUINT_TO_POINTER (num * N_ROLES + role + 1);
+  if (g_hash_table_contains (d->visited, key))
+    return;
+  g_hash_table_add (d->visited, key);
+  g_queue_push_tail (role < N_STRUCTURAL ? &d->structural_queue : &d->content_queue, key);
+}
+
+static void
+visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth);
+
+static void
+visit_dict (Diff *d, KysoPdfObject *dict, Role role, guint depth)
+{
+  Kind kind = KIND_ANNOT;
+
+  if (role == ROLE_ANNOT || role == ROLE_FIELD)
+    kind = annot_kind (d, d->old_rev, dict);
+  for (guint i = 0; i < kyso_pdf_dict_get_size (dict); i++)
+    visit_value (d, kyso_pdf_dict_get_value_at (dict, i),
+                 child_role (d, role, dict, kyso_pdf_dict_get_key_at (dict, i), kind), depth + 1);
+}
+
+static void
+visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth)
+{
+  if (role == ROLE_IGNORE || depth > KYSO_PDF_MAX_DEPTH)
+    return;
+  switch (kyso_pdf_object_get_kind (value))
+    {
+    case KYSO_PDF_REF:
+      enqueue (d, kyso_pdf_object_get_ref_num (value), role);
+      break;
+    case KYSO_PDF_ARRAY:
+      for (guint i = 0; i < kyso_pdf_array_get_length (value); i++)
+        visit_value (d, kyso_pdf_array_get (value, i), item_role (role), depth + 1);
+      break;
+    case KYSO_PDF_DICT:
+    case KYSO_PDF_STREAM:
+      visit_dict (d, value, role, depth);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+visit_object (Diff *d, guint32 num, Role role)
+{
+  g_autoptr(KysoPdfObject) obj = kyso_pdf_history_get_object (d->h, d->old_rev, num, NULL, NULL);
+
+  if (role == ROLE_PAGE_KID)
+    role = is_dict (obj) && g_strcmp0 (type_name (obj, "Type"), "Pages") == 0 ? ROLE_PAGES : ROLE_PAGE;
+  /* Pages, annotations and fields are dictionaries; a stream listed as one is content whatever
+   * it pretends to be (its data would escape the key-by-key comparison below). Arrays are
+   * structural only as the arrays they are listed as. */
+  if (role < N_STRUCTURAL && obj != NULL && !is_dict (obj)
+      && !(kyso_pdf_object_get_kind (obj) == KYSO_PDF_ARRAY
+           && (role == ROLE_PAGE_KIDS || role == ROLE_ANNOTS || role == ROLE_FIELDS))
+      && kyso_pdf_object_get_kind (obj) != KYSO_PDF_NULL)
+    role = ROLE_OTHER;
+  if (role < N_STRUCTURAL)
+    g_hash_table_add (d->structural, GUINT_TO_POINTER (num));
+  else if (g_hash_table_contains (d->structural, GUINT_TO_POINTER (num)))
+    return;  /* a destination or structure-tree pointer to a real page, annotation or field */
+  if (g_hash_table_contains (d->changed, GUINT_TO_POINTER (num)))
+    {
+      guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (d->roles, GUINT_TO_POINTER (num)));
+      g_hash_table_insert (d->roles, GUINT_TO_POINTER (num), GUINT_TO_POINTER (mask | (1u << role)));
+    }
+  if (obj != NULL)
+    visit_value (d, obj, role, 0);
+}
+
+static void
+walk_old_state (Diff *d)
+{
+  KysoPdfObject *trailer = kyso_pdf_history_get_trailer (d->h, d->old_rev);
+  static const char *const ignored[] = { "Size", "Prev", "XRefStm", "ID", "Type", "W", "Index", "Length",
+                                         "Filter", "DecodeParms", "DL", NULL };
+
+  for (guint i = 0; i < kyso_pdf_dict_get_size (trailer); i++)
+    {
+      const char *key = kyso_pdf_dict_get_key_at (trailer, i);
+      Role role = strcmp (key, "Root") == 0 ? ROLE_CATALOG : strcmp (key, "Info") == 0 ? ROLE_INFO : ROLE_OTHER;
+
+      if (!g_strv_contains (ignored, key))
+        visit_value (d, kyso_pdf_dict_get_value_at (trailer, i), role, 0);
+    }
+  /* Structural roles first, so that content roles can tell real pages and annotations. */
+  for (;;)
+    {
+      gpointer key = g_queue_pop_head (&d->structural_queue);
+      guint packed;
+
+      if (key == NULL)
+        key = g_queue_pop_head (&d->content_queue);
+      if (key == NULL)
+        break;
+      if (++d->visits > MAX_VISITS)
+        {
+          d->diff->incomplete = TRUE;
+          note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("The document is too large to compare completely."));
+          break;
+        }
+      packed = GPOINTER_TO_UINT (key) - 1;
+      visit_object (d, packed / N_ROLES, (Role) (packed % N_ROLES));
+    }
+}
+
+/* 1. Which objects changed. */
+
+static void
+mark_if_changed (Diff *d, guint32 num)
+{
+  g_autoptr(GError) old_error = NULL, new_error = NULL;
+  g_autoptr(KysoPdfObject) old = NULL, new = NULL;
+  gboolean old_exact, new_exact;
+
+  if (g_hash_table_contains (d->changed, GUINT_TO_POINTER (num)))
+    return;
+  old = kyso_pdf_history_get_object (d->h, d->old_rev, num, &old_exact, &old_error);
+  new = kyso_pdf_history_get_object (d->h, d->new_rev, num, &new_exact, &new_error);
+  if (new == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Object %u of a later update cannot be read."), num);
+      note_structure (d, msg);
+    }
+  if (old != NULL && new != NULL && old_exact && new_exact && kyso_pdf_history_objects_equal (d->h, old, new))
+    return;
+  g_hash_table_add (d->changed, GUINT_TO_POINTER (num));
+}
+
+static void
+find_changed (Diff *d)
+{
+  GHashTable *listed = kyso_pdf_history_get_index (d->h, d->new_rev);
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean redefines_objstm = FALSE;
+
+  g_hash_table_iter_init (&iter, listed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const KysoPdfXrefEntry *old = kyso_pdf_history_lookup (d->h, d->old_rev, GPOINTER_TO_UINT (key));
+
+      if (old != NULL && old->type == KYSO_PDF_XREF_ENTRY_IN_FILE)
+        redefines_objstm = TRUE;  /* maybe an object stream: checked below */
+      mark_if_changed (d, GPOINTER_TO_UINT (key));
+    }
+  if (!redefines_objstm)
+    return;
+  /* Objects still read from an object stream that this update redefined: the document can
+   * only read the new stream, so their old content is unknown and they count as changed. */
+  for (guint r = 0; r <= d->old_rev; r++)
+    {
+      const KysoPdfRevision *rev = kyso_pdf_document_get_revision (kyso_pdf_history_get_document (d->h), r);
+
+      for (guint i = 0; i < rev->entries->len; i++)
+        {
+          const KysoPdfXrefEntry *e = &g_array_index (rev->entries, KysoPdfXrefEntry, i);
+
+          if (e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED && e->offset <= G_MAXUINT32
+              && g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32) e->offset))
+              && !g_hash_table_contains (listed, GUINT_TO_POINTER (e->num))
+              && kyso_pdf_history_lookup (d->h, d->old_rev, e->num) == e)
+            g_hash_table_add (d->changed, GUINT_TO_POINTER (e->num));
+        }
+    }
+}
+
+/* 3. The update's own bytes. */
+
+static void
+check_update_bytes (Diff *d)
+{
+  KysoPdfDocument *doc = kyso_pdf_history_get_document (d->h);
+  const KysoPdfRevision *rev = kyso_pdf_document_get_revision (doc, d->new_rev);
+  GHashTable *listed = kyso_pdf_history_get_index (d->h, d->new_rev);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  gint64 start, end, pos;
+  guint count = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  kyso_pdf_history_get_span (d->h, d->new_rev, &start, &end);
+  /* Every object the update defines must be in its own bytes: an entry pointing back into an
+   * earlier revision swaps in bytes that were never meant as that object (a changed mapping). */
+  g_hash_table_iter_init (&iter, listed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const KysoPdfXrefEntry *e = value;
+
+      if ((e->type == KYSO_PDF_XREF_ENTRY_IN_FILE && e->offset > 0 && (gint64) e->offset < start)
+          || (e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED
+              && !g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32) MIN (e->offset, G_MAXUINT32)))))
+        {
+          g_autofree char *msg = g_strdup_printf (
+            _("A later update points object %u at bytes of an earlier revision."), e->num);
+          note_structure (d, msg);
+        }
+    }
+
+  /* Walk the objects of the body in order, up to the xref section. */
+  pos = start;
+  while (pos < rev->xref_offset && count < MAX_BODY_OBJECTS)
+    {
+      g_autoptr(KysoPdfObject) obj = NULL;
+      g_autoptr(GError) error = NULL;
+      KysoPdfLexer lexer;
+      guint32 num = 0, gen = 0;
+
+      kyso_pdf_lexer_init (&lexer, d->h->source, pos, TRUE);
+      kyso_pdf_lexer_skip_space (&lexer);
+      pos = lexer.pos;
+      if (pos >= rev->xref_offset)
+        {
+          kyso_pdf_lexer_clear (&lexer);
+          break;
+        }
+      obj = kyso_pdf_lexer_parse_indirect (&lexer, &num, &gen, &error);
+      pos = lexer.pos;
+      kyso_pdf_lexer_clear (&lexer);
+      if (obj == NULL)
+        {
+          note_structure (d, _("A later update contains data that is not a PDF object."));
+          break;
+        }
+      count++;
+      if (g_hash_table_contains (seen, GUINT_TO_POINTER (num)))
+        {
+          g_autofree char *msg = g_strdup_printf (_("A later update defines object %u twice."), num);
+          note_structure (d, msg);
+        }
+      g_hash_table_add (seen, GUINT_TO_POINTER (num));
+      if (!g_hash_table_contains (listed, GUINT_TO_POINTER (num)))
+        {
+          g_autofree char *msg = g_strdup_printf (
+            _("A later update contains object %u without listing it in its cross-reference section."), num);
+          note_structure (d, msg);
+        }
+    }
+}
+
+/* 4. Judging each change by the roles the object had. */
+
+static gboolean
+same_ref (KysoPdfObject *a, KysoPdfObject *b)
+{
+  return kyso_pdf_object_get_kind (a) == KYSO_PDF_REF && kyso_pdf_object_get_kind (b) == KYSO_PDF_REF
+         && kyso_pdf_object_get_ref_num (a) == kyso_pdf_object_get_ref_num (b);
+}
+
+static gboolean
+array_contains (Diff *d, KysoPdfObject *array, KysoPdfObject *item)
+{
+  for (guint i = 0; i < kyso_pdf_array_get_length (array); i++)
+    {
+      KysoPdfObject *x = kyso_pdf_array_get (array, i);
+      if (kyso_pdf_object_get_kind (item) == KYSO_PDF_REF ? same_ref (x, item)
+                                                          : kyso_pdf_history_objects_equal (d->h, x, item))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+field_label (KysoPdfObject *dict)
+{
+  gsize len;
+  const guint8 *t = kyso_pdf_object_get_string (kyso_pdf_dict_get (dict, "T"), &len);
+
+  /* Only used in reasons; a name that is not valid UTF-8 is left out rather than mangled. */
+  return t != NULL && g_utf8_validate ((const char *) t, (gssize) len, NULL) && memchr (t, 0, len) == NULL
+           ? (const char *) t : "";
+}
+
+/* An annotation that now appears on a page (listed in its /Annots). */
+static void
+judge_added_annot (Diff *d, KysoPdfObject *item)
+{
+  g_autoptr(KysoPdfObject) annot = resolve (d, d->new_rev, item);
+
+  if (!is_dict (annot))
+    {
+      note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("Something that is not an annotation was added to a page."));
+      return;
+    }
+  switch (annot_kind (d, d->new_rev, annot))
+    {
+    case KIND_SIG_SIGNED:
+      note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      break;
+    case KIND_SIG_EMPTY:
+      /* An empty signature box with an appearance draws whatever it likes on the page. */
+      if (kyso_pdf_dict_get (annot, "AP") != NULL)
+        note (d, KYSO_PDF_CHANGES_ANNOTATIONS, "%s", _("An unsigned signature box was added to a page."));
+      else
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      break;
+    case KIND_FORM:
+      note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A new form field was added to a page."));
+      break;
+    case KIND_ANNOT:
+    default:
+      note (d, KYSO_PDF_CHANGES_ANNOTATIONS, _("An annotation (%s) was added to a page."),
+            type_name (annot, "Subtype") != NULL ? type_name (annot, "Subtype") : "?");
+      break;
+    }
+}
+
+/* Old and new versions of an /Annots, /Fields or /Kids array (either may be a reference). */
+static void
+judge_list (Diff *d, KysoPdfObject *old_value, KysoPdfObject *new_value, gboolean annots)
+{
+  g_autoptr(KysoPdfObject) old = resolve (d, d->old_rev, old_value);
+  g_autoptr(KysoPdfObject) new = resolve (d, d->new_rev, new_value);
+  g_autoptr(KysoPdfObject) empty = kyso_pdf_array_new ();
+
+  if (kyso_pdf_object_get_kind (old) != KYSO_PDF_ARRAY)
+    {
+      kyso_pdf_object_unref (old);
+      old = kyso_pdf_object_ref (empty);
+    }
+  if (kyso_pdf_object_get_kind (new) != KYSO_PDF_ARRAY)
+    {
+      if (kyso_pdf_object_get_kind (new) != KYSO_PDF_NULL)
+        note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A list of annotations or form fields was replaced."));
+      kyso_pdf_object_unref (new);
+      new = kyso_pdf_object_ref (empty);
+    }
+  for (guint i = 0; i < kyso_pdf_array_get_length (old); i++)
+    if (!array_contains (d, new, kyso_pdf_array_get (old, i)))
+      note (d, KYSO_PDF_CHANGES_OTHER, "%s",
+            annots ? _("An annotation or form field was removed from a page.") : _("A form field was removed."));
+  for (guint i = 0; i < kyso_pdf_array_get_length (new); i++)
+    {
+      KysoPdfObject *item = kyso_pdf_array_get (new, i);
+      g_autoptr(KysoPdfObject) field = NULL;
+
+      if (array_contains (d, old, item))
+        continue;
+      if (annots)
+        {
+          judge_added_annot (d, item);
+          continue;
+        }
+      field = resolve (d, d->new_rev, item);
+      if (is_dict (field) && annot_kind (d, d->new_rev, field) >= KIND_SIG_EMPTY)
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A new form field was added."));
+    }
+}
+
+/* Keys whose values differ between two dictionaries (either may be null: no keys). */
+static GPtrArray *
+changed_keys (Diff *d, KysoPdfObject *old, KysoPdfObject *new)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  guint n_old = is_dict (old) || kyso_pdf_object_get_kind (old) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (old) : 0;
+  guint n_new = is_dict (new) || kyso_pdf_object_get_kind (new) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (new) : 0;
+
+  for (guint i = 0; i < n_old; i++)
+    {
+      const char *key = kyso_pdf_dict_get_key_at (old, i);
+      KysoPdfObject *nv = n_new > 0 ? kyso_pdf_dict_get (new, key) : NULL;
+
+      if (nv == NULL || !kyso_pdf_history_objects_equal (d->h, kyso_pdf_dict_get_value_at (old, i), nv))
+        g_ptr_array_add (keys, (gpointer) key);
+    }
+  for (guint i = 0; i < n_new; i++)
+    if (n_old == 0 || kyso_pdf_dict_get (old, kyso_pdf_dict_get_key_at (new, i)) == NULL)
+      g_ptr_array_add (keys, (gpointer) kyso_pdf_dict_get_key_at (new, i));
+  return keys;
+}
+
+/* Whether the dictionary @nv (new state) keeps every entry of @ov (old state) and only adds
+ * entries, looking into sub-dictionaries (/DR << /Font << … >> >>). */
+static gboolean
+only_adds (Diff *d, KysoPdfObject *ov, KysoPdfObject *nv, guint depth)
+{
+  g_autoptr(KysoPdfObject) o = NULL, n = NULL;
+
+  if (ov == NULL)
+    return TRUE;
+  if (nv == NULL || depth > 4)
+    return FALSE;
+  if (same_ref (ov, nv) && !g_hash_table_contains (d->changed, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ov))))
+    return TRUE;
+  o = resolve (d, d->old_rev, ov);
+  n = resolve (d, d->new_rev, nv);
+  if (!is_dict (o) || !is_dict (n))
+    return kyso_pdf_history_objects_equal (d->h, o, n);
+  for (guint i = 0; i < kyso_pdf_dict_get_size (o); i++)
+    if (!only_adds (d, kyso_pdf_dict_get_value_at (o, i), kyso_pdf_dict_get (n, kyso_pdf_dict_get_key_at (o, i)),
+                    depth + 1))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+judge_acroform (Diff *d, KysoPdfObject *old, KysoPdfObject *new)
+{
+  g_autoptr(GPtrArray) keys = changed_keys (d, old, new);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      KysoPdfObject *ov = kyso_pdf_dict_get (old, key), *nv = kyso_pdf_dict_get (new, key);
+
+      if (strcmp (key, "Fields") == 0)
+        {
+          /* The same indirect array: judged as an object of its own when it changed. */
+          if (!same_ref (ov, nv))
+            judge_list (d, ov, nv, FALSE);
+        }
+      else if (strcmp (key, "SigFlags") == 0)
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      else if (strcmp (key, "DR") == 0 && only_adds (d, ov, nv, 0))
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);  /* new fonts for a new signature's appearance */
+      else if (strcmp (key, "DR") == 0 || strcmp (key, "DA") == 0 || strcmp (key, "NeedAppearances") == 0)
+        note (d, KYSO_PDF_CHANGES_FORM, "%s", _("The form's default appearance settings were changed."));
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, _("The form was changed (/%s)."), key);
+    }
+}
+
+static void
+judge_catalog (Diff *d, KysoPdfObject *old, KysoPdfObject *new)
+{
+  g_autoptr(GPtrArray) keys = changed_keys (d, old, new);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      KysoPdfObject *ov = kyso_pdf_dict_get (old, key), *nv = kyso_pdf_dict_get (new, key);
+
+      if (strcmp (key, "AcroForm") == 0)
+        {
+          g_autoptr(KysoPdfObject) o = NULL, n = NULL;
+          if (same_ref (ov, nv))
+            continue;
+          o = resolve (d, d->old_rev, ov);
+          n = resolve (d, d->new_rev, nv);
+          judge_acroform (d, o, n);
+        }
+      else if (strcmp (key, "DSS") == 0 || strcmp (key, "Extensions") == 0 || strcmp (key, "Metadata") == 0
+               || strcmp (key, "Version") == 0)
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      else if (strcmp (key, "Pages") == 0)
+        note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("The document's pages were replaced."));
+      else if (strcmp (key, "Perms") == 0)
+        note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("The document's certification permissions were changed."));
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, _("The document catalog was changed (/%s)."), key);
+    }
+}
+
+static void
+judge_page (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
+{
+  g_autoptr(GPtrArray) keys = changed_keys (d, old, new);
+
+  if (!is_dict (new))
+    {
+      note (d, KYSO_PDF_CHANGES_OTHER, _("A page was removed or replaced (object %u)."), num);
+      return;
+    }
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      KysoPdfObject *ov = kyso_pdf_dict_get (old, key), *nv = kyso_pdf_dict_get (new, key);
+
+      if (strcmp (key, "Annots") == 0)
+        {
+          if (!same_ref (ov, nv))
+            judge_list (d, ov, nv, TRUE);
+        }
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, _("The content or resources of a page were changed (/%s of object %u)."),
+              key, num);
+    }
+}
+
+/* Keys a signature field may gain or change in the update that signs it: the value, its
+ * widget's appearance and placement (signers complete the widget as they sign). */
+static gboolean
+signing_key (const char *key)
+{
+  static const char *const keys[] = { "V", "AP", "AS", "MK", "M", "P", "F", "Subtype", "Type", "Rect",
+                                      "DA", "BS", "TU", "Lock", "SV", NULL };
+  return g_strv_contains (keys, key);
+}
+
+/* Keys that filling in a form field changes. */
+static gboolean
+filling_key (const char *key)
+{
+  static const char *const keys[] = { "V", "AP", "AS", "MK", "M", "P", "DA", "Q", "DS", "RV", NULL };
+  return g_strv_contains (keys, key);
+}
+
+/* Whether, in the signed state, something other than an appearance pointed at @num (the
+ * walk saw it under a content role that is not an annotation's own). */
+static gboolean
+shared_beyond_appearance (Diff *d, guint32 num)
+{
+  static const Role foreign[] = { ROLE_DSS, ROLE_SIGDICT, ROLE_INFO, ROLE_METADATA, ROLE_OTHER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (foreign); i++)
+    if (g_hash_table_contains (d->visited, GUINT_TO_POINTER (num * N_ROLES + foreign[i] + 1)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Swapping out an appearance (dictionary or stream) that the signed revision also used as
+ * something else is how an update prepares to show different content there later; pyHanko's
+ * "sneaky" files do it. Looks at the references of the old /AP value, one level into it. */
+static void
+judge_replaced_appearance (Diff *d, KysoPdfObject *old_ap, guint depth)
+{
+  switch (kyso_pdf_object_get_kind (old_ap))
+    {
+    case KYSO_PDF_REF:
+      if (shared_beyond_appearance (d, kyso_pdf_object_get_ref_num (old_ap)))
+        note (d, KYSO_PDF_CHANGES_OTHER,
+              _("An appearance stream that the document also uses elsewhere was replaced (object %u)."),
+              kyso_pdf_object_get_ref_num (old_ap));
+      break;
+    case KYSO_PDF_DICT:
+      for (guint i = 0; depth < 2 && i < kyso_pdf_dict_get_size (old_ap); i++)
+        judge_replaced_appearance (d, kyso_pdf_dict_get_value_at (old_ap, i), depth + 1);
+      break;
+    default:
+      break;
+    }
+}
+
+/* A form field, a widget, or any other annotation that already existed. */
+static void
+judge_annot (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GString) others = g_string_new (NULL);
+  Kind kind;
+
+  if (!is_dict (old))
+    {
+      /* A number the signed revision pointed to without defining it: whatever appears now is new. */
+      if (is_dict (new))
+        judge_added_annot (d, new);
+      else if (kyso_pdf_object_get_kind (new) != KYSO_PDF_NULL)
+        note (d, KYSO_PDF_CHANGES_OTHER, _("An annotation or form field was replaced (object %u)."), num);
+      return;
+    }
+  if (!is_dict (new))
+    {
+      note (d, KYSO_PDF_CHANGES_OTHER, _("An annotation or form field was deleted (object %u)."), num);
+      return;
+    }
+  kind = annot_kind (d, d->old_rev, old);
+  keys = changed_keys (d, old, new);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+
+      if (strcmp (key, "AP") == 0)
+        judge_replaced_appearance (d, kyso_pdf_dict_get (old, key), 0);
+      if (kind == KIND_ANNOT)
+        note (d, KYSO_PDF_CHANGES_ANNOTATIONS, "%s", _("An annotation was changed."));
+      else if (strcmp (key, "Kids") == 0)
+        judge_list (d, kyso_pdf_dict_get (old, key), kyso_pdf_dict_get (new, key), FALSE);
+      else if (kind == KIND_SIG_SIGNED && signing_key (key))
+        note (d, KYSO_PDF_CHANGES_OTHER, _("A signature that was already made was changed (field “%s”)."),
+              field_label (old));
+      else if (kind == KIND_SIG_EMPTY && signing_key (key))
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      else if (kind == KIND_FORM && filling_key (key))
+        note (d, KYSO_PDF_CHANGES_FORM, _("Form field “%s” was filled in or changed."), field_label (old));
+      else
+        g_string_append_printf (others, "%s/%s", others->len > 0 ? ", " : "", key);
+    }
+  if (others->len > 0)
+    note (d, KYSO_PDF_CHANGES_OTHER, _("Form field “%s” was changed in ways form filling does not allow (%s)."),
+          field_label (old), others->str);
+}
+
+static void
+judge_object (Diff *d, guint32 num, guint mask)
+{
+  g_autoptr(KysoPdfObject) old = NULL, new = NULL;
+
+  old = kyso_pdf_history_get_object (d->h, d->old_rev, num, NULL, NULL);
+  new = kyso_pdf_history_get_object (d->h, d->new_rev, num, NULL, NULL);
+  if (old == NULL)
+    old = kyso_pdf_null_new ();
+  if (new == NULL)
+    new = kyso_pdf_null_new ();
+
+  if (mask & (1u << ROLE_OTHER))
+    {
+      if (mask & ((1u << ROLE_OWNED_SIG) | (1u << ROLE_OWNED_FORM) | (1u << ROLE_OWNED_ANNOT)))
+        note (d, KYSO_PDF_CHANGES_OTHER,
+              _("An appearance stream that the document also uses elsewhere was replaced (object %u)."), num);
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, _("Content the document shows was changed (object %u)."), num);
+    }
+  if (mask & ((1u << ROLE_PAGES) | (1u << ROLE_PAGE_KIDS)))
+    note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("The page tree was changed."));
+  if (mask & (1u << ROLE_SIGDICT))
+    note (d, KYSO_PDF_CHANGES_OTHER, _("A signature dictionary was changed after it was signed (object %u)."), num);
+  if (mask & (1u << ROLE_OWNED_SIGNED))
+    note (d, KYSO_PDF_CHANGES_OTHER, _("The appearance of a signature that was already made was changed (object %u)."),
+          num);
+  if (mask & (1u << ROLE_OWNED_FORM))
+    note (d, KYSO_PDF_CHANGES_FORM, "%s", _("The appearance of a form field was changed."));
+  if (mask & (1u << ROLE_OWNED_ANNOT))
+    note (d, KYSO_PDF_CHANGES_ANNOTATIONS, "%s", _("An annotation was changed."));
+  if (mask & ((1u << ROLE_OWNED_SIG) | (1u << ROLE_DSS) | (1u << ROLE_INFO) | (1u << ROLE_METADATA)))
+    note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+  if (mask & (1u << ROLE_CATALOG))
+    judge_catalog (d, old, new);
+  if (mask & (1u << ROLE_ACROFORM))
+    judge_acroform (d, old, new);
+  if (mask & (1u << ROLE_PAGE))
+    judge_page (d, num, old, new);
+  if (mask & ((1u << ROLE_ANNOTS) | (1u << ROLE_FIELDS)))
+    judge_list (d, old, new, (mask & (1u << ROLE_ANNOTS)) != 0);
+  if (mask & ((1u << ROLE_ANNOT) | (1u << ROLE_FIELD)))
+    judge_annot (d, num, old, new);
+}
+
+/* 5. The trailer: a new catalog, new encryption, a new /Info. */
+static void
+judge_trailer (Diff *d)
+{
+  KysoPdfObject *old = kyso_pdf_history_get_trailer (d->h, d->old_rev);
+  KysoPdfObject *new = kyso_pdf_history_get_trailer (d->h, d->new_rev);
+  static const char *const ignored[] = { "Size", "Prev", "XRefStm", "ID", "Type", "W", "Index", "Length",
+                                         "Filter", "DecodeParms", "DL", NULL };
+  g_autoptr(GPtrArray) keys = changed_keys (d, old, new);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+
+      if (g_strv_contains (ignored, key))
+        continue;
+      if (strcmp (key, "Root") == 0)
+        {
+          g_autoptr(KysoPdfObject) o = resolve (d, d->old_rev, kyso_pdf_dict_get (old, key));
+          g_autoptr(KysoPdfObject) n = resolve (d, d->new_rev, kyso_pdf_dict_get (new, key));
+          judge_catalog (d, o, n);
+        }
+      else if (strcmp (key, "Info") == 0)
+        note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+      else if (strcmp (key, "Encrypt") == 0)
+        note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("The file's encryption was changed."));
+      else
+        note (d, KYSO_PDF_CHANGES_OTHER, _("The file trailer was changed (/%s)."), key);
+    }
+}
+
+static int
+compare_nums (const void *a, const void *b)
+{
+  guint x = GPOINTER_TO_UINT (*(gpointer const *) a), y = GPOINTER_TO_UINT (*(gpointer const *) b);
+  return x < y ? -1 : x > y;
+}
+
+const KysoPdfRevisionDiff *
+kyso_pdf_history_diff (KysoPdfHistory *self, guint rev, GCancellable *cancellable, GError **error)
+{
+  Diff d = { 0 };
+  gpointer *nums;
+  guint n_nums;
+
+  g_return_val_if_fail (rev >= 1 && rev < self->n_revs, NULL);
+  if (self->diffs[rev] != NULL)
+    return self->diffs[rev];
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  d.h = self;
+  d.old_rev = rev - 1;
+  d.new_rev = rev;
+  d.diff = g_new0 (KysoPdfRevisionDiff, 1);
+  d.diff->reasons = g_ptr_array_new_with_free_func (g_free);
+  d.changed = g_hash_table_new (NULL, NULL);
+  d.roles = g_hash_table_new (NULL, NULL);
+  d.visited = g_hash_table_new (NULL, NULL);
+  d.structural = g_hash_table_new (NULL, NULL);
+  g_queue_init (&d.structural_queue);
+  g_queue_init (&d.content_queue);
+
+  check_update_bytes (&d);
+  find_changed (&d);
+  if (g_hash_table_size (d.changed) > 0)
+    walk_old_state (&d);
+  judge_trailer (&d);
+  /* In object order, so that the reasons come out the same on every run. */
+  nums = g_hash_table_get_keys_as_array (d.roles, &n_nums);
+  qsort (nums, n_nums, sizeof (gpointer), compare_nums);
+  for (guint i = 0; i < n_nums; i++)
+    judge_object (&d, GPOINTER_TO_UINT (nums[i]),
+                  GPOINTER_TO_UINT (g_hash_table_lookup (d.roles, nums[i])));
+  g_free (nums);
+
+  g_hash_table_unref (d.changed);
+  g_hash_table_unref (d.roles);
+  g_hash_table_unref (d.visited);
+  g_hash_table_unref (d.structural);
+  g_queue_clear (&d.structural_queue);
+  g_queue_clear (&d.content_queue);
+  self->diffs[rev] = d.diff;
+  return d.diff;
+}

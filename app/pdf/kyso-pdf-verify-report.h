@@ -1,0 +1,128 @@
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* What the verifier found: one KysoPdfVerifyReport per file, holding one KysoPdfSignatureReport
+ * per signature (in the order of the revisions they sign). Both are immutable once
+ * kyso_pdf_verifier_verify() has returned them; the GUI's signing-history panel shows them. */
+
+typedef enum {
+  KYSO_SIGNATURE_STATUS_VALID,            /* intact, unchanged since, chain trusted */
+  KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED,  /* intact and unchanged, but the chain is not trusted */
+  KYSO_SIGNATURE_STATUS_MODIFIED,         /* intact when signed, changed after in a way that matters */
+  KYSO_SIGNATURE_STATUS_INVALID,          /* broken, forged, malformed or revoked */
+} KysoSignatureStatus;
+
+/* What the revisions after a signature changed, worst first wins. */
+typedef enum {
+  KYSO_PDF_CHANGES_NONE,          /* nothing was added after it */
+  KYSO_PDF_CHANGES_SIGNATURES,    /* only signatures, their fields, DSS and document time-stamps */
+  KYSO_PDF_CHANGES_FORM,          /* form fields were filled in */
+  KYSO_PDF_CHANGES_ANNOTATIONS,   /* comments / annotations were added or changed */
+  KYSO_PDF_CHANGES_OTHER,         /* anything else: content, pages, resources, structure */
+} KysoPdfChanges;
+
+typedef enum {
+  KYSO_PADES_LEVEL_NONE,   /* not a PAdES signature (e.g. adbe.pkcs7.detached) */
+  KYSO_PADES_LEVEL_B_B,
+  KYSO_PADES_LEVEL_B_T,    /* + signature time-stamp */
+  KYSO_PADES_LEVEL_B_LT,   /* + validation data in /DSS */
+  KYSO_PADES_LEVEL_B_LTA,  /* + document time-stamp over the DSS */
+} KysoPadesLevel;
+
+typedef enum {
+  KYSO_SIGNATURE_TRUST_TRUSTED,
+  KYSO_SIGNATURE_TRUST_UNTRUSTED,
+  KYSO_SIGNATURE_TRUST_UNKNOWN,     /* no certificate to check */
+} KysoSignatureTrust;
+
+typedef enum {
+  KYSO_SIGNATURE_REVOCATION_GOOD,
+  KYSO_SIGNATURE_REVOCATION_REVOKED,
+  KYSO_SIGNATURE_REVOCATION_UNKNOWN,  /* offline, no responder, no answer in time */
+} KysoSignatureRevocation;
+
+/* Why a signature is not valid: machine-readable, one human sentence each in the reasons. */
+typedef enum {
+  KYSO_SIGNATURE_PROBLEM_BYTE_RANGE   = 1 << 0,   /* /ByteRange missing or malformed */
+  KYSO_SIGNATURE_PROBLEM_CONTENTS     = 1 << 1,   /* /Contents missing, not a hex string, empty */
+  KYSO_SIGNATURE_PROBLEM_GAP          = 1 << 2,   /* the unsigned gap is not exactly /Contents */
+  KYSO_SIGNATURE_PROBLEM_OVERLAP      = 1 << 3,   /* ranges overlap another signature's */
+  KYSO_SIGNATURE_PROBLEM_COVERAGE     = 1 << 4,   /* signed bytes do not end a revision */
+  KYSO_SIGNATURE_PROBLEM_CMS          = 1 << 5,   /* the CMS does not parse or is not usable */
+  KYSO_SIGNATURE_PROBLEM_DIGEST       = 1 << 6,   /* the byte ranges' digest does not match */
+  KYSO_SIGNATURE_PROBLEM_SIGNATURE    = 1 << 7,   /* the signature value does not verify */
+  KYSO_SIGNATURE_PROBLEM_DOCMDP       = 1 << 8,   /* a certification level is violated */
+  KYSO_SIGNATURE_PROBLEM_CHANGED      = 1 << 9,   /* later revisions change what is shown */
+  KYSO_SIGNATURE_PROBLEM_STRUCTURE    = 1 << 10,  /* later revisions are malformed (appended junk,
+                                                   * duplicate objects, redefined signatures) */
+  KYSO_SIGNATURE_PROBLEM_UNTRUSTED    = 1 << 11,  /* chain does not reach a trust anchor */
+  KYSO_SIGNATURE_PROBLEM_CERTIFICATE  = 1 << 12,  /* certificate not valid at signing time */
+  KYSO_SIGNATURE_PROBLEM_REVOKED      = 1 << 13,
+  KYSO_SIGNATURE_PROBLEM_TIMESTAMP    = 1 << 14,  /* the time-stamp does not verify */
+} KysoSignatureProblem;
+
+#define KYSO_TYPE_PDF_SIGNATURE_REPORT (kyso_pdf_signature_report_get_type ())
+G_DECLARE_FINAL_TYPE (KysoPdfSignatureReport, kyso_pdf_signature_report, KYSO, PDF_SIGNATURE_REPORT, GObject)
+
+/* Strings are borrowed; NULL when unknown (no certificate, no /M …). */
+const char             *kyso_pdf_signature_report_get_field          (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_signer         (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_email          (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_national_id    (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_issuer         (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_serial         (KysoPdfSignatureReport *self);
+/* The time in /M, as the signer's computer claimed it. */
+GDateTime              *kyso_pdf_signature_report_get_signing_time   (KysoPdfSignatureReport *self);
+/* The time of a verified signature time-stamp (trustworthy), or NULL. */
+GDateTime              *kyso_pdf_signature_report_get_timestamp_time (KysoPdfSignatureReport *self);
+/* "SHA-256", …; "ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161" … */
+const char             *kyso_pdf_signature_report_get_digest         (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_subfilter      (KysoPdfSignatureReport *self);
+/* TRUE for a document time-stamp (/Type /DocTimeStamp) rather than a person's signature. */
+gboolean                kyso_pdf_signature_report_is_document_timestamp (KysoPdfSignatureReport *self);
+KysoPadesLevel          kyso_pdf_signature_report_get_level          (KysoPdfSignatureReport *self);
+/* The byte ranges' digest matches and the signature verifies with the signer's key. */
+gboolean                kyso_pdf_signature_report_get_integrity      (KysoPdfSignatureReport *self);
+/* TRUE when it signs the whole file; otherwise the (0-based) revision it signs. */
+gboolean                kyso_pdf_signature_report_covers_whole_file  (KysoPdfSignatureReport *self);
+int                     kyso_pdf_signature_report_get_revision       (KysoPdfSignatureReport *self);
+/* 0 when not a certification signature, else its DocMDP /P (1, 2 or 3). */
+int                     kyso_pdf_signature_report_get_docmdp         (KysoPdfSignatureReport *self);
+KysoPdfChanges          kyso_pdf_signature_report_get_changes_after  (KysoPdfSignatureReport *self);
+KysoSignatureTrust      kyso_pdf_signature_report_get_trust          (KysoPdfSignatureReport *self);
+KysoSignatureRevocation kyso_pdf_signature_report_get_revocation     (KysoPdfSignatureReport *self);
+KysoSignatureStatus     kyso_pdf_signature_report_get_status         (KysoPdfSignatureReport *self);
+KysoSignatureProblem    kyso_pdf_signature_report_get_problems       (KysoPdfSignatureReport *self);
+/* Translated sentences saying why the status is what it is (and notes such as "time-stamped");
+ * NULL-terminated, borrowed. */
+const char * const     *kyso_pdf_signature_report_get_reasons        (KysoPdfSignatureReport *self);
+
+#define KYSO_TYPE_PDF_VERIFY_REPORT (kyso_pdf_verify_report_get_type ())
+G_DECLARE_FINAL_TYPE (KysoPdfVerifyReport, kyso_pdf_verify_report, KYSO, PDF_VERIFY_REPORT, GObject)
+
+const char          *kyso_pdf_verify_report_get_path        (KysoPdfVerifyReport *self);
+/* The worst status over the signatures; INVALID when the file has none. */
+KysoSignatureStatus  kyso_pdf_verify_report_get_status      (KysoPdfVerifyReport *self);
+guint                kyso_pdf_verify_report_get_n_revisions (KysoPdfVerifyReport *self);
+/* A list of KysoPdfSignatureReport (borrowed), for a GtkListView. */
+GListModel          *kyso_pdf_verify_report_get_signatures  (KysoPdfVerifyReport *self);
+guint                kyso_pdf_verify_report_get_n_signatures (KysoPdfVerifyReport *self);
+/* Borrowed. */
+KysoPdfSignatureReport *kyso_pdf_verify_report_get_signature (KysoPdfVerifyReport *self,
+                                                             guint                index);
+/* The `kyso-cli verify --json` document (owned, UTF-8, pretty-printed). */
+char                *kyso_pdf_verify_report_to_json         (KysoPdfVerifyReport *self);
+
+/* Stable names used in the JSON ("valid", "modified", "signatures", "B-LT", "trusted" …). */
+const char *kyso_signature_status_to_string     (KysoSignatureStatus     status);
+const char *kyso_pdf_changes_to_string          (KysoPdfChanges          changes);
+const char *kyso_pades_level_to_string          (KysoPadesLevel          level);
+const char *kyso_signature_trust_to_string      (KysoSignatureTrust      trust);
+const char *kyso_signature_revocation_to_string (KysoSignatureRevocation revocation);
+/* Translated, for people ("Valid", "Modified after signing" …). */
+const char *kyso_signature_status_to_label      (KysoSignatureStatus     status);
+
+G_END_DECLS
