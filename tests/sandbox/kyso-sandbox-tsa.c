@@ -140,6 +140,7 @@ ocsp_answer (KysoSandbox  *self,
   OCSP_RESPONSE *resp;
   KysoSandboxProvider *signer = NULL;
   ASN1_TIME *this_update, *next_update;
+  STACK_OF (X509) *extra;
   int n = req != NULL ? OCSP_request_onereq_count (req) : 0;
 
   if (n <= 0)
@@ -183,7 +184,12 @@ ocsp_answer (KysoSandbox  *self,
         OCSP_basic_add1_status (basic, cid, V_OCSP_CERTSTATUS_GOOD, 0, NULL, this_update, next_update);
     }
   OCSP_copy_nonce (basic, req);
-  OCSP_basic_sign (basic, signer->ocsp_cert, self->ocsp_key, EVP_sha256 (), NULL, 0);
+  /* The responder's issuing CA goes along, so that a client trusting only the root can check it. */
+  extra = sk_X509_new_null ();
+  if (signer->cert != self->root_cert)
+    sk_X509_push (extra, signer->cert);
+  OCSP_basic_sign (basic, signer->ocsp_cert, self->ocsp_key, EVP_sha256 (), extra, 0);
+  sk_X509_free (extra);
   resp = OCSP_response_create (OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
   OCSP_BASICRESP_free (basic);
   OCSP_REQUEST_free (req);
