@@ -1,0 +1,239 @@
+#include "config.h"
+
+#include "kyso-window.h"
+#include "kyso-profiles-page.h"
+#include "kyso-settings-page.h"
+
+#include <glib/gi18n-lib.h>
+
+struct _KysoWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwLeaflet *leaflet;
+  GtkWidget *content_box;
+  GtkListBox *sidebar;
+  GtkListBoxRow *dossiers_row;
+  GtkListBoxRow *documents_row;
+  GtkListBoxRow *profiles_row;
+  GtkListBoxRow *settings_row;
+  AdwWindowTitle *content_title;
+  GtkStack *stack;
+  KysoProfilesPage *profiles_page;
+  KysoSettingsPage *settings_page;
+
+  gboolean set_up;
+};
+
+G_DEFINE_FINAL_TYPE (KysoWindow, kyso_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char * const page_names[] = { "dossiers", "documents", "profiles", "settings" };
+
+static GtkListBoxRow *
+row_for_page (KysoWindow *self,
+              const char *name)
+{
+  GtkListBoxRow *rows[] = { self->dossiers_row, self->documents_row, self->profiles_row, self->settings_row };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (page_names); i++)
+    if (g_strcmp0 (page_names[i], name) == 0)
+      return rows[i];
+  return NULL;
+}
+
+static GSettings *
+get_settings (KysoWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return KYSO_IS_APPLICATION (app) ? kyso_application_get_settings (KYSO_APPLICATION (app)) : NULL;
+}
+
+static void
+sidebar_row_activated_cb (KysoWindow    *self,
+                          GtkListBoxRow *row)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (page_names); i++)
+    if (row_for_page (self, page_names[i]) == row)
+      kyso_window_set_page (self, page_names[i]);
+  /* On a narrow screen the sidebar is a page of its own: move on to the content. */
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+back_clicked_cb (KysoWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+stack_visible_child_cb (KysoWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  GtkStackPage *page;
+
+  if (child == NULL)
+    return;
+  page = gtk_stack_get_page (self->stack, child);
+  adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+  gtk_list_box_select_row (self->sidebar, row_for_page (self, gtk_stack_page_get_name (page)));
+}
+
+static void
+show_page_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  KysoWindow *self = user_data;
+
+  kyso_window_set_page (self, g_variant_get_string (parameter, NULL));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+add_profile_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  KysoWindow *self = user_data;
+
+  kyso_window_set_page (self, "profiles");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  kyso_profiles_page_add_profile (self->profiles_page);
+}
+
+static gboolean
+kyso_window_close_request (GtkWindow *window)
+{
+  KysoWindow *self = KYSO_WINDOW (window);
+  GSettings *settings = get_settings (self);
+
+  if (settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (settings);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window))
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+      g_settings_set_string (settings, "last-page", kyso_window_get_page (self));
+      g_settings_apply (settings);
+    }
+  return GTK_WINDOW_CLASS (kyso_window_parent_class)->close_request (window);
+}
+
+/* Runs once the window belongs to the application ("application" is set after construction). */
+static void
+application_set_cb (KysoWindow *self,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings;
+  g_autofree char *page = NULL;
+
+  if (!KYSO_IS_APPLICATION (app) || self->set_up)
+    return;
+  self->set_up = TRUE;
+  settings = kyso_application_get_settings (KYSO_APPLICATION (app));
+
+  kyso_profiles_page_set_store (self->profiles_page,
+                                kyso_application_get_profile_store (KYSO_APPLICATION (app)));
+  kyso_settings_page_set_settings (self->settings_page, settings);
+  kyso_settings_page_set_config (self->settings_page, kyso_application_get_config (KYSO_APPLICATION (app)));
+
+  if (settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      page = g_settings_get_string (settings, "last-page");
+    }
+  kyso_window_set_page (self, page != NULL ? page : "documents");
+}
+
+static void
+kyso_window_class_init (KysoWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  window_class->close_request = kyso_window_close_request;
+
+  g_type_ensure (KYSO_TYPE_PROFILES_PAGE);
+  g_type_ensure (KYSO_TYPE_SETTINGS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, dossiers_row);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, documents_row);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, profiles_row);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_row);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, profiles_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_page);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_cb);
+}
+
+static void
+kyso_window_init (KysoWindow *self)
+{
+  static const GActionEntry actions[] = {
+    { "show-page", show_page_activated, "s", NULL, NULL },
+    { "add-profile", add_profile_activated, NULL, NULL, NULL },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
+  /* The content is what the leaflet shows first when it folds after start-up. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+}
+
+KysoWindow *
+kyso_window_new (KysoApplication *application)
+{
+  return g_object_new (KYSO_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+kyso_window_set_page (KysoWindow *self,
+                      const char *name)
+{
+  g_return_if_fail (KYSO_IS_WINDOW (self));
+
+  if (row_for_page (self, name) == NULL)
+    {
+      g_warning ("No page called “%s”", name);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+const char *
+kyso_window_get_page (KysoWindow *self)
+{
+  g_return_val_if_fail (KYSO_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+kyso_window_add_toast (KysoWindow *self,
+                       AdwToast   *toast)
+{
+  g_return_if_fail (KYSO_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

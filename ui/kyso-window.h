@@ -1,0 +1,25 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "kyso-application.h"
+
+G_BEGIN_DECLS
+
+#define KYSO_TYPE_WINDOW (kyso_window_get_type ())
+G_DECLARE_FINAL_TYPE (KysoWindow, kyso_window, KYSO, WINDOW, AdwApplicationWindow)
+
+/* The main window: a sidebar with the places (dossiers, documents, signatures, settings) and
+ * the page of the chosen one. Actions: win.show-page (s: page name), win.add-profile. */
+KysoWindow *kyso_window_new        (KysoApplication *application);
+
+/* Page names: "dossiers", "documents", "profiles", "settings". */
+void        kyso_window_set_page   (KysoWindow      *self,
+                                    const char      *name);
+const char *kyso_window_get_page   (KysoWindow      *self);
+
+/* Shows a short message at the bottom of the window (takes ownership of @toast). */
+void        kyso_window_add_toast  (KysoWindow      *self,
+                                    AdwToast        *toast);
+
+G_END_DECLS
