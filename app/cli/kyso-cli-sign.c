@@ -1,0 +1,284 @@
+#include "config.h"
+
+#include "kyso-cli.h"
+#include "kyso-error.h"
+#include "kyso-p12-signer.h"
+#include "kyso-sign-session.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv);
+
+typedef struct {
+  char *p12;
+  char *p12_pass_env;
+  int page;
+  char *rect;
+  char *keyword;
+  gboolean invisible;
+  char *image;
+  char *name;
+  char *reason;
+  char *location;
+  char *tsa;
+  char *ca_file;
+  /* Remote signers add their options here (see create_signer). */
+} SignArgs;
+
+static void
+sign_args_clear (SignArgs *a)
+{
+  g_free (a->p12);
+  g_free (a->p12_pass_env);
+  g_free (a->rect);
+  g_free (a->keyword);
+  g_free (a->image);
+  g_free (a->name);
+  g_free (a->reason);
+  g_free (a->location);
+  g_free (a->tsa);
+  g_free (a->ca_file);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignArgs, sign_args_clear)
+
+/* The one place that decides which signer signs: a local PKCS#12 file today; the NEAC gateway and
+ * CSC services plug in here. Returns NULL with @error set, and *usage = TRUE when the options
+ * themselves are wrong (exit 2). */
+static KysoSigner *
+create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError **error)
+{
+  const char *password = NULL;
+
+  *usage = FALSE;
+  if (a->p12 == NULL)
+    {
+      *usage = TRUE;
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE."));
+      return NULL;
+    }
+  if (a->p12_pass_env != NULL)
+    {
+      password = g_getenv (a->p12_pass_env);
+      if (password == NULL)
+        {
+          *usage = TRUE;
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                       /* Translators: %s is an environment variable name */
+                       _("The environment variable %s that should hold the password is not set."), a->p12_pass_env);
+          return NULL;
+        }
+    }
+  return kyso_p12_signer_new (a->p12, password, error);
+}
+
+static gboolean
+parse_rect (const char *text, double rect[4])
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      char *end = NULL;
+      rect[i] = g_ascii_strtod (g_strstrip (parts[i]), &end);
+      if (end == parts[i] || *end != 0 || !isfinite (rect[i]))
+        return FALSE;
+    }
+  return rect[2] > 0 && rect[3] > 0;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+wait_for (Waiter *w)
+{
+  g_main_loop_run (w->loop);
+}
+
+/* Errors about the document or the placement are the input's (3); the rest is signing (4). */
+static int
+exit_for (const GError *error)
+{
+  if (error->domain == KYSO_ERROR)
+    switch (error->code)
+      {
+      case KYSO_ERROR_ENCRYPTED:
+      case KYSO_ERROR_BROKEN_FILE:
+      case KYSO_ERROR_UNSUPPORTED:
+      case KYSO_ERROR_LIMIT:
+      case KYSO_ERROR_NOT_FOUND:
+      case KYSO_ERROR_INVALID_INPUT:
+        return KYSO_EXIT_INPUT;
+      default:
+        break;
+      }
+  return KYSO_EXIT_SIGN_FAILED;
+}
+
+static int
+run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KysoSigner) signer = NULL;
+  g_autoptr(GPtrArray) creds = NULL;
+  g_autoptr(GPtrArray) sigs = NULL;
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(KysoSignSession) session = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GBytes) digest = NULL;
+  g_autofree char *base = g_path_get_basename (in);
+  const char *doc_ids[] = { base, NULL };
+  KysoSignSessionOptions o = { 0 };
+  KysoSignRequest request = { 0 };
+  KysoSignerCredential *cred;
+  Waiter w = { loop, NULL };
+  gboolean usage;
+
+  if (access (in, R_OK) != 0)
+    {
+      kyso_cli_error (_("Cannot read “%s”: %s"), in, g_strerror (errno));
+      return KYSO_EXIT_INPUT;
+    }
+  o.page = a->page;
+  o.keyword = a->keyword;
+  o.invisible = a->invisible;
+  o.name = a->name;
+  o.reason = a->reason;
+  o.location = a->location;
+  o.tsa_url = a->tsa;
+  o.tls_ca_file = a->ca_file;
+  if (a->rect != NULL)
+    {
+      if (!parse_rect (a->rect, o.rect))
+        {
+          kyso_cli_error (_("--rect wants X,Y,W,H in points, with a positive width and height."));
+          return KYSO_EXIT_USAGE;
+        }
+      o.has_rect = TRUE;
+    }
+  if (a->image != NULL)
+    {
+      g_autoptr(GMappedFile) map = g_mapped_file_new (a->image, FALSE, &error);
+      if (map == NULL)
+        {
+          kyso_cli_error ("%s", error->message);
+          return KYSO_EXIT_USAGE;
+        }
+      image = g_mapped_file_get_bytes (map);
+      o.image_png = image;
+    }
+
+  signer = create_signer (ctx, a, &usage, &error);
+  if (signer == NULL)
+    {
+      kyso_cli_error ("%s", error->message);
+      return usage ? KYSO_EXIT_USAGE : KYSO_EXIT_SIGN_FAILED;
+    }
+  kyso_signer_list_credentials_async (signer, NULL, on_done, &w);
+  wait_for (&w);
+  creds = kyso_signer_list_credentials_finish (signer, w.result, &error);
+  g_clear_object (&w.result);
+  if (creds == NULL || creds->len == 0)
+    {
+      kyso_cli_error ("%s", error != NULL ? error->message : _("The signer offers no certificate."));
+      return KYSO_EXIT_SIGN_FAILED;
+    }
+  cred = g_ptr_array_index (creds, 0);
+
+  session = kyso_sign_session_new (in, out, &o);
+  digest = kyso_sign_session_prepare (session, cred->chain, NULL, &error);
+  if (digest == NULL)
+    {
+      kyso_cli_error ("%s", error->message);
+      return exit_for (error);
+    }
+  g_ptr_array_add (digests, g_steal_pointer (&digest));
+  request.credential_id = cred->id;
+  request.description = base;
+  request.doc_ids = doc_ids;
+  kyso_signer_sign_digests_async (signer, digests, &request, NULL, NULL, NULL, on_done, &w);
+  wait_for (&w);
+  sigs = kyso_signer_sign_digests_finish (signer, w.result, &error);
+  g_clear_object (&w.result);
+  if (sigs == NULL || sigs->len != 1)
+    {
+      kyso_cli_error ("%s", error != NULL ? error->message : _("The signer returned no signature."));
+      return KYSO_EXIT_SIGN_FAILED;
+    }
+  if (!kyso_sign_session_complete (session, g_ptr_array_index (sigs, 0), NULL, &error))
+    {
+      kyso_cli_error ("%s", error->message);
+      return KYSO_EXIT_SIGN_FAILED;
+    }
+  {
+    guint page;
+    double r[4];
+    kyso_sign_session_get_placement (session, &page, r);
+    /* Translators: %s file, %s field name, %u page number */
+    printf (_("Signed %s (field %s, page %u)\n"), out, kyso_sign_session_get_field_name (session), page + 1);
+  }
+  return KYSO_EXIT_OK;
+}
+
+int
+kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
+{
+  g_auto(SignArgs) a = { 0 };
+  GOptionEntry entries[] = {
+    { "p12", 0, 0, G_OPTION_ARG_FILENAME, &a.p12, N_("Sign with the key in this PKCS#12 file"), N_("FILE") },
+    { "p12-pass-env", 0, 0, G_OPTION_ARG_STRING, &a.p12_pass_env,
+      N_("Read the PKCS#12 password from this environment variable"), N_("VAR") },
+    { "page", 0, 0, G_OPTION_ARG_INT, &a.page, N_("Page to sign (1-based, -1 = last; default: last)"), N_("N") },
+    { "rect", 0, 0, G_OPTION_ARG_STRING, &a.rect, N_("Signature box in points from the page's lower left"),
+      N_("X,Y,W,H") },
+    { "keyword", 0, 0, G_OPTION_ARG_STRING, &a.keyword, N_("Place the box just above this text"), N_("TEXT") },
+    { "invisible", 0, 0, G_OPTION_ARG_NONE, &a.invisible, N_("Sign without a visible box"), NULL },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &a.image, N_("Signature image (PNG)"), N_("PNG") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &a.name, N_("Signer name shown (default: from the certificate)"), N_("TEXT") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &a.reason, N_("Reason for signing"), N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &a.location, N_("Place of signing"), N_("TEXT") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &a.tsa, N_("Add an RFC 3161 time-stamp from this URL"), N_("URL") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &a.ca_file, N_("Trust these CA certificates for HTTPS"), N_("PEM") },
+    G_OPTION_ENTRY_NULL,
+  };
+
+  a.page = 0;
+  if (!kyso_cli_parse (_("IN OUT"), _("Sign a PDF file (PAdES)"), entries, &argc, &argv))
+    return KYSO_EXIT_USAGE;
+  if (argc != 3)
+    {
+      kyso_cli_error (_("Give the PDF to sign and the file to write."));
+      return KYSO_EXIT_USAGE;
+    }
+  if (a.page < -1)
+    {
+      kyso_cli_error (_("--page wants a page number from 1, or -1 for the last page."));
+      return KYSO_EXIT_USAGE;
+    }
+  if (a.rect != NULL && a.keyword != NULL)
+    {
+      kyso_cli_error (_("Give either --rect or --keyword, not both."));
+      return KYSO_EXIT_USAGE;
+    }
+  return run (ctx, &a, argv[1], argv[2]);
+}

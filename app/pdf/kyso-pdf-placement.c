@@ -1,0 +1,231 @@
+#include "config.h"
+
+#include "kyso-pdf-placement.h"
+#include "kyso-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <poppler.h>
+
+/* Distance between the keyword's line and the box, and from the page edges. */
+#define GAP 4.0
+#define MARGIN 36.0
+
+static void
+crop (const KysoPdfPage *page, double *x0, double *y0, double *w, double *h)
+{
+  *x0 = page->crop_box[0];
+  *y0 = page->crop_box[1];
+  *w = page->crop_box[2] - page->crop_box[0];
+  *h = page->crop_box[3] - page->crop_box[1];
+}
+
+void
+kyso_pdf_page_display_size (const KysoPdfPage *page, double *width, double *height)
+{
+  double x0, y0, w, h;
+
+  crop (page, &x0, &y0, &w, &h);
+  *width = page->rotate % 180 == 0 ? w : h;
+  *height = page->rotate % 180 == 0 ? h : w;
+}
+
+/* A point of the displayed page to user space. A page with /Rotate 90 is shown turned a quarter
+ * clockwise: user +x points down the screen and user +y to the right. */
+static void
+point_to_user (const KysoPdfPage *page, double dx, double dy, double *ux, double *uy)
+{
+  double x0, y0, w, h;
+
+  crop (page, &x0, &y0, &w, &h);
+  switch (page->rotate)
+    {
+    case 90:
+      *ux = x0 + w - dy;
+      *uy = y0 + dx;
+      break;
+    case 180:
+      *ux = x0 + w - dx;
+      *uy = y0 + h - dy;
+      break;
+    case 270:
+      *ux = x0 + dy;
+      *uy = y0 + h - dx;
+      break;
+    default:
+      *ux = x0 + dx;
+      *uy = y0 + dy;
+      break;
+    }
+}
+
+static void
+point_to_display (const KysoPdfPage *page, double ux, double uy, double *dx, double *dy)
+{
+  double x0, y0, w, h;
+
+  crop (page, &x0, &y0, &w, &h);
+  switch (page->rotate)
+    {
+    case 90:
+      *dx = uy - y0;
+      *dy = x0 + w - ux;
+      break;
+    case 180:
+      *dx = x0 + w - ux;
+      *dy = y0 + h - uy;
+      break;
+    case 270:
+      *dx = y0 + h - uy;
+      *dy = ux - x0;
+      break;
+    default:
+      *dx = ux - x0;
+      *dy = uy - y0;
+      break;
+    }
+}
+
+static void
+corners_to_rect (double ax, double ay, double bx, double by, double out[4])
+{
+  out[0] = MIN (ax, bx);
+  out[1] = MIN (ay, by);
+  out[2] = MAX (ax, bx) - out[0];
+  out[3] = MAX (ay, by) - out[1];
+}
+
+void
+kyso_pdf_page_display_to_user (const KysoPdfPage *page, const double d[4], double u[4])
+{
+  double ax, ay, bx, by;
+
+  point_to_user (page, d[0], d[1], &ax, &ay);
+  point_to_user (page, d[0] + d[2], d[1] + d[3], &bx, &by);
+  corners_to_rect (ax, ay, bx, by, u);
+}
+
+void
+kyso_pdf_page_user_to_display (const KysoPdfPage *page, const double u[4], double d[4])
+{
+  double ax, ay, bx, by;
+
+  point_to_display (page, u[0], u[1], &ax, &ay);
+  point_to_display (page, u[0] + u[2], u[1] + u[3], &bx, &by);
+  corners_to_rect (ax, ay, bx, by, d);
+}
+
+/* Keeps a display box inside the displayed page (shrinking it only if the page is smaller). */
+static void
+clamp_display (const KysoPdfPage *page, double d[4])
+{
+  double pw, ph;
+
+  kyso_pdf_page_display_size (page, &pw, &ph);
+  d[2] = MIN (d[2], pw);
+  d[3] = MIN (d[3], ph);
+  d[0] = CLAMP (d[0], 0, pw - d[2]);
+  d[1] = CLAMP (d[1], 0, ph - d[3]);
+}
+
+void
+kyso_pdf_placement_default (const KysoPdfPage *page, double width, double height, double user_rect[4])
+{
+  double pw, ph, d[4];
+  double margin;
+
+  kyso_pdf_page_display_size (page, &pw, &ph);
+  margin = MIN (MARGIN, MIN (pw, ph) / 10);
+  d[2] = width;
+  d[3] = height;
+  d[0] = pw - margin - width;
+  d[1] = margin;
+  clamp_display (page, d);
+  kyso_pdf_page_display_to_user (page, d, user_rect);
+}
+
+static GArray *
+find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gboolean all, double width,
+         double height, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (KysoPdfPlacement));
+  int n_pages;
+
+  n_pages = poppler_document_get_n_pages (pdoc);
+  for (int i = 0; i < n_pages && (all || out->len == 0); i++)
+    {
+      PopplerPage *ppage = poppler_document_get_page (pdoc, i);
+      g_autoptr(KysoPdfPage) page = NULL;
+      GList *matches;
+      double pw, ph;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          g_clear_object (&ppage);
+          return NULL;
+        }
+      if (ppage == NULL)
+        continue;
+      matches = poppler_page_find_text_with_options (ppage, keyword, POPPLER_FIND_DEFAULT);
+      poppler_page_get_size (ppage, &pw, &ph);
+      g_object_unref (ppage);
+      if (matches == NULL)
+        continue;
+      page = kyso_pdf_document_get_page (doc, (guint) i, error);
+      if (page == NULL)
+        {
+          g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);
+          return NULL;
+        }
+      for (GList *l = matches; l != NULL && (all || out->len == 0); l = l->next)
+        {
+          /* poppler gives the match in display space with y measured down from the top. */
+          PopplerRectangle *r = l->data;
+          double top = ph - MIN (r->y1, r->y2);
+          double d[4] = { MIN (r->x1, r->x2), top + GAP, width, height };
+          KysoPdfPlacement p = { (guint) i, { 0 } };
+
+          clamp_display (page, d);
+          kyso_pdf_page_display_to_user (page, d, p.rect);
+          g_array_append_val (out, p);
+        }
+      g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);
+    }
+  if (out->len == 0)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
+                   /* Translators: %s is the text searched for */
+                   _("The location keyword “%s” does not occur in the document. Place the signature by hand."),
+                   keyword);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+GArray *
+kyso_pdf_placement_find_keyword (KysoPdfDocument *doc, const char *path, const char *keyword, gboolean all,
+                                 double width, double height, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) local = NULL;
+  PopplerDocument *pdoc;
+  GArray *out;
+
+  g_return_val_if_fail (keyword != NULL, NULL);
+  if (*keyword == 0)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The location keyword is empty."));
+      return NULL;
+    }
+  file = g_file_new_for_path (path);
+  pdoc = poppler_document_new_from_gfile (file, NULL, cancellable, &local);
+  if (pdoc == NULL)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                   /* Translators: %s is poppler's explanation */
+                   _("Cannot search the document for the location keyword: %s"), local->message);
+      return NULL;
+    }
+  out = find_in (pdoc, doc, keyword, all, width, height, cancellable, error);
+  g_object_unref (pdoc);
+  return out;
+}
