@@ -66,6 +66,9 @@ typedef struct {
 KysoSandboxCitizen *portal_authenticate (Portal *portal, SoupServerMessage *msg, const char *kind);
 char               *portal_random_id    (gsize bytes);
 
+/* kyso-sandbox-portal-control.c */
+void portal_control_install (Portal *portal);
+
 /* kyso-sandbox-portal-api.c */
 void portal_api_install     (Portal *portal);
 void portal_api_add_history (Portal *portal, JsonObject *dossier, const char *status, const char *note);

@@ -1,0 +1,935 @@
+#include "config.h"
+
+#include "kyso-oidc-client.h"
+#include "kyso-error.h"
+#include "kyso-http.h"
+#include "kyso-jwt.h"
+#include "kyso-oidc-loopback.h"
+#include "kyso-portal-json.h"
+#include "kyso-session-store.h"
+
+#include <glib/gi18n-lib.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+/* An access token this close to expiry is refreshed before use. */
+#define DEFAULT_MIN_VALIDITY 30
+
+struct _KysoOidcClient {
+  GObject   parent_instance;
+
+  char     *issuer;
+  char     *client_id;
+  char     *ca_file;
+  char     *scope;
+  char     *label;
+  GCallback state_func;
+  gpointer  state_data;
+
+  /* Serialises every operation that changes tokens (login, refresh, logout), so that two
+   * threads never spend the same single-use refresh token. */
+  GMutex    op_lock;
+  /* Guards the fields below for short reads and writes. */
+  GMutex    lock;
+  char     *authorization_endpoint;
+  char     *token_endpoint;
+  char     *jwks_uri;
+  char     *revocation_endpoint;
+  char     *end_session_endpoint;
+  JsonNode *jwks;
+  char     *access_token;
+  gint64    access_expires;   /* g_get_real_time() seconds */
+  char     *refresh_token;
+  JsonNode *claims;
+  guint     refresh_count;
+};
+
+G_DEFINE_FINAL_TYPE (KysoOidcClient, kyso_oidc_client, G_TYPE_OBJECT)
+
+static void
+clear_secret (char **s)
+{
+  if (*s != NULL)
+    memset (*s, 0, strlen (*s));
+  g_clear_pointer (s, g_free);
+}
+
+static void
+kyso_oidc_client_finalize (GObject *object)
+{
+  KysoOidcClient *self = KYSO_OIDC_CLIENT (object);
+
+  g_free (self->issuer);
+  g_free (self->client_id);
+  g_free (self->ca_file);
+  g_free (self->scope);
+  g_free (self->label);
+  g_free (self->authorization_endpoint);
+  g_free (self->token_endpoint);
+  g_free (self->jwks_uri);
+  g_free (self->revocation_endpoint);
+  g_free (self->end_session_endpoint);
+  g_clear_pointer (&self->jwks, json_node_unref);
+  clear_secret (&self->access_token);
+  clear_secret (&self->refresh_token);
+  g_clear_pointer (&self->claims, json_node_unref);
+  g_mutex_clear (&self->op_lock);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (kyso_oidc_client_parent_class)->finalize (object);
+}
+
+static void
+kyso_oidc_client_class_init (KysoOidcClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kyso_oidc_client_finalize;
+}
+
+static void
+kyso_oidc_client_init (KysoOidcClient *self)
+{
+  g_mutex_init (&self->op_lock);
+  g_mutex_init (&self->lock);
+  self->scope = g_strdup ("openid");
+}
+
+KysoOidcClient *
+kyso_oidc_client_new (const char *issuer, const char *client_id, const char *ca_file)
+{
+  KysoOidcClient *self;
+
+  g_return_val_if_fail (issuer != NULL && client_id != NULL, NULL);
+
+  self = g_object_new (KYSO_TYPE_OIDC_CLIENT, NULL);
+  /* OIDC Discovery compares issuers as strings; a trailing slash is a different issuer. */
+  self->issuer = g_strdup (issuer);
+  self->client_id = g_strdup (client_id);
+  self->ca_file = g_strdup (ca_file);
+  self->label = g_strdup (_("Kyso portal session"));
+  return self;
+}
+
+const char *
+kyso_oidc_client_get_issuer (KysoOidcClient *self)
+{
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+  return self->issuer;
+}
+
+const char *
+kyso_oidc_client_get_client_id (KysoOidcClient *self)
+{
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+  return self->client_id;
+}
+
+void
+kyso_oidc_client_set_scope (KysoOidcClient *self, const char *scope)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+  g_free (self->scope);
+  self->scope = g_strdup (scope != NULL ? scope : "openid");
+}
+
+void
+kyso_oidc_client_set_label (KysoOidcClient *self, const char *label)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+  g_free (self->label);
+  self->label = g_strdup (label);
+}
+
+void
+kyso_oidc_client_set_state_func (KysoOidcClient *self, GCallback func, gpointer user_data)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+  self->state_func = func;
+  self->state_data = user_data;
+}
+
+static void
+state_changed (KysoOidcClient *self)
+{
+  if (self->state_func != NULL)
+    ((void (*) (gpointer)) self->state_func) (self->state_data);
+}
+
+/* ---- HTTP helpers ---- */
+
+static void
+http_options (KysoOidcClient *self, KysoHttpOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->ca_file = self->ca_file;
+  options->timeout_seconds = 30;
+  options->max_body_bytes = 1024 * 1024;
+}
+
+/* https only, except on the loopback interface (RFC 8252 test providers, the local sandbox). */
+static gboolean
+endpoint_ok (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return FALSE;
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") == 0)
+    return TRUE;
+  host = g_uri_get_host (uri);
+  return g_strcmp0 (g_uri_get_scheme (uri), "http") == 0
+         && (strcmp (host, "127.0.0.1") == 0 || strcmp (host, "localhost") == 0 || strcmp (host, "::1") == 0);
+}
+
+static JsonNode *
+get_json (KysoOidcClient *self, const char *url, GCancellable *cancellable, GError **error)
+{
+  static const char * const headers[] = { "Accept: application/json", NULL };
+  g_autoptr(KysoHttpResponse) response = NULL;
+  KysoHttpOptions options;
+
+  http_options (self, &options);
+  response = kyso_http_request ("GET", url, headers, NULL, NULL, &options, cancellable, error);
+  if (response == NULL)
+    return NULL;
+  if (response->status != 200)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                   _("The login server answered with an error (HTTP %u). Try again later."), response->status);
+      return NULL;
+    }
+  return kyso_json_parse_bytes (response->body, error);
+}
+
+static void
+append_param (GString *form, const char *name, const char *value)
+{
+  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+  if (form->len > 0)
+    g_string_append_c (form, '&');
+  g_string_append_printf (form, "%s=%s", name, escaped);
+}
+
+/* POSTs a form; returns the JSON answer whatever the status (OAuth errors are JSON too). */
+static JsonNode *
+post_form (KysoOidcClient *self, const char *url, GString *form, guint *out_status,
+           GCancellable *cancellable, GError **error)
+{
+  static const char * const headers[] = { "Accept: application/json", NULL };
+  g_autoptr(KysoHttpResponse) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  KysoHttpOptions options;
+
+  http_options (self, &options);
+  body = g_bytes_new (form->str, form->len);
+  /* The form holds secrets (password, refresh token): wipe it now that it is copied. */
+  memset (form->str, 0, form->len);
+  response = kyso_http_request ("POST", url, headers, body, "application/x-www-form-urlencoded",
+                                &options, cancellable, error);
+  if (response == NULL)
+    return NULL;
+  *out_status = response->status;
+  if (g_bytes_get_size (response->body) == 0)
+    return json_node_new (JSON_NODE_NULL);
+  return kyso_json_parse_bytes (response->body, error);
+}
+
+static char *
+random_b64url (gsize n)
+{
+  guint8 buf[64];
+  char *out;
+
+  g_assert (n <= sizeof buf);
+  if (RAND_bytes (buf, (int) n) != 1)
+    g_error ("The system random number generator failed");
+  out = kyso_base64url_encode (buf, n);
+  memset (buf, 0, sizeof buf);
+  return out;
+}
+
+/* ---- Discovery ---- */
+
+static gboolean
+discover_locked (KysoOidcClient *self, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) meta = NULL;
+  JsonObject *obj;
+  JsonArray *methods;
+
+  if (self->token_endpoint != NULL)
+    return TRUE;
+  url = g_str_has_suffix (self->issuer, "/")
+          ? g_strconcat (self->issuer, ".well-known/openid-configuration", NULL)
+          : g_strconcat (self->issuer, "/.well-known/openid-configuration", NULL);
+  if (!endpoint_ok (url))
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("The login server address “%s” must start with https://."), self->issuer);
+      return FALSE;
+    }
+  meta = get_json (self, url, cancellable, error);
+  if (meta == NULL)
+    return FALSE;
+  obj = JSON_NODE_HOLDS_OBJECT (meta) ? json_node_get_object (meta) : NULL;
+  /* OIDC Discovery §4.3: the metadata must name the issuer we asked, or it is someone else's. */
+  if (g_strcmp0 (kyso_pj_string (obj, "issuer"), self->issuer) != 0
+      || !endpoint_ok (kyso_pj_string (obj, "authorization_endpoint"))
+      || !endpoint_ok (kyso_pj_string (obj, "token_endpoint"))
+      || !endpoint_ok (kyso_pj_string (obj, "jwks_uri")))
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                   _("The login server at %s does not describe itself correctly. Check the portal address in the settings."),
+                   self->issuer);
+      return FALSE;
+    }
+  methods = kyso_pj_array (obj, "code_challenge_methods_supported");
+  if (methods != NULL)
+    {
+      gboolean s256 = FALSE;
+      for (guint i = 0; i < json_array_get_length (methods); i++)
+        {
+          JsonNode *m = json_array_get_element (methods, i);
+          if (JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_STRING
+              && g_strcmp0 (json_node_get_string (m), "S256") == 0)
+            s256 = TRUE;
+        }
+      if (!s256)
+        {
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                       _("The login server at %s does not support PKCE (S256), which Kyso requires."), self->issuer);
+          return FALSE;
+        }
+    }
+
+  g_mutex_lock (&self->lock);
+  self->authorization_endpoint = g_strdup (kyso_pj_string (obj, "authorization_endpoint"));
+  self->token_endpoint = g_strdup (kyso_pj_string (obj, "token_endpoint"));
+  self->jwks_uri = g_strdup (kyso_pj_string (obj, "jwks_uri"));
+  if (endpoint_ok (kyso_pj_string (obj, "revocation_endpoint")))
+    self->revocation_endpoint = g_strdup (kyso_pj_string (obj, "revocation_endpoint"));
+  if (endpoint_ok (kyso_pj_string (obj, "end_session_endpoint")))
+    self->end_session_endpoint = g_strdup (kyso_pj_string (obj, "end_session_endpoint"));
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+kyso_oidc_client_discover (KysoOidcClient *self, GCancellable *cancellable, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
+
+  g_mutex_lock (&self->op_lock);
+  ok = discover_locked (self, cancellable, error);
+  g_mutex_unlock (&self->op_lock);
+  return ok;
+}
+
+/* ---- Tokens ---- */
+
+static JsonNode *
+verify_id_token (KysoOidcClient *self, const char *id_token, const char *nonce,
+                 GCancellable *cancellable, GError **error)
+{
+  KysoJwtCheck check = { .issuer = self->issuer, .audience = self->client_id, .nonce = nonce };
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *claims;
+
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      if (self->jwks == NULL || attempt > 0)
+        {
+          JsonNode *jwks = get_json (self, self->jwks_uri, cancellable, error);
+          if (jwks == NULL)
+            return NULL;
+          g_mutex_lock (&self->lock);
+          g_clear_pointer (&self->jwks, json_node_unref);
+          self->jwks = jwks;
+          g_mutex_unlock (&self->lock);
+        }
+      g_clear_error (&local_error);
+      claims = kyso_jwt_verify (id_token, self->jwks, &check, &local_error);
+      if (claims != NULL)
+        return claims;
+      /* An unknown kid means the provider rotated its keys: fetch them once more. */
+      if (!g_error_matches (local_error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND))
+        break;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Takes a successful token response: checks it, keeps the access token in memory and the
+ * refresh token in the Secret Service. */
+static gboolean
+accept_tokens (KysoOidcClient *self, JsonNode *response, const char *nonce, gboolean require_id_token,
+               GCancellable *cancellable, GError **error)
+{
+  JsonObject *obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
+  const char *access = kyso_pj_string (obj, "access_token");
+  const char *type = kyso_pj_string (obj, "token_type");
+  const char *refresh = kyso_pj_string (obj, "refresh_token");
+  const char *id_token = kyso_pj_string (obj, "id_token");
+  gint64 expires_in = kyso_pj_int (obj, "expires_in", 300);
+  g_autoptr(JsonNode) claims = NULL;
+
+  if (access == NULL || (type != NULL && g_ascii_strcasecmp (type, "bearer") != 0))
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                           _("The login server sent an answer Kyso cannot use. Try again later."));
+      return FALSE;
+    }
+  if (id_token != NULL)
+    {
+      claims = verify_id_token (self, id_token, nonce, cancellable, error);
+      if (claims == NULL)
+        return FALSE;
+      /* OIDC Core §12.2: a refreshed ID token must be about the same person. */
+      if (self->claims != NULL
+          && g_strcmp0 (kyso_pj_string (json_node_get_object (self->claims), "sub"),
+                        kyso_pj_string (json_node_get_object (claims), "sub")) != 0)
+        {
+          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                               _("The login server answered for another person. Log in again."));
+          return FALSE;
+        }
+    }
+  else if (require_id_token)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                           _("The login server did not identify the citizen (no ID token). Try again."));
+      return FALSE;
+    }
+
+  if (refresh != NULL && g_strcmp0 (refresh, self->refresh_token) != 0
+      && !kyso_session_store_save (self->issuer, self->client_id, refresh, self->label, cancellable, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  clear_secret (&self->access_token);
+  self->access_token = g_strdup (access);
+  self->access_expires = g_get_real_time () / G_USEC_PER_SEC + CLAMP (expires_in, 1, 86400);
+  if (refresh != NULL && g_strcmp0 (refresh, self->refresh_token) != 0)
+    {
+      clear_secret (&self->refresh_token);
+      self->refresh_token = g_strdup (refresh);
+    }
+  if (claims != NULL)
+    {
+      g_clear_pointer (&self->claims, json_node_unref);
+      self->claims = g_steal_pointer (&claims);
+    }
+  g_mutex_unlock (&self->lock);
+  state_changed (self);
+  return TRUE;
+}
+
+static void
+forget_session (KysoOidcClient *self)
+{
+  g_mutex_lock (&self->lock);
+  clear_secret (&self->access_token);
+  clear_secret (&self->refresh_token);
+  g_clear_pointer (&self->claims, json_node_unref);
+  self->access_expires = 0;
+  g_mutex_unlock (&self->lock);
+  state_changed (self);
+}
+
+static const char *
+oauth_error (JsonNode *answer)
+{
+  return JSON_NODE_HOLDS_OBJECT (answer) ? kyso_pj_string (json_node_get_object (answer), "error") : NULL;
+}
+
+static gboolean
+refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GString) form = g_string_new (NULL);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  if (!discover_locked (self, cancellable, error))
+    return FALSE;
+  append_param (form, "grant_type", "refresh_token");
+  append_param (form, "refresh_token", refresh_token);
+  append_param (form, "client_id", self->client_id);
+  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+  if (status == 400 || status == 401)
+    {
+      /* invalid_grant: the session ended at the provider (expired, revoked, logged out elsewhere). */
+      g_debug ("refresh refused: %s", oauth_error (answer) ? oauth_error (answer) : "?");
+      forget_session (self);
+      kyso_session_store_clear (self->issuer, self->client_id, NULL, NULL);
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                           _("Your portal session has ended. Log in again."));
+      return FALSE;
+    }
+  if (status != 200)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                   _("The login server answered with an error (HTTP %u). Try again later."), status);
+      return FALSE;
+    }
+  if (!accept_tokens (self, answer, NULL, FALSE, cancellable, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  self->refresh_count++;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+kyso_oidc_client_restore (KysoOidcClient *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *stored;
+  gboolean ok;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
+
+  g_mutex_lock (&self->op_lock);
+  stored = kyso_session_store_load (self->issuer, self->client_id, cancellable, &local_error);
+  if (stored == NULL)
+    {
+      g_mutex_unlock (&self->op_lock);
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  clear_secret (&self->refresh_token);
+  self->refresh_token = g_strdup (stored);
+  g_mutex_unlock (&self->lock);
+  ok = refresh_locked (self, stored, cancellable, error);
+  kyso_session_store_free_token (stored);
+  g_mutex_unlock (&self->op_lock);
+  return ok;
+}
+
+char *
+kyso_oidc_client_dup_access_token (KysoOidcClient *self, guint min_validity, GCancellable *cancellable,
+                                   GError **error)
+{
+  g_autofree char *refresh = NULL;
+  char *token = NULL;
+  gint64 now;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+
+  if (min_validity == 0)
+    min_validity = DEFAULT_MIN_VALIDITY;
+  g_mutex_lock (&self->op_lock);
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_mutex_lock (&self->lock);
+  if (self->access_token != NULL && self->access_expires - now > (gint64) min_validity)
+    token = g_strdup (self->access_token);
+  else
+    refresh = g_strdup (self->refresh_token);
+  g_mutex_unlock (&self->lock);
+
+  if (token == NULL)
+    {
+      if (refresh == NULL)
+        g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                             _("You are not logged in to the portal. Log in first."));
+      else if (refresh_locked (self, refresh, cancellable, error))
+        {
+          g_mutex_lock (&self->lock);
+          token = g_strdup (self->access_token);
+          g_mutex_unlock (&self->lock);
+        }
+      clear_secret (&refresh);
+    }
+  g_mutex_unlock (&self->op_lock);
+  return token;
+}
+
+void
+kyso_oidc_client_reject_access_token (KysoOidcClient *self, const char *token)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  /* Only if it is still the current one: another thread may have refreshed already. */
+  if (token != NULL && g_strcmp0 (token, self->access_token) == 0)
+    {
+      clear_secret (&self->access_token);
+      self->access_expires = 0;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---- Browser login ---- */
+
+typedef struct {
+  char           *uri;
+  KysoOpenUriFunc func;
+  gpointer        func_data;
+  GCancellable   *abort;    /* cancelled when the browser cannot be opened */
+  GError         *error;
+  GMutex          lock;
+} Launch;
+
+static void
+launch_clear (gpointer data)
+{
+  Launch *launch = data;
+
+  g_free (launch->uri);
+  g_object_unref (launch->abort);
+  g_clear_error (&launch->error);
+  g_mutex_clear (&launch->lock);
+}
+
+static void
+launch_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, launch_clear);
+}
+
+static gboolean
+launch_cb (gpointer data)
+{
+  Launch *launch = data;
+  GError *error = NULL;
+
+  if (!launch->func (launch->uri, launch->func_data, &error))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Could not open the web browser."));
+      g_mutex_lock (&launch->lock);
+      launch->error = error;
+      g_mutex_unlock (&launch->lock);
+      g_cancellable_cancel (launch->abort);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forward_cancel (GCancellable *cancellable, gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+}
+
+static char *
+build_authorization_url (KysoOidcClient *self, const char *redirect_uri, const char *state,
+                         const char *nonce, const char *challenge)
+{
+  g_autoptr(GString) url = g_string_new (self->authorization_endpoint);
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  append_param (query, "response_type", "code");
+  append_param (query, "client_id", self->client_id);
+  append_param (query, "redirect_uri", redirect_uri);
+  append_param (query, "scope", self->scope);
+  append_param (query, "state", state);
+  append_param (query, "nonce", nonce);
+  append_param (query, "code_challenge", challenge);
+  append_param (query, "code_challenge_method", "S256");
+  g_string_append_c (url, strchr (url->str, '?') != NULL ? '&' : '?');
+  g_string_append (url, query->str);
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+static char *
+pkce_challenge (const char *verifier)
+{
+  guint8 digest[32];
+  unsigned int len = sizeof digest;
+
+  EVP_Digest (verifier, strlen (verifier), digest, &len, EVP_sha256 (), NULL);
+  return kyso_base64url_encode (digest, len);
+}
+
+static gboolean
+login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer open_uri_data,
+                      GMainContext *context, guint timeout_seconds, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(KysoLoopback) loopback = NULL;
+  g_autoptr(GString) form = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) wait_error = NULL;
+  g_autofree char *verifier = random_b64url (32);
+  g_autofree char *challenge = pkce_challenge (verifier);
+  g_autofree char *state = random_b64url (24);
+  g_autofree char *nonce = random_b64url (24);
+  g_autofree char *code = NULL;
+  Launch *launch;
+  gulong handler = 0;
+  guint status = 0;
+
+  if (!discover_locked (self, cancellable, error))
+    return FALSE;
+  loopback = kyso_loopback_new (error);
+  if (loopback == NULL)
+    return FALSE;
+
+  launch = g_atomic_rc_box_new0 (Launch);
+  g_mutex_init (&launch->lock);
+  launch->uri = build_authorization_url (self, kyso_loopback_get_redirect_uri (loopback), state, nonce, challenge);
+  launch->func = open_uri;
+  launch->func_data = open_uri_data;
+  launch->abort = g_cancellable_new ();
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel), g_object_ref (launch->abort),
+                                     g_object_unref);
+  if (context != NULL)
+    g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, launch_cb, g_atomic_rc_box_acquire (launch),
+                                launch_unref);
+  else
+    launch_cb (launch);
+
+  code = kyso_loopback_wait (loopback, state,
+                             g_get_monotonic_time () + (gint64) (timeout_seconds ? timeout_seconds : 600) * G_USEC_PER_SEC,
+                             launch->abort, &wait_error);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  if (code == NULL)
+    {
+      g_mutex_lock (&launch->lock);
+      if (launch->error != NULL)
+        g_propagate_error (error, g_steal_pointer (&launch->error));
+      else if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        ;
+      else
+        g_propagate_error (error, g_steal_pointer (&wait_error));
+      g_mutex_unlock (&launch->lock);
+      launch_unref (launch);
+      return FALSE;
+    }
+  launch_unref (launch);
+
+  form = g_string_new (NULL);
+  append_param (form, "grant_type", "authorization_code");
+  append_param (form, "code", code);
+  append_param (form, "redirect_uri", kyso_loopback_get_redirect_uri (loopback));
+  append_param (form, "client_id", self->client_id);
+  append_param (form, "code_verifier", verifier);
+  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+  if (status != 200)
+    {
+      g_debug ("code exchange refused: HTTP %u %s", status, oauth_error (answer) ? oauth_error (answer) : "");
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                           _("The login server did not accept the login. Try again."));
+      return FALSE;
+    }
+  return accept_tokens (self, answer, nonce, TRUE, cancellable, error);
+}
+
+gboolean
+kyso_oidc_client_login_browser (KysoOidcClient *self,
+                                KysoOpenUriFunc open_uri,
+                                gpointer        open_uri_data,
+                                GMainContext   *context,
+                                guint           timeout_seconds,
+                                GCancellable   *cancellable,
+                                GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
+  g_return_val_if_fail (open_uri != NULL, FALSE);
+
+  g_mutex_lock (&self->op_lock);
+  ok = login_browser_locked (self, open_uri, open_uri_data, context, timeout_seconds, cancellable, error);
+  g_mutex_unlock (&self->op_lock);
+  return ok;
+}
+
+/* ---- Direct login ---- */
+
+int
+kyso_oidc_client_login_password (KysoOidcClient *self,
+                                 const char     *username,
+                                 const char     *password,
+                                 const char     *otp,
+                                 char          **out_hint,
+                                 GCancellable   *cancellable,
+                                 GError        **error)
+{
+  g_autoptr(GString) form = g_string_new (NULL);
+  g_autoptr(JsonNode) answer = NULL;
+  const char *err;
+  guint status = 0;
+  int result = -1;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), -1);
+  g_return_val_if_fail (username != NULL && password != NULL, -1);
+
+  g_mutex_lock (&self->op_lock);
+  if (!discover_locked (self, cancellable, error))
+    goto out;
+  append_param (form, "grant_type", "password");
+  append_param (form, "client_id", self->client_id);
+  append_param (form, "scope", self->scope);
+  append_param (form, "username", username);
+  append_param (form, "password", password);
+  if (otp != NULL && *otp != '\0')
+    append_param (form, "otp", otp);
+  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
+  if (answer == NULL)
+    goto out;
+  if (status == 200)
+    {
+      if (accept_tokens (self, answer, NULL, TRUE, cancellable, error))
+        result = KYSO_LOGIN_DONE;
+      goto out;
+    }
+  err = oauth_error (answer);
+  if (g_strcmp0 (err, "otp_required") == 0)
+    {
+      if (out_hint != NULL)
+        *out_hint = g_strdup (kyso_pj_string (json_node_get_object (answer), "phone_hint"));
+      result = KYSO_LOGIN_NEED_OTP;
+    }
+  else if (g_strcmp0 (err, "invalid_otp") == 0)
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                         _("The OTP code is wrong or has expired. Ask for a new code and try again."));
+  else if (g_strcmp0 (err, "invalid_grant") == 0)
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                         _("The ID number or the password is not correct."));
+  else if (g_strcmp0 (err, "unauthorized_client") == 0 || g_strcmp0 (err, "unsupported_grant_type") == 0)
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                         _("This portal does not accept a direct login. Log in with the browser instead."));
+  else
+    g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                 _("The login server answered with an error (HTTP %u). Try again later."), status);
+out:
+  g_mutex_unlock (&self->op_lock);
+  return result;
+}
+
+/* ---- Logout ---- */
+
+gboolean
+kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GError) remote_error = NULL;
+  g_autoptr(GError) store_error = NULL;
+  char *refresh = NULL;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
+
+  g_mutex_lock (&self->op_lock);
+  g_mutex_lock (&self->lock);
+  refresh = g_strdup (self->refresh_token);
+  g_mutex_unlock (&self->lock);
+  if (refresh == NULL)
+    refresh = kyso_session_store_load (self->issuer, self->client_id, cancellable, NULL);
+
+  if (refresh != NULL && discover_locked (self, cancellable, &remote_error))
+    {
+      g_autoptr(GString) form = g_string_new (NULL);
+      g_autoptr(JsonNode) answer = NULL;
+      const char *url;
+      guint status = 0;
+
+      if (self->revocation_endpoint != NULL)
+        {
+          /* RFC 7009: revoking the refresh token ends the session and its access tokens. */
+          url = self->revocation_endpoint;
+          append_param (form, "token", refresh);
+          append_param (form, "token_type_hint", "refresh_token");
+          append_param (form, "client_id", self->client_id);
+        }
+      else
+        {
+          /* Keycloak's back-channel logout takes the refresh token the same way. */
+          url = self->end_session_endpoint;
+          append_param (form, "client_id", self->client_id);
+          append_param (form, "refresh_token", refresh);
+        }
+      if (url != NULL)
+        {
+          answer = post_form (self, url, form, &status, cancellable, &remote_error);
+          if (answer != NULL && status != 200 && status != 204)
+            g_set_error (&remote_error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                         _("The login server answered with an error (HTTP %u)."), status);
+        }
+    }
+  kyso_session_store_free_token (refresh);
+
+  forget_session (self);
+  kyso_session_store_clear (self->issuer, self->client_id, cancellable, &store_error);
+  g_mutex_unlock (&self->op_lock);
+
+  if (store_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      return FALSE;
+    }
+  if (remote_error != NULL)
+    {
+      g_set_error (error, remote_error->domain, remote_error->code,
+                   _("You are logged out on this computer, but the portal could not be told: %s"),
+                   remote_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- State ---- */
+
+gboolean
+kyso_oidc_client_is_logged_in (KysoOidcClient *self)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
+  g_mutex_lock (&self->lock);
+  ret = self->refresh_token != NULL || self->access_token != NULL;
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+static char *
+dup_claim (KysoOidcClient *self, const char *first, const char *second)
+{
+  char *ret = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->claims != NULL)
+    {
+      JsonObject *obj = json_node_get_object (self->claims);
+      ret = g_strdup (kyso_pj_string (obj, first));
+      if (ret == NULL && second != NULL)
+        ret = g_strdup (kyso_pj_string (obj, second));
+    }
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+char *
+kyso_oidc_client_dup_user_name (KysoOidcClient *self)
+{
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+  return dup_claim (self, "name", "preferred_username");
+}
+
+char *
+kyso_oidc_client_dup_subject (KysoOidcClient *self)
+{
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+  return dup_claim (self, "sub", NULL);
+}
+
+guint
+kyso_oidc_client_get_refresh_count (KysoOidcClient *self)
+{
+  guint n;
+
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), 0);
+  g_mutex_lock (&self->lock);
+  n = self->refresh_count;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
