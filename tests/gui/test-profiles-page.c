@@ -5,6 +5,7 @@
 
 #include "kyso-application.h"
 #include "kyso-window.h"
+#include "kyso-settings-page.h"
 #include "kyso-account-row.h"
 #include "kyso-profile-row.h"
 #include "kyso-profiles-page-private.h"
@@ -402,6 +403,29 @@ test_pages (void)
       g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string (pages[i]));
       g_assert_cmpstr (kyso_window_get_page (window), ==, pages[i]);
     }
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("settings"));
+  g_free (render_to_png (GTK_WIDGET (window), "settings-page.png"));
+
+  /* The time-stamp server field refuses what is not a web address and stores what is. */
+  {
+    GSettings *settings = kyso_application_get_settings (app);
+    GtkWidget *settings_page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "settings_page"));
+    GtkWidget *tsa_row = GTK_WIDGET (gtk_widget_get_template_child (settings_page, KYSO_TYPE_SETTINGS_PAGE, "tsa_row"));
+    g_autofree char *stored = NULL;
+
+    g_assert_nonnull (settings);   /* the tests compile the schema into the build folder */
+    gtk_editable_set_text (GTK_EDITABLE (tsa_row), "not an address");
+    g_signal_emit_by_name (tsa_row, "apply");
+    g_assert_true (gtk_widget_has_css_class (tsa_row, "error"));
+    stored = g_settings_get_string (settings, "tsa-url");
+    g_assert_cmpstr (stored, ==, "");
+    g_free (stored);
+    gtk_editable_set_text (GTK_EDITABLE (tsa_row), " https://tsa.example.vn/tsr ");
+    g_assert_false (gtk_widget_has_css_class (tsa_row, "error"));
+    g_signal_emit_by_name (tsa_row, "apply");
+    stored = g_settings_get_string (settings, "tsa-url");
+    g_assert_cmpstr (stored, ==, "https://tsa.example.vn/tsr");
+  }
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("documents"));
   g_free (render_to_png (GTK_WIDGET (window), "documents-page.png"));
 }

@@ -226,7 +226,21 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_assert_finalize_object (f->store);
+  GWeakRef ref;
+  GObject *alive;
+  int tries = 0;
+
+  /* No reference may leak. A worker thread drops its task (and the task's reference on the
+   * store) just after the callback ran, so give it a moment; GWeakRef is thread-safe. */
+  g_weak_ref_init (&ref, f->store);
+  g_clear_object (&f->store);
+  while ((alive = g_weak_ref_get (&ref)) != NULL && tries++ < 2000)
+    {
+      g_object_unref (alive);
+      g_usleep (1000);
+    }
+  g_assert_null (alive);
+  g_weak_ref_clear (&ref);
 }
 
 static KysoProfile *

@@ -27,9 +27,9 @@ for lang in $(grep -v '^#' po/LINGUAS); do
   case "$stats" in
     *untranslated*|*fuzzy*)
       status=1
-      echo "Untranslated or fuzzy in $lang:"
-      msgattrib --untranslated --only-fuzzy "$tmp/$lang.po" 2>/dev/null | grep -E '^msgid' | head -20 || true
-      msgattrib --untranslated "$tmp/$lang.po" | grep -E '^msgid ' | head -40 || true
+      echo "Untranslated or fuzzy in $lang (first 40):"
+      { msgattrib --only-fuzzy "$tmp/$lang.po"; msgattrib --untranslated "$tmp/$lang.po"; } \
+        | grep -E '^msgid ' | grep -v '^msgid ""$' | head -40 || true
       ;;
   esac
 done
