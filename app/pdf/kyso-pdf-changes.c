@@ -71,6 +71,7 @@ typedef struct {
   GQueue structural_queue; /* (num, role) packed as num * N_ROLES + role + 1 */
   GQueue content_queue;
   guint visits;
+  GHashTable *kinds[2];    /* old, new state: field or widget num → Kind + 1, from the form tree */
 } Diff;
 
 static void
@@ -153,6 +154,63 @@ annot_kind (Diff *d, guint rev, KysoPdfObject *dict)
   if (g_strcmp0 (ft, "Sig") == 0)
     return has_v ? KIND_SIG_SIGNED : KIND_SIG_EMPTY;
   return ft != NULL || widget || kyso_pdf_dict_get (dict, "Kids") != NULL ? KIND_FORM : KIND_ANNOT;
+}
+
+static void
+collect_kinds (Diff *d, guint rev, GHashTable *kinds, GHashTable *seen, KysoPdfObject *ref, const char *ft,
+               gboolean has_v, guint depth)
+{
+  g_autoptr(KysoPdfObject) field = NULL;
+  g_autoptr(KysoPdfObject) kids = NULL;
+  Kind kind;
+
+  if (kyso_pdf_object_get_kind (ref) != KYSO_PDF_REF || depth > MAX_PARENT_HOPS
+      || !g_hash_table_add (seen, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref))))
+    return;
+  field = resolve (d, rev, ref);
+  if (!is_dict (field))
+    return;
+  if (type_name (field, "FT") != NULL)
+    {
+      ft = type_name (field, "FT");
+      has_v = FALSE;
+    }
+  has_v |= kyso_pdf_dict_get (field, "V") != NULL;
+  kind = g_strcmp0 (ft, "Sig") == 0 ? (has_v ? KIND_SIG_SIGNED : KIND_SIG_EMPTY) : KIND_FORM;
+  g_hash_table_insert (kinds, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref)), GUINT_TO_POINTER (kind + 1));
+  kids = resolve (d, rev, kyso_pdf_dict_get (field, "Kids"));
+  for (guint i = 0; i < kyso_pdf_array_get_length (kids); i++)
+    collect_kinds (d, rev, kinds, seen, kyso_pdf_array_get (kids, i), ft, has_v, depth + 1);
+}
+
+/* What the form tree of state @rev says each field and widget is: a widget listed in a
+ * signature field's /Kids belongs to it even when it lacks the /Parent back-pointer. */
+static GHashTable *
+form_kinds (Diff *d, guint rev)
+{
+  GHashTable **slot = &d->kinds[rev == d->new_rev];
+  g_autoptr(KysoPdfObject) catalog = NULL, form = NULL, fields = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+
+  if (*slot != NULL)
+    return *slot;
+  *slot = g_hash_table_new (NULL, NULL);
+  seen = g_hash_table_new (NULL, NULL);
+  catalog = resolve (d, rev, kyso_pdf_dict_get (kyso_pdf_history_get_trailer (d->h, rev), "Root"));
+  form = resolve (d, rev, kyso_pdf_dict_get (catalog, "AcroForm"));
+  fields = resolve (d, rev, kyso_pdf_dict_get (form, "Fields"));
+  for (guint i = 0; i < kyso_pdf_array_get_length (fields) && g_hash_table_size (seen) < MAX_VISITS; i++)
+    collect_kinds (d, rev, *slot, seen, kyso_pdf_array_get (fields, i), NULL, FALSE, 0);
+  return *slot;
+}
+
+/* The kind of object @num (0 when direct) whose dictionary is @dict, in state @rev. */
+static Kind
+kind_of (Diff *d, guint rev, guint32 num, KysoPdfObject *dict)
+{
+  gpointer k = num != 0 ? g_hash_table_lookup (form_kinds (d, rev), GUINT_TO_POINTER (num)) : NULL;
+
+  return k != NULL ? (Kind) (GPOINTER_TO_UINT (k) - 1) : annot_kind (d, rev, dict);
 }
 
 static Role
@@ -272,12 +330,15 @@ static void
 visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth);
 
 static void
-visit_dict (Diff *d, KysoPdfObject *dict, Role role, guint depth)
+visit_value_of (Diff *d, guint32 num, KysoPdfObject *value, Role role);
+
+static void
+visit_dict (Diff *d, guint32 num, KysoPdfObject *dict, Role role, guint depth)
 {
   Kind kind = KIND_ANNOT;
 
   if (role == ROLE_ANNOT || role == ROLE_FIELD)
-    kind = annot_kind (d, d->old_rev, dict);
+    kind = kind_of (d, d->old_rev, num, dict);
   for (guint i = 0; i < kyso_pdf_dict_get_size (dict); i++)
     visit_value (d, kyso_pdf_dict_get_value_at (dict, i),
                  child_role (d, role, dict, kyso_pdf_dict_get_key_at (dict, i), kind), depth + 1);
@@ -299,11 +360,21 @@ visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth)
       break;
     case KYSO_PDF_DICT:
     case KYSO_PDF_STREAM:
-      visit_dict (d, value, role, depth);
+      visit_dict (d, 0, value, role, depth);
       break;
     default:
       break;
     }
+}
+
+/* An indirect object's own value: a dictionary knows its number (for its form-tree kind). */
+static void
+visit_value_of (Diff *d, guint32 num, KysoPdfObject *value, Role role)
+{
+  if (kyso_pdf_object_get_kind (value) == KYSO_PDF_DICT || kyso_pdf_object_get_kind (value) == KYSO_PDF_STREAM)
+    visit_dict (d, num, value, role, 0);
+  else
+    visit_value (d, value, role, 0);
 }
 
 static void
@@ -331,7 +402,7 @@ visit_object (Diff *d, guint32 num, Role role)
       g_hash_table_insert (d->roles, GUINT_TO_POINTER (num), GUINT_TO_POINTER (mask | (1u << role)));
     }
   if (obj != NULL)
-    visit_value (d, obj, role, 0);
+    visit_value_of (d, num, obj, role);
 }
 
 static void
@@ -548,7 +619,7 @@ judge_added_annot (Diff *d, KysoPdfObject *item)
       note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("Something that is not an annotation was added to a page."));
       return;
     }
-  switch (annot_kind (d, d->new_rev, annot))
+  switch (kind_of (d, d->new_rev, kyso_pdf_object_get_ref_num (item), annot))
     {
     case KIND_SIG_SIGNED:
       note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
@@ -608,7 +679,7 @@ judge_list (Diff *d, KysoPdfObject *old_value, KysoPdfObject *new_value, gboolea
           continue;
         }
       field = resolve (d, d->new_rev, item);
-      if (is_dict (field) && annot_kind (d, d->new_rev, field) >= KIND_SIG_EMPTY)
+      if (is_dict (field) && kind_of (d, d->new_rev, kyso_pdf_object_get_ref_num (item), field) >= KIND_SIG_EMPTY)
         note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
       else
         note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A new form field was added."));
@@ -811,7 +882,10 @@ judge_annot (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
     {
       /* A number the signed revision pointed to without defining it: whatever appears now is new. */
       if (is_dict (new))
-        judge_added_annot (d, new);
+        {
+          g_autoptr(KysoPdfObject) ref = kyso_pdf_ref_new (num, 0);
+          judge_added_annot (d, ref);
+        }
       else if (kyso_pdf_object_get_kind (new) != KYSO_PDF_NULL)
         note (d, KYSO_PDF_CHANGES_OTHER, _("An annotation or form field was replaced (object %u)."), num);
       return;
@@ -821,7 +895,7 @@ judge_annot (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
       note (d, KYSO_PDF_CHANGES_OTHER, _("An annotation or form field was deleted (object %u)."), num);
       return;
     }
-  kind = annot_kind (d, d->old_rev, old);
+  kind = kind_of (d, d->old_rev, num, old);
   keys = changed_keys (d, old, new);
   for (guint i = 0; i < keys->len; i++)
     {
@@ -973,6 +1047,8 @@ kyso_pdf_history_diff (KysoPdfHistory *self, guint rev, GCancellable *cancellabl
   g_hash_table_unref (d.roles);
   g_hash_table_unref (d.visited);
   g_hash_table_unref (d.structural);
+  g_clear_pointer (&d.kinds[0], g_hash_table_unref);
+  g_clear_pointer (&d.kinds[1], g_hash_table_unref);
   g_queue_clear (&d.structural_queue);
   g_queue_clear (&d.content_queue);
   self->diffs[rev] = d.diff;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kyso-pdf-changes.h"
 #include "kyso-pdf-verify-report.h"
 
 G_BEGIN_DECLS
@@ -26,8 +27,8 @@ struct _KysoPdfSignatureReport {
   int revision;
   int docmdp;
   KysoPdfChanges changes_after;
-  KysoSignatureTrust trust;
-  KysoSignatureRevocation revocation;
+  KysoTrustStatus trust;
+  KysoRevocationStatus revocation;
   KysoSignatureStatus status;
   KysoSignatureProblem problems;
   GPtrArray *reasons;   /* char *, NULL-terminated once finished */
@@ -46,5 +47,31 @@ void kyso_pdf_signature_report_finish     (KysoPdfSignatureReport *self);
 KysoPdfVerifyReport *kyso_pdf_verify_report_new (const char *path,
                                                  guint       n_revisions,
                                                  GPtrArray  *signatures);
+
+/* One signature field with a value, as the verifier works on it. */
+typedef struct {
+  KysoPdfSignatureReport *report;  /* owned; filled as the checks go */
+  KysoPdfObject *dict;             /* the signature dictionary (/V) */
+  guint32 dict_num;                /* its object number, 0 when direct */
+  gboolean ranges_ok;              /* /ByteRange is four sane integers */
+  gint64 ranges[4];                /* offset, length, offset, length */
+  gboolean gap_ok;                 /* the gap is exactly this /Contents */
+  GBytes *contents;                /* the decoded /Contents without its zero padding, or NULL */
+  gint64 signed_end;               /* ranges[2] + ranges[3] */
+} KysoPdfSigEntry;
+
+void kyso_pdf_sig_entry_free (KysoPdfSigEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoPdfSigEntry, kyso_pdf_sig_entry_free)
+
+/* Every signature field of the document's current form that has a value (signatures and
+ * document time-stamps), with the checks that need only the PDF structure done: /ByteRange,
+ * /Contents and its place in the gap, coverage, overlaps, /M. GPtrArray of KysoPdfSigEntry,
+ * sorted by the revision they sign. */
+GPtrArray *kyso_pdf_verify_collect (KysoPdfHistory  *history,
+                                    GError         **error);
+
+/* "D:YYYYMMDDHHmmSSOHH'mm'" (ISO 32000-1 §7.9.4) → GDateTime, or NULL when malformed. */
+GDateTime *kyso_pdf_parse_date (const guint8 *text,
+                                gsize         len);
 
 G_END_DECLS

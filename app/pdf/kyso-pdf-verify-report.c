@@ -10,7 +10,7 @@
   (KYSO_SIGNATURE_PROBLEM_BYTE_RANGE | KYSO_SIGNATURE_PROBLEM_CONTENTS | KYSO_SIGNATURE_PROBLEM_GAP |      \
    KYSO_SIGNATURE_PROBLEM_OVERLAP | KYSO_SIGNATURE_PROBLEM_COVERAGE | KYSO_SIGNATURE_PROBLEM_CMS |         \
    KYSO_SIGNATURE_PROBLEM_DIGEST | KYSO_SIGNATURE_PROBLEM_SIGNATURE | KYSO_SIGNATURE_PROBLEM_DOCMDP |      \
-   KYSO_SIGNATURE_PROBLEM_CERTIFICATE | KYSO_SIGNATURE_PROBLEM_REVOKED | KYSO_SIGNATURE_PROBLEM_TIMESTAMP)
+   KYSO_SIGNATURE_PROBLEM_REVOKED | KYSO_SIGNATURE_PROBLEM_TIMESTAMP)
 
 /* Problems of what came after a signature that was intact when made. */
 #define MODIFYING (KYSO_SIGNATURE_PROBLEM_CHANGED | KYSO_SIGNATURE_PROBLEM_STRUCTURE)
@@ -55,8 +55,8 @@ static void
 kyso_pdf_signature_report_init (KysoPdfSignatureReport *self)
 {
   self->reasons = g_ptr_array_new_with_free_func (g_free);
-  self->trust = KYSO_SIGNATURE_TRUST_UNKNOWN;
-  self->revocation = KYSO_SIGNATURE_REVOCATION_UNKNOWN;
+  self->trust = KYSO_TRUST_UNKNOWN;
+  self->revocation = KYSO_REVOCATION_UNKNOWN;
   self->status = KYSO_SIGNATURE_STATUS_INVALID;
 }
 
@@ -96,7 +96,7 @@ kyso_pdf_signature_report_finish (KysoPdfSignatureReport *self)
     self->status = KYSO_SIGNATURE_STATUS_INVALID;
   else if ((self->problems & MODIFYING) != 0 || self->changes_after >= KYSO_PDF_CHANGES_FORM)
     self->status = KYSO_SIGNATURE_STATUS_MODIFIED;
-  else if (self->trust != KYSO_SIGNATURE_TRUST_TRUSTED)
+  else if (self->trust != KYSO_TRUST_TRUSTED)
     self->status = KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED;
   else
     self->status = KYSO_SIGNATURE_STATUS_VALID;
@@ -126,8 +126,8 @@ GETTER (gboolean, integrity, integrity)
 GETTER (int, revision, revision)
 GETTER (int, docmdp, docmdp)
 GETTER (KysoPdfChanges, changes_after, changes_after)
-GETTER (KysoSignatureTrust, trust, trust)
-GETTER (KysoSignatureRevocation, revocation, revocation)
+GETTER (KysoTrustStatus, trust, trust)
+GETTER (KysoRevocationStatus, revocation, revocation)
 GETTER (KysoSignatureStatus, status, status)
 GETTER (KysoSignatureProblem, problems, problems)
 
@@ -263,27 +263,6 @@ kyso_pdf_changes_to_string (KysoPdfChanges changes)
 }
 
 const char *
-kyso_pades_level_to_string (KysoPadesLevel level)
-{
-  static const char *const names[] = { "none", "B-B", "B-T", "B-LT", "B-LTA" };
-  return (guint) level < G_N_ELEMENTS (names) ? names[level] : "none";
-}
-
-const char *
-kyso_signature_trust_to_string (KysoSignatureTrust trust)
-{
-  static const char *const names[] = { "trusted", "untrusted", "unknown" };
-  return (guint) trust < G_N_ELEMENTS (names) ? names[trust] : "unknown";
-}
-
-const char *
-kyso_signature_revocation_to_string (KysoSignatureRevocation revocation)
-{
-  static const char *const names[] = { "good", "revoked", "unknown" };
-  return (guint) revocation < G_N_ELEMENTS (names) ? names[revocation] : "unknown";
-}
-
-const char *
 kyso_signature_status_to_label (KysoSignatureStatus status)
 {
   switch (status)
@@ -337,8 +316,8 @@ add_signature (JsonBuilder *b, KysoPdfSignatureReport *s)
   add_string (b, "integrity", s->integrity ? "ok" : "broken");
   add_string (b, "coverage", s->whole_file ? "whole" : "revision");
   add_string (b, "changes_after", kyso_pdf_changes_to_string (s->changes_after));
-  add_string (b, "trust", kyso_signature_trust_to_string (s->trust));
-  add_string (b, "revocation", kyso_signature_revocation_to_string (s->revocation));
+  add_string (b, "trust", kyso_trust_status_to_string (s->trust));
+  add_string (b, "revocation", kyso_revocation_status_to_string (s->revocation));
   add_string (b, "status", kyso_signature_status_to_string (s->status));
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);

@@ -2,6 +2,9 @@
 
 #include <gio/gio.h>
 
+#include "kyso-cms-verify.h"   /* KysoPadesLevel */
+#include "kyso-trust.h"        /* KysoTrustStatus, KysoRevocationStatus */
+
 G_BEGIN_DECLS
 
 /* What the verifier found: one KysoPdfVerifyReport per file, holding one KysoPdfSignatureReport
@@ -24,26 +27,6 @@ typedef enum {
   KYSO_PDF_CHANGES_OTHER,         /* anything else: content, pages, resources, structure */
 } KysoPdfChanges;
 
-typedef enum {
-  KYSO_PADES_LEVEL_NONE,   /* not a PAdES signature (e.g. adbe.pkcs7.detached) */
-  KYSO_PADES_LEVEL_B_B,
-  KYSO_PADES_LEVEL_B_T,    /* + signature time-stamp */
-  KYSO_PADES_LEVEL_B_LT,   /* + validation data in /DSS */
-  KYSO_PADES_LEVEL_B_LTA,  /* + document time-stamp over the DSS */
-} KysoPadesLevel;
-
-typedef enum {
-  KYSO_SIGNATURE_TRUST_TRUSTED,
-  KYSO_SIGNATURE_TRUST_UNTRUSTED,
-  KYSO_SIGNATURE_TRUST_UNKNOWN,     /* no certificate to check */
-} KysoSignatureTrust;
-
-typedef enum {
-  KYSO_SIGNATURE_REVOCATION_GOOD,
-  KYSO_SIGNATURE_REVOCATION_REVOKED,
-  KYSO_SIGNATURE_REVOCATION_UNKNOWN,  /* offline, no responder, no answer in time */
-} KysoSignatureRevocation;
-
 /* Why a signature is not valid: machine-readable, one human sentence each in the reasons. */
 typedef enum {
   KYSO_SIGNATURE_PROBLEM_BYTE_RANGE   = 1 << 0,   /* /ByteRange missing or malformed */
@@ -59,7 +42,7 @@ typedef enum {
   KYSO_SIGNATURE_PROBLEM_STRUCTURE    = 1 << 10,  /* later revisions are malformed (appended junk,
                                                    * duplicate objects, redefined signatures) */
   KYSO_SIGNATURE_PROBLEM_UNTRUSTED    = 1 << 11,  /* chain does not reach a trust anchor */
-  KYSO_SIGNATURE_PROBLEM_CERTIFICATE  = 1 << 12,  /* certificate not valid at signing time */
+  KYSO_SIGNATURE_PROBLEM_CERTIFICATE  = 1 << 12,  /* certificate not valid at signing time (untrusted) */
   KYSO_SIGNATURE_PROBLEM_REVOKED      = 1 << 13,
   KYSO_SIGNATURE_PROBLEM_TIMESTAMP    = 1 << 14,  /* the time-stamp does not verify */
 } KysoSignatureProblem;
@@ -92,8 +75,8 @@ int                     kyso_pdf_signature_report_get_revision       (KysoPdfSig
 /* 0 when not a certification signature, else its DocMDP /P (1, 2 or 3). */
 int                     kyso_pdf_signature_report_get_docmdp         (KysoPdfSignatureReport *self);
 KysoPdfChanges          kyso_pdf_signature_report_get_changes_after  (KysoPdfSignatureReport *self);
-KysoSignatureTrust      kyso_pdf_signature_report_get_trust          (KysoPdfSignatureReport *self);
-KysoSignatureRevocation kyso_pdf_signature_report_get_revocation     (KysoPdfSignatureReport *self);
+KysoTrustStatus         kyso_pdf_signature_report_get_trust          (KysoPdfSignatureReport *self);
+KysoRevocationStatus    kyso_pdf_signature_report_get_revocation     (KysoPdfSignatureReport *self);
 KysoSignatureStatus     kyso_pdf_signature_report_get_status         (KysoPdfSignatureReport *self);
 KysoSignatureProblem    kyso_pdf_signature_report_get_problems       (KysoPdfSignatureReport *self);
 /* Translated sentences saying why the status is what it is (and notes such as "time-stamped");
@@ -116,12 +99,10 @@ KysoPdfSignatureReport *kyso_pdf_verify_report_get_signature (KysoPdfVerifyRepor
 /* The `kyso-cli verify --json` document (owned, UTF-8, pretty-printed). */
 char                *kyso_pdf_verify_report_to_json         (KysoPdfVerifyReport *self);
 
-/* Stable names used in the JSON ("valid", "modified", "signatures", "B-LT", "trusted" …). */
+/* Stable names used in the JSON ("valid", "modified", "signatures" …); the PAdES level, trust
+ * and revocation words come from kyso_pades_level_to_string() and kyso-trust.h. */
 const char *kyso_signature_status_to_string     (KysoSignatureStatus     status);
 const char *kyso_pdf_changes_to_string          (KysoPdfChanges          changes);
-const char *kyso_pades_level_to_string          (KysoPadesLevel          level);
-const char *kyso_signature_trust_to_string      (KysoSignatureTrust      trust);
-const char *kyso_signature_revocation_to_string (KysoSignatureRevocation revocation);
 /* Translated, for people ("Valid", "Modified after signing" …). */
 const char *kyso_signature_status_to_label      (KysoSignatureStatus     status);
 

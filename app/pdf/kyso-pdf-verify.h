@@ -1,0 +1,71 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kyso-config.h"
+#include "kyso-pdf-verify-report.h"
+
+G_BEGIN_DECLS
+
+/* Verifies every signature of a PDF: structure (/ByteRange, /Contents, coverage, overlaps),
+ * integrity (the byte ranges hashed in one streaming pass, then the CMS), what later revisions
+ * changed (object by object, see kyso-pdf-changes.h), DocMDP, PAdES level, trust and revocation.
+ * The result is a KysoPdfVerifyReport (kyso-pdf-verify-report.h).
+ *
+ *   g_autoptr(KysoPdfVerifier) v = kyso_pdf_verifier_new ();
+ *   kyso_pdf_verifier_add_trust_file (v, "root.pem");
+ *   report = kyso_pdf_verifier_verify (v, "file.pdf", cancellable, &error);      CLI, tests
+ *   kyso_pdf_verifier_verify_async (v, file, cancellable, callback, data);        GUI
+ *
+ * A verifier can be reused and shared: each verification takes a snapshot of its settings. */
+
+#define KYSO_TYPE_PDF_VERIFIER (kyso_pdf_verifier_get_type ())
+G_DECLARE_FINAL_TYPE (KysoPdfVerifier, kyso_pdf_verifier, KYSO, PDF_VERIFIER, GObject)
+
+/* Trusts the system store and Kyso's bundled anchors by default; online. */
+KysoPdfVerifier *kyso_pdf_verifier_new (void);
+
+/* A PEM file of trust anchors (`--trust FILE`); may be called several times. */
+void kyso_pdf_verifier_add_trust_file       (KysoPdfVerifier *self,
+                                             const char      *path);
+/* A folder of PEM/DER anchors. */
+void kyso_pdf_verifier_add_trust_dir        (KysoPdfVerifier *self,
+                                             const char      *path);
+/* Whether the system store (/etc/ssl/certs) and the bundled folder count (default TRUE). */
+void kyso_pdf_verifier_set_use_system_store (KysoPdfVerifier *self,
+                                             gboolean         use);
+/* No network: revocation is reported "unknown" at once (default FALSE). */
+void kyso_pdf_verifier_set_offline          (KysoPdfVerifier *self,
+                                             gboolean         offline);
+/* Per OCSP/CRL request, in seconds (0 = the default, 5 s). */
+void kyso_pdf_verifier_set_timeout          (KysoPdfVerifier *self,
+                                             guint            seconds);
+/* Takes `[trust] anchors=PEM;PEM;…` and `[tls] ca_file` from a configuration file. */
+void kyso_pdf_verifier_apply_config         (KysoPdfVerifier *self,
+                                             KysoConfig      *config);
+
+/* Blocking. Errors (the file cannot be checked at all, CLI exit 3): G_IO_ERROR_* when it cannot
+ * be read, KYSO_ERROR_BROKEN_FILE / KYSO_ERROR_LIMIT when it is not a readable PDF,
+ * KYSO_ERROR_ENCRYPTED for an encrypted file, G_IO_ERROR_CANCELLED. A file without signatures
+ * is not an error: its report has none, and its status is INVALID. */
+KysoPdfVerifyReport *kyso_pdf_verifier_verify        (KysoPdfVerifier     *self,
+                                                      const char          *path,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+/* The same on a worker thread; @file must be a local file. */
+void                 kyso_pdf_verifier_verify_async  (KysoPdfVerifier     *self,
+                                                      GFile               *file,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+KysoPdfVerifyReport *kyso_pdf_verifier_verify_finish (KysoPdfVerifier     *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* The same on bytes in memory (the fuzz harness; small files). Never touches the network. */
+KysoPdfVerifyReport *kyso_pdf_verifier_verify_bytes  (KysoPdfVerifier     *self,
+                                                      GBytes              *bytes,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+
+G_END_DECLS
