@@ -109,6 +109,10 @@ main (int   argc,
         g_printerr ("kyso-sandbox: %s\n", error->message);
         return 2;
       }
+  /* Signals first: whoever sees the ready file may stop us at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
   if (!kyso_sandbox_write_files (sb, &error)
       || (ready_file != NULL && !write_ready_file (ready_file, kyso_sandbox_get_base_url (sb), &error)))
     {
@@ -118,11 +122,8 @@ main (int   argc,
   g_print ("kyso-sandbox: ready at %s\n", kyso_sandbox_get_base_url (sb));
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
-  kyso_sandbox_tsa_uninstall ();
+  g_clear_pointer (&sb, kyso_sandbox_free);
   return 0;
 }

@@ -108,6 +108,8 @@ struct _KysoSandbox {
   GHashTable *csc_tokens;     /* token → KysoSandboxCitizen * */
   GHashTable *csc_sads;       /* SAD → private struct */
 
+  GArray     *cleanups;       /* Cleanup, see kyso_sandbox_add_cleanup() */
+
   /* sandbox.json / kyso.conf */
   JsonObject *urls;
   JsonObject *extra;
@@ -198,6 +200,5 @@ void kyso_sandbox_neac_install (KysoSandbox *self);
 void kyso_sandbox_csc_install  (KysoSandbox *self);
 void kyso_sandbox_tsa_install  (KysoSandbox *self);
 void kyso_sandbox_ocsp_install (KysoSandbox *self);
-void kyso_sandbox_tsa_uninstall (void);
 
 G_END_DECLS

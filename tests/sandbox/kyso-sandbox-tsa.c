@@ -72,6 +72,12 @@ tsa_handler (SoupServer        *server,
   kyso_sandbox_reply_bytes (self, msg, SOUP_STATUS_OK, "application/timestamp-reply", out);
 }
 
+static void
+tsa_uninstall (gpointer data)
+{
+  g_clear_pointer (&tsa_ctx, TS_RESP_CTX_free);
+}
+
 void
 kyso_sandbox_tsa_install (KysoSandbox *self)
 {
@@ -94,15 +100,10 @@ kyso_sandbox_tsa_install (KysoSandbox *self)
   TS_RESP_CTX_add_flags (tsa_ctx, TS_TSA_NAME);
   ASN1_OBJECT_free (policy);
 
+  kyso_sandbox_add_cleanup (self, tsa_uninstall, NULL);
   kyso_sandbox_add_handler (self, "/tsa", tsa_handler, self);
   kyso_sandbox_set_url (self, "tsa", url);
   kyso_sandbox_set_config (self, "tsa", "url", url);
-}
-
-void
-kyso_sandbox_tsa_uninstall (void)
-{
-  g_clear_pointer (&tsa_ctx, TS_RESP_CTX_free);
 }
 
 /* --- OCSP ------------------------------------------------------------------------------------- */

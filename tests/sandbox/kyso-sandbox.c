@@ -43,6 +43,20 @@ provider_free (gpointer data)
   g_free (p);
 }
 
+typedef struct {
+  GDestroyNotify destroy;
+  gpointer       data;
+} Cleanup;
+
+void
+kyso_sandbox_add_cleanup (KysoSandbox    *self,
+                          GDestroyNotify  destroy,
+                          gpointer        data)
+{
+  Cleanup cleanup = { destroy, data };
+  g_array_append_val (self->cleanups, cleanup);
+}
+
 KysoSandbox *
 kyso_sandbox_new (const char *state_dir)
 {
@@ -60,6 +74,7 @@ kyso_sandbox_new (const char *state_dir)
   self->urls = json_object_new ();
   self->extra = json_object_new ();
   self->conf = g_key_file_new ();
+  self->cleanups = g_array_new (FALSE, FALSE, sizeof (Cleanup));
 
   kyso_sandbox_register_fault (self, "http500", TRUE);
   kyso_sandbox_register_fault (self, "drop", TRUE);
@@ -82,6 +97,12 @@ kyso_sandbox_free (KysoSandbox *self)
     soup_server_disconnect (self->http_server);
   g_clear_object (&self->server);
   g_clear_object (&self->http_server);
+  for (guint i = self->cleanups->len; i > 0; i--)
+    {
+      Cleanup *cleanup = &g_array_index (self->cleanups, Cleanup, i - 1);
+      cleanup->destroy (cleanup->data);
+    }
+  g_array_unref (self->cleanups);
   /* Transactions hold timers and held requests: drop them before what they point to. */
   g_clear_pointer (&self->txn_order, g_ptr_array_unref);
   g_clear_pointer (&self->txns, g_hash_table_unref);
@@ -643,7 +664,8 @@ reply_with_faults (KysoSandbox       *self,
   if (delay > 0)
     {
       kyso_sandbox_hold (self, msg);
-      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, delay, resume_cb, g_object_ref (msg), g_object_unref);
+      /* Not g_timeout_add_seconds(): its first tick may come early. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT, delay * 1000, resume_cb, g_object_ref (msg), g_object_unref);
     }
   else
     resume (msg);

@@ -157,6 +157,12 @@ void kyso_sandbox_set_info_member (KysoSandbox *self,
                                    const char  *name,
                                    JsonNode    *value);
 
+/* Calls @destroy (@data) when the sandbox stops, after the server is gone (last added, first
+ * called): a part frees what its handlers use (so that the sanitizer builds see no leak). */
+void kyso_sandbox_add_cleanup (KysoSandbox    *self,
+                               GDestroyNotify  destroy,
+                               gpointer        data);
+
 /* A line on stderr unless --quiet. Never pass secrets (passwords, tokens, ID numbers). */
 void kyso_sandbox_log (KysoSandbox *self,
                        const char  *format,
