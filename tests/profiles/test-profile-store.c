@@ -187,19 +187,20 @@ on_changed (KysoProfileStore *store,
   ((Fixture *) user_data)->changed++;
 }
 
+/* Counts the keyring items directly, without the store. (secret_service_search_sync rather than
+ * secret_password_search_sync, which leaks in libsecret 0.20.) */
 static guint
 count_items (const char *id)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attrs = g_hash_table_new (g_str_hash, g_str_equal);
   GList *items;
   guint n;
 
   if (id != NULL)
-    items = secret_password_search_sync (kyso_profile_store_get_schema (), SECRET_SEARCH_ALL, NULL,
-                                         &error, "profile-id", id, NULL);
-  else
-    items = secret_password_search_sync (kyso_profile_store_get_schema (), SECRET_SEARCH_ALL, NULL,
-                                         &error, NULL);
+    g_hash_table_insert (attrs, (gpointer) "profile-id", (gpointer) id);
+  items = secret_service_search_sync (NULL, kyso_profile_store_get_schema (), attrs, SECRET_SEARCH_ALL,
+                                      NULL, &error);
   g_assert_no_error (error);
   n = g_list_length (items);
   g_list_free_full (items, g_object_unref);
