@@ -56,4 +56,29 @@ typedef struct _KysoCertificate KysoCertificate;
 KysoCertificate *kyso_certificate_new_from_x509 (X509            *x509);
 X509            *kyso_certificate_get_x509      (KysoCertificate *self);
 
+/* kyso-trust.c: a store with the anchors @options names (never NULL but on OOM). */
+#include "kyso-trust.h"
+X509_STORE     *kyso_trust_store_new (const KysoTrustOptions *options);
+/* Builds and checks @cert's chain at time @at. *@out_chain (may be NULL) receives the chain as far
+ * as it was built (always at least @cert); *@out_reason a sentence for people unless TRUSTED. */
+KysoTrustStatus kyso_trust_verify    (X509_STORE       *store,
+                                      X509             *cert,
+                                      STACK_OF (X509)  *untrusted,
+                                      time_t            at,
+                                      STACK_OF (X509) **out_chain,
+                                      char            **out_reason);
+
+/* kyso-revocation.c: OCSP (AIA), then CRL (CRLDP). *@out_reason is set unless GOOD/REVOKED
+ * (and may be set then); *@out_revoked_at when REVOKED and known. Only G_IO_ERROR_CANCELLED is
+ * an error. */
+KysoRevocationStatus kyso_revocation_check (X509                   *cert,
+                                            X509                   *issuer,
+                                            X509_STORE             *store,
+                                            STACK_OF (X509)        *untrusted,
+                                            const KysoTrustOptions *options,
+                                            GCancellable           *cancellable,
+                                            GDateTime             **out_revoked_at,
+                                            char                  **out_reason,
+                                            GError                **error);
+
 G_END_DECLS

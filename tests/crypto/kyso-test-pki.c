@@ -6,7 +6,9 @@
 #include <openssl/rsa.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 static KysoTestPki *the_pki;
@@ -180,6 +182,70 @@ kyso_test_pki_sign_digest (const char *name, GBytes *digest)
   EVP_PKEY_CTX_free (ctx);
   EVP_PKEY_free (key);
   return g_bytes_new_take (sig, len);
+}
+
+/* ---- OCSP responder ------------------------------------------------------------------- */
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GPid
+kyso_test_ocsp_start (void)
+{
+  KysoTestPki *pki = kyso_test_pki_get ();
+  g_autofree char *port = g_strdup_printf ("%u", pki->ocsp_port);
+  g_autofree char *index = kyso_test_pki_path ("sub/index.txt");
+  g_autofree char *rsigner = kyso_test_pki_path ("ocsp.pem");
+  g_autofree char *rkey = kyso_test_pki_path ("ocsp.key");
+  g_autofree char *ca = kyso_test_pki_path ("sub/sub.pem");
+  const char *argv[] = { "openssl", "ocsp", "-index", index, "-port", port, "-rsigner", rsigner, "-rkey", rkey,
+                         "-CA", ca, "-nmin", "10", "-ignore_err", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  GPid pid = 0;
+
+  g_spawn_async (NULL, (char **) argv, NULL,
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                   | G_SPAWN_STDERR_TO_DEV_NULL,
+                 die_with_parent, NULL, &pid, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", pki->ocsp_port, NULL,
+                                                                           NULL);
+      /* A whole request, read to the end: the responder serves one connection at a time, and
+       * one that closes without a request leaves it waiting forever. */
+      if (conn != NULL)
+        {
+          static const char probe[] = "GET / HTTP/1.0\r\n\r\n";
+          char buf[512];
+
+          g_socket_set_timeout (g_socket_connection_get_socket (conn), 2);
+          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), probe, strlen (probe),
+                                     NULL, NULL, NULL);
+          while (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf, NULL,
+                                      NULL) > 0)
+            ;
+          g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+          return pid;
+        }
+      g_usleep (50 * 1000);
+    }
+  g_error ("openssl ocsp did not start");
+  return 0;
+}
+
+void
+kyso_test_ocsp_stop (GPid pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
 }
 
 /* ---- HTTP server ---------------------------------------------------------------------- */

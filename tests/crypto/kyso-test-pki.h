@@ -33,6 +33,12 @@ int          kyso_test_openssl (char      **out,
                                 const char *first_arg,
                                 ...) G_GNUC_NULL_TERMINATED;
 
+/* A real `openssl ocsp` responder for the sub CA on the PKI's ocsp_port (it listens on that port,
+ * the AIA of the certificates points at 127.0.0.1). Returns once it accepts connections; it dies
+ * with the test process. */
+GPid         kyso_test_ocsp_start (void);
+void         kyso_test_ocsp_stop  (GPid pid);
+
 /* HTTP server. The handler runs on the server thread; it returns the body (owned, may be NULL)
  * and sets *status and *content_type (static string). */
 typedef struct _KysoTestHttp KysoTestHttp;

@@ -11,6 +11,7 @@
 #   ocsp       the OCSP responder (extendedKeyUsage OCSPSigning)
 #   tsa        the time-stamp authority (extendedKeyUsage critical timeStamping)
 #   other-root/ other   a chain nobody trusts
+#   signer-twin  the signer's key and serial number with another subject (substitution attack)
 #   signer.p12, signer-ec.p12 (password "secret-pass"), sub/sub.crl (DER), trust/ (hashed dir)
 #
 #   make-pki.sh OUTDIR OCSP_PORT HTTP_PORT
@@ -131,6 +132,14 @@ issue root tsa rsa:2048 "/C=VN/O=Kyso Test/CN=Kyso Test TSA" "basicConstraints =
 keyUsage = critical, digitalSignature, nonRepudiation
 extendedKeyUsage = critical, timeStamping"
 issue other-root other rsa:2048 "/C=VN/CN=Kẻ Giả Mạo/UID=CCCD:001099012345" "$leaf_ext"
+
+# The substitution attack: the signer's key and serial under another name, issued outside the
+# CA's database (so the OCSP index does not know it).
+openssl req -new -key signer.key -utf8 -subj "/C=VN/CN=Kẻ Thế Chỗ/UID=CCCD:009009009009" -out twin.csr
+printf '%s\n' "$leaf_ext" > twin.ext
+openssl x509 -req -in twin.csr -CA sub/sub.pem -CAkey sub/sub.key -set_serial 0x1000 -days 3650 \
+  -extfile twin.ext -out signer-twin.pem 2>/dev/null
+rm -f twin.csr twin.ext
 
 openssl ca -config sub/ca.cnf -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
 openssl ca -config sub/ca.cnf -revoke crl-revoked.pem -crl_reason keyCompromise 2>/dev/null

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <openssl/evp.h>
+
+#include "kyso-certificate.h"
+#include "kyso-trust.h"
+
+G_BEGIN_DECLS
+
+/* Checking the CMS of one PDF signature, with the file's bytes hashed by the caller as it
+ * streams them (memory does not grow with the file):
+ *
+ *   v = kyso_cms_verifier_new (contents)               the bytes of /Contents (zero padding is fine)
+ *   md = kyso_cms_verifier_get_digest_algorithm (v)    hash the /ByteRange ranges with this
+ *   kyso_cms_verifier_check (v, digest, &trust, cancellable, &result)
+ *
+ * Three kinds of CMS are understood, as they appear in real files:
+ *   - detached SignedData over the ranges (ETSI.CAdES.detached, adbe.pkcs7.detached);
+ *   - SignedData whose encapsulated content is the SHA-1 of the ranges (adbe.pkcs7.sha1): the
+ *     digest algorithm to stream with is then SHA-1, whatever the signer used on top;
+ *   - an RFC 3161 TimeStampToken over the ranges (ETSI.RFC3161 document time-stamps): the
+ *     algorithm is the token's imprint algorithm, and the result's time is its genTime.
+ *
+ * Integrity (the byte ranges and the signature) is decided without any network. Trust and
+ * revocation follow the KysoTrustOptions; offline, revocation is "unknown" at once. */
+
+typedef struct _KysoCmsVerifier KysoCmsVerifier;
+
+typedef enum {
+  KYSO_CMS_KIND_DETACHED,      /* detached SignedData (content = the byte ranges) */
+  KYSO_CMS_KIND_SHA1_CONTENT,  /* SignedData over an encapsulated SHA-1 of the byte ranges */
+  KYSO_CMS_KIND_TIMESTAMP,     /* RFC 3161 TimeStampToken over the byte ranges */
+} KysoCmsKind;
+
+/* What the CMS alone reaches; /DSS and document time-stamps (B-LT, B-LTA) are the caller's. */
+typedef enum {
+  KYSO_PADES_LEVEL_NONE,       /* no signing-certificate attribute: plain PKCS#7/CMS */
+  KYSO_PADES_LEVEL_B_B,
+  KYSO_PADES_LEVEL_B_T,
+  KYSO_PADES_LEVEL_B_LT,
+  KYSO_PADES_LEVEL_B_LTA,
+} KysoPadesLevel;
+
+/* "B-B", "B-T", "B-LT", "B-LTA", or NULL for NONE. */
+const char *kyso_pades_level_to_string (KysoPadesLevel level);
+
+typedef struct {
+  KysoCmsKind          kind;
+  /* Integrity. FALSE = the signature is broken; reasons[] says why. */
+  gboolean             intact;
+  /* Signer (NULL only when the CMS does not carry the signer's certificate: then not intact). */
+  KysoCertificate     *signer;
+  /* KysoCertificate: the chain as built (signer first), complete when trusted. */
+  GPtrArray           *chain;
+  /* "SHA-256", "SHA-1", … of the signature; TRUE for MD5/SHA-1 (reported, not fatal). */
+  const char          *digest_algorithm;
+  gboolean             weak_algorithm;
+  /* signing-certificate(-v2) attribute present and naming the signer's certificate. */
+  gboolean             has_signing_certificate;
+  /* The signingTime attribute, as claimed by the signer's computer (NULL if none). */
+  GDateTime           *claimed_signing_time;
+  /* A signature time-stamp (unsigned attribute) that verified over this signature: its time.
+   * For KYSO_CMS_KIND_TIMESTAMP, the token's own genTime. NULL when none or not valid. */
+  GDateTime           *timestamp_time;
+  /* A time-stamp was there but did not verify (then timestamp_time is NULL; not fatal). */
+  gboolean             timestamp_invalid;
+  /* The time-stamp authority's certificate, when there is a valid time-stamp. */
+  KysoCertificate     *timestamp_signer;
+  KysoTrustStatus      timestamp_trust;
+  KysoPadesLevel       level;
+  /* Trust at the validation time: timestamp_time if any, else now (or the option's). */
+  KysoTrustStatus      trust;
+  KysoRevocationStatus revocation;
+  GDateTime           *revocation_time;       /* when REVOKED and known */
+  /* Sentences for people (translated), most important first: why broken, untrusted, unknown. */
+  GPtrArray           *reasons;
+} KysoCmsResult;
+
+void kyso_cms_result_free (KysoCmsResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsResult, kyso_cms_result_free)
+
+/* Parses @cms_der. NULL with KYSO_ERROR_BROKEN_FILE when it is not a SignedData (or time-stamp
+ * token) with exactly one usable signer — report such a signature as broken, with
+ * error->message as the reason; KYSO_ERROR_UNSUPPORTED when its digest algorithm is unknown. */
+KysoCmsVerifier *kyso_cms_verifier_new  (GBytes           *cms_der,
+                                         GError          **error);
+void             kyso_cms_verifier_free (KysoCmsVerifier  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsVerifier, kyso_cms_verifier_free)
+
+KysoCmsKind      kyso_cms_verifier_get_kind             (KysoCmsVerifier *self);
+/* The algorithm the caller must hash the byte ranges with (static, never NULL). */
+const EVP_MD    *kyso_cms_verifier_get_digest_algorithm (KysoCmsVerifier *self);
+
+/* Checks the CMS against @content_digest (the byte ranges hashed with the algorithm above).
+ * Always fills *@out (even for a broken signature) and returns TRUE; FALSE only with
+ * G_IO_ERROR_CANCELLED, or KYSO_ERROR_INVALID_INPUT when @content_digest has the wrong size.
+ * Blocking (network for revocation): call from a worker thread. @trust may be NULL (no anchors:
+ * untrusted; revocation still attempted unless offline). */
+gboolean         kyso_cms_verifier_check (KysoCmsVerifier         *self,
+                                          GBytes                  *content_digest,
+                                          const KysoTrustOptions  *trust,
+                                          GCancellable            *cancellable,
+                                          KysoCmsResult          **out,
+                                          GError                 **error);
+
+/* Helper for ETSI.RFC3161 document time-stamps: the same as new + check on @token_der. */
+gboolean         kyso_cms_verify_document_timestamp (GBytes                  *token_der,
+                                                     GBytes                  *content_digest,
+                                                     const KysoTrustOptions  *trust,
+                                                     GCancellable            *cancellable,
+                                                     KysoCmsResult          **out,
+                                                     GError                 **error);
+
+G_END_DECLS

@@ -1,0 +1,188 @@
+#include "config.h"
+
+#include "kyso-trust.h"
+#include "kyso-crypto-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
+const char *
+kyso_trust_status_to_string (KysoTrustStatus status)
+{
+  switch (status)
+    {
+    case KYSO_TRUST_TRUSTED:
+      return "trusted";
+    case KYSO_TRUST_UNTRUSTED:
+      return "untrusted";
+    case KYSO_TRUST_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+kyso_revocation_status_to_string (KysoRevocationStatus status)
+{
+  switch (status)
+    {
+    case KYSO_REVOCATION_GOOD:
+      return "good";
+    case KYSO_REVOCATION_REVOKED:
+      return "revoked";
+    case KYSO_REVOCATION_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+/* A bounded read: a trust folder holds certificates, not arbitrary large files. */
+#define MAX_CERT_FILE_BYTES (4 * 1024 * 1024)
+
+static guint
+add_file (X509_STORE *store, const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  guint added = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL) || len == 0 || len > MAX_CERT_FILE_BYTES)
+    return 0;
+  if (g_strstr_len (contents, (gssize) len, "-----BEGIN") != NULL)
+    {
+      g_autoptr(BIO) bio = BIO_new_mem_buf (contents, (int) len);
+      X509 *x;
+
+      while ((x = PEM_read_bio_X509 (bio, NULL, NULL, NULL)) != NULL)
+        {
+          if (X509_STORE_add_cert (store, x) == 1)
+            added++;
+          X509_free (x);
+        }
+    }
+  else
+    {
+      g_autoptr(GBytes) der = g_bytes_new_take (g_steal_pointer (&contents), len);
+      g_autoptr(X509) x = kyso_x509_from_bytes (der);
+
+      if (x != NULL && X509_STORE_add_cert (store, x) == 1)
+        added++;
+    }
+  kyso_crypto_clear_errors ();
+  return added;
+}
+
+static void
+add_directory (X509_STORE *store, const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt") && !g_str_has_suffix (name, ".cer")
+          && !g_str_has_suffix (name, ".der"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      add_file (store, path);
+    }
+}
+
+X509_STORE *
+kyso_trust_store_new (const KysoTrustOptions *options)
+{
+  X509_STORE *store = X509_STORE_new ();
+
+  if (store == NULL || options == NULL)
+    return store;
+  /* The system folder is hashed (c_rehash): looked up lazily, by subject. */
+  if (options->use_system_store)
+    X509_STORE_load_path (store, options->system_dir ? options->system_dir : "/etc/ssl/certs");
+  for (guint i = 0; options->directories != NULL && options->directories[i] != NULL; i++)
+    add_directory (store, options->directories[i]);
+  for (guint i = 0; options->files != NULL && options->files[i] != NULL; i++)
+    add_file (store, options->files[i]);
+  /* An anchor given explicitly may be an intermediate CA (a citizen's --trust file). */
+  X509_STORE_set_flags (store, X509_V_FLAG_PARTIAL_CHAIN);
+  kyso_crypto_clear_errors ();
+  return store;
+}
+
+static char *
+format_time (time_t t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  /* Translators: date and time as people write them in Vietnam */
+  return local ? g_date_time_format (local, _("%d/%m/%Y %H:%M")) : g_strdup ("?");
+}
+
+static char *
+reason_for (int err, time_t at)
+{
+  g_autofree char *when = format_time (at);
+
+  switch (err)
+    {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return g_strdup (_("The certificate was not issued by a certification authority Kyso trusts."));
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      /* Translators: %s is the time the chain is checked for (the time-stamp, or now) */
+      return g_strdup_printf (_("A certificate in the signer's chain was expired on %s."), when);
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return g_strdup_printf (_("A certificate in the signer's chain was not yet valid on %s."), when);
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return g_strdup (_("A certificate in the chain is forged: its signature does not verify."));
+    case X509_V_ERR_INVALID_CA:
+    case X509_V_ERR_INVALID_PURPOSE:
+      return g_strdup (_("A certificate in the chain is not allowed to issue certificates."));
+    default:
+      return g_strdup_printf (_("The certificate chain cannot be verified (%s)."), X509_verify_cert_error_string (err));
+    }
+}
+
+KysoTrustStatus
+kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, time_t at, STACK_OF (X509) **out_chain,
+                   char **out_reason)
+{
+  g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
+  KysoTrustStatus status = KYSO_TRUST_UNTRUSTED;
+  int err;
+
+  if (ctx == NULL || X509_STORE_CTX_init (ctx, store, cert, untrusted) != 1)
+    {
+      *out_reason = g_strdup (_("The certificate chain cannot be verified."));
+      kyso_crypto_clear_errors ();
+      return KYSO_TRUST_UNKNOWN;
+    }
+  X509_VERIFY_PARAM_set_time (X509_STORE_CTX_get0_param (ctx), at);
+  if (X509_verify_cert (ctx) == 1)
+    status = KYSO_TRUST_TRUSTED;
+  else
+    {
+      err = X509_STORE_CTX_get_error (ctx);
+      *out_reason = reason_for (err, at);
+    }
+  if (out_chain != NULL)
+    {
+      STACK_OF (X509) *chain = X509_STORE_CTX_get1_chain (ctx);
+      /* On failure OpenSSL may have no chain at all: the certificate alone, then. */
+      if (chain == NULL)
+        {
+          chain = sk_X509_new_null ();
+          X509_up_ref (cert);
+          sk_X509_push (chain, cert);
+        }
+      *out_chain = chain;
+    }
+  kyso_crypto_clear_errors ();
+  return status;
+}
