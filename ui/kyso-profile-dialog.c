@@ -288,13 +288,16 @@ saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (self->original != NULL)
+  /* Ask the result which call it was: the dialog may have been closed (and disposed) since. */
+  if (g_async_result_is_tagged (result, kyso_profile_store_update_async))
     ok = kyso_profile_store_update_finish (KYSO_PROFILE_STORE (source), result, &error);
   else
     ok = kyso_profile_store_create_finish (KYSO_PROFILE_STORE (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (self->draft == NULL)
+    return;   /* closed in the meantime */
   set_saving (self, FALSE);
   if (!ok)
     {

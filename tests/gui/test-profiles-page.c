@@ -359,6 +359,44 @@ test_add (void)
   }
 }
 
+static void
+count_changed (KysoProfileStore *store,
+               gpointer          user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+test_close_while_saving (void)
+{
+  KysoProfile *profile = kyso_profile_row_get_profile (nth_row (0));
+  g_autofree char *id = g_strdup (kyso_profile_get_id (profile));
+  KysoProfileDialog *dialog = kyso_profiles_page_open_dialog (page, profile);
+  KysoProfileStore *store = kyso_application_get_profile_store (app);
+  g_autoptr(KysoProfile) stored = NULL;
+  int changed = 0;
+  gulong handler = g_signal_connect (store, "changed", G_CALLBACK (count_changed), &changed);
+
+  /* Closing the dialog while the keyring write runs must neither crash nor half-write: the
+   * profile ends up either as it was or as saved (the write was not cancelled in time). */
+  gtk_editable_set_text (kyso_profile_dialog_get_keyword_entry (dialog), "Ký tên");
+  kyso_profile_dialog_save (dialog);
+  g_assert_true (kyso_profile_dialog_is_saving (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  settle ();
+  settle ();
+
+  stored = lookup_profile (id);
+  g_assert_nonnull (stored);
+  if (changed > 0)
+    g_assert_cmpstr (kyso_profile_get_keyword (stored), ==, "Ký tên");
+  else
+    g_assert_cmpstr (kyso_profile_get_keyword (stored), ==, "Người làm đơn");
+  g_test_message ("closed while saving: %s", changed > 0 ? "saved" : "cancelled");
+  g_signal_handler_disconnect (store, handler);
+  wait_until (page_has_n, GUINT_TO_POINTER (3), "the list after closing");
+}
+
 static gboolean
 fewer_rows (gpointer n)
 {
@@ -450,6 +488,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/profiles/list", test_list);
   g_test_add_func ("/gui/profiles/edit", test_edit);
   g_test_add_func ("/gui/profiles/add", test_add);
+  g_test_add_func ("/gui/profiles/close-while-saving", test_close_while_saving);
   g_test_add_func ("/gui/profiles/delete-to-empty", test_delete_to_empty);
   g_test_add_func ("/gui/window/pages", test_pages);
   status = g_test_run ();
