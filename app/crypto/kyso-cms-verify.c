@@ -87,6 +87,7 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
   const ASN1_OBJECT *type;
   ASN1_OCTET_STRING **content;
   X509_ALGOR *digest_alg = NULL;
+  X509_ALGOR *imprint_alg;
 
   g_return_val_if_fail (cms_der != NULL, NULL);
 
@@ -137,7 +138,8 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
       if (self->tst == NULL)
         return broken (self, error, _("The time-stamp information cannot be read."));
       self->kind = KYSO_CMS_KIND_TIMESTAMP;
-      self->content_md = EVP_get_digestbyobj (TS_MSG_IMPRINT_get_algo (TS_TST_INFO_get_msg_imprint (self->tst))->algorithm);
+      imprint_alg = TS_MSG_IMPRINT_get_algo (TS_TST_INFO_get_msg_imprint (self->tst));
+      self->content_md = EVP_get_digestbyobj (imprint_alg->algorithm);
       if (self->content_md == NULL)
         {
           kyso_cms_verifier_free (self);
@@ -343,10 +345,21 @@ check_signing_certificate (KysoCmsVerifier *self, X509 *signer, KysoCmsResult *r
 
   if (v2 == NULL && v1 == NULL)
     return;
-  if (v2 != NULL && (p = ASN1_STRING_get0_data (v2), ss2 = d2i_ESS_SIGNING_CERT_V2 (NULL, &p, ASN1_STRING_length (v2))) == NULL)
-    goto bad;
-  if (v1 != NULL && (p = ASN1_STRING_get0_data (v1), ss1 = d2i_ESS_SIGNING_CERT (NULL, &p, ASN1_STRING_length (v1))) == NULL)
-    goto bad;
+  if (v2 != NULL)
+    {
+      p = ASN1_STRING_get0_data (v2);
+      if ((ss2 = d2i_ESS_SIGNING_CERT_V2 (NULL, &p, ASN1_STRING_length (v2))) == NULL)
+        goto bad;
+    }
+  if (v1 != NULL)
+    {
+      p = ASN1_STRING_get0_data (v1);
+      if ((ss1 = d2i_ESS_SIGNING_CERT (NULL, &p, ASN1_STRING_length (v1))) == NULL)
+        {
+          ESS_SIGNING_CERT_V2_free (ss2);
+          goto bad;
+        }
+    }
   just_signer = sk_X509_new_null ();
   sk_X509_push (just_signer, signer);
   r->has_signing_certificate = OSSL_ESS_check_signing_certs (ss1, ss2, just_signer, 1) == 1;
@@ -391,7 +404,8 @@ check_signature_timestamp (KysoCmsVerifier *self, const KysoTrustOptions *trust,
     return;
   if (t == NULL || t->type != V_ASN1_SEQUENCE)
     goto bad;
-  token = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence), (gsize) ASN1_STRING_length (t->value.sequence));
+  token = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence),
+                       (gsize) ASN1_STRING_length (t->value.sequence));
   tv = kyso_cms_verifier_new (token, NULL);
   if (tv == NULL || tv->kind != KYSO_CMS_KIND_TIMESTAMP)
     goto bad;
@@ -507,9 +521,10 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
       g_autofree char *reason = NULL;
       GError *local_error = NULL;
 
-      r->revocation = kyso_revocation_check (signer, sk_X509_num (chain) > 1 ? sk_X509_value (chain, 1) : NULL, store,
-                                             untrusted, trust, cancellable, &r->revocation_time, &reason,
-                                             &local_error);
+      X509 *issuer = sk_X509_num (chain) > 1 ? sk_X509_value (chain, 1) : NULL;
+
+      r->revocation = kyso_revocation_check (signer, issuer, store, untrusted, trust, cancellable,
+                                             &r->revocation_time, &reason, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);

@@ -59,8 +59,8 @@ is_http_url (const char *url)
 
 /* → TRUE when the OCSP answer decided (good, revoked, or "unknown" said by the responder). */
 static gboolean
-try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) *untrusted, const KysoTrustOptions *options,
-          const char *url, GCancellable *cancellable, Outcome *out, GError **error)
+try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) *untrusted,
+          const KysoTrustOptions *options, const char *url, GCancellable *cancellable, Outcome *out, GError **error)
 {
   g_autoptr(OCSP_CERTID) id = OCSP_cert_to_id (NULL, cert, issuer);
   g_autoptr(OCSP_REQUEST) req = OCSP_REQUEST_new ();
@@ -84,7 +84,8 @@ try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) *untruste
   OPENSSL_free (der);
 
   http_options (options, MAX_OCSP_BYTES, &hopts);
-  http = kyso_http_request ("POST", url, headers, body, "application/ocsp-request", &hopts, cancellable, &local_error);
+  http = kyso_http_request ("POST", url, headers, body, "application/ocsp-request", &hopts, cancellable,
+                            &local_error);
   if (http == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -145,13 +145,14 @@ reason_for (int err, time_t at)
     case X509_V_ERR_INVALID_PURPOSE:
       return g_strdup (_("A certificate in the chain is not allowed to issue certificates."));
     default:
-      return g_strdup_printf (_("The certificate chain cannot be verified (%s)."), X509_verify_cert_error_string (err));
+      return g_strdup_printf (_("The certificate chain cannot be verified (%s)."),
+                              X509_verify_cert_error_string (err));
     }
 }
 
 KysoTrustStatus
-kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, time_t at, STACK_OF (X509) **out_chain,
-                   char **out_reason)
+kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, time_t at,
+                   STACK_OF (X509) **out_chain, char **out_reason)
 {
   g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
   KysoTrustStatus status = KYSO_TRUST_UNTRUSTED;
