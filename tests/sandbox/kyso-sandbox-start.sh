@@ -16,6 +16,11 @@ shift
 exe=${KYSO_SANDBOX:-$(dirname "$0")/kyso-sandbox}
 mkdir -p "$dir"
 rm -f "$dir/ready"
+# Keys take seconds to make: start from the seed the build made, when there is one.
+seed=$(dirname "$0")/seed
+if [ ! -f "$dir/state.json" ] && [ -f "$seed/state.json" ] && [ -z "${KYSO_SANDBOX:-}" ]; then
+  cp -a "$seed/." "$dir/"
+fi
 # Under ASan: no leak detection in the server (GCC 12's LeakSanitizer crashes on the TLS of the
 # dlopen'ed GnuTLS module); address and UB errors still stop it.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \

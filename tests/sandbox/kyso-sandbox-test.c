@@ -43,7 +43,7 @@ static char *template_dir;
 static void
 remove_template (void)
 {
-  if (template_dir != NULL)
+  if (template_dir != NULL && !g_str_equal (template_dir, KYSO_SANDBOX_SEED_DIR))
     remove_tree (template_dir);
   g_clear_pointer (&template_dir, g_free);
 }
@@ -76,6 +76,13 @@ seed (const char *dir,
 
   if (g_file_test (state, G_FILE_TEST_EXISTS))
     return TRUE;
+  /* The seed the build made, else a template made once by this program. */
+  if (template_dir == NULL)
+    {
+      g_autofree char *seed_state = g_build_filename (KYSO_SANDBOX_SEED_DIR, "state.json", NULL);
+      if (g_getenv ("KYSO_SANDBOX") == NULL && g_file_test (seed_state, G_FILE_TEST_EXISTS))
+        template_dir = g_strdup (KYSO_SANDBOX_SEED_DIR);
+    }
   if (template_dir == NULL)
     {
       g_autofree char *tmp = g_dir_make_tmp ("kyso-sandbox-template-XXXXXX", error);
