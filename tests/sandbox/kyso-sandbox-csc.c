@@ -10,16 +10,18 @@
 #define OID_RSA "1.2.840.113549.1.1.1"
 #define OID_SHA256_RSA "1.2.840.113549.1.1.11"
 
-typedef struct {
+typedef struct
+{
   KysoSandboxCitizen *citizen;
-  gint64              expires;
+  gint64 expires;
 } Token;
 
-typedef struct {
+typedef struct
+{
   KysoSandboxCitizen *citizen;
-  guint               remaining;
-  GPtrArray          *hashes;   /* GBytes *, or NULL when not bound */
-  gint64              expires;
+  guint remaining;
+  GPtrArray *hashes; /* GBytes *, or NULL when not bound */
+  gint64 expires;
 } Sad;
 
 static void
@@ -31,44 +33,37 @@ sad_free (gpointer p)
   g_free (sad);
 }
 
-typedef struct {
-  KysoSandbox        *self;
-  SoupServerMessage  *msg;
-  JsonObject         *req;
-  KysoSandboxCitizen *citizen;   /* from the Bearer token; NULL for info and auth/login */
-  gboolean            v2;
+typedef struct
+{
+  KysoSandbox *self;
+  SoupServerMessage *msg;
+  JsonObject *req;
+  KysoSandboxCitizen *citizen; /* from the Bearer token; NULL for info and auth/login */
+  gboolean v2;
 } Call;
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+add_string (JsonBuilder *b, const char *name, const char *value)
 {
   json_builder_set_member_name (b, name);
   json_builder_add_string_value (b, value);
 }
 
 static const char *
-get_string (Call       *call,
-            const char *name)
+get_string (Call *call, const char *name)
 {
   return json_object_get_string_member_with_default (call->req, name, NULL);
 }
 
 static void
-reply (Call        *call,
-       guint        status,
-       JsonBuilder *b)
+reply (Call *call, guint status, JsonBuilder *b)
 {
   g_autoptr (JsonNode) node = json_builder_get_root (b);
   kyso_sandbox_reply_json (call->self, call->msg, status, node);
 }
 
 static void
-error (Call       *call,
-       guint       status,
-       const char *code,
-       const char *description)
+error (Call *call, guint status, const char *code, const char *description)
 {
   kyso_sandbox_reply_error (call->self, call->msg, status, code, description);
 }
@@ -79,8 +74,9 @@ static void
 handle_info (Call *call)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char *methods[] = { "auth/login", "credentials/list", "credentials/info", "credentials/authorize",
-                            "signatures/signHash", "signatures/signPolling" };
+  const char *methods[]
+    = { "auth/login",          "credentials/list",      "credentials/info", "credentials/authorize",
+        "signatures/signHash", "signatures/signPolling" };
   g_autofree char *logo = kyso_sandbox_dup_url (call->self, "/csc/logo.png");
 
   json_builder_begin_object (b);
@@ -114,8 +110,8 @@ handle_info (Call *call)
 static void
 handle_login (Call *call)
 {
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (call->msg),
-                                                     "Authorization");
+  const char *header
+    = soup_message_headers_get_one (soup_server_message_get_request_headers (call->msg), "Authorization");
   g_autofree guchar *decoded = NULL;
   gsize len = 0;
   g_autofree char *pair = NULL;
@@ -128,7 +124,7 @@ handle_login (Call *call)
   if (header != NULL && g_ascii_strncasecmp (header, "Basic ", 6) == 0)
     {
       decoded = g_base64_decode (header + 6, &len);
-      pair = g_strndup ((const char *) decoded, len);
+      pair = g_strndup ((const char *)decoded, len);
       if ((colon = strchr (pair, ':')) != NULL)
         {
           *colon = '\0';
@@ -145,7 +141,7 @@ handle_login (Call *call)
     }
   token = g_new0 (Token, 1);
   token->citizen = c;
-  token->expires = g_get_real_time () + (gint64) TOKEN_SECONDS * G_USEC_PER_SEC;
+  token->expires = g_get_real_time () + (gint64)TOKEN_SECONDS * G_USEC_PER_SEC;
   value = kyso_sandbox_random_token (24);
   g_hash_table_replace (call->self->csc_tokens, value, token);
   json_builder_begin_object (b);
@@ -170,9 +166,7 @@ generalized_time (const ASN1_TIME *t)
 }
 
 static void
-add_credential_info (Call        *call,
-                     JsonBuilder *b,
-                     gboolean     with_id)
+add_credential_info (Call *call, JsonBuilder *b, gboolean with_id)
 {
   KysoSandbox *self = call->self;
   KysoSandboxCitizen *c = call->citizen;
@@ -273,8 +267,7 @@ handle_list (Call *call)
 
 /* The credentialID is the token holder's; answers the error and returns FALSE otherwise. */
 static gboolean
-check_credential (Call    *call,
-                  gboolean usable)
+check_credential (Call *call, gboolean usable)
 {
   KysoSandboxCitizen *c = call->citizen;
 
@@ -309,13 +302,11 @@ handle_cred_info (Call *call)
 
 /* "hashes" (v2) or "hash" (v1), base64; NULL (error answered) when malformed. @md_len 0 = any. */
 static GPtrArray *
-read_hashes (Call    *call,
-             gsize    md_len,
-             gboolean required)
+read_hashes (Call *call, gsize md_len, gboolean required)
 {
   const char *name = call->v2 ? "hashes" : "hash";
   JsonNode *node = json_object_get_member (call->req, name);
-  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   JsonArray *array;
   g_autofree char *msg = g_strdup_printf ("Invalid parameter %s", name);
 
@@ -364,16 +355,16 @@ handle_authorize (Call *call)
     }
   if ((hashes = read_hashes (call, 0, FALSE)) == NULL)
     return;
-  if (hashes->len != 0 && hashes->len != (guint) n)
+  if (hashes->len != 0 && hashes->len != (guint)n)
     {
       error (call, 400, "invalid_request", "numSignatures does not match the number of hashes");
       return;
     }
   sad = g_new0 (Sad, 1);
   sad->citizen = call->citizen;
-  sad->remaining = (guint) n;
+  sad->remaining = (guint)n;
   sad->hashes = hashes->len != 0 ? g_steal_pointer (&hashes) : NULL;
-  sad->expires = g_get_real_time () + (gint64) call->self->expiry_seconds * G_USEC_PER_SEC;
+  sad->expires = g_get_real_time () + (gint64)call->self->expiry_seconds * G_USEC_PER_SEC;
   value = kyso_sandbox_random_token (24);
   g_hash_table_replace (call->self->csc_sads, value, sad);
   json_builder_begin_object (b);
@@ -387,65 +378,60 @@ handle_authorize (Call *call)
 /* --- signing ---------------------------------------------------------------------------------- */
 
 static void
-reply_outcome (KysoSandbox       *self,
-               SoupServerMessage *msg,
-               KysoSandboxTxn    *txn,
-               gboolean           polling)
+reply_outcome (KysoSandbox *self, SoupServerMessage *msg, KysoSandboxTxn *txn, gboolean polling)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
 
   switch (txn->state)
     {
-    case KYSO_SANDBOX_TXN_APPROVED:
-      {
-        g_autoptr (GPtrArray) sigs = kyso_sandbox_txn_dup_signatures (self, txn);
+      case KYSO_SANDBOX_TXN_APPROVED:
+        {
+          g_autoptr (GPtrArray) sigs = kyso_sandbox_txn_dup_signatures (self, txn);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "signatures");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < sigs->len; i++)
+            {
+              gsize len = 0;
+              const guchar *data = g_bytes_get_data (g_ptr_array_index (sigs, i), &len);
+              g_autofree char *b64 = g_base64_encode (data, len);
+              json_builder_add_string_value (b, b64);
+            }
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+          node = json_builder_get_root (b);
+          kyso_sandbox_reply_json (self, msg, 200, node);
+        }
+        break;
+      case KYSO_SANDBOX_TXN_REFUSED:
+        kyso_sandbox_reply_error (self, msg, 400, "access_denied",
+                                  "The user refused the signature on the phone");
+        break;
+      case KYSO_SANDBOX_TXN_EXPIRED:
+        kyso_sandbox_reply_error (self, msg, 400, "expired_transaction",
+                                  "The user did not answer on the phone in time");
+        break;
+      case KYSO_SANDBOX_TXN_PENDING:
+      default:
         json_builder_begin_object (b);
-        json_builder_set_member_name (b, "signatures");
-        json_builder_begin_array (b);
-        for (guint i = 0; i < sigs->len; i++)
-          {
-            gsize len = 0;
-            const guchar *data = g_bytes_get_data (g_ptr_array_index (sigs, i), &len);
-            g_autofree char *b64 = g_base64_encode (data, len);
-            json_builder_add_string_value (b, b64);
-          }
-        json_builder_end_array (b);
+        add_string (b, "responseID", txn->id);
+        add_string (b, "status", "pending");
         json_builder_end_object (b);
         node = json_builder_get_root (b);
-        kyso_sandbox_reply_json (self, msg, 200, node);
-      }
-      break;
-    case KYSO_SANDBOX_TXN_REFUSED:
-      kyso_sandbox_reply_error (self, msg, 400, "access_denied", "The user refused the signature on the phone");
-      break;
-    case KYSO_SANDBOX_TXN_EXPIRED:
-      kyso_sandbox_reply_error (self, msg, 400, "expired_transaction",
-                                "The user did not answer on the phone in time");
-      break;
-    case KYSO_SANDBOX_TXN_PENDING:
-    default:
-      json_builder_begin_object (b);
-      add_string (b, "responseID", txn->id);
-      add_string (b, "status", "pending");
-      json_builder_end_object (b);
-      node = json_builder_get_root (b);
-      kyso_sandbox_reply_json (self, msg, polling ? 202 : 200, node);
-      break;
+        kyso_sandbox_reply_json (self, msg, polling ? 202 : 200, node);
+        break;
     }
 }
 
 static void
-sync_decided (KysoSandbox    *self,
-              KysoSandboxTxn *txn,
-              gpointer        data)
+sync_decided (KysoSandbox *self, KysoSandboxTxn *txn, gpointer data)
 {
   reply_outcome (self, data, txn, FALSE);
 }
 
 static gboolean
-same_hashes (GPtrArray *a,
-             GPtrArray *b)
+same_hashes (GPtrArray *a, GPtrArray *b)
 {
   if (a->len != b->len)
     return FALSE;
@@ -543,11 +529,12 @@ handle_polling (Call *call)
 
 /* --- dispatch --------------------------------------------------------------------------------- */
 
-static const struct {
+static const struct
+{
   const char *method;
   const char *kind;
-  gboolean    token;
-  gboolean    v2_only;
+  gboolean token;
+  gboolean v2_only;
   void (*handle) (Call *call);
 } methods[] = {
   { "info", "csc/info", FALSE, FALSE, handle_info },
@@ -560,11 +547,8 @@ static const struct {
 };
 
 static void
-csc_handler (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+csc_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer user_data)
 {
   Call call = { user_data, msg, NULL, NULL, g_str_has_prefix (path, "/csc/v2/") };
   const char *rest;

@@ -5,34 +5,25 @@
 #include "kyso-sandbox-pki.h"
 
 void
-kyso_sandbox_set_url (KysoSandbox *self,
-                      const char  *name,
-                      const char  *url)
+kyso_sandbox_set_url (KysoSandbox *self, const char *name, const char *url)
 {
   json_object_set_string_member (self->urls, name, url);
 }
 
 void
-kyso_sandbox_set_config (KysoSandbox *self,
-                         const char  *group,
-                         const char  *key,
-                         const char  *value)
+kyso_sandbox_set_config (KysoSandbox *self, const char *group, const char *key, const char *value)
 {
   g_key_file_set_string (self->conf, group, key, value);
 }
 
 void
-kyso_sandbox_set_info_member (KysoSandbox *self,
-                              const char  *name,
-                              JsonNode    *value)
+kyso_sandbox_set_info_member (KysoSandbox *self, const char *name, JsonNode *value)
 {
   json_object_set_member (self->extra, name, value);
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+add_string (JsonBuilder *b, const char *name, const char *value)
 {
   json_builder_set_member_name (b, name);
   if (value != NULL)
@@ -42,8 +33,7 @@ add_string (JsonBuilder *b,
 }
 
 static void
-add_citizens (KysoSandbox *self,
-              JsonBuilder *b)
+add_citizens (KysoSandbox *self, JsonBuilder *b)
 {
   json_builder_set_member_name (b, "citizens");
   json_builder_begin_array (b);
@@ -74,8 +64,7 @@ add_citizens (KysoSandbox *self,
 }
 
 static gboolean
-write_info (KysoSandbox *self,
-            GError     **error)
+write_info (KysoSandbox *self, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -125,8 +114,7 @@ write_info (KysoSandbox *self,
 }
 
 gboolean
-kyso_sandbox_write_files (KysoSandbox *self,
-                          GError     **error)
+kyso_sandbox_write_files (KysoSandbox *self, GError **error)
 {
   g_autofree char *conf_path = g_build_filename (self->state_dir, "kyso.conf", NULL);
   g_autofree char *conf_text = NULL;

@@ -15,9 +15,7 @@ quit_cb (gpointer data)
 }
 
 static gboolean
-write_ready_file (const char  *path,
-                  const char  *base_url,
-                  GError     **error)
+write_ready_file (const char *path, const char *base_url, GError **error)
 {
   g_autofree char *text = g_strconcat (base_url, "\n", NULL);
   return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
@@ -40,8 +38,7 @@ install_services (KysoSandbox *sb)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autofree char *state_dir = NULL;
   g_autofree char *phone = NULL;
@@ -56,14 +53,17 @@ main (int   argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "HTTPS port on 127.0.0.1 (0 = last one or any free)", "N" },
     { "phone", 0, 0, G_OPTION_ARG_STRING, &phone,
       "Phone policy: ignore, approve, approve-after=S, refuse, refuse-after=S", "POLICY" },
-    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Inject a fault (repeatable; see README.md)", "MODE" },
-    { "expiry", 0, 0, G_OPTION_ARG_INT, &expiry, "Lifetime of a signing transaction (default 300)", "SECONDS" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Inject a fault (repeatable; see README.md)",
+      "MODE" },
+    { "expiry", 0, 0, G_OPTION_ARG_INT, &expiry, "Lifetime of a signing transaction (default 300)",
+      "SECONDS" },
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Written when ready to serve", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No request log", NULL },
     { "init", 0, 0, G_OPTION_ARG_NONE, &init_only, "Only create the state directory, then exit", NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— Kyso's local CAs, signing services and phone");
+  g_autoptr (GOptionContext) context
+    = g_option_context_new ("— Kyso's local CAs, signing services and phone");
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoSandbox) sb = NULL;
   g_autoptr (GMainLoop) loop = NULL;
@@ -83,7 +83,7 @@ main (int   argc,
 
   sb = kyso_sandbox_new (state_dir);
   sb->quiet = quiet;
-  sb->expiry_seconds = (guint) expiry;
+  sb->expiry_seconds = (guint)expiry;
   if (phone != NULL && !kyso_sandbox_phone_set_policy (sb, phone, &error))
     {
       g_printerr ("kyso-sandbox: %s\n", error->message);
@@ -96,7 +96,7 @@ main (int   argc,
     }
   if (init_only)
     return 0;
-  if (!kyso_sandbox_listen (sb, (guint) port, &error) || !kyso_sandbox_pki_issue (sb, &error))
+  if (!kyso_sandbox_listen (sb, (guint)port, &error) || !kyso_sandbox_pki_issue (sb, &error))
     {
       g_printerr ("kyso-sandbox: %s\n", error->message);
       return 1;

@@ -7,11 +7,7 @@
 #define MAX_FILES 20
 
 static void
-neac_reply (KysoSandbox       *self,
-            SoupServerMessage *msg,
-            guint              status,
-            const char        *message,
-            JsonNode          *data)
+neac_reply (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *message, JsonNode *data)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
@@ -33,9 +29,7 @@ neac_reply (KysoSandbox       *self,
 
 /* The request object after the SP credentials check; NULL when an error was answered. */
 static JsonObject *
-neac_request (KysoSandbox       *self,
-              SoupServerMessage *msg,
-              JsonNode         **out_node)
+neac_request (KysoSandbox *self, SoupServerMessage *msg, JsonNode **out_node)
 {
   g_autoptr (JsonNode) node = kyso_sandbox_parse_request (msg, NULL);
   JsonObject *o;
@@ -64,8 +58,7 @@ neac_request (KysoSandbox       *self,
 }
 
 static const char *
-cert_status_text (KysoSandbox        *self,
-                  KysoSandboxCitizen *c)
+cert_status_text (KysoSandbox *self, KysoSandboxCitizen *c)
 {
   /* Under expired-cert / revoked-cert the gateway lies: the certificate is bad, the status says
    * active. The client has to look at the certificate itself. */
@@ -80,13 +73,11 @@ asn1_time_text (const ASN1_TIME *t)
   struct tm tm = { 0 };
 
   ASN1_TIME_to_tm (t, &tm);
-  return kyso_sandbox_format_time ((gint64) timegm (&tm));
+  return kyso_sandbox_format_time ((gint64)timegm (&tm));
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+add_string (JsonBuilder *b, const char *name, const char *value)
 {
   json_builder_set_member_name (b, name);
   json_builder_add_string_value (b, value);
@@ -94,9 +85,7 @@ add_string (JsonBuilder *b,
 
 /* The serial_number the client named is the one we serve (either case), or none was named. */
 static gboolean
-serial_matches (KysoSandbox        *self,
-                KysoSandboxCitizen *c,
-                JsonObject         *o)
+serial_matches (KysoSandbox *self, KysoSandboxCitizen *c, JsonObject *o)
 {
   const char *wanted = json_object_get_string_member_with_default (o, "serial_number", NULL);
   g_autofree char *serial = kyso_sandbox_pki_serial_hex (kyso_sandbox_pki_served_cert (self, c));
@@ -105,8 +94,7 @@ serial_matches (KysoSandbox        *self,
 }
 
 static void
-handle_get_certificate (KysoSandbox       *self,
-                        SoupServerMessage *msg)
+handle_get_certificate (KysoSandbox *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o = neac_request (self, msg, &node);
@@ -175,9 +163,7 @@ valid_transaction_id (const char *id)
 }
 
 static void
-reply_sign_accepted (KysoSandbox       *self,
-                     SoupServerMessage *msg,
-                     KysoSandboxTxn    *txn)
+reply_sign_accepted (KysoSandbox *self, SoupServerMessage *msg, KysoSandboxTxn *txn)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   gint64 left = (txn->expires - g_get_real_time ()) / G_USEC_PER_SEC;
@@ -192,8 +178,7 @@ reply_sign_accepted (KysoSandbox       *self,
 }
 
 static void
-handle_sign (KysoSandbox       *self,
-             SoupServerMessage *msg)
+handle_sign (KysoSandbox *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o = neac_request (self, msg, &node);
@@ -202,14 +187,15 @@ handle_sign (KysoSandbox       *self,
   JsonArray *files;
   KysoSandboxTxn *txn;
   g_autoptr (GPtrArray) doc_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr (GString) fingerprint = g_string_new (NULL);
 
   if (o == NULL)
     return;
   user_id = json_object_get_string_member_with_default (o, "user_id", NULL);
   txn_id = json_object_get_string_member_with_default (o, "transaction_id", NULL);
-  files = json_object_has_member (o, "sign_files") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "sign_files"))
+  files = json_object_has_member (o, "sign_files")
+              && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "sign_files"))
             ? json_object_get_array_member (o, "sign_files")
             : NULL;
   if (!valid_transaction_id (txn_id) || files == NULL || json_array_get_length (files) == 0
@@ -241,9 +227,10 @@ handle_sign (KysoSandbox       *self,
     {
       JsonNode *file_node = json_array_get_element (files, i);
       JsonObject *file = JSON_NODE_HOLDS_OBJECT (file_node) ? json_node_get_object (file_node) : NULL;
-      const char *hex = file != NULL ? json_object_get_string_member_with_default (file, "data_to_be_signed", NULL)
-                                     : NULL;
-      const char *doc_id = file != NULL ? json_object_get_string_member_with_default (file, "doc_id", NULL) : NULL;
+      const char *hex
+        = file != NULL ? json_object_get_string_member_with_default (file, "data_to_be_signed", NULL) : NULL;
+      const char *doc_id
+        = file != NULL ? json_object_get_string_member_with_default (file, "doc_id", NULL) : NULL;
       guint8 digest[32];
 
       if (hex == NULL || strlen (hex) != 64)
@@ -259,11 +246,11 @@ handle_sign (KysoSandbox       *self,
               neac_reply (self, msg, 400, "invalid_request", NULL);
               return;
             }
-          digest[k] = (guint8) (hi << 4 | lo);
+          digest[k] = (guint8)(hi << 4 | lo);
         }
       g_ptr_array_add (digests, g_bytes_new (digest, sizeof digest));
       g_ptr_array_add (doc_ids, doc_id != NULL ? g_strdup (doc_id) : g_strdup_printf ("document-%u", i + 1));
-      g_string_append_printf (fingerprint, "\n%s %s", hex, (char *) g_ptr_array_index (doc_ids, i));
+      g_string_append_printf (fingerprint, "\n%s %s", hex, (char *)g_ptr_array_index (doc_ids, i));
     }
   g_string_ascii_down (fingerprint);
 
@@ -276,17 +263,14 @@ handle_sign (KysoSandbox       *self,
         reply_sign_accepted (self, msg, txn);
       return;
     }
-  txn = kyso_sandbox_txn_new (self, txn_id, "neac", c,
-                              json_object_get_string_member_with_default (o, "transaction_desc", NULL),
-                              g_steal_pointer (&doc_ids), g_steal_pointer (&digests), NID_sha256,
-                              fingerprint->str);
+  txn = kyso_sandbox_txn_new (
+    self, txn_id, "neac", c, json_object_get_string_member_with_default (o, "transaction_desc", NULL),
+    g_steal_pointer (&doc_ids), g_steal_pointer (&digests), NID_sha256, fingerprint->str);
   reply_sign_accepted (self, msg, txn);
 }
 
 static void
-handle_status (KysoSandbox       *self,
-               SoupServerMessage *msg,
-               const char        *txn_id)
+handle_status (KysoSandbox *self, SoupServerMessage *msg, const char *txn_id)
 {
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o = neac_request (self, msg, &node);
@@ -305,19 +289,19 @@ handle_status (KysoSandbox       *self,
     }
   switch (txn->state)
     {
-    case KYSO_SANDBOX_TXN_APPROVED:
-      status = "SUCCESS";
-      break;
-    case KYSO_SANDBOX_TXN_REFUSED:
-      status = "REJECTED";
-      break;
-    case KYSO_SANDBOX_TXN_EXPIRED:
-      status = "EXPIRED";
-      break;
-    case KYSO_SANDBOX_TXN_PENDING:
-    default:
-      status = "PENDING";
-      break;
+      case KYSO_SANDBOX_TXN_APPROVED:
+        status = "SUCCESS";
+        break;
+      case KYSO_SANDBOX_TXN_REFUSED:
+        status = "REJECTED";
+        break;
+      case KYSO_SANDBOX_TXN_EXPIRED:
+        status = "EXPIRED";
+        break;
+      case KYSO_SANDBOX_TXN_PENDING:
+      default:
+        status = "PENDING";
+        break;
     }
   expires = kyso_sandbox_format_time (txn->expires / G_USEC_PER_SEC);
   json_builder_begin_object (b);
@@ -351,11 +335,8 @@ handle_status (KysoSandbox       *self,
 }
 
 static void
-neac_handler (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+neac_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
 {
   KysoSandbox *self = user_data;
   const char *rest = path + strlen ("/neac/v1/");

@@ -8,10 +8,11 @@
 
 #define MAX_TRANSACTIONS 5000
 
-typedef struct {
+typedef struct
+{
   KysoSandboxTxnNotify notify;
-  gpointer             data;
-  GDestroyNotify       destroy;
+  gpointer data;
+  GDestroyNotify destroy;
 } Waiter;
 
 static void
@@ -48,15 +49,15 @@ kyso_sandbox_txn_state_to_string (KysoSandboxTxnState state)
 {
   switch (state)
     {
-    case KYSO_SANDBOX_TXN_APPROVED:
-      return "approved";
-    case KYSO_SANDBOX_TXN_REFUSED:
-      return "refused";
-    case KYSO_SANDBOX_TXN_EXPIRED:
-      return "expired";
-    case KYSO_SANDBOX_TXN_PENDING:
-    default:
-      return "pending";
+      case KYSO_SANDBOX_TXN_APPROVED:
+        return "approved";
+      case KYSO_SANDBOX_TXN_REFUSED:
+        return "refused";
+      case KYSO_SANDBOX_TXN_EXPIRED:
+        return "expired";
+      case KYSO_SANDBOX_TXN_PENDING:
+      default:
+        return "pending";
     }
 }
 
@@ -77,12 +78,11 @@ kyso_sandbox_tran_code (GPtrArray *digests)
     }
   EVP_DigestFinal_ex (ctx, md, &md_len);
   EVP_MD_CTX_free (ctx);
-  return g_strdup_printf ("%04u", ((guint) md[0] << 8 | md[1]) % 10000);
+  return g_strdup_printf ("%04u", ((guint)md[0] << 8 | md[1]) % 10000);
 }
 
 static gboolean
-txn_decide (KysoSandboxTxn      *txn,
-            KysoSandboxTxnState  state)
+txn_decide (KysoSandboxTxn *txn, KysoSandboxTxnState state)
 {
   KysoSandbox *self = txn->sandbox;
   g_autoptr (GPtrArray) waiters = NULL;
@@ -91,7 +91,7 @@ txn_decide (KysoSandboxTxn      *txn,
     return FALSE;
   if (state == KYSO_SANDBOX_TXN_APPROVED)
     {
-      g_autoptr (GPtrArray) sigs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      g_autoptr (GPtrArray) sigs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
       for (guint i = 0; i < txn->digests->len; i++)
         {
           g_autoptr (GError) error = NULL;
@@ -141,15 +141,9 @@ expiry_cb (gpointer data)
 }
 
 KysoSandboxTxn *
-kyso_sandbox_txn_new (KysoSandbox        *self,
-                      const char         *id,
-                      const char         *service,
-                      KysoSandboxCitizen *citizen,
-                      const char         *description,
-                      GPtrArray          *doc_ids,
-                      GPtrArray          *digests,
-                      int                 md_nid,
-                      const char         *fingerprint)
+kyso_sandbox_txn_new (KysoSandbox *self, const char *id, const char *service, KysoSandboxCitizen *citizen,
+                      const char *description, GPtrArray *doc_ids, GPtrArray *digests, int md_nid,
+                      const char *fingerprint)
 {
   KysoSandboxTxn *txn = g_new0 (KysoSandboxTxn, 1);
 
@@ -165,7 +159,7 @@ kyso_sandbox_txn_new (KysoSandbox        *self,
   txn->tran_code = kyso_sandbox_tran_code (digests);
   txn->state = KYSO_SANDBOX_TXN_PENDING;
   txn->created = g_get_real_time ();
-  txn->expires = txn->created + (gint64) self->expiry_seconds * G_USEC_PER_SEC;
+  txn->expires = txn->created + (gint64)self->expiry_seconds * G_USEC_PER_SEC;
   txn->waiters = g_ptr_array_new_with_free_func (waiter_free);
   txn->expiry_source = g_timeout_add (self->expiry_seconds * 1000, expiry_cb, txn);
   if (self->policy != KYSO_SANDBOX_POLICY_IGNORE)
@@ -189,8 +183,7 @@ kyso_sandbox_txn_new (KysoSandbox        *self,
 }
 
 KysoSandboxTxn *
-kyso_sandbox_txn_lookup (KysoSandbox *self,
-                         const char  *id)
+kyso_sandbox_txn_lookup (KysoSandbox *self, const char *id)
 {
   KysoSandboxTxn *txn;
 
@@ -214,11 +207,8 @@ kyso_sandbox_txn_lookup (KysoSandbox *self,
 }
 
 void
-kyso_sandbox_txn_wait (KysoSandbox          *self,
-                       KysoSandboxTxn       *txn,
-                       KysoSandboxTxnNotify  notify,
-                       gpointer              data,
-                       GDestroyNotify        destroy)
+kyso_sandbox_txn_wait (KysoSandbox *self, KysoSandboxTxn *txn, KysoSandboxTxnNotify notify, gpointer data,
+                       GDestroyNotify destroy)
 {
   Waiter *w = g_new0 (Waiter, 1);
 
@@ -235,10 +225,9 @@ kyso_sandbox_txn_wait (KysoSandbox          *self,
 }
 
 GPtrArray *
-kyso_sandbox_txn_dup_signatures (KysoSandbox    *self,
-                                 KysoSandboxTxn *txn)
+kyso_sandbox_txn_dup_signatures (KysoSandbox *self, KysoSandboxTxn *txn)
 {
-  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   gboolean bad = kyso_sandbox_has_fault (self, "badsig");
 
   for (guint i = 0; txn->signatures != NULL && i < txn->signatures->len; i++)
@@ -258,9 +247,7 @@ kyso_sandbox_txn_dup_signatures (KysoSandbox    *self,
 }
 
 static void
-add_time (JsonBuilder *b,
-          const char  *name,
-          gint64       usec)
+add_time (JsonBuilder *b, const char *name, gint64 usec)
 {
   g_autofree char *text = usec != 0 ? kyso_sandbox_format_time (usec / G_USEC_PER_SEC) : NULL;
 
@@ -308,9 +295,7 @@ kyso_sandbox_txn_to_json (KysoSandboxTxn *txn)
 /* --- policy ----------------------------------------------------------------------------------- */
 
 gboolean
-kyso_sandbox_phone_set_policy (KysoSandbox *self,
-                               const char  *policy,
-                               GError     **error)
+kyso_sandbox_phone_set_policy (KysoSandbox *self, const char *policy, GError **error)
 {
   KysoSandboxPolicyKind kind;
   double seconds = 0;
@@ -346,7 +331,7 @@ kyso_sandbox_phone_set_policy (KysoSandbox *self,
         }
     }
   self->policy = kind;
-  self->policy_delay_ms = (guint) (seconds * 1000);
+  self->policy_delay_ms = (guint)(seconds * 1000);
   return TRUE;
 }
 
@@ -365,8 +350,7 @@ kyso_sandbox_phone_dup_policy (KysoSandbox *self)
 /* --- /phone ----------------------------------------------------------------------------------- */
 
 static void
-reply_policy (KysoSandbox       *self,
-              SoupServerMessage *msg)
+reply_policy (KysoSandbox *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
@@ -381,9 +365,7 @@ reply_policy (KysoSandbox       *self,
 }
 
 static void
-handle_policy (KysoSandbox       *self,
-               SoupServerMessage *msg,
-               const char        *method)
+handle_policy (KysoSandbox *self, SoupServerMessage *msg, const char *method)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) req = NULL;
@@ -392,8 +374,8 @@ handle_policy (KysoSandbox       *self,
   if (g_str_equal (method, "POST"))
     {
       if ((req = kyso_sandbox_parse_request (msg, &error)) == NULL || !JSON_NODE_HOLDS_OBJECT (req)
-          || (policy = json_object_get_string_member_with_default (json_node_get_object (req), "policy",
-                                                                   NULL))
+          || (policy
+              = json_object_get_string_member_with_default (json_node_get_object (req), "policy", NULL))
                == NULL)
         {
           kyso_sandbox_reply_error (self, msg, 400, "invalid_request", "Expected {\"policy\": \"…\"}");
@@ -410,9 +392,7 @@ handle_policy (KysoSandbox       *self,
 }
 
 static void
-handle_list (KysoSandbox       *self,
-             SoupServerMessage *msg,
-             GHashTable        *query)
+handle_list (KysoSandbox *self, SoupServerMessage *msg, GHashTable *query)
 {
   const char *state = query != NULL ? g_hash_table_lookup (query, "state") : NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -435,11 +415,8 @@ handle_list (KysoSandbox       *self,
 }
 
 static void
-handle_transaction (KysoSandbox       *self,
-                    SoupServerMessage *msg,
-                    const char        *method,
-                    const char        *id,
-                    const char        *action)
+handle_transaction (KysoSandbox *self, SoupServerMessage *msg, const char *method, const char *id,
+                    const char *action)
 {
   KysoSandboxTxn *txn = kyso_sandbox_txn_lookup (self, id);
   g_autoptr (JsonNode) node = NULL;
@@ -485,11 +462,8 @@ handle_transaction (KysoSandbox       *self,
 }
 
 static void
-phone_handler (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+phone_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
 {
   KysoSandbox *self = user_data;
   const char *method = soup_server_message_get_method (msg);
@@ -512,8 +486,7 @@ phone_handler (SoupServer        *server,
 /* --- /control --------------------------------------------------------------------------------- */
 
 static void
-reply_faults (KysoSandbox       *self,
-              SoupServerMessage *msg)
+reply_faults (KysoSandbox *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
@@ -529,11 +502,8 @@ reply_faults (KysoSandbox       *self,
 }
 
 static void
-control_handler (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
+control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
 {
   KysoSandbox *self = user_data;
   gboolean post = g_str_equal (soup_server_message_get_method (msg), "POST");
@@ -571,7 +541,7 @@ control_handler (SoupServer        *server,
           kyso_sandbox_reply_error (self, msg, 400, "invalid_request", "seconds must be 1…86400");
           return;
         }
-      self->expiry_seconds = (guint) seconds;
+      self->expiry_seconds = (guint)seconds;
       reply_faults (self, msg);
     }
   else

@@ -10,10 +10,11 @@
 #include <locale.h>
 #include <stdlib.h>
 
-typedef struct {
+typedef struct
+{
   SoupSession *session;
-  char        *base_url;
-  gboolean     json;
+  char *base_url;
+  gboolean json;
 } Phone;
 
 static int
@@ -31,10 +32,7 @@ usage (void)
 
 /* Sends @body (or GET when NULL) and returns the parsed answer; FALSE when unreachable or >= 400. */
 static gboolean
-call (Phone       *phone,
-      const char  *path,
-      const char  *body,
-      JsonNode   **out)
+call (Phone *phone, const char *path, const char *body, JsonNode **out)
 {
   g_autofree char *url = g_strconcat (phone->base_url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (body != NULL ? "POST" : "GET", url);
@@ -58,22 +56,24 @@ call (Phone       *phone,
   answer = soup_session_send_and_read (phone->session, msg, NULL, &error);
   if (answer == NULL)
     {
-      g_printerr ("kyso-sandbox-phone: cannot reach the sandbox at %s: %s\n", phone->base_url, error->message);
+      g_printerr ("kyso-sandbox-phone: cannot reach the sandbox at %s: %s\n", phone->base_url,
+                  error->message);
       return FALSE;
     }
   status = soup_message_get_status (msg);
   data = g_bytes_get_data (answer, &len);
   if (phone->json)
-    g_print ("%.*s\n", (int) len, data);
-  if (json_parser_load_from_data (parser, data, (gssize) len, NULL) && json_parser_get_root (parser) != NULL)
+    g_print ("%.*s\n", (int)len, data);
+  if (json_parser_load_from_data (parser, data, (gssize)len, NULL) && json_parser_get_root (parser) != NULL)
     *out = json_node_ref (json_parser_get_root (parser));
   if (status >= 400)
     {
       JsonObject *o = *out != NULL && JSON_NODE_HOLDS_OBJECT (*out) ? json_node_get_object (*out) : NULL;
-      const char *err = o != NULL ? json_object_get_string_member_with_default (o, "error", "error") : "error";
+      const char *err
+        = o != NULL ? json_object_get_string_member_with_default (o, "error", "error") : "error";
       const char *state = o != NULL ? json_object_get_string_member_with_default (o, "state", NULL) : NULL;
-      const char *desc = o != NULL ? json_object_get_string_member_with_default (o, "error_description", "")
-                                   : "";
+      const char *desc
+        = o != NULL ? json_object_get_string_member_with_default (o, "error_description", "") : "";
       g_printerr ("kyso-sandbox-phone: %u %s%s%s %s\n", status, err, state != NULL ? ": " : "",
                   state != NULL ? state : "", desc);
       return FALSE;
@@ -93,8 +93,7 @@ print_transaction (JsonObject *t)
 }
 
 static char *
-json_string_body (const char *member,
-                  const char *value)
+json_string_body (const char *member, const char *value)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
@@ -108,9 +107,7 @@ json_string_body (const char *member,
 }
 
 static int
-run (Phone *phone,
-     int    argc,
-     char **argv)
+run (Phone *phone, int argc, char **argv)
 {
   const char *cmd = argv[0];
   g_autoptr (JsonNode) answer = NULL;
@@ -165,8 +162,7 @@ run (Phone *phone,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autofree char *state = NULL;
   gboolean json = FALSE;

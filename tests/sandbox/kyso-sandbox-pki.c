@@ -13,8 +13,7 @@
 #include <openssl/x509v3.h>
 
 gboolean
-kyso_sandbox_pki_set_error (GError    **error,
-                   const char *what)
+kyso_sandbox_pki_set_error (GError **error, const char *what)
 {
   char buf[256] = "";
   unsigned long code = ERR_get_error ();
@@ -29,19 +28,14 @@ kyso_sandbox_pki_set_error (GError    **error,
 /* --- files ------------------------------------------------------------------------------------ */
 
 char *
-kyso_sandbox_state_path (KysoSandbox *self,
-            const char  *sub,
-            const char  *name,
-            const char  *suffix)
+kyso_sandbox_state_path (KysoSandbox *self, const char *sub, const char *name, const char *suffix)
 {
   g_autofree char *file = g_strconcat (name, suffix, NULL);
   return g_build_filename (self->state_dir, sub, file, NULL);
 }
 
 static gboolean
-write_bio (BIO        *bio,
-           const char *path,
-           GError    **error)
+write_bio (BIO *bio, const char *path, GError **error)
 {
   char *data = NULL;
   long len = BIO_get_mem_data (bio, &data);
@@ -56,9 +50,7 @@ write_bio (BIO        *bio,
 }
 
 gboolean
-kyso_sandbox_save_key (EVP_PKEY   *key,
-          const char *path,
-          GError    **error)
+kyso_sandbox_save_key (EVP_PKEY *key, const char *path, GError **error)
 {
   BIO *bio = BIO_new (BIO_s_mem ());
   gboolean ok = PEM_write_bio_PrivateKey (bio, key, NULL, NULL, 0, NULL, NULL) == 1
@@ -69,20 +61,18 @@ kyso_sandbox_save_key (EVP_PKEY   *key,
 }
 
 gboolean
-kyso_sandbox_save_cert (X509       *cert,
-           const char *path,
-           GError    **error)
+kyso_sandbox_save_cert (X509 *cert, const char *path, GError **error)
 {
   BIO *bio = BIO_new (BIO_s_mem ());
-  gboolean ok = PEM_write_bio_X509 (bio, cert) == 1 ? write_bio (bio, path, error)
-                                                     : kyso_sandbox_pki_set_error (error, "PEM_write_bio_X509");
+  gboolean ok = PEM_write_bio_X509 (bio, cert) == 1
+                  ? write_bio (bio, path, error)
+                  : kyso_sandbox_pki_set_error (error, "PEM_write_bio_X509");
   BIO_free (bio);
   return ok;
 }
 
 static BIO *
-read_bio (const char *path,
-          GError    **error)
+read_bio (const char *path, GError **error)
 {
   char *data = NULL;
   gsize len = 0;
@@ -91,14 +81,13 @@ read_bio (const char *path,
   if (!g_file_get_contents (path, &data, &len, error))
     return NULL;
   bio = BIO_new (BIO_s_mem ());
-  BIO_write (bio, data, (int) len);
+  BIO_write (bio, data, (int)len);
   g_free (data);
   return bio;
 }
 
 EVP_PKEY *
-kyso_sandbox_load_key (const char *path,
-          GError    **error)
+kyso_sandbox_load_key (const char *path, GError **error)
 {
   BIO *bio = read_bio (path, error);
   EVP_PKEY *key;
@@ -113,8 +102,7 @@ kyso_sandbox_load_key (const char *path,
 }
 
 X509 *
-kyso_sandbox_load_cert (const char *path,
-           GError    **error)
+kyso_sandbox_load_cert (const char *path, GError **error)
 {
   BIO *bio = read_bio (path, error);
   X509 *cert;
@@ -130,14 +118,16 @@ kyso_sandbox_load_cert (const char *path,
 
 /* --- keys and certificates -------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   EVP_PKEY **slot;
-  gboolean   rsa;
+  gboolean rsa;
 } KeyJob;
 
-typedef struct {
+typedef struct
+{
   GPtrArray *jobs;
-  gint       next;
+  gint next;
 } KeyJobs;
 
 static gpointer
@@ -147,7 +137,7 @@ keygen_thread (gpointer data)
 
   for (;;)
     {
-      guint i = (guint) g_atomic_int_add (&jobs->next, 1);
+      guint i = (guint)g_atomic_int_add (&jobs->next, 1);
       KeyJob *job;
 
       if (i >= jobs->jobs->len)
@@ -158,9 +148,7 @@ keygen_thread (gpointer data)
 }
 
 void
-kyso_sandbox_key_job_add (GPtrArray *jobs,
-         EVP_PKEY **slot,
-         gboolean   rsa)
+kyso_sandbox_key_job_add (GPtrArray *jobs, EVP_PKEY **slot, gboolean rsa)
 {
   KeyJob *job = g_new0 (KeyJob, 1);
   job->slot = slot;
@@ -170,8 +158,7 @@ kyso_sandbox_key_job_add (GPtrArray *jobs,
 
 /* RSA key generation is the slow part of the first start: two threads (the machine's cores). */
 gboolean
-kyso_sandbox_generate_keys (GPtrArray *job_list,
-               GError   **error)
+kyso_sandbox_generate_keys (GPtrArray *job_list, GError **error)
 {
   KeyJobs jobs = { job_list, 0 };
   GThread *helper = g_thread_new ("kyso-keygen", keygen_thread, &jobs);
@@ -179,20 +166,14 @@ kyso_sandbox_generate_keys (GPtrArray *job_list,
   keygen_thread (&jobs);
   g_thread_join (helper);
   for (guint i = 0; i < job_list->len; i++)
-    if (*((KeyJob *) g_ptr_array_index (job_list, i))->slot == NULL)
+    if (*((KeyJob *)g_ptr_array_index (job_list, i))->slot == NULL)
       return kyso_sandbox_pki_set_error (error, "key generation");
   return TRUE;
 }
 
 X509 *
-kyso_sandbox_make_cert (X509_NAME *subject,
-           EVP_PKEY  *key,
-           X509      *issuer,
-           EVP_PKEY  *issuer_key,
-           gint64     not_before,
-           gint64     not_after,
-           const KysoSandboxExt *exts,
-           GError   **error)
+kyso_sandbox_make_cert (X509_NAME *subject, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
+                        gint64 not_before, gint64 not_after, const KysoSandboxExt *exts, GError **error)
 {
   X509 *cert = X509_new ();
   unsigned char serial[16];
@@ -208,8 +189,8 @@ kyso_sandbox_make_cert (X509_NAME *subject,
   BN_free (bn);
   X509_set_subject_name (cert, subject);
   X509_set_issuer_name (cert, issuer != NULL ? X509_get_subject_name (issuer) : subject);
-  ASN1_TIME_set (X509_getm_notBefore (cert), (time_t) not_before);
-  ASN1_TIME_set (X509_getm_notAfter (cert), (time_t) not_after);
+  ASN1_TIME_set (X509_getm_notBefore (cert), (time_t)not_before);
+  ASN1_TIME_set (X509_getm_notAfter (cert), (time_t)not_after);
   X509_set_pubkey (cert, key);
 
   X509V3_set_ctx (&ctx, issuer != NULL ? issuer : cert, cert, NULL, NULL, 0);
@@ -235,20 +216,17 @@ kyso_sandbox_make_cert (X509_NAME *subject,
 }
 
 X509_NAME *
-kyso_sandbox_simple_name (const char *cn,
-             const char *org)
+kyso_sandbox_simple_name (const char *cn, const char *org)
 {
   X509_NAME *name = X509_NAME_new ();
-  X509_NAME_add_entry_by_NID (name, NID_countryName, MBSTRING_UTF8, (const guchar *) "VN", -1, -1, 0);
-  X509_NAME_add_entry_by_NID (name, NID_organizationName, MBSTRING_UTF8, (const guchar *) org, -1, -1, 0);
-  X509_NAME_add_entry_by_NID (name, NID_commonName, MBSTRING_UTF8, (const guchar *) cn, -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_countryName, MBSTRING_UTF8, (const guchar *)"VN", -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_organizationName, MBSTRING_UTF8, (const guchar *)org, -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_commonName, MBSTRING_UTF8, (const guchar *)cn, -1, -1, 0);
   return name;
 }
 
 KysoSandboxIssued *
-kyso_sandbox_pki_lookup (KysoSandbox         *self,
-                         KysoSandboxProvider *issuer,
-                         const ASN1_INTEGER  *serial)
+kyso_sandbox_pki_lookup (KysoSandbox *self, KysoSandboxProvider *issuer, const ASN1_INTEGER *serial)
 {
   BIGNUM *bn = ASN1_INTEGER_to_BN (serial, NULL);
   char *hex = bn != NULL ? BN_bn2hex (bn) : NULL;
@@ -260,10 +238,7 @@ kyso_sandbox_pki_lookup (KysoSandbox         *self,
 }
 
 GBytes *
-kyso_sandbox_pki_sign_digest (EVP_PKEY *key,
-                              int       md_nid,
-                              GBytes   *digest,
-                              GError  **error)
+kyso_sandbox_pki_sign_digest (EVP_PKEY *key, int md_nid, GBytes *digest, GError **error)
 {
   EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new (key, NULL);
   const EVP_MD *md = EVP_get_digestbynid (md_nid);
@@ -298,7 +273,7 @@ kyso_sandbox_pki_der (X509 *cert)
 {
   guchar *der = NULL;
   int len = i2d_X509 (cert, &der);
-  GBytes *bytes = g_bytes_new (der, len > 0 ? (gsize) len : 0);
+  GBytes *bytes = g_bytes_new (der, len > 0 ? (gsize)len : 0);
 
   OPENSSL_free (der);
   return bytes;

@@ -11,21 +11,22 @@
 #define DAY (24 * 3600)
 #define YEAR (365 * DAY)
 
-static const struct {
+static const struct
+{
   const char *name;
   const char *id;
 } provider_table[] = {
-  { "VNPT-CA", "vnpt-ca" },       { "Viettel-CA", "viettel-ca" }, { "BkavCA", "bkavca" },
-  { "FPT-CA", "fpt-ca" },         { "CA2", "ca2" },               { "Newtel-CA", "newtel-ca" },
-  { "MISA-CA", "misa-ca" },       { "EFY-CA", "efy-ca" },
+  { "VNPT-CA", "vnpt-ca" }, { "Viettel-CA", "viettel-ca" }, { "BkavCA", "bkavca" },   { "FPT-CA", "fpt-ca" },
+  { "CA2", "ca2" },         { "Newtel-CA", "newtel-ca" },   { "MISA-CA", "misa-ca" }, { "EFY-CA", "efy-ca" },
 };
 
-static const struct {
-  const char              *name;
-  const char              *cccd;
-  const char              *provider;
-  const char              *email;
-  const char              *phone;
+static const struct
+{
+  const char *name;
+  const char *cccd;
+  const char *provider;
+  const char *email;
+  const char *phone;
   KysoSandboxCitizenStatus status;
 } citizen_table[] = {
   { "Nguyễn Văn An", "051090000101", "VNPT-CA", "an.nguyen@sandbox.kyso.vn", "0905000101",
@@ -47,10 +48,7 @@ static const struct {
 };
 
 static void
-register_issued (KysoSandbox         *self,
-                 KysoSandboxProvider *issuer,
-                 X509                *cert,
-                 gboolean             revoked)
+register_issued (KysoSandbox *self, KysoSandboxProvider *issuer, X509 *cert, gboolean revoked)
 {
   KysoSandboxIssued *issued = g_new0 (KysoSandboxIssued, 1);
   g_autofree char *serial = kyso_sandbox_pki_serial_hex (cert);
@@ -60,13 +58,12 @@ register_issued (KysoSandbox         *self,
   issued->revoked = revoked;
   /* Revoked an hour after issue: a fixed, plausible instant. */
   ASN1_TIME_to_tm (X509_get0_notBefore (cert), &tm);
-  issued->revoked_at = (gint64) timegm (&tm) + 3600;
+  issued->revoked_at = (gint64)timegm (&tm) + 3600;
   g_hash_table_replace (self->issued, g_strconcat (issuer->id, ":", serial, NULL), issued);
 }
 
 static KysoSandboxProvider *
-find_provider (KysoSandbox *self,
-               const char  *name)
+find_provider (KysoSandbox *self, const char *name)
 {
   for (guint i = 0; i < self->providers->len; i++)
     {
@@ -96,10 +93,7 @@ provider_has_citizens (const char *name)
 }
 
 static X509 *
-make_responder_cert (KysoSandbox         *self,
-                     KysoSandboxProvider *p,
-                     gint64               now,
-                     GError             **error)
+make_responder_cert (KysoSandbox *self, KysoSandboxProvider *p, gint64 now, GError **error)
 {
   static const KysoSandboxExt exts[] = {
     { NID_basic_constraints, "critical,CA:FALSE" },
@@ -112,7 +106,8 @@ make_responder_cert (KysoSandbox         *self,
   };
   g_autofree char *cn = g_strdup_printf ("Kyso Sandbox OCSP Responder (%s)", p->name);
   X509_NAME *name = kyso_sandbox_simple_name (cn, "Kyso Sandbox");
-  X509 *cert = kyso_sandbox_make_cert (name, self->ocsp_key, p->cert, p->key, now - DAY, now + 5 * YEAR, exts, error);
+  X509 *cert
+    = kyso_sandbox_make_cert (name, self->ocsp_key, p->cert, p->key, now - DAY, now + 5 * YEAR, exts, error);
   X509_NAME_free (name);
   return cert;
 }
@@ -120,8 +115,7 @@ make_responder_cert (KysoSandbox         *self,
 /* --- creating a state dir --------------------------------------------------------------------- */
 
 static gboolean
-create_infrastructure (KysoSandbox *self,
-                       GError     **error)
+create_infrastructure (KysoSandbox *self, GError **error)
 {
   static const KysoSandboxExt root_exts[] = {
     { NID_basic_constraints, "critical,CA:TRUE" },
@@ -181,15 +175,17 @@ create_infrastructure (KysoSandbox *self,
   kyso_sandbox_key_job_add (jobs, &self->tls_key, FALSE);
   kyso_sandbox_key_job_add (jobs, &self->ocsp_key, FALSE);
   for (guint i = 1; i < self->providers->len; i++)
-    kyso_sandbox_key_job_add (jobs, &((KysoSandboxProvider *) g_ptr_array_index (self->providers, i))->key, TRUE);
+    kyso_sandbox_key_job_add (jobs, &((KysoSandboxProvider *)g_ptr_array_index (self->providers, i))->key,
+                              TRUE);
   for (guint i = 0; i < self->citizens->len; i++)
-    kyso_sandbox_key_job_add (jobs, &((KysoSandboxCitizen *) g_ptr_array_index (self->citizens, i))->key, TRUE);
+    kyso_sandbox_key_job_add (jobs, &((KysoSandboxCitizen *)g_ptr_array_index (self->citizens, i))->key,
+                              TRUE);
   if (!kyso_sandbox_generate_keys (jobs, error))
     return FALSE;
 
   name = kyso_sandbox_simple_name ("Kyso Sandbox Root CA", "Kyso Sandbox");
-  self->root_cert = kyso_sandbox_make_cert (name, self->root_key, NULL, self->root_key, ca_start, now + 10 * YEAR,
-                               root_exts, error);
+  self->root_cert = kyso_sandbox_make_cert (name, self->root_key, NULL, self->root_key, ca_start,
+                                            now + 10 * YEAR, root_exts, error);
   X509_NAME_free (name);
   if (self->root_cert == NULL)
     return FALSE;
@@ -209,8 +205,8 @@ create_infrastructure (KysoSandbox *self,
           g_autofree char *cn = g_strdup_printf ("%s (Sandbox)", p->name);
           g_autofree char *org = g_strdup_printf ("%s — Kyso Sandbox", p->name);
           name = kyso_sandbox_simple_name (cn, org);
-          p->cert = kyso_sandbox_make_cert (name, p->key, self->root_cert, self->root_key, ca_start, now + 8 * YEAR,
-                               ca_exts, error);
+          p->cert = kyso_sandbox_make_cert (name, p->key, self->root_cert, self->root_key, ca_start,
+                                            now + 8 * YEAR, ca_exts, error);
           X509_NAME_free (name);
           if (p->cert == NULL)
             return FALSE;
@@ -221,33 +217,31 @@ create_infrastructure (KysoSandbox *self,
 
   name = kyso_sandbox_simple_name ("localhost", "Kyso Sandbox");
   self->tls_cert = kyso_sandbox_make_cert (name, self->tls_key, self->root_cert, self->root_key, now - DAY,
-                              now + 2 * YEAR, tls_exts, error);
+                                           now + 2 * YEAR, tls_exts, error);
   X509_NAME_free (name);
   name = kyso_sandbox_simple_name ("Kyso Sandbox TSA", "Kyso Sandbox");
   self->tsa_cert = kyso_sandbox_make_cert (name, self->tsa_key, self->root_cert, self->root_key, now - DAY,
-                              now + 5 * YEAR, tsa_exts, error);
+                                           now + 5 * YEAR, tsa_exts, error);
   X509_NAME_free (name);
   name = kyso_sandbox_simple_name ("Kyso Sandbox Token Signing", "Kyso Sandbox");
   self->jwt_cert = kyso_sandbox_make_cert (name, self->jwt_key, self->root_cert, self->root_key, now - DAY,
-                              now + 5 * YEAR, jwt_exts, error);
+                                           now + 5 * YEAR, jwt_exts, error);
   X509_NAME_free (name);
   return self->tls_cert != NULL && self->tsa_cert != NULL && self->jwt_cert != NULL;
 }
 
 static gboolean
-save_infrastructure (KysoSandbox *self,
-                     GError     **error)
+save_infrastructure (KysoSandbox *self, GError **error)
 {
-  struct {
-    EVP_PKEY   *key;
-    X509       *cert;
+  struct
+  {
+    EVP_PKEY *key;
+    X509 *cert;
     const char *sub;
     const char *name;
   } items[] = {
-    { self->root_key, self->root_cert, "ca", "root" },
-    { self->tls_key, self->tls_cert, "tls", "tls" },
-    { self->tsa_key, self->tsa_cert, "tsa", "tsa" },
-    { self->jwt_key, self->jwt_cert, "jwt", "jwt" },
+    { self->root_key, self->root_cert, "ca", "root" }, { self->tls_key, self->tls_cert, "tls", "tls" },
+    { self->tsa_key, self->tsa_cert, "tsa", "tsa" },   { self->jwt_key, self->jwt_cert, "jwt", "jwt" },
     { self->ocsp_key, NULL, "ocsp", "ocsp" },
   };
 
@@ -265,7 +259,9 @@ save_infrastructure (KysoSandbox *self,
       g_autofree char *key_path = kyso_sandbox_state_path (self, "ca", p->id, ".key");
       g_autofree char *cert_path = kyso_sandbox_state_path (self, "ca", p->id, ".pem");
       g_autofree char *ocsp_path = kyso_sandbox_state_path (self, "ocsp", p->id, ".pem");
-      if ((i > 0 && (!kyso_sandbox_save_key (p->key, key_path, error) || !kyso_sandbox_save_cert (p->cert, cert_path, error)))
+      if ((i > 0
+           && (!kyso_sandbox_save_key (p->key, key_path, error)
+               || !kyso_sandbox_save_cert (p->cert, cert_path, error)))
           || !kyso_sandbox_save_cert (p->ocsp_cert, ocsp_path, error))
         return FALSE;
     }
@@ -280,19 +276,17 @@ save_infrastructure (KysoSandbox *self,
 }
 
 static gboolean
-load_infrastructure (KysoSandbox *self,
-                     GError     **error)
+load_infrastructure (KysoSandbox *self, GError **error)
 {
-  struct {
-    EVP_PKEY  **key;
-    X509      **cert;
+  struct
+  {
+    EVP_PKEY **key;
+    X509 **cert;
     const char *sub;
     const char *name;
   } items[] = {
-    { &self->root_key, &self->root_cert, "ca", "root" },
-    { &self->tls_key, &self->tls_cert, "tls", "tls" },
-    { &self->tsa_key, &self->tsa_cert, "tsa", "tsa" },
-    { &self->jwt_key, &self->jwt_cert, "jwt", "jwt" },
+    { &self->root_key, &self->root_cert, "ca", "root" }, { &self->tls_key, &self->tls_cert, "tls", "tls" },
+    { &self->tsa_key, &self->tsa_cert, "tsa", "tsa" },   { &self->jwt_key, &self->jwt_cert, "jwt", "jwt" },
     { &self->ocsp_key, NULL, "ocsp", "ocsp" },
   };
 
@@ -314,7 +308,8 @@ load_infrastructure (KysoSandbox *self,
           p->name = g_strdup (provider_table[i].name);
           p->id = g_strdup (provider_table[i].id);
           g_ptr_array_add (self->providers, p);
-          if ((p->key = kyso_sandbox_load_key (key_path, error)) == NULL || (p->cert = kyso_sandbox_load_cert (cert_path, error)) == NULL)
+          if ((p->key = kyso_sandbox_load_key (key_path, error)) == NULL
+              || (p->cert = kyso_sandbox_load_cert (cert_path, error)) == NULL)
             return FALSE;
         }
     }
@@ -345,8 +340,7 @@ load_infrastructure (KysoSandbox *self,
 /* --- state.json ------------------------------------------------------------------------------- */
 
 static gboolean
-save_state (KysoSandbox *self,
-            GError     **error)
+save_state (KysoSandbox *self, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -385,15 +379,14 @@ random_password (void)
 }
 
 static void
-init_citizens (KysoSandbox *self,
-               JsonObject  *passwords)
+init_citizens (KysoSandbox *self, JsonObject *passwords)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (citizen_table); i++)
     {
       KysoSandboxCitizen *c = g_new0 (KysoSandboxCitizen, 1);
-      const char *pw = passwords != NULL ? json_object_get_string_member_with_default (
-                                             passwords, citizen_table[i].cccd, NULL)
-                                         : NULL;
+      const char *pw = passwords != NULL
+                         ? json_object_get_string_member_with_default (passwords, citizen_table[i].cccd, NULL)
+                         : NULL;
       c->name = g_strdup (citizen_table[i].name);
       c->cccd = g_strdup (citizen_table[i].cccd);
       c->provider = g_strdup (citizen_table[i].provider);
@@ -409,8 +402,7 @@ init_citizens (KysoSandbox *self,
 }
 
 gboolean
-kyso_sandbox_pki_load (KysoSandbox *self,
-                       GError     **error)
+kyso_sandbox_pki_load (KysoSandbox *self, GError **error)
 {
   g_autofree char *path = g_build_filename (self->state_dir, "state.json", NULL);
   g_autofree char *text = NULL;
@@ -433,8 +425,8 @@ kyso_sandbox_pki_load (KysoSandbox *self,
           return FALSE;
         }
       o = json_node_get_object (state);
-      self->previous_port = (guint) json_object_get_int_member_with_default (o, "port", 0);
-      self->previous_http_port = (guint) json_object_get_int_member_with_default (o, "http_port", 0);
+      self->previous_port = (guint)json_object_get_int_member_with_default (o, "port", 0);
+      self->previous_http_port = (guint)json_object_get_int_member_with_default (o, "http_port", 0);
       self->sp_password = g_strdup (json_object_get_string_member_with_default (o, "sp_password", ""));
       init_citizens (self, json_object_get_object_member (o, "passwords"));
       if (!load_infrastructure (self, error))
@@ -444,8 +436,7 @@ kyso_sandbox_pki_load (KysoSandbox *self,
     {
       if (g_mkdir_with_parents (self->state_dir, 0700) != 0)
         {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s",
-                       self->state_dir);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s", self->state_dir);
           return FALSE;
         }
       self->sp_password = random_password ();
@@ -484,8 +475,8 @@ kyso_sandbox_pki_load (KysoSandbox *self,
     guchar md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     X509_pubkey_digest (self->jwt_cert, EVP_sha256 (), md, &md_len);
-    self->jwt_kid = g_strdup_printf ("kyso-sandbox-%02x%02x%02x%02x%02x%02x", md[0], md[1], md[2], md[3],
-                                     md[4], md[5]);
+    self->jwt_kid
+      = g_strdup_printf ("kyso-sandbox-%02x%02x%02x%02x%02x%02x", md[0], md[1], md[2], md[3], md[4], md[5]);
   }
   return TRUE;
 }
@@ -493,12 +484,8 @@ kyso_sandbox_pki_load (KysoSandbox *self,
 /* --- the citizens' certificates --------------------------------------------------------------- */
 
 static X509 *
-make_citizen_cert (KysoSandbox         *self,
-                   KysoSandboxCitizen  *c,
-                   KysoSandboxProvider *p,
-                   gint64               not_before,
-                   gint64               not_after,
-                   GError             **error)
+make_citizen_cert (KysoSandbox *self, KysoSandboxCitizen *c, KysoSandboxProvider *p, gint64 not_before,
+                   gint64 not_after, GError **error)
 {
   g_autofree char *aia = g_strdup_printf ("OCSP;URI:%s/ocsp,caIssuers;URI:%s/ca/%s.crt", self->http_base_url,
                                           self->http_base_url, p->id);
@@ -518,18 +505,18 @@ make_citizen_cert (KysoSandbox         *self,
   X509 *cert;
 
   /* DER order C, UID, emailAddress, CN: printed (RFC 2253) as "CN=…, emailAddress=…, UID=…, C=VN". */
-  X509_NAME_add_entry_by_NID (name, NID_countryName, MBSTRING_UTF8, (const guchar *) "VN", -1, -1, 0);
-  X509_NAME_add_entry_by_NID (name, NID_userId, MBSTRING_UTF8, (const guchar *) uid, -1, -1, 0);
-  X509_NAME_add_entry_by_NID (name, NID_pkcs9_emailAddress, MBSTRING_ASC, (const guchar *) c->email, -1, -1, 0);
-  X509_NAME_add_entry_by_NID (name, NID_commonName, MBSTRING_UTF8, (const guchar *) c->name, -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_countryName, MBSTRING_UTF8, (const guchar *)"VN", -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_userId, MBSTRING_UTF8, (const guchar *)uid, -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_pkcs9_emailAddress, MBSTRING_ASC, (const guchar *)c->email, -1, -1,
+                              0);
+  X509_NAME_add_entry_by_NID (name, NID_commonName, MBSTRING_UTF8, (const guchar *)c->name, -1, -1, 0);
   cert = kyso_sandbox_make_cert (name, c->key, p->cert, p->key, not_before, not_after, exts, error);
   X509_NAME_free (name);
   return cert;
 }
 
 gboolean
-kyso_sandbox_pki_issue (KysoSandbox *self,
-                        GError     **error)
+kyso_sandbox_pki_issue (KysoSandbox *self, GError **error)
 {
   gboolean moved = self->port != self->previous_port || self->http_port != self->previous_http_port;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -577,8 +564,7 @@ kyso_sandbox_pki_issue (KysoSandbox *self,
 }
 
 X509 *
-kyso_sandbox_pki_served_cert (KysoSandbox        *self,
-                              KysoSandboxCitizen *citizen)
+kyso_sandbox_pki_served_cert (KysoSandbox *self, KysoSandboxCitizen *citizen)
 {
   if (kyso_sandbox_has_fault (self, "expired-cert"))
     return citizen->expired_twin;
@@ -586,4 +572,3 @@ kyso_sandbox_pki_served_cert (KysoSandbox        *self,
     return citizen->revoked_twin;
   return citizen->cert;
 }
-

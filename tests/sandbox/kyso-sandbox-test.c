@@ -49,14 +49,13 @@ remove_template (void)
 }
 
 static gboolean
-run_sync (const char * const *argv,
-          GError            **error)
+run_sync (const char *const *argv, GError **error)
 {
   int status = 0;
   g_autofree char *err = NULL;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status,
-                     error))
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err, &status, error))
     return FALSE;
   if (!g_spawn_check_wait_status (status, error))
     {
@@ -68,8 +67,7 @@ run_sync (const char * const *argv,
 
 /* Keys take seconds to make; do it once per test program and copy the result. */
 static gboolean
-seed (const char *dir,
-      GError    **error)
+seed (const char *dir, GError **error)
 {
   g_autofree char *state = g_build_filename (dir, "state.json", NULL);
   g_autofree char *src = NULL;
@@ -117,9 +115,7 @@ free_sandbox (KysoTestSandbox *sb)
 }
 
 KysoTestSandbox *
-kyso_test_sandbox_start_in (const char         *dir,
-                            const char * const *extra_args,
-                            GError            **error)
+kyso_test_sandbox_start_in (const char *dir, const char *const *extra_args, GError **error)
 {
   KysoTestSandbox *sb = g_new0 (KysoTestSandbox, 1);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -141,13 +137,13 @@ kyso_test_sandbox_start_in (const char         *dir,
       free_sandbox (sb);
       return NULL;
     }
-  g_ptr_array_add (argv, (char *) kyso_test_sandbox_exe ());
-  g_ptr_array_add (argv, (char *) "--state");
-  g_ptr_array_add (argv, (char *) dir);
-  g_ptr_array_add (argv, (char *) "--ready-file");
+  g_ptr_array_add (argv, (char *)kyso_test_sandbox_exe ());
+  g_ptr_array_add (argv, (char *)"--state");
+  g_ptr_array_add (argv, (char *)dir);
+  g_ptr_array_add (argv, (char *)"--ready-file");
   g_ptr_array_add (argv, ready);
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra_args[i]);
+    g_ptr_array_add (argv, (char *)extra_args[i]);
   g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   /* Under ASan the server runs without leak detection: GCC 12's LeakSanitizer crashes scanning the
@@ -155,10 +151,11 @@ kyso_test_sandbox_start_in (const char         *dir,
    * Address and UB errors still abort it (and fail kyso_test_sandbox_stop_check). */
   {
     const char *asan = g_getenv ("ASAN_OPTIONS");
-    g_autofree char *value = g_strconcat (asan != NULL ? asan : "", asan != NULL ? ":" : "", "detect_leaks=0", NULL);
+    g_autofree char *value
+      = g_strconcat (asan != NULL ? asan : "", asan != NULL ? ":" : "", "detect_leaks=0", NULL);
     g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", value, TRUE);
   }
-  sb->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+  sb->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
   if (sb->process == NULL)
     {
       free_sandbox (sb);
@@ -198,8 +195,7 @@ kyso_test_sandbox_start_in (const char         *dir,
 }
 
 KysoTestSandbox *
-kyso_test_sandbox_start (const char * const *extra_args,
-                         GError            **error)
+kyso_test_sandbox_start (const char *const *extra_args, GError **error)
 {
   g_autofree char *dir = g_dir_make_tmp ("kyso-sandbox-XXXXXX", error);
   KysoTestSandbox *sb;
@@ -215,16 +211,14 @@ kyso_test_sandbox_start (const char * const *extra_args,
 }
 
 const char *
-kyso_test_sandbox_get_url (KysoTestSandbox *sb,
-                           const char      *name)
+kyso_test_sandbox_get_url (KysoTestSandbox *sb, const char *name)
 {
   JsonObject *urls = json_object_get_object_member (sb->info, "urls");
   return json_object_get_string_member_with_default (urls, name, NULL);
 }
 
 JsonObject *
-kyso_test_sandbox_get_citizen (KysoTestSandbox *sb,
-                               const char      *cccd_or_status)
+kyso_test_sandbox_get_citizen (KysoTestSandbox *sb, const char *cccd_or_status)
 {
   JsonArray *citizens = json_object_get_array_member (sb->info, "citizens");
 
@@ -239,8 +233,7 @@ kyso_test_sandbox_get_citizen (KysoTestSandbox *sb,
 }
 
 gboolean
-kyso_test_sandbox_stop_check (KysoTestSandbox *sb,
-                              GError         **error)
+kyso_test_sandbox_stop_check (KysoTestSandbox *sb, GError **error)
 {
   gboolean ok = TRUE;
 

@@ -14,8 +14,7 @@ static TS_RESP_CTX *tsa_ctx;
 static guint64 tsa_serial;
 
 static ASN1_INTEGER *
-tsa_serial_cb (TS_RESP_CTX *ctx,
-               void        *data)
+tsa_serial_cb (TS_RESP_CTX *ctx, void *data)
 {
   ASN1_INTEGER *serial = ASN1_INTEGER_new ();
 
@@ -31,11 +30,8 @@ request_body (SoupServerMessage *msg)
 }
 
 static void
-tsa_handler (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+tsa_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer user_data)
 {
   KysoSandbox *self = user_data;
   g_autoptr (GBytes) body = NULL;
@@ -56,7 +52,7 @@ tsa_handler (SoupServer        *server,
     return;
   body = request_body (msg);
   data = g_bytes_get_data (body, &len);
-  in = BIO_new_mem_buf (data, (int) len);
+  in = BIO_new_mem_buf (data, (int)len);
   /* A malformed request still gets a TimeStampResp (status rejection), as RFC 3161 asks. */
   resp = TS_RESP_create_response (tsa_ctx, in);
   BIO_free (in);
@@ -67,7 +63,7 @@ tsa_handler (SoupServer        *server,
     }
   der_len = i2d_TS_RESP (resp, &der);
   TS_RESP_free (resp);
-  out = g_bytes_new (der, der_len > 0 ? (gsize) der_len : 0);
+  out = g_bytes_new (der, der_len > 0 ? (gsize)der_len : 0);
   OPENSSL_free (der);
   kyso_sandbox_reply_bytes (self, msg, SOUP_STATUS_OK, "application/timestamp-reply", out);
 }
@@ -84,7 +80,7 @@ kyso_sandbox_tsa_install (KysoSandbox *self)
   g_autofree char *url = kyso_sandbox_dup_url (self, "/tsa");
   ASN1_OBJECT *policy = OBJ_txt2obj (TSA_POLICY, 1);
 
-  RAND_bytes ((guchar *) &tsa_serial, sizeof tsa_serial);
+  RAND_bytes ((guchar *)&tsa_serial, sizeof tsa_serial);
   tsa_serial >>= 8;
   tsa_ctx = TS_RESP_CTX_new ();
   TS_RESP_CTX_set_signer_cert (tsa_ctx, self->tsa_cert);
@@ -109,8 +105,7 @@ kyso_sandbox_tsa_install (KysoSandbox *self)
 /* --- OCSP ------------------------------------------------------------------------------------- */
 
 static KysoSandboxProvider *
-find_issuer (KysoSandbox *self,
-             OCSP_CERTID *cid)
+find_issuer (KysoSandbox *self, OCSP_CERTID *cid)
 {
   ASN1_OBJECT *md_obj = NULL;
   const EVP_MD *md;
@@ -131,17 +126,15 @@ find_issuer (KysoSandbox *self,
 }
 
 static OCSP_RESPONSE *
-ocsp_answer (KysoSandbox  *self,
-             const guchar *der,
-             gsize         len)
+ocsp_answer (KysoSandbox *self, const guchar *der, gsize len)
 {
   const guchar *p = der;
-  OCSP_REQUEST *req = d2i_OCSP_REQUEST (NULL, &p, (long) len);
+  OCSP_REQUEST *req = d2i_OCSP_REQUEST (NULL, &p, (long)len);
   OCSP_BASICRESP *basic;
   OCSP_RESPONSE *resp;
   KysoSandboxProvider *signer = NULL;
   ASN1_TIME *this_update, *next_update;
-  STACK_OF (X509) *extra;
+  STACK_OF (X509) * extra;
   int n = req != NULL ? OCSP_request_onereq_count (req) : 0;
 
   if (n <= 0)
@@ -176,9 +169,9 @@ ocsp_answer (KysoSandbox  *self,
         OCSP_basic_add1_status (basic, cid, V_OCSP_CERTSTATUS_UNKNOWN, 0, NULL, this_update, next_update);
       else if (issued->revoked)
         {
-          ASN1_TIME *when = ASN1_TIME_set (NULL, (time_t) issued->revoked_at);
-          OCSP_basic_add1_status (basic, cid, V_OCSP_CERTSTATUS_REVOKED, OCSP_REVOKED_STATUS_KEYCOMPROMISE, when,
-                                  this_update, next_update);
+          ASN1_TIME *when = ASN1_TIME_set (NULL, (time_t)issued->revoked_at);
+          OCSP_basic_add1_status (basic, cid, V_OCSP_CERTSTATUS_REVOKED, OCSP_REVOKED_STATUS_KEYCOMPROMISE,
+                                  when, this_update, next_update);
           ASN1_TIME_free (when);
         }
       else
@@ -200,11 +193,8 @@ ocsp_answer (KysoSandbox  *self,
 }
 
 static void
-ocsp_handler (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+ocsp_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
 {
   KysoSandbox *self = user_data;
   g_autoptr (GBytes) body = NULL;
@@ -235,20 +225,17 @@ ocsp_handler (SoupServer        *server,
       kyso_sandbox_reply_bytes (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain", NULL);
       return;
     }
-  resp = ocsp_answer (self, der != NULL ? der : (const guchar *) "", der != NULL ? len : 0);
+  resp = ocsp_answer (self, der != NULL ? der : (const guchar *)"", der != NULL ? len : 0);
   out_len = i2d_OCSP_RESPONSE (resp, &out);
   OCSP_RESPONSE_free (resp);
-  answer = g_bytes_new (out, out_len > 0 ? (gsize) out_len : 0);
+  answer = g_bytes_new (out, out_len > 0 ? (gsize)out_len : 0);
   OPENSSL_free (out);
   kyso_sandbox_reply_bytes (self, msg, SOUP_STATUS_OK, "application/ocsp-response", answer);
 }
 
 static void
-ca_handler (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+ca_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer user_data)
 {
   KysoSandbox *self = user_data;
   const char *name = path + strlen ("/ca/");

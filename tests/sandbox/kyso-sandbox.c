@@ -43,15 +43,14 @@ provider_free (gpointer data)
   g_free (p);
 }
 
-typedef struct {
+typedef struct
+{
   GDestroyNotify destroy;
-  gpointer       data;
+  gpointer data;
 } Cleanup;
 
 void
-kyso_sandbox_add_cleanup (KysoSandbox    *self,
-                          GDestroyNotify  destroy,
-                          gpointer        data)
+kyso_sandbox_add_cleanup (KysoSandbox *self, GDestroyNotify destroy, gpointer data)
 {
   Cleanup cleanup = { destroy, data };
   g_array_append_val (self->cleanups, cleanup);
@@ -151,8 +150,7 @@ kyso_sandbox_get_base_url (KysoSandbox *self)
 }
 
 char *
-kyso_sandbox_dup_url (KysoSandbox *self,
-                      const char  *path)
+kyso_sandbox_dup_url (KysoSandbox *self, const char *path)
 {
   return g_strconcat (self->base_url, path, NULL);
 }
@@ -176,8 +174,7 @@ kyso_sandbox_get_citizens (KysoSandbox *self)
 }
 
 KysoSandboxCitizen *
-kyso_sandbox_find_citizen (KysoSandbox *self,
-                           const char  *cccd_or_username)
+kyso_sandbox_find_citizen (KysoSandbox *self, const char *cccd_or_username)
 {
   if (cccd_or_username == NULL)
     return NULL;
@@ -195,13 +192,13 @@ kyso_sandbox_citizen_status_to_string (KysoSandboxCitizenStatus status)
 {
   switch (status)
     {
-    case KYSO_SANDBOX_CITIZEN_REVOKED:
-      return "revoked";
-    case KYSO_SANDBOX_CITIZEN_EXPIRED:
-      return "expired";
-    case KYSO_SANDBOX_CITIZEN_GOOD:
-    default:
-      return "good";
+      case KYSO_SANDBOX_CITIZEN_REVOKED:
+        return "revoked";
+      case KYSO_SANDBOX_CITIZEN_EXPIRED:
+        return "expired";
+      case KYSO_SANDBOX_CITIZEN_GOOD:
+      default:
+        return "good";
     }
 }
 
@@ -242,9 +239,7 @@ kyso_sandbox_get_jwt_kid (KysoSandbox *self)
 }
 
 void
-kyso_sandbox_log (KysoSandbox *self,
-                  const char  *format,
-                  ...)
+kyso_sandbox_log (KysoSandbox *self, const char *format, ...)
 {
   va_list args;
   g_autofree char *line = NULL;
@@ -265,8 +260,7 @@ kyso_sandbox_format_time (gint64 unix_seconds)
 }
 
 static char *
-base64url (const guchar *data,
-           gsize         len)
+base64url (const guchar *data, gsize len)
 {
   char *s = g_base64_encode (data, len);
   char *end = s + strlen (s);
@@ -286,15 +280,14 @@ kyso_sandbox_random_token (gsize n_bytes)
 {
   g_autofree guchar *buf = g_malloc (n_bytes);
 
-  RAND_bytes (buf, (int) n_bytes);
+  RAND_bytes (buf, (int)n_bytes);
   return base64url (buf, n_bytes);
 }
 
 /* --- JWT -------------------------------------------------------------------------------------- */
 
 char *
-kyso_sandbox_jwt_sign (KysoSandbox *self,
-                       JsonObject  *claims)
+kyso_sandbox_jwt_sign (KysoSandbox *self, JsonObject *claims)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) header = NULL;
@@ -321,11 +314,11 @@ kyso_sandbox_jwt_sign (KysoSandbox *self,
   json_node_set_object (payload, claims);
   header_text = json_to_string (header, FALSE);
   payload_text = json_to_string (payload, FALSE);
-  h64 = base64url ((const guchar *) header_text, strlen (header_text));
-  p64 = base64url ((const guchar *) payload_text, strlen (payload_text));
+  h64 = base64url ((const guchar *)header_text, strlen (header_text));
+  p64 = base64url ((const guchar *)payload_text, strlen (payload_text));
   input = g_strconcat (h64, ".", p64, NULL);
   if (EVP_DigestSignInit (md, NULL, EVP_sha256 (), NULL, self->jwt_key) <= 0
-      || EVP_DigestSign (md, sig, &sig_len, (const guchar *) input, strlen (input)) <= 0)
+      || EVP_DigestSign (md, sig, &sig_len, (const guchar *)input, strlen (input)) <= 0)
     g_error ("kyso-sandbox: cannot sign a JWT");
   EVP_MD_CTX_free (md);
   s64 = base64url (sig, sig_len);
@@ -333,8 +326,7 @@ kyso_sandbox_jwt_sign (KysoSandbox *self,
 }
 
 static char *
-bn_param_b64url (EVP_PKEY   *key,
-                 const char *name)
+bn_param_b64url (EVP_PKEY *key, const char *name)
 {
   BIGNUM *bn = NULL;
   g_autofree guchar *buf = NULL;
@@ -382,17 +374,13 @@ kyso_sandbox_dup_jwks (KysoSandbox *self)
 /* --- faults ----------------------------------------------------------------------------------- */
 
 void
-kyso_sandbox_register_fault (KysoSandbox *self,
-                             const char  *mode,
-                             gboolean     once)
+kyso_sandbox_register_fault (KysoSandbox *self, const char *mode, gboolean once)
 {
   g_hash_table_replace (self->fault_modes, g_strdup (mode), GINT_TO_POINTER (once ? 2 : 1));
 }
 
 gboolean
-kyso_sandbox_add_fault (KysoSandbox *self,
-                        const char  *spec,
-                        GError     **error)
+kyso_sandbox_add_fault (KysoSandbox *self, const char *spec, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (spec, "=", 2);
   g_autofree char *base = g_strdup (parts[0]);
@@ -416,8 +404,7 @@ kyso_sandbox_add_fault (KysoSandbox *self,
 }
 
 void
-kyso_sandbox_remove_fault (KysoSandbox *self,
-                           const char  *mode)
+kyso_sandbox_remove_fault (KysoSandbox *self, const char *mode)
 {
   g_autofree char *base = g_strdup (mode);
   char *eq = strchr (base, '=');
@@ -437,7 +424,7 @@ kyso_sandbox_clear_faults (KysoSandbox *self)
 JsonNode *
 kyso_sandbox_dup_fault_list (KysoSandbox *self)
 {
-  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (self->faults), (GCompareFunc) g_strcmp0);
+  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (self->faults), (GCompareFunc)g_strcmp0);
   JsonArray *array = json_array_new ();
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
@@ -452,9 +439,7 @@ kyso_sandbox_dup_fault_list (KysoSandbox *self)
 }
 
 static const char *
-active_fault (KysoSandbox *self,
-              const char  *mode,
-              gboolean    *once)
+active_fault (KysoSandbox *self, const char *mode, gboolean *once)
 {
   g_autofree char *always = g_strconcat (mode, "-always", NULL);
   g_autofree char *once_mode = g_strconcat (mode, "-once", NULL);
@@ -479,17 +464,14 @@ active_fault (KysoSandbox *self,
 }
 
 gboolean
-kyso_sandbox_has_fault (KysoSandbox *self,
-                        const char  *mode)
+kyso_sandbox_has_fault (KysoSandbox *self, const char *mode)
 {
   gboolean once;
   return active_fault (self, mode, &once) != NULL;
 }
 
 gboolean
-kyso_sandbox_take_fault (KysoSandbox *self,
-                         const char  *mode,
-                         const char  *kind)
+kyso_sandbox_take_fault (KysoSandbox *self, const char *mode, const char *kind)
 {
   gboolean once = FALSE;
   g_autofree char *key = NULL;
@@ -513,7 +495,7 @@ kyso_sandbox_get_slow_seconds (KysoSandbox *self)
 
   if (value == NULL)
     return 0;
-  return *value != '\0' ? (guint) CLAMP (g_ascii_strtoull (value, NULL, 10), 1, 600) : 3;
+  return *value != '\0' ? (guint)CLAMP (g_ascii_strtoull (value, NULL, 10), 1, 600) : 3;
 }
 
 /* --- requests and replies --------------------------------------------------------------------- */
@@ -523,24 +505,19 @@ kyso_sandbox_get_slow_seconds (KysoSandbox *self)
 #define FINISHED_KEY "kyso-sandbox-finished"
 
 static void
-reply_plain (SoupServerMessage *msg,
-             guint              status,
-             const char        *content_type,
-             const char        *data,
-             gsize              len)
+reply_plain (SoupServerMessage *msg, guint status, const char *content_type, const char *data, gsize len)
 {
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, len);
 }
 
 gboolean
-kyso_sandbox_begin (KysoSandbox       *self,
-                    SoupServerMessage *msg,
-                    const char        *kind)
+kyso_sandbox_begin (KysoSandbox *self, SoupServerMessage *msg, const char *kind)
 {
-  static const char body[] = "{\"status_code\": 500, \"message\": \"internal_error\", "
-                             "\"error\": \"server_error\", \"error_description\": \"Injected fault http500\", "
-                             "\"data\": null}";
+  static const char body[]
+    = "{\"status_code\": 500, \"message\": \"internal_error\", "
+      "\"error\": \"server_error\", \"error_description\": \"Injected fault http500\", "
+      "\"data\": null}";
 
   g_object_set_data_full (G_OBJECT (msg), KIND_KEY, g_strdup (kind), g_free);
   if (kyso_sandbox_take_fault (self, "http500", kind))
@@ -558,8 +535,7 @@ on_finished (SoupServerMessage *msg)
 }
 
 void
-kyso_sandbox_hold (KysoSandbox       *self,
-                   SoupServerMessage *msg)
+kyso_sandbox_hold (KysoSandbox *self, SoupServerMessage *msg)
 {
   if (g_object_get_data (G_OBJECT (msg), HELD_KEY) != NULL)
     return;
@@ -585,11 +561,12 @@ resume_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-typedef struct {
+typedef struct
+{
   SoupServerMessage *msg;
-  guint              status;
-  char              *content_type;
-  GBytes            *body;
+  guint status;
+  char *content_type;
+  GBytes *body;
 } Drop;
 
 static void
@@ -618,10 +595,10 @@ drop_idle (gpointer data)
     stream = soup_server_message_steal_connection (drop->msg);
   if (stream != NULL)
     {
-      head = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT
-                              "\r\nConnection: close\r\n\r\n",
-                              drop->status, soup_status_get_phrase (drop->status), drop->content_type,
-                              len + 64);
+      head
+        = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT
+                           "\r\nConnection: close\r\n\r\n",
+                           drop->status, soup_status_get_phrase (drop->status), drop->content_type, len + 64);
       out = g_io_stream_get_output_stream (stream);
       g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
       g_output_stream_write_all (out, body, len / 2, NULL, NULL, NULL);
@@ -634,12 +611,8 @@ drop_idle (gpointer data)
 }
 
 static void
-reply_with_faults (KysoSandbox       *self,
-                   SoupServerMessage *msg,
-                   guint              status,
-                   const char        *content_type,
-                   GBytes            *body,
-                   gboolean           json)
+reply_with_faults (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *content_type,
+                   GBytes *body, gboolean json)
 {
   const char *kind = g_object_get_data (G_OBJECT (msg), KIND_KEY);
   gsize len = 0;
@@ -672,20 +645,14 @@ reply_with_faults (KysoSandbox       *self,
 }
 
 void
-kyso_sandbox_reply_bytes (KysoSandbox       *self,
-                          SoupServerMessage *msg,
-                          guint              status,
-                          const char        *content_type,
-                          GBytes            *body)
+kyso_sandbox_reply_bytes (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *content_type,
+                          GBytes *body)
 {
   reply_with_faults (self, msg, status, content_type, body, FALSE);
 }
 
 void
-kyso_sandbox_reply_json (KysoSandbox       *self,
-                         SoupServerMessage *msg,
-                         guint              status,
-                         JsonNode          *body)
+kyso_sandbox_reply_json (KysoSandbox *self, SoupServerMessage *msg, guint status, JsonNode *body)
 {
   g_autofree char *text = body != NULL ? json_to_string (body, FALSE) : g_strdup ("");
   g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
@@ -694,11 +661,8 @@ kyso_sandbox_reply_json (KysoSandbox       *self,
 }
 
 void
-kyso_sandbox_reply_error (KysoSandbox       *self,
-                          SoupServerMessage *msg,
-                          guint              status,
-                          const char        *error,
-                          const char        *description)
+kyso_sandbox_reply_error (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *error,
+                          const char *description)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
@@ -714,8 +678,7 @@ kyso_sandbox_reply_error (KysoSandbox       *self,
 }
 
 JsonNode *
-kyso_sandbox_parse_request (SoupServerMessage *msg,
-                            GError           **error)
+kyso_sandbox_parse_request (SoupServerMessage *msg, GError **error)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -725,7 +688,7 @@ kyso_sandbox_parse_request (SoupServerMessage *msg,
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "empty body");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, body->data, (gssize) body->length, error))
+  if (!json_parser_load_from_data (parser, body->data, (gssize)body->length, error))
     return NULL;
   return json_node_ref (json_parser_get_root (parser));
 }
@@ -733,8 +696,8 @@ kyso_sandbox_parse_request (SoupServerMessage *msg,
 const char *
 kyso_sandbox_get_bearer (SoupServerMessage *msg)
 {
-  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    "Authorization");
+  const char *value
+    = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
 
   if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
     return NULL;
@@ -742,10 +705,8 @@ kyso_sandbox_get_bearer (SoupServerMessage *msg)
 }
 
 void
-kyso_sandbox_add_handler (KysoSandbox        *self,
-                          const char         *path,
-                          SoupServerCallback  callback,
-                          gpointer            user_data)
+kyso_sandbox_add_handler (KysoSandbox *self, const char *path, SoupServerCallback callback,
+                          gpointer user_data)
 {
   soup_server_add_handler (self->server, path, callback, user_data, NULL);
 }
@@ -753,16 +714,13 @@ kyso_sandbox_add_handler (KysoSandbox        *self,
 /* --- listening -------------------------------------------------------------------------------- */
 
 static void
-on_request_started (SoupServer        *server,
-                    SoupServerMessage *msg)
+on_request_started (SoupServer *server, SoupServerMessage *msg)
 {
   g_signal_connect (msg, "finished", G_CALLBACK (on_finished), NULL);
 }
 
 static void
-on_request_finished (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     KysoSandbox       *self)
+on_request_finished (SoupServer *server, SoupServerMessage *msg, KysoSandbox *self)
 {
   /* Only method, path and status: bodies and query strings may carry secrets. */
   kyso_sandbox_log (self, "%s %s → %u", soup_server_message_get_method (msg),
@@ -770,11 +728,7 @@ on_request_finished (SoupServer        *server,
 }
 
 static guint
-listen_port (SoupServer *server,
-             guint       wanted,
-             guint       previous,
-             gboolean    https,
-             GError    **error)
+listen_port (SoupServer *server, guint wanted, guint previous, gboolean https, GError **error)
 {
   SoupServerListenOptions flags = SOUP_SERVER_LISTEN_IPV4_ONLY | (https ? SOUP_SERVER_LISTEN_HTTPS : 0);
   g_autoptr (GSList) uris = NULL;
@@ -785,15 +739,13 @@ listen_port (SoupServer *server,
     if (!soup_server_listen_local (server, wanted, flags, error))
       return 0;
   uris = soup_server_get_uris (server);
-  port = (guint) g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  port = (guint)g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
   return port;
 }
 
 gboolean
-kyso_sandbox_listen (KysoSandbox *self,
-                     guint        port,
-                     GError     **error)
+kyso_sandbox_listen (KysoSandbox *self, guint port, GError **error)
 {
   g_autofree char *cert_file = g_build_filename (self->state_dir, "tls", "tls.pem", NULL);
   g_autofree char *key_file = g_build_filename (self->state_dir, "tls", "tls.key", NULL);

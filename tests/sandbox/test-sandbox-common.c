@@ -31,15 +31,14 @@ run_one (gconstpointer data)
 }
 
 void
-add_sandbox_tests (const SandboxTest *tests,
-                   gsize              n)
+add_sandbox_tests (const SandboxTest *tests, gsize n)
 {
   for (gsize i = 0; i < n; i++)
     g_test_add_data_func (tests[i].path, &tests[i], run_one);
 }
 
 int
-run_with_sandbox (const char * const *extra_args)
+run_with_sandbox (const char *const *extra_args)
 {
   g_autoptr (GError) error = NULL;
   int status;
@@ -53,13 +52,13 @@ run_with_sandbox (const char * const *extra_args)
 }
 
 int
-run_program (const char * const *argv,
-             char              **out)
+run_program (const char *const *argv, char **out)
 {
   int wait_status = 0;
   g_autoptr (GError) error = NULL;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0), NULL, NULL, out,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL,
+                     G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0), NULL, NULL, out,
                      NULL, &wait_status, &error))
     return -1;
   if (WIFEXITED (wait_status))
@@ -77,12 +76,8 @@ options (const char *token)
 }
 
 JsonNode *
-post_full (const char *base,
-           const char *path,
-           JsonObject *request,
-           const char *token,
-           guint      *status,
-           GError    **error)
+post_full (const char *base, const char *path, JsonObject *request, const char *token, guint *status,
+           GError **error)
 {
   g_autofree char *url = g_strconcat (base, path, NULL);
   KysoHttpOptions o = options (token);
@@ -97,11 +92,7 @@ post_full (const char *base,
 }
 
 JsonNode *
-post (const char *base,
-      const char *path,
-      JsonObject *request,
-      const char *token,
-      guint      *status)
+post (const char *base, const char *path, JsonObject *request, const char *token, guint *status)
 {
   g_autoptr (GError) error = NULL;
   JsonNode *answer = post_full (base, path, request, token, status, &error);
@@ -112,23 +103,21 @@ post (const char *base,
 }
 
 guint
-raw_post (const char *base,
-          const char *path,
-          const char *body)
+raw_post (const char *base, const char *path, const char *body)
 {
   g_autofree char *url = g_strconcat (base, path, NULL);
   KysoHttpOptions o = options (NULL);
   g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
   g_autoptr (GError) error = NULL;
-  g_autoptr (KysoHttpResponse) r = kyso_http_request ("POST", url, NULL, bytes, "application/json", &o, NULL, &error);
+  g_autoptr (KysoHttpResponse) r
+    = kyso_http_request ("POST", url, NULL, bytes, "application/json", &o, NULL, &error);
 
   g_assert_no_error (error);
   return r->status;
 }
 
 JsonNode *
-get_json (const char *path,
-          guint      *status)
+get_json (const char *path, guint *status)
 {
   g_autofree char *url = g_strconcat (sb->base_url, path, NULL);
   KysoHttpOptions o = options (NULL);
@@ -144,20 +133,18 @@ get_json (const char *path,
 }
 
 void
-control (const char *path,
-         const char *json)
+control (const char *path, const char *json)
 {
   g_assert_cmpuint (raw_post (sb->base_url, path, json), ==, 200);
 }
 
 void
-assert_member (JsonNode   *node,
-               const char *name,
-               const char *value)
+assert_member (JsonNode *node, const char *name, const char *value)
 {
   g_assert_nonnull (node);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  g_assert_cmpstr (json_object_get_string_member_with_default (json_node_get_object (node), name, NULL), ==, value);
+  g_assert_cmpstr (json_object_get_string_member_with_default (json_node_get_object (node), name, NULL), ==,
+                   value);
 }
 
 /* --- NEAC and the phone ----------------------------------------------------------------------- */
@@ -176,9 +163,7 @@ neac_body (const char *cccd)
 }
 
 JsonObject *
-neac_sign_body (const char *cccd,
-                const char *transaction_id,
-                GPtrArray  *digests)
+neac_sign_body (const char *cccd, const char *transaction_id, GPtrArray *digests)
 {
   JsonObject *o = neac_body (cccd);
   JsonArray *files = json_array_new ();
@@ -207,8 +192,7 @@ neac_sign_body (const char *cccd,
 }
 
 const char *
-neac_status (const char *transaction_id,
-             JsonNode  **out)
+neac_status (const char *transaction_id, JsonNode **out)
 {
   g_autoptr (JsonObject) req = neac_body (GOOD_CCCD);
   g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", transaction_id);
@@ -231,8 +215,7 @@ neac_status (const char *transaction_id,
 }
 
 guint
-phone_action (const char *id,
-              const char *action)
+phone_action (const char *id, const char *action)
 {
   g_autofree char *path = g_strdup_printf ("/phone/%s/%s", id, action);
   return raw_post (sb->base_url, path, "{}");
@@ -247,14 +230,15 @@ count_transactions (const char *id)
 
   g_assert_cmpuint (status, ==, 200);
   for (guint i = 0; i < json_array_get_length (array); i++)
-    count += g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id) == 0;
+    count
+      += g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id) == 0;
   return count;
 }
 
 GPtrArray *
 make_digests (guint n)
 {
-  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; i < n; i++)
     {
@@ -290,27 +274,27 @@ expected_tran_code (GPtrArray *digests)
       g_byte_array_append (all, d, len);
     }
   EVP_Digest (all->data, all->len, md, NULL, EVP_sha256 (), NULL);
-  return g_strdup_printf ("%04u", ((guint) md[0] << 8 | md[1]) % 10000);
+  return g_strdup_printf ("%04u", ((guint)md[0] << 8 | md[1]) % 10000);
 }
 
 /* --- CSC -------------------------------------------------------------------------------------- */
 
 char *
-csc_login (const char *base,
-           const char *cccd,
-           const char *password)
+csc_login (const char *base, const char *cccd, const char *password)
 {
   JsonObject *c = kyso_test_sandbox_get_citizen (sb, cccd);
-  g_autofree char *pair = g_strdup_printf ("%s:%s", json_object_get_string_member (c, "username"),
-                                           password != NULL ? password : json_object_get_string_member (c, "password"));
-  g_autofree char *b64 = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *pair
+    = g_strdup_printf ("%s:%s", json_object_get_string_member (c, "username"),
+                       password != NULL ? password : json_object_get_string_member (c, "password"));
+  g_autofree char *b64 = g_base64_encode ((const guchar *)pair, strlen (pair));
   g_autofree char *auth = g_strconcat ("Authorization: Basic ", b64, NULL);
   const char *headers[] = { auth, NULL };
   g_autofree char *url = g_strconcat (base, "auth/login", NULL);
   KysoHttpOptions o = options (NULL);
   g_autoptr (GBytes) body = g_bytes_new_static ("{}", 2);
   g_autoptr (GError) error = NULL;
-  g_autoptr (KysoHttpResponse) r = kyso_http_request ("POST", url, headers, body, "application/json", &o, NULL, &error);
+  g_autoptr (KysoHttpResponse) r
+    = kyso_http_request ("POST", url, headers, body, "application/json", &o, NULL, &error);
   g_autoptr (JsonNode) node = NULL;
 
   g_assert_no_error (error);
@@ -341,11 +325,7 @@ b64_array (GPtrArray *digests)
 }
 
 char *
-csc_authorize (const char *base,
-               const char *token,
-               const char *credential,
-               GPtrArray  *digests,
-               gboolean    v2)
+csc_authorize (const char *base, const char *token, const char *credential, GPtrArray *digests, gboolean v2)
 {
   g_autoptr (JsonObject) req = json_object_new ();
   g_autoptr (JsonNode) answer = NULL;
@@ -361,10 +341,7 @@ csc_authorize (const char *base,
 }
 
 JsonObject *
-csc_sign_body (const char *credential,
-               const char *sad,
-               GPtrArray  *digests,
-               gboolean    v2)
+csc_sign_body (const char *credential, const char *sad, GPtrArray *digests, gboolean v2)
 {
   JsonObject *req = json_object_new ();
 
@@ -378,10 +355,7 @@ csc_sign_body (const char *credential,
 }
 
 JsonNode *
-csc_poll (const char *base,
-          const char *token,
-          const char *response_id,
-          guint      *status)
+csc_poll (const char *base, const char *token, const char *response_id, guint *status)
 {
   g_autoptr (JsonObject) req = json_object_new ();
 
@@ -390,15 +364,14 @@ csc_poll (const char *base,
 }
 
 void
-assert_signatures (JsonNode  *answer,
-                   X509      *cert,
-                   GPtrArray *digests)
+assert_signatures (JsonNode *answer, X509 *cert, GPtrArray *digests)
 {
   JsonArray *sigs = json_object_get_array_member (json_node_get_object (answer), "signatures");
 
   g_assert_cmpuint (json_array_get_length (sigs), ==, digests->len);
   for (guint i = 0; i < digests->len; i++)
-    g_assert_true (verify_raw (cert, g_ptr_array_index (digests, i), json_array_get_string_element (sigs, i)));
+    g_assert_true (
+      verify_raw (cert, g_ptr_array_index (digests, i), json_array_get_string_element (sigs, i)));
 }
 
 /* --- OpenSSL ---------------------------------------------------------------------------------- */
@@ -422,7 +395,7 @@ der_b64_cert (const char *b64)
   gsize len = 0;
   g_autofree guchar *der = g_base64_decode (b64, &len);
   const guchar *p = der;
-  X509 *cert = d2i_X509 (NULL, &p, (long) len);
+  X509 *cert = d2i_X509 (NULL, &p, (long)len);
 
   g_assert_nonnull (cert);
   return cert;
@@ -431,7 +404,8 @@ der_b64_cert (const char *b64)
 X509 *
 citizen_cert (const char *cccd)
 {
-  return load_pem_cert (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, cccd), "cert_file"));
+  return load_pem_cert (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, cccd), "cert_file"));
 }
 
 char *
@@ -442,8 +416,8 @@ name_utf8 (const X509_NAME *name)
   long len;
   char *result;
 
-  X509_NAME_print_ex (bio, name, 0,
-                      (XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
+  X509_NAME_print_ex (
+    bio, name, 0, (XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
   len = BIO_get_mem_data (bio, &data);
   result = g_strndup (data, len);
   BIO_free (bio);
@@ -463,8 +437,7 @@ serial_hex (X509 *cert)
 }
 
 int
-verify_chain (X509       *cert,
-              const char *provider_id)
+verify_chain (X509 *cert, const char *provider_id)
 {
   g_autofree char *ca_name = g_strconcat (provider_id, ".pem", NULL);
   g_autofree char *ca_path = g_build_filename (sb->dir, "ca", ca_name, NULL);
@@ -487,9 +460,7 @@ verify_chain (X509       *cert,
 }
 
 gboolean
-verify_raw (X509       *cert,
-            GBytes     *digest,
-            const char *signature_b64)
+verify_raw (X509 *cert, GBytes *digest, const char *signature_b64)
 {
   gsize sig_len = 0, dlen = 0;
   g_autofree guchar *sig = g_base64_decode (signature_b64, &sig_len);

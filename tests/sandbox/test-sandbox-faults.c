@@ -9,12 +9,11 @@
 #include <openssl/x509v3.h>
 
 static JsonNode *
-get_certificate (const char *cccd,
-                 guint      *status,
-                 GError    **error)
+get_certificate (const char *cccd, guint *status, GError **error)
 {
   g_autoptr (JsonObject) req = neac_body (cccd);
-  return post_full (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, status, error);
+  return post_full (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, status,
+                    error);
 }
 
 static X509 *
@@ -167,9 +166,9 @@ test_badsig (void)
   sigs = json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                        "signatures");
   for (guint i = 0; i < 2; i++)
-    g_assert_false (verify_raw (cert, g_ptr_array_index (digests, i),
-                                json_object_get_string_member (json_array_get_object_element (sigs, i),
-                                                               "signature_value")));
+    g_assert_false (verify_raw (
+      cert, g_ptr_array_index (digests, i),
+      json_object_get_string_member (json_array_get_object_element (sigs, i), "signature_value")));
 
   /* The same transaction without the fault: the real signatures verify. */
   control ("/control/fault", "{\"clear\": true}");
@@ -178,22 +177,21 @@ test_badsig (void)
   sigs = json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                        "signatures");
   for (guint i = 0; i < 2; i++)
-    g_assert_true (verify_raw (cert, g_ptr_array_index (digests, i),
-                               json_object_get_string_member (json_array_get_object_element (sigs, i),
-                                                              "signature_value")));
+    g_assert_true (verify_raw (
+      cert, g_ptr_array_index (digests, i),
+      json_object_get_string_member (json_array_get_object_element (sigs, i), "signature_value")));
 }
 
 static int
-ocsp_status_of (X509       *cert,
-                const char *issuer_file)
+ocsp_status_of (X509 *cert, const char *issuer_file)
 {
   g_autoptr (X509) issuer = load_pem_cert (issuer_file);
   g_autofree char *cert_path = g_build_filename (sb->dir, "served.pem", NULL);
   g_autofree char *url = g_strconcat (sb->http_base_url, "/ocsp", NULL);
   g_autofree char *out = NULL;
   BIO *bio = BIO_new_file (cert_path, "w");
-  const char *argv[] = { "openssl", "ocsp", "-issuer", issuer_file, "-cert", cert_path, "-url", url,
-                         "-CAfile", sb->ca_file, NULL };
+  const char *argv[] = { "openssl", "ocsp", "-issuer", issuer_file, "-cert", cert_path,
+                         "-url",    url,    "-CAfile", sb->ca_file, NULL };
 
   PEM_write_bio_X509 (bio, cert);
   BIO_free (bio);
@@ -271,8 +269,8 @@ test_fault_control (void)
   control ("/control/fault", "{\"fault\": \"slow\", \"enabled\": false}");
   g_clear_pointer (&list, json_node_unref);
   list = get_json ("/control/fault", &status);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "faults")), ==,
-                    1);
+  g_assert_cmpuint (
+    json_array_get_length (json_object_get_array_member (json_node_get_object (list), "faults")), ==, 1);
   g_assert_cmpuint (raw_post (sb->base_url, "/control/expiry", "{\"seconds\": 0}"), ==, 400);
 }
 
@@ -286,11 +284,12 @@ test_tsa (void)
   g_autofree char *query = g_build_filename (sb->dir, "tsa.tsq", NULL);
   g_autofree char *reply = g_build_filename (sb->dir, "tsa.tsr", NULL);
   g_autofree char *tsa_pem = g_build_filename (sb->dir, "tsa", "tsa.pem", NULL);
-  const char *make_query[] = { "openssl", "ts", "-query", "-data", data, "-sha256", "-cert", "-out", query, NULL };
-  const char *verify[] = { "openssl", "ts", "-verify", "-in", reply, "-queryfile", query, "-CAfile", sb->ca_file,
-                           "-untrusted", tsa_pem, NULL };
-  const char *verify_other[] = { "openssl", "ts", "-verify", "-in", reply, "-data", other, "-CAfile", sb->ca_file,
-                                 "-untrusted", tsa_pem, NULL };
+  const char *make_query[]
+    = { "openssl", "ts", "-query", "-data", data, "-sha256", "-cert", "-out", query, NULL };
+  const char *verify[] = { "openssl", "ts",      "-verify",   "-in",        reply,   "-queryfile",
+                           query,     "-CAfile", sb->ca_file, "-untrusted", tsa_pem, NULL };
+  const char *verify_other[] = { "openssl", "ts",      "-verify",   "-in",        reply,   "-data",
+                                 other,     "-CAfile", sb->ca_file, "-untrusted", tsa_pem, NULL };
   g_autofree char *q = NULL;
   gsize q_len = 0;
   g_autoptr (GBytes) body = NULL;
@@ -309,12 +308,13 @@ test_tsa (void)
   g_assert_cmpint (run_program (make_query, NULL), ==, 0);
   g_assert_true (g_file_get_contents (query, &q, &q_len, NULL));
   body = g_bytes_new (q, q_len);
-  r = kyso_http_request ("POST", kyso_test_sandbox_get_url (sb, "tsa"), NULL, body, "application/timestamp-query", &o,
-                         NULL, &error);
+  r = kyso_http_request ("POST", kyso_test_sandbox_get_url (sb, "tsa"), NULL, body,
+                         "application/timestamp-query", &o, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_cmpstr (r->content_type, ==, "application/timestamp-reply");
-  g_assert_true (g_file_set_contents (reply, g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), NULL));
+  g_assert_true (
+    g_file_set_contents (reply, g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), NULL));
   g_assert_cmpint (run_program (verify, NULL), ==, 0);
   /* Negative control: the token does not vouch for other data. */
   g_assert_cmpint (run_program (verify_other, NULL), !=, 0);
@@ -340,8 +340,7 @@ ocsp_request_der (OCSP_CERTID *id)
 /* Posts over HTTPS (or GETs over plain HTTP when @get) and returns the single status, or -1 -
  * response status when the response is not "successful". */
 static int
-ocsp_query (OCSP_CERTID *id,
-            gboolean     get)
+ocsp_query (OCSP_CERTID *id, gboolean get)
 {
   g_autoptr (GBytes) der = ocsp_request_der (OCSP_CERTID_dup (id));
   KysoHttpOptions o = options (NULL);
@@ -362,12 +361,12 @@ ocsp_query (OCSP_CERTID *id,
       r = kyso_http_request ("GET", url, NULL, NULL, NULL, &o, NULL, &error);
     }
   else
-    r = kyso_http_request ("POST", kyso_test_sandbox_get_url (sb, "ocsp"), NULL, der, "application/ocsp-request", &o,
-                           NULL, &error);
+    r = kyso_http_request ("POST", kyso_test_sandbox_get_url (sb, "ocsp"), NULL, der,
+                           "application/ocsp-request", &o, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (r->status, ==, 200);
   p = g_bytes_get_data (r->body, NULL);
-  resp = d2i_OCSP_RESPONSE (NULL, &p, (long) g_bytes_get_size (r->body));
+  resp = d2i_OCSP_RESPONSE (NULL, &p, (long)g_bytes_get_size (r->body));
   g_assert_nonnull (resp);
   if (OCSP_response_status (resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
     {
@@ -396,7 +395,8 @@ test_ocsp (void)
   g_autoptr (X509) vnpt = load_pem_cert (vnpt_path);
   g_autoptr (X509) tls = load_pem_cert (tls_path);
   g_autoptr (X509) good = citizen_cert (GOOD_CCCD);
-  g_autoptr (X509) revoked = citizen_cert (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "revoked"), "cccd"));
+  g_autoptr (X509) revoked
+    = citizen_cert (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "revoked"), "cccd"));
   g_autoptr (X509) root = load_pem_cert (sb->ca_file);
   OCSP_CERTID *id;
   ASN1_INTEGER *serial = ASN1_INTEGER_new ();
@@ -445,7 +445,7 @@ test_ca_issuers (void)
   g_assert_no_error (error);
   g_assert_cmpuint (r->status, ==, 200);
   p = g_bytes_get_data (r->body, NULL);
-  got = d2i_X509 (NULL, &p, (long) g_bytes_get_size (r->body));
+  got = d2i_X509 (NULL, &p, (long)g_bytes_get_size (r->body));
   g_assert_nonnull (got);
   g_assert_cmpint (X509_cmp (got, expected), ==, 0);
 
@@ -456,7 +456,8 @@ test_ca_issuers (void)
       if (OBJ_obj2nid (ad->method) == NID_ad_OCSP && ad->location->type == GEN_URI)
         {
           g_autofree char *ocsp = g_strconcat (sb->http_base_url, "/ocsp", NULL);
-          g_assert_cmpstr ((const char *) ASN1_STRING_get0_data (ad->location->d.uniformResourceIdentifier), ==, ocsp);
+          g_assert_cmpstr ((const char *)ASN1_STRING_get0_data (ad->location->d.uniformResourceIdentifier),
+                           ==, ocsp);
           found = TRUE;
         }
     }
@@ -512,13 +513,13 @@ test_phone_cli (void)
   g_assert_cmpint (run_program (fault, NULL), ==, 0);
   g_clear_pointer (&policy, json_node_unref);
   policy = get_json ("/control/fault", &status);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (policy), "faults")),
-                    ==, 2);
+  g_assert_cmpuint (
+    json_array_get_length (json_object_get_array_member (json_node_get_object (policy), "faults")), ==, 2);
   g_assert_cmpint (run_program (clear, NULL), ==, 0);
   g_clear_pointer (&policy, json_node_unref);
   policy = get_json ("/control/fault", &status);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (policy), "faults")),
-                    ==, 0);
+  g_assert_cmpuint (
+    json_array_get_length (json_object_get_array_member (json_node_get_object (policy), "faults")), ==, 0);
   g_assert_cmpint (run_program (usage, NULL), ==, 2);
 }
 
@@ -532,7 +533,8 @@ test_server_cli (void)
   const char *copy[] = { "cp", "-a", src, dir, NULL };
   const char *no_state[] = { exe, NULL };
   const char *bad_phone[] = { exe, "--state", dir, "--phone", "whenever", NULL };
-  g_autofree char *asan = g_strdup_printf ("ASAN_OPTIONS=%s:detect_leaks=0", g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "");
+  g_autofree char *asan = g_strdup_printf ("ASAN_OPTIONS=%s:detect_leaks=0",
+                                           g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "");
   /* This one stops after the parts are installed; the portal part registers no cleanup yet
    * (kyso_sandbox_add_cleanup), so its state would show as a leak under ASan. */
   const char *bad_fault[] = { "env", asan, exe, "--state", dir, "--fault", "meteor", NULL };
@@ -569,11 +571,13 @@ test_restart (void)
   g_assert_no_error (error);
   first = kyso_test_sandbox_start_in (dir, NULL, &error);
   g_assert_no_error (error);
-  cert_path = g_strdup (json_object_get_string_member (kyso_test_sandbox_get_citizen (first, GOOD_CCCD), "cert_file"));
+  cert_path = g_strdup (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (first, GOOD_CCCD), "cert_file"));
   g_assert_true (g_file_get_contents (first->ca_file, &root1, NULL, NULL));
-  serial1 = g_strdup (json_object_get_string_member (kyso_test_sandbox_get_citizen (first, GOOD_CCCD), "serial_number"));
+  serial1 = g_strdup (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (first, GOOD_CCCD), "serial_number"));
   cert1 = load_pem_cert (cert_path);
-  port1 = (guint) g_ascii_strtoull (strrchr (first->base_url, ':') + 1, NULL, 10);
+  port1 = (guint)g_ascii_strtoull (strrchr (first->base_url, ':') + 1, NULL, 10);
   kyso_test_sandbox_stop_check (first, &error);
   g_assert_no_error (error);
 
@@ -581,7 +585,8 @@ test_restart (void)
   second = kyso_test_sandbox_start_in (dir, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (second->ca_file, &root2, NULL, NULL));
-  serial2 = g_strdup (json_object_get_string_member (kyso_test_sandbox_get_citizen (second, GOOD_CCCD), "serial_number"));
+  serial2 = g_strdup (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (second, GOOD_CCCD), "serial_number"));
   g_assert_cmpstr (root1, ==, root2);
   g_assert_cmpstr (serial1, ==, serial2);
   kyso_test_sandbox_stop_check (second, &error);
@@ -591,14 +596,15 @@ test_restart (void)
   blocker = g_socket_listener_new ();
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   addr = g_inet_socket_address_new (loopback, port1);
-  g_assert_true (g_socket_listener_add_address (blocker, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL,
-                                                &error));
+  g_assert_true (g_socket_listener_add_address (blocker, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, NULL, &error));
   g_assert_no_error (error);
   third = kyso_test_sandbox_start_in (dir, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint ((guint) g_ascii_strtoull (strrchr (third->base_url, ':') + 1, NULL, 10), !=, port1);
+  g_assert_cmpuint ((guint)g_ascii_strtoull (strrchr (third->base_url, ':') + 1, NULL, 10), !=, port1);
   g_assert_true (g_file_get_contents (third->ca_file, &root3, NULL, NULL));
-  serial3 = g_strdup (json_object_get_string_member (kyso_test_sandbox_get_citizen (third, GOOD_CCCD), "serial_number"));
+  serial3 = g_strdup (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (third, GOOD_CCCD), "serial_number"));
   g_assert_cmpstr (root1, ==, root3);
   g_assert_cmpstr (serial1, !=, serial3);
   cert3 = load_pem_cert (cert_path);
@@ -625,8 +631,7 @@ static const SandboxTest tests[] = {
 };
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   add_sandbox_tests (tests, G_N_ELEMENTS (tests));

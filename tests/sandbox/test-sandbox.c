@@ -45,7 +45,8 @@ test_files (void)
   g_assert_no_error (error);
   g_assert_cmpstr (kyso_config_get_path (config, "tls", "ca_file"), ==, sb->ca_file);
   g_assert_cmpstr (kyso_config_get (config, "neac", "url"), ==, kyso_test_sandbox_get_url (sb, "neac"));
-  g_assert_cmpstr (kyso_config_get (config, "neac", "sp_id"), ==, json_object_get_string_member (sb->info, "sp_id"));
+  g_assert_cmpstr (kyso_config_get (config, "neac", "sp_id"), ==,
+                   json_object_get_string_member (sb->info, "sp_id"));
   g_assert_cmpstr (kyso_config_get (config, "csc", "url"), ==, kyso_test_sandbox_get_url (sb, "csc"));
   g_assert_cmpstr (kyso_config_get (config, "tsa", "url"), ==, kyso_test_sandbox_get_url (sb, "tsa"));
   g_assert_true (g_str_has_prefix (kyso_test_sandbox_get_url (sb, "neac"), "https://127.0.0.1:"));
@@ -63,10 +64,9 @@ test_files (void)
       const char *status = json_object_get_string_member (c, "status");
       g_autoptr (X509) cert = load_pem_cert (json_object_get_string_member (c, "cert_file"));
       g_autofree char *subject = name_utf8 (X509_get_subject_name (cert));
-      g_autofree char *expected = g_strdup_printf ("CN=%s, emailAddress=%s, UID=CCCD:%s, C=VN",
-                                                   json_object_get_string_member (c, "name"),
-                                                   json_object_get_string_member (c, "email"),
-                                                   json_object_get_string_member (c, "cccd"));
+      g_autofree char *expected = g_strdup_printf (
+        "CN=%s, emailAddress=%s, UID=CCCD:%s, C=VN", json_object_get_string_member (c, "name"),
+        json_object_get_string_member (c, "email"), json_object_get_string_member (c, "cccd"));
       EVP_PKEY *key = X509_get0_pubkey (cert);
 
       g_assert_cmpstr (subject, ==, expected);
@@ -82,8 +82,8 @@ test_files (void)
   g_assert_cmpuint (expired, ==, 1);
   /* Diacritics kept exactly (UTF8String), not escaped. */
   g_assert_nonnull (kyso_test_sandbox_get_citizen (sb, "051090000101"));
-  g_assert_cmpstr (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "051090000101"), "name"), ==,
-                   "Nguyễn Văn An");
+  g_assert_cmpstr (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "051090000101"), "name"),
+                   ==, "Nguyễn Văn An");
 }
 
 /* --- NEAC ------------------------------------------------------------------------------------- */
@@ -93,8 +93,8 @@ test_neac_get_certificate (void)
 {
   g_autoptr (JsonObject) req = neac_body (GOOD_CCCD);
   guint status = 0;
-  g_autoptr (JsonNode) answer = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req,
-                                      NULL, &status);
+  g_autoptr (JsonNode) answer
+    = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
   JsonObject *cert_obj = json_array_get_object_element (
     json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                   "user_certificates"),
@@ -134,8 +134,8 @@ test_neac_get_certificate (void)
   g_assert_cmpuint (status, ==, 400);
   assert_member (answer, "message", "certificate_not_found");
 
-  g_assert_cmpuint (raw_post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", "{oops"), ==,
-                    400);
+  g_assert_cmpuint (raw_post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", "{oops"),
+                    ==, 400);
 }
 
 static void
@@ -181,7 +181,8 @@ test_neac_approve (void)
       g_autofree char *doc = g_strdup_printf ("tệp-%u.pdf", i + 1);
       g_assert_cmpstr (json_object_get_string_member (s, "doc_id"), ==, doc);
       g_assert_nonnull (json_object_get_string_member (s, "timestamp_signature"));
-      g_assert_true (verify_raw (cert, g_ptr_array_index (digests, i), json_object_get_string_member (s, "signature_value")));
+      g_assert_true (verify_raw (cert, g_ptr_array_index (digests, i),
+                                 json_object_get_string_member (s, "signature_value")));
       /* Negative control: the signature of digest i does not verify digest i+1. */
       g_assert_false (verify_raw (cert, g_ptr_array_index (digests, (i + 1) % 3),
                                   json_object_get_string_member (s, "signature_value")));
@@ -237,7 +238,8 @@ test_neac_credential_status (void)
 {
   JsonObject *revoked = kyso_test_sandbox_get_citizen (sb, "revoked");
   JsonObject *expired = kyso_test_sandbox_get_citizen (sb, "expired");
-  struct {
+  struct
+  {
     JsonObject *citizen;
     const char *cert_status;
     const char *message;
@@ -254,8 +256,8 @@ test_neac_credential_status (void)
       g_autofree char *id = new_transaction_id ();
       g_autoptr (JsonObject) sign = neac_sign_body (cccd, id, digests);
       guint status = 0;
-      g_autoptr (JsonNode) answer = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate",
-                                          req, NULL, &status);
+      g_autoptr (JsonNode) answer
+        = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
       JsonObject *cert_obj = json_array_get_object_element (
         json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                       "user_certificates"),
@@ -338,7 +340,8 @@ test_csc_v2_async (void)
   answer = post (csc, "credentials/list", req, token, &status);
   g_assert_cmpuint (status, ==, 200);
   o = json_node_get_object (answer);
-  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o, "credentialIDs"), 0), ==, cred);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o, "credentialIDs"), 0), ==,
+                   cred);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "credentialInfos")), ==, 1);
 
   g_clear_pointer (&req, json_object_unref);
@@ -350,7 +353,8 @@ test_csc_v2_async (void)
   answer = post (csc, "credentials/info", req, token, &status);
   g_assert_cmpuint (status, ==, 200);
   o = json_node_get_object (answer);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "auth"), "mode"), ==, "implicit");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "auth"), "mode"), ==,
+                   "implicit");
   g_assert_cmpstr (json_object_get_string_member (o, "authMode"), ==, "implicit");
   g_assert_cmpstr (json_array_get_string_element (
                      json_object_get_array_member (json_object_get_object_member (o, "key"), "algo"), 0),
@@ -359,7 +363,8 @@ test_csc_v2_async (void)
   g_assert_cmpuint (json_array_get_length (chain), ==, 3);
   cert = der_b64_cert (json_array_get_string_element (chain, 0));
   g_assert_cmpint (verify_chain (cert, "vnpt-ca"), ==, X509_V_OK);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "cert"), "status"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "cert"), "status"), ==,
+                   "valid");
 
   sad = csc_authorize (csc, token, cred, digests, TRUE);
   g_clear_pointer (&req, json_object_unref);
@@ -414,7 +419,8 @@ test_csc_errors (void)
   g_assert_null (bad);
 
   /* Someone else's credential. */
-  json_object_set_string_member (req, "credentialID", json_object_get_string_member (revoked, "credential_id"));
+  json_object_set_string_member (req, "credentialID",
+                                 json_object_get_string_member (revoked, "credential_id"));
   answer = post (csc, "credentials/info", req, token, &status);
   g_assert_cmpuint (status, ==, 400);
   assert_member (answer, "error", "invalid_credential");
@@ -525,8 +531,7 @@ static const SandboxTest tests[] = {
 };
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   add_sandbox_tests (tests, G_N_ELEMENTS (tests));
