@@ -77,6 +77,7 @@ typedef struct {
   GPtrArray           *reasons;
 } KysoCmsResult;
 
+/* Frees @result and everything in it (NULL is fine). */
 void kyso_cms_result_free (KysoCmsResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsResult, kyso_cms_result_free)
 
@@ -85,9 +86,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsResult, kyso_cms_result_free)
  * error->message as the reason; KYSO_ERROR_UNSUPPORTED when its digest algorithm is unknown. */
 KysoCmsVerifier *kyso_cms_verifier_new  (GBytes           *cms_der,
                                          GError          **error);
+/* NULL is fine. */
 void             kyso_cms_verifier_free (KysoCmsVerifier  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsVerifier, kyso_cms_verifier_free)
 
+/* Which of the three kinds above @self is (decided by new()). */
 KysoCmsKind      kyso_cms_verifier_get_kind             (KysoCmsVerifier *self);
 /* The algorithm the caller must hash the byte ranges with (static, never NULL). */
 const EVP_MD    *kyso_cms_verifier_get_digest_algorithm (KysoCmsVerifier *self);

@@ -398,6 +398,8 @@ test_timestamp (Fixture *f, gconstpointer data)
   {
     g_autoptr(GPtrArray) chain = kyso_test_pki_chain ("signer");
     estimate = kyso_pades_estimate_size (chain, 12288);
+    g_test_message ("B-T: CMS %zu bytes (token %zu), estimate with 12288 reserved %zu", g_bytes_get_size (der),
+                    g_bytes_get_size (token), estimate);
     g_assert_cmpuint (estimate, >=, g_bytes_get_size (der));
   }
 }
@@ -413,6 +415,8 @@ test_estimate (Fixture *f, gconstpointer data)
       g_autoptr(GPtrArray) chain = kyso_test_pki_chain (leaves[i]);
       g_autoptr(GBytes) der = kyso_pades_builder_to_der (b, NULL);
       gsize est = kyso_pades_estimate_size (chain, 0);
+
+      g_test_message ("%s: CMS %zu bytes, estimate %zu", leaves[i], g_bytes_get_size (der), est);
 
       g_assert_cmpuint (est, >=, g_bytes_get_size (der));
       /* Tight enough that /Contents does not waste much. */
