@@ -466,6 +466,24 @@ test_pages (void)
   }
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("documents"));
   g_free (render_to_png (GTK_WIDGET (window), "documents-page.png"));
+
+  /* app.about opens the About window over the main window. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
+    GtkWindow *about = NULL;
+
+    g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && about == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_ABOUT_WINDOW (w))
+          about = w;
+      }
+    g_assert_nonnull (about);
+    g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
+    g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+    gtk_window_destroy (about);
+  }
 }
 
 int
