@@ -438,7 +438,10 @@ check_trust (KysoCmsVerifier *self, X509 *signer, STACK_OF (X509) *untrusted, X5
   GDateTime *at = trust && trust->validation_time ? trust->validation_time : r->timestamp_time;
   time_t when = at ? (time_t) g_date_time_to_unix (at) : time (NULL);
 
-  r->trust = kyso_trust_verify (store, signer, untrusted, when, out_chain, &reason);
+  /* A time-stamp authority's certificate must be one (critical extendedKeyUsage timeStamping). */
+  r->trust = kyso_trust_verify (store, signer, untrusted, when,
+                                self->kind == KYSO_CMS_KIND_TIMESTAMP ? X509_PURPOSE_TIMESTAMP_SIGN : 0, out_chain,
+                                &reason);
   for (int i = 0; i < sk_X509_num (*out_chain); i++)
     g_ptr_array_add (r->chain, kyso_certificate_new_from_x509 (sk_X509_value (*out_chain, i)));
   if (reason != NULL)

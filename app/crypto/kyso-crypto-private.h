@@ -59,12 +59,14 @@ X509            *kyso_certificate_get_x509      (KysoCertificate *self);
 /* kyso-trust.c: a store with the anchors @options names (never NULL but on OOM). */
 #include "kyso-trust.h"
 X509_STORE     *kyso_trust_store_new (const KysoTrustOptions *options);
-/* Builds and checks @cert's chain at time @at. *@out_chain (may be NULL) receives the chain as far
- * as it was built (always at least @cert); *@out_reason a sentence for people unless TRUSTED. */
+/* Builds and checks @cert's chain at time @at, for @purpose (X509_PURPOSE_*, 0 = any use).
+ * *@out_chain (may be NULL) receives the chain as far as it was built (always at least @cert);
+ * *@out_reason a sentence for people unless TRUSTED. */
 KysoTrustStatus kyso_trust_verify    (X509_STORE       *store,
                                       X509             *cert,
                                       STACK_OF (X509)  *untrusted,
                                       time_t            at,
+                                      int               purpose,
                                       STACK_OF (X509) **out_chain,
                                       char            **out_reason);
 

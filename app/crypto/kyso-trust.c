@@ -151,7 +151,7 @@ reason_for (int err, time_t at)
 }
 
 KysoTrustStatus
-kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, time_t at,
+kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, time_t at, int purpose,
                    STACK_OF (X509) **out_chain, char **out_reason)
 {
   g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
@@ -165,6 +165,8 @@ kyso_trust_verify (X509_STORE *store, X509 *cert, STACK_OF (X509) *untrusted, ti
       return KYSO_TRUST_UNKNOWN;
     }
   X509_VERIFY_PARAM_set_time (X509_STORE_CTX_get0_param (ctx), at);
+  if (purpose != 0)
+    X509_STORE_CTX_set_purpose (ctx, purpose);
   if (X509_verify_cert (ctx) == 1)
     status = KYSO_TRUST_TRUSTED;
   else
