@@ -70,6 +70,20 @@ kyso_igate_portal_init (KysoIgatePortal *self)
 {
 }
 
+/* Unlike g_main_context_invoke(), never runs @func on the calling thread, even when @context is
+ * free: callbacks must run on the thread that owns @context. */
+static void
+schedule (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[kyso] portal callback");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static gboolean
 notify_state (gpointer data)
 {
@@ -86,8 +100,7 @@ on_session_changed (gpointer data)
 {
   KysoIgatePortal *self = data;
 
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_state, g_object_ref (self),
-                              g_object_unref);
+  schedule (self->context, notify_state, g_object_ref (self), g_object_unref);
 }
 
 KysoIgatePortal *
@@ -212,8 +225,7 @@ relay_post (Relay *relay, const KysoPortalProgress *progress)
   if (!relay->pending)
     {
       relay->pending = TRUE;
-      g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, relay_dispatch,
-                                  g_atomic_rc_box_acquire (relay), relay_unref);
+      schedule (relay->context, relay_dispatch, g_atomic_rc_box_acquire (relay), relay_unref);
     }
   g_mutex_unlock (&relay->lock);
 }

@@ -681,8 +681,14 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
     handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel), g_object_ref (launch->abort),
                                      g_object_unref);
   if (context != NULL)
-    g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, launch_cb, g_atomic_rc_box_acquire (launch),
-                                launch_unref);
+    {
+      /* Not g_main_context_invoke(): it would run the hook here when @context is free, and a
+       * GUI must launch the browser from its own thread. */
+      GSource *source = g_idle_source_new ();
+      g_source_set_callback (source, launch_cb, g_atomic_rc_box_acquire (launch), launch_unref);
+      g_source_attach (source, context);
+      g_source_unref (source);
+    }
   else
     launch_cb (launch);
 

@@ -104,8 +104,8 @@ kyso_portal_check_file_fd (int                 fd,
     }
   if (max_bytes > 0 && (guint64) st.st_size > max_bytes)
     {
-      g_autofree char *limit = g_format_size (max_bytes);
-      g_autofree char *size = g_format_size ((guint64) st.st_size);
+      g_autofree char *limit = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
                    _("“%s” is %s; this component accepts files up to %s. Reduce the file (for example scan at a lower resolution) and try again."),
                    name, size, limit);
