@@ -52,6 +52,8 @@ struct _KysoDocumentView {
   GArray           *highlights;
   gboolean          placing;
   gboolean          ready;
+  guint             update_id;
+  gboolean          zoom_changed;  /* in size_allocate: notified right after it */
   double            pointer_x, pointer_y;
 };
 
@@ -89,6 +91,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_visible (KysoDocumentView *self);
+static double box_scroll_target (KysoDocumentView *self,
+                                 double            top);
 
 double
 kyso_document_view_get_pixels_per_point (KysoDocumentView *self)
@@ -341,6 +345,31 @@ update_visible (KysoDocumentView *self)
     }
 }
 
+static gboolean
+update_visible_idle (gpointer data)
+{
+  KysoDocumentView *self = data;
+
+  self->update_id = 0;
+  update_visible (self);
+  if (self->zoom_changed)
+    {
+      self->zoom_changed = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Called from size_allocate and scrolling: notifications (current page, ready) must not fire
+ * inside the layout phase, where they would resize other widgets (the page entry) too late
+ * for this frame. So the update runs right after it. */
+static void
+queue_update_visible (KysoDocumentView *self)
+{
+  if (self->update_id == 0)
+    self->update_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, update_visible_idle, self, NULL);
+}
+
 static void
 cancel_all_requests (KysoDocumentView *self)
 {
@@ -357,7 +386,7 @@ static void
 adjustment_value_changed_cb (GtkAdjustment    *adjustment,
                              KysoDocumentView *self)
 {
-  update_visible (self);
+  queue_update_visible (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -402,6 +431,9 @@ kyso_document_view_size_allocate (GtkWidget *widget,
   double vvalue = gtk_adjustment_get_value (self->vadjustment);
   gboolean resized = width != self->layout_width || height != self->layout_height;
 
+  /* A bar sliding in under the view (the placement help) must not hide the box. */
+  gboolean shrunk = height < self->layout_height;
+
   if (resized)
     {
       guint top_page = page_at_y (self, vvalue);
@@ -420,7 +452,7 @@ kyso_document_view_size_allocate (GtkWidget *widget,
       if (fabs (ppp - kyso_document_view_get_pixels_per_point (self)) > 1e-9)
         {
           cancel_all_requests (self);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+          self->zoom_changed = TRUE;
         }
     }
   if (self->pending_page >= 0 && self->n_pages > 0)
@@ -428,10 +460,12 @@ kyso_document_view_size_allocate (GtkWidget *widget,
       vvalue = self->offsets[MIN ((guint) self->pending_page, self->n_pages - 1)] - MARGIN / 2;
       self->pending_page = -1;
     }
+  if (shrunk && self->placing && gtk_widget_get_visible (GTK_WIDGET (self->box)))
+    vvalue = box_scroll_target (self, vvalue);
   configure_adjustments (self, hvalue, vvalue);
   kyso_signature_box_set_scale (self->box, kyso_document_view_get_pixels_per_point (self));
 
-  if (self->placing && self->n_pages > 0)
+  if (self->placing && self->n_pages > 0 && gtk_widget_get_visible (GTK_WIDGET (self->box)))
     {
       guint page = MIN (kyso_signature_box_get_page (self->box), self->n_pages - 1);
       graphene_rect_t bounds = page_bounds (self, page);
@@ -448,7 +482,7 @@ kyso_document_view_size_allocate (GtkWidget *widget,
       gtk_widget_size_allocate (GTK_WIDGET (self->box), &alloc, -1);
     }
 
-  update_visible (self);
+  queue_update_visible (self);
 }
 
 static void
@@ -550,24 +584,34 @@ locate (KysoDocumentView *self,
   return TRUE;
 }
 
-static void
-scroll_box_into_view (KysoDocumentView *self)
+/* The scroll position (from @top) that shows the whole box, moving as little as possible. */
+static double
+box_scroll_target (KysoDocumentView *self,
+                   double            top)
 {
   guint page = kyso_signature_box_get_page (self->box);
   double ppp = kyso_document_view_get_pixels_per_point (self);
-  double top = gtk_adjustment_get_value (self->vadjustment), h = self->layout_height;
+  double h = self->layout_height;
   KysoPageRect r;
   double y0, y1;
 
   if (page >= self->n_pages || h <= 0)
-    return;
+    return top;
   kyso_signature_box_get_rect (self->box, &r);
   y0 = self->offsets[page] + r.y0 * ppp - MARGIN;
   y1 = self->offsets[page] + r.y1 * ppp + MARGIN;
   if (y0 < top)
-    gtk_adjustment_set_value (self->vadjustment, y0);
-  else if (y1 > top + h)
-    gtk_adjustment_set_value (self->vadjustment, y1 - h);
+    return y0;
+  if (y1 > top + h)
+    return y1 - h;
+  return top;
+}
+
+static void
+scroll_box_into_view (KysoDocumentView *self)
+{
+  gtk_adjustment_set_value (self->vadjustment,
+                            box_scroll_target (self, gtk_adjustment_get_value (self->vadjustment)));
 }
 
 static void
@@ -791,6 +835,7 @@ kyso_document_view_dispose (GObject *object)
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (object);
 
   cancel_all_requests (self);
+  g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->hadjustment)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed_cb, self);
   if (self->vadjustment)
@@ -1152,5 +1197,6 @@ gboolean
 kyso_document_view_get_ready (KysoDocumentView *self)
 {
   g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), FALSE);
-  return self->ready;
+  /* An update pending means the screen moved since the last check. */
+  return self->ready && self->update_id == 0;
 }

@@ -370,7 +370,8 @@ open_thread (GTask        *task,
   OpenResult *result;
   int n;
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  /* A failure here (no size known) is reported by the read below. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, cancellable, NULL);
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_SIZE)
     {
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_LIMIT,

@@ -391,6 +391,9 @@ static void
 kyso_signature_box_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), KYSO_TYPE_SIGNATURE_BOX);
+  /* Template children not bound to a field are not removed by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (kyso_signature_box_parent_class)->dispose (object);
 }
 

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "kyso-document-view.h"
+#include "kyso-history-panel.h"
+
+G_BEGIN_DECLS
+
+/* The "Documents" place of the main window: open a PDF (file chooser portal, drag and drop,
+ * recent documents), read it (pages, thumbnails, zoom), choose where the signature goes, and
+ * see the document's signing history.
+ *
+ * Actions (group "doc"): open, previous-page, next-page, zoom-in, zoom-out, fit-width (b),
+ * show-thumbnails (b), show-history (b), place-signature, confirm-placement, cancel-placement,
+ * invisible-signature (b). Shortcuts: Ctrl+O, Ctrl+plus, Ctrl+minus, Ctrl+0, F9.
+ *
+ * When the citizen confirms the position, "placement-confirmed" is emitted; the signing flow
+ * reads the choice with kyso_document_page_get_placement(). */
+
+#define KYSO_TYPE_DOCUMENT_PAGE (kyso_document_page_get_type ())
+G_DECLARE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, KYSO, DOCUMENT_PAGE, GtkWidget)
+
+/* The default size of a new signature box, in points (about 7 × 2.8 cm). */
+#define KYSO_DOCUMENT_PAGE_BOX_WIDTH  200.0
+#define KYSO_DOCUMENT_PAGE_BOX_HEIGHT 80.0
+
+GtkWidget        *kyso_document_page_new            (void);
+
+/* Opens @file (replacing the current document). Errors are also shown in the page. */
+void              kyso_document_page_open_async     (KysoDocumentPage    *self,
+                                                     GFile               *file,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean          kyso_document_page_open_finish    (KysoDocumentPage    *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+GFile            *kyso_document_page_get_file       (KysoDocumentPage    *self);
+KysoPageRenderer *kyso_document_page_get_renderer   (KysoDocumentPage    *self);
+KysoDocumentView *kyso_document_page_get_view       (KysoDocumentPage    *self);
+KysoHistoryPanel *kyso_document_page_get_history_panel (KysoDocumentPage *self);
+
+/* What the placement proposes: the profile's location keyword (may be NULL) and what the box
+ * shows (signature image PNG, may be NULL; a line of text, may be NULL). */
+void              kyso_document_page_set_signature_look (KysoDocumentPage *self,
+                                                         const char       *keyword,
+                                                         GBytes           *image_png,
+                                                         const char       *text);
+
+/* The confirmed position: @page (0-based) and @pdf_rect in PDF user space, or @invisible.
+ * FALSE when nothing was confirmed since the document was opened. */
+gboolean          kyso_document_page_get_placement  (KysoDocumentPage *self,
+                                                     guint            *page,
+                                                     KysoPageRect     *pdf_rect,
+                                                     gboolean         *invisible);
+
+/* Shows a short message over the page (takes ownership of @toast). */
+void              kyso_document_page_add_toast      (KysoDocumentPage *self,
+                                                     AdwToast         *toast);
+/* Shows an error above the page until closed; NULL hides it. */
+void              kyso_document_page_show_error     (KysoDocumentPage *self,
+                                                     const char       *message);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* One signature of a document as the signing-history panel shows it: who signed, their email,
+ * the certifying authority, when, and what the check found (with the reason in words). Filled
+ * from whatever verifies the file; the panel knows nothing else. */
+
+typedef enum {
+  KYSO_HISTORY_STATUS_VALID,     /* intact, and the certificate chain is trusted */
+  KYSO_HISTORY_STATUS_WARNING,   /* intact, but trust could not be established (see reason) */
+  KYSO_HISTORY_STATUS_INVALID,   /* broken, or the document was changed after signing */
+} KysoHistoryStatus;
+
+#define KYSO_TYPE_HISTORY_STATUS (kyso_history_status_get_type ())
+GType kyso_history_status_get_type (void) G_GNUC_CONST;
+
+#define KYSO_TYPE_HISTORY_ENTRY (kyso_history_entry_get_type ())
+G_DECLARE_FINAL_TYPE (KysoHistoryEntry, kyso_history_entry, KYSO, HISTORY_ENTRY, GObject)
+
+/* @signing_time may be NULL (unknown); @email and @issuer may be NULL. */
+KysoHistoryEntry  *kyso_history_entry_new              (const char        *signer_name,
+                                                        const char        *email,
+                                                        const char        *issuer,
+                                                        GDateTime         *signing_time,
+                                                        KysoHistoryStatus  status,
+                                                        const char        *reason);
+
+const char        *kyso_history_entry_get_signer_name  (KysoHistoryEntry *self);
+const char        *kyso_history_entry_get_email        (KysoHistoryEntry *self);
+const char        *kyso_history_entry_get_issuer       (KysoHistoryEntry *self);
+GDateTime         *kyso_history_entry_get_signing_time (KysoHistoryEntry *self);
+KysoHistoryStatus  kyso_history_entry_get_status       (KysoHistoryEntry *self);
+const char        *kyso_history_entry_get_reason       (KysoHistoryEntry *self);
+
+/* Whether the time comes from a trusted time-stamp (else it is what the signer's computer said). */
+gboolean           kyso_history_entry_get_timestamped  (KysoHistoryEntry *self);
+void               kyso_history_entry_set_timestamped  (KysoHistoryEntry *self,
+                                                        gboolean          timestamped);
+/* Page (0-based) of the visible signature, or -1 for an invisible one. */
+int                kyso_history_entry_get_page         (KysoHistoryEntry *self);
+void               kyso_history_entry_set_page         (KysoHistoryEntry *self,
+                                                        int               page);
+
+/* "dd/mm/yyyy HH:MM" in local time, as the portals write dates; NULL when unknown. */
+char              *kyso_history_entry_format_time      (KysoHistoryEntry *self);
+
+G_END_DECLS
