@@ -161,6 +161,18 @@ check_contents (KysoPdfSigEntry *e)
                                             _("The signature’s /Contents is not a hexadecimal string."));
       return;
     }
+  if (kyso_pdf_object_get_start (c) < 0)
+    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
+                                          _("The signature dictionary is inside a compressed object, so what it "
+                                            "signs cannot be checked."));
+  else if (e->ranges_ok)
+    {
+      e->gap_ok = e->ranges[1] == kyso_pdf_object_get_start (c) && e->ranges[2] == kyso_pdf_object_get_end (c);
+      if (!e->gap_ok)
+        kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
+                                              _("The unsigned gap in the file is not exactly this signature’s "
+                                                "/Contents value: other bytes were left out of what was signed."));
+    }
   data = kyso_pdf_object_get_string (c, &len);
   used = len;
   while (used > 0 && data[used - 1] == 0)
@@ -179,21 +191,6 @@ check_contents (KysoPdfSigEntry *e)
     kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_CMS, "%s",
                                           _("The signature’s /Contents holds other data after the signature."));
   e->contents = g_bytes_new (data, der != 0 ? der : len);
-  if (kyso_pdf_object_get_start (c) < 0)
-    {
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
-                                            _("The signature dictionary is inside a compressed object, so what it "
-                                              "signs cannot be checked."));
-      return;
-    }
-  if (e->ranges_ok)
-    {
-      e->gap_ok = e->ranges[1] == kyso_pdf_object_get_start (c) && e->ranges[2] == kyso_pdf_object_get_end (c);
-      if (!e->gap_ok)
-        kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
-                                              _("The unsigned gap in the file is not exactly this signature’s "
-                                                "/Contents value: other bytes were left out of what was signed."));
-    }
 }
 
 static void
@@ -317,6 +314,94 @@ junk_after_last_revision (KysoPdfHistory *h)
   return kyso_pdf_history_revision_ending_at (h, kyso_pdf_document_get_size (doc)) != (int) n - 1;
 }
 
+/* A field name (/T): UTF-16BE with a byte order mark, or PDFDocEncoding read as Latin-1. */
+static char *
+text_string (KysoPdfObject *str)
+{
+  gsize len;
+  const guint8 *d = kyso_pdf_object_get_string (str, &len);
+  char *s = NULL;
+
+  if (d == NULL)
+    return NULL;
+  if (len >= 2 && d[0] == 0xfe && d[1] == 0xff)
+    s = g_convert ((const char *) d + 2, (gssize) len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+  return s != NULL ? s : g_convert ((const char *) d, (gssize) len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+}
+
+/* Signature widgets on the pages that the form's /Fields does not list: a viewer may still
+ * show them as signatures (poppler does), so they are checked too rather than left unseen.
+ * Adds KysoPdfField-like entries to @fields for widgets whose /V is not there yet. */
+static void
+add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n_pages = kyso_pdf_document_get_n_pages (doc, NULL);
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      KysoPdfField *f = g_ptr_array_index (fields, i);
+      g_hash_table_add (seen, GUINT_TO_POINTER (f->value_num != 0 ? f->value_num : f->num));
+    }
+  for (guint p = 0; p < n_pages; p++)
+    {
+      g_autoptr(KysoPdfPage) page = kyso_pdf_document_get_page (doc, p, NULL);
+      g_autoptr(KysoPdfObject) annots = NULL;
+
+      if (page == NULL)
+        break;
+      annots = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL);
+      for (guint a = 0; a < kyso_pdf_array_get_length (annots) && a < 100000; a++)
+        {
+          KysoPdfObject *ref = kyso_pdf_array_get (annots, a);
+          g_autoptr(KysoPdfObject) cur = kyso_pdf_document_resolve (doc, ref, NULL);
+          g_autoptr(KysoPdfObject) value = NULL;
+          KysoPdfObject *v = NULL;
+          const char *ft = NULL;
+          char *name = NULL;
+          KysoPdfField *f;
+
+          if (!kyso_pdf_object_is_name (kyso_pdf_dict_get (cur, "Subtype"), "Widget"))
+            continue;
+          /* /FT, /V and /T may sit on the widget or on its parent field. */
+          for (guint hop = 0; hop < 16 && kyso_pdf_object_get_kind (cur) == KYSO_PDF_DICT; hop++)
+            {
+              KysoPdfObject *next;
+              if (ft == NULL)
+                ft = kyso_pdf_object_get_name (kyso_pdf_dict_get (cur, "FT"));
+              if (v == NULL && kyso_pdf_dict_get (cur, "V") != NULL)
+                {
+                  v = kyso_pdf_dict_get (cur, "V");
+                  value = kyso_pdf_document_resolve (doc, v, NULL);
+                  v = value != NULL ? v : NULL;
+                }
+              if (name == NULL)
+                name = text_string (kyso_pdf_dict_get (cur, "T"));
+              if (kyso_pdf_dict_get (cur, "Parent") == NULL)
+                break;
+              next = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (cur, "Parent"), NULL);
+              kyso_pdf_object_unref (cur);
+              cur = next;
+            }
+          if (g_strcmp0 (ft, "Sig") != 0 || v == NULL || kyso_pdf_object_get_kind (value) == KYSO_PDF_NULL
+              || !g_hash_table_add (seen, GUINT_TO_POINTER (kyso_pdf_object_get_kind (v) == KYSO_PDF_REF
+                                                              ? kyso_pdf_object_get_ref_num (v)
+                                                              : kyso_pdf_object_get_ref_num (ref))))
+            {
+              g_free (name);
+              continue;
+            }
+          f = g_new0 (KysoPdfField, 1);
+          f->name = name;
+          f->num = kyso_pdf_object_get_ref_num (ref);
+          f->is_signature = TRUE;
+          f->value = g_steal_pointer (&value);
+          f->value_num = kyso_pdf_object_get_ref_num (v);
+          g_ptr_array_add (fields, f);
+        }
+    }
+}
+
 GPtrArray *
 kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
 {
@@ -327,6 +412,7 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
 
   if (fields == NULL)
     return NULL;
+  add_unlisted_signatures (doc, fields);
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_pdf_sig_entry_free);
   junk = junk_after_last_revision (h);
   for (guint i = 0; i < fields->len; i++)

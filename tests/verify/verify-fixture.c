@@ -248,7 +248,7 @@ kyso_vf_append_update (const char *path, guint first_num, ...)
 }
 
 void
-kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int docmdp)
+kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int docmdp, const char *signer_name)
 {
   guint page = kyso_vf_page_num (in), catalog = kyso_vf_catalog_num (in), next = kyso_vf_size (in);
   guint sig = next, widget = next + 1;
@@ -257,9 +257,11 @@ kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int do
     ? g_strdup_printf ("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
                        "/TransformParams /P %d /V /1.2 >> >>]", docmdp)
     : g_strdup ("");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *m = g_date_time_format (now, "D:%Y%m%d%H%M%S+00'00'");
   g_autofree char *sig_body = g_strdup_printf (
-    "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (D:20260101120000+07'00') "
-    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>", reference, zeros);
+    "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (%s) "
+    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>", m, reference, zeros);
   g_autofree char *widget_body = g_strdup_printf (
     "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /Rect [0 0 0 0] /F 132 /P %u 0 R /V %u 0 R >>", field, page,
     sig);
@@ -337,8 +339,12 @@ kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int do
     g_byte_array_append (data, copy + gap_end, (guint) (len - gap_end));
     kyso_vf_write (signed_bin, data->data, data->len);
   }
-  signer = kyso_test_pki_path ("signer.pem");
-  key = kyso_test_pki_path ("signer.key");
+  {
+    g_autofree char *pem = g_strconcat (signer_name != NULL ? signer_name : "signer", ".pem", NULL);
+    g_autofree char *k = g_strconcat (signer_name != NULL ? signer_name : "signer", ".key", NULL);
+    signer = kyso_test_pki_path (pem);
+    key = kyso_test_pki_path (k);
+  }
   cas = kyso_test_pki_path ("cas.pem");
   g_assert_cmpint (kyso_test_openssl (NULL, "cms", "-sign", "-binary", "-in", signed_bin, "-signer", signer, "-inkey",
                                       key, "-certfile", cas, "-md", "sha256", "-outform", "DER", "-out", cms,

@@ -51,13 +51,14 @@ guint   kyso_vf_page_num    (const char *path);
 guint   kyso_vf_catalog_num (const char *path);
 guint   kyso_vf_size        (const char *path);
 
-/* Signs @in into @out with a new signature field @field, signing with `openssl cms` (the test
- * PKI's signer) over the byte ranges; @docmdp 1–3 makes it a certification signature with that
- * /P, 0 an approval signature. */
+/* Signs @in into @out with a new signature field @field, signing with `openssl cms` over the
+ * byte ranges as the test PKI's @signer ("signer", "revoked", …; NULL = "signer"); @docmdp 1–3
+ * makes it a certification signature with that /P, 0 an approval signature. */
 void    kyso_vf_openssl_sign (const char *in,
                               const char *out,
                               const char *field,
-                              int         docmdp);
+                              int         docmdp,
+                              const char *signer);
 
 /* Runs kyso-cli (from $KYSO_CLI) with the arguments; returns the exit status and fills @out and
  * @err (may be NULL). */
