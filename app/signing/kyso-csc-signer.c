@@ -439,7 +439,7 @@ prepare_credential (Job *job, GError **error)
                                          strspn (job->self->username, "0123456789") == strlen (job->self->username)
                                            ? job->self->username
                                            : NULL,
-                                         error))
+                                         &job->self->options, kyso_sign_wait_get_cancellable (job->wait), error))
     {
       job->sign_algo = g_strdup (call.sign_algo);
       ok = TRUE;
@@ -708,6 +708,7 @@ kyso_csc_signer_finalize (GObject *object)
   g_free (self->username);
   g_free (self->provider);
   g_clear_object (&self->pending);
+  kyso_remote_options_clear (&self->options);
   G_OBJECT_CLASS (kyso_csc_signer_parent_class)->finalize (object);
 }
 
@@ -747,6 +748,7 @@ kyso_csc_signer_new (KysoConfig *config, const char *username, const char *provi
   self->ca_file = g_strdup (kyso_config_get_path (config, "tls", "ca_file"));
   self->username = g_strdup (username);
   self->provider = g_strdup (provider);
+  kyso_remote_options_load (&self->options, config);
   return self;
 }
 

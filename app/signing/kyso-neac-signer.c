@@ -301,7 +301,8 @@ choose_credential (Job *job, const char **serial, GError **error)
                        status);
           return NULL;
         }
-      if (!kyso_remote_check_credential (c, job->self->account, error))
+      if (!kyso_remote_check_credential (c, job->self->account, &job->self->options,
+                                         kyso_sign_wait_get_cancellable (job->wait), error))
         return NULL;
       *serial = g_ptr_array_index (job->serials, i);
       return c;
@@ -611,6 +612,7 @@ kyso_neac_signer_finalize (GObject *object)
   g_free (self->account);
   g_free (self->provider);
   g_clear_object (&self->pending);
+  kyso_remote_options_clear (&self->options);
   G_OBJECT_CLASS (kyso_neac_signer_parent_class)->finalize (object);
 }
 
@@ -653,6 +655,7 @@ kyso_neac_signer_new (KysoConfig *config, const char *account, const char *provi
   self->ca_file = g_strdup (kyso_config_get_path (config, "tls", "ca_file"));
   self->account = g_strdup (account);
   self->provider = g_strdup (provider ? provider : "NEAC");
+  kyso_remote_options_load (&self->options, config);
   return self;
 }
 

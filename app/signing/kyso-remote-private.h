@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "kyso-config.h"
 #include "kyso-http.h"
 #include "kyso-pending.h"
 #include "kyso-sign-wait.h"
@@ -18,7 +19,14 @@ typedef struct {
   guint initial_ms;      /* polling interval bounds; 0 = the wait's defaults */
   guint max_ms;
   guint max_retries;     /* transient faults in a row; 0 = default */
+  GStrv trust_files;     /* [trust] anchors: to check OCSP answers before signing */
+  char *tls_ca_file;     /* [tls] ca_file: for https revocation services */
 } KysoRemoteOptions;
+
+/* Reads the trust settings from @config; _clear frees them. */
+void          kyso_remote_options_load     (KysoRemoteOptions       *options,
+                                            KysoConfig              *config);
+void          kyso_remote_options_clear    (KysoRemoteOptions       *options);
 
 KysoSignWait *kyso_remote_options_new_wait (const KysoRemoteOptions *options,
                                             KysoSignProgressFunc     progress,
@@ -31,9 +39,13 @@ GStrv    kyso_remote_make_doc_ids        (const char * const *doc_ids,
                                           guint               n);
 
 /* Before asking: valid now, key usage allows signing, the subject's national ID is @account's
- * (when @account is not NULL). KYSO_ERROR_CERTIFICATE otherwise. */
+ * (when @account is not NULL), and not revoked (OCSP, then CRL; a revocation service that does
+ * not answer is not a reason to refuse — the signature's own validation checks again).
+ * KYSO_ERROR_CERTIFICATE otherwise. Blocking: worker threads only. */
 gboolean kyso_remote_check_credential    (const KysoSignerCredential *credential,
                                           const char                 *account,
+                                          const KysoRemoteOptions    *options,
+                                          GCancellable               *cancellable,
                                           GError                    **error);
 /* After the answer: every signature verifies over its digest with the credential's key. */
 gboolean kyso_remote_check_signatures    (const KysoSignerCredential *credential,

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "kyso-remote-private.h"
+#include "kyso-certificate.h"
+#include "kyso-crypto-private.h"
 #include "kyso-error.h"
 #include "kyso-util.h"
 
@@ -257,15 +259,94 @@ kyso_remote_post_json (const char *url, JsonNode *body, const char * const *head
   return KYSO_SIGN_POLL_DONE;
 }
 
-/* FIXME: replaced by kyso_certificate_check_for_signing() when app/crypto/kyso-certificate.h lands;
- * until then only the certificate's readability is checked here. */
 gboolean
-kyso_remote_check_credential (const KysoSignerCredential *credential, const char *account, GError **error)
+kyso_remote_check_credential (const KysoSignerCredential *credential, const char *account,
+                              const KysoRemoteOptions *options, GCancellable *cancellable, GError **error)
 {
+  g_autoptr(KysoCertificate) cert = NULL;
+  g_autoptr(X509_STORE) store = NULL;
+  g_autoptr(GDateTime) revoked_at = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GError) local = NULL;
+  STACK_OF (X509) *untrusted = NULL;
+  KysoTrustOptions trust = { 0 };
+  KysoRevocationStatus status;
+  X509 *issuer;
+
   if (credential == NULL || credential->chain->len == 0)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, _("The signing certificate cannot be read."));
       return FALSE;
     }
+  cert = kyso_certificate_new (g_ptr_array_index (credential->chain, 0), error);
+  if (cert == NULL || !kyso_certificate_check_for_signing (cert, account, NULL, error))
+    return FALSE;
+  if (credential->chain->len < 2)
+    {
+      g_debug ("no issuer certificate: revocation not checked before signing");
+      return TRUE;
+    }
+
+  untrusted = kyso_x509_stack_from_chain (credential->chain);
+  issuer = untrusted != NULL ? sk_X509_value (untrusted, 1) : NULL;
+  trust.use_system_store = TRUE;
+  trust.files = (const char * const *) options->trust_files;
+  trust.tls_ca_file = options->tls_ca_file;
+  store = kyso_trust_store_new (&trust);
+  status = issuer != NULL ? kyso_revocation_check (sk_X509_value (untrusted, 0), issuer, store, untrusted, &trust,
+                                                   cancellable, &revoked_at, &reason, &local)
+                          : KYSO_REVOCATION_UNKNOWN;
+  sk_X509_pop_free (untrusted, X509_free);
+  /* Only cancellation is an error here. */
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (status == KYSO_REVOCATION_REVOKED)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                           _("Your signing certificate has been revoked by the certificate provider and "
+                             "cannot sign. Contact your certificate provider."));
+      return FALSE;
+    }
+  if (status == KYSO_REVOCATION_UNKNOWN)
+    g_debug ("revocation before signing not decided: %s", reason ? reason : "?");
   return TRUE;
+}
+
+void
+kyso_remote_options_load (KysoRemoteOptions *options, KysoConfig *config)
+{
+  const char *anchors = kyso_config_get (config, "trust", "anchors");
+  const char *ca_file = kyso_config_get_path (config, "tls", "ca_file");
+  g_autoptr(GStrvBuilder) files = g_strv_builder_new ();
+  g_auto(GStrv) parts = anchors ? g_strsplit (anchors, ";", -1) : NULL;
+  const char *dir = kyso_config_get_filename (config);
+  g_autofree char *base = dir ? g_path_get_dirname (dir) : NULL;
+
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    {
+      const char *f = g_strstrip (parts[i]);
+      if (*f == '\0')
+        continue;
+      if (g_path_is_absolute (f) || base == NULL)
+        g_strv_builder_add (files, f);
+      else
+        {
+          g_autofree char *path = g_build_filename (base, f, NULL);
+          g_strv_builder_add (files, path);
+        }
+    }
+  g_clear_pointer (&options->trust_files, g_strfreev);
+  options->trust_files = g_strv_builder_end (files);
+  g_free (options->tls_ca_file);
+  options->tls_ca_file = g_strdup (ca_file);
+}
+
+void
+kyso_remote_options_clear (KysoRemoteOptions *options)
+{
+  g_clear_pointer (&options->trust_files, g_strfreev);
+  g_clear_pointer (&options->tls_ca_file, g_free);
 }
