@@ -88,19 +88,25 @@ resolve_length (guint32 num, guint32 gen, gpointer data)
   return ok && kyso_pdf_object_get_kind (obj) == KYSO_PDF_INT ? v : -1;
 }
 
-static void
+/* Returns the offset of the header, or -1 without one. */
+static gssize
 read_header (KysoPdfDocument *self)
 {
   char buf[1025] = { 0 };
   gssize n = kyso_pdf_source_read_some (self->source, 0, buf, 1024);
-  const char *p;
+  const char *p = NULL;
 
   if (n <= 0)
-    return;
+    return -1;
   buf[n] = 0;
-  p = g_strstr_len (buf, n, "%PDF-");
-  if (p != NULL && p + 8 <= buf + n && g_ascii_isdigit (p[5]) && p[6] == '.' && g_ascii_isdigit (p[7]))
+  for (gssize i = 0; i + 5 <= n && p == NULL; i++)
+    if (memcmp (buf + i, "%PDF-", 5) == 0)
+      p = buf + i;
+  if (p == NULL)
+    return -1;
+  if (p + 8 <= buf + n && g_ascii_isdigit (p[5]) && p[6] == '.' && g_ascii_isdigit (p[7]))
     self->version = g_strndup (p + 5, 3);
+  return p - buf;
 }
 
 /* A linearized file starts with a dictionary holding /Linearized (Annex F). */
@@ -255,7 +261,14 @@ open_source (KysoPdfSource *source, const char *path, GError **error)
       set_broken (error, _("it is too short to be a PDF"));
       return NULL;
     }
-  read_header (self);
+  if (read_header (self) > 0)
+    {
+      /* Bytes before "%PDF-": qpdf and poppler then count every offset from the header, other
+       * tools from the file's start, so no signature over it could be valid for both. */
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                   _("The PDF file has extra data before its start. Save it again with a PDF editor, then sign it."));
+      return NULL;
+    }
   if (!load_revisions (self, error) || !build_table (self, error))
     return NULL;
   detect_linearized (self);
@@ -486,8 +499,10 @@ get_compressed (KysoPdfDocument *self, const KysoPdfXrefEntry *e, GError **error
   for (guint i = 0; offset < 0 && i < n_pairs; i++)
     if (g_array_index (self->objstm_offsets, gint64, 2 * i) == e->num)
       offset = g_array_index (self->objstm_offsets, gint64, 2 * i + 1);
+  /* Listed by the xref but absent from its stream: a reference to a missing object is null
+   * (§7.3.10), which is also how qpdf and poppler read it. */
   if (offset < 0 || self->objstm_first + offset >= (gint64) g_bytes_get_size (self->objstm_data))
-    return object_not_found (e->num, error, _("is missing from its object stream"));
+    return kyso_pdf_null_new ();
   src = kyso_pdf_source_new_bytes (self->objstm_data);
   kyso_pdf_lexer_init (&lexer, src, self->objstm_first + offset, FALSE);
   obj = kyso_pdf_lexer_parse_object (&lexer, error);

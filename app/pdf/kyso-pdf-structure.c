@@ -172,8 +172,9 @@ walk_pages (KysoPdfDocument *doc, guint target, guint *count, GError **error)
   root = kyso_pdf_document_resolve (doc, root_ref, error);
   if (root == NULL)
     return NULL;
+  /* No page tree at all (or a null one): a document without pages, as qpdf reads it. */
   if (kyso_pdf_object_get_kind (root) != KYSO_PDF_DICT)
-    return set_broken (error, _("it has no page tree")), NULL;
+    return NULL;
   if (!is_pages_node (root))
     {
       /* A catalog whose /Pages is itself a page: one page (qpdf accepts this). */

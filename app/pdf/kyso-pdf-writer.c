@@ -179,7 +179,7 @@ rotation_matrix (int rotate)
 }
 
 static void
-add_appearance (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, const KysoPdfPage *page)
+add_appearance (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, int rotate)
 {
   g_autoptr(KysoPdfObject) d = kyso_pdf_dict_new ();
   g_autoptr(GBytes) rgb = NULL;
@@ -195,7 +195,7 @@ add_appearance (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, cons
     {
       bbox[2] = kyso_pdf_appearance_get_width (o->appearance);
       bbox[3] = kyso_pdf_appearance_get_height (o->appearance);
-      kyso_pdf_dict_set (d, "Matrix", number_array (rotation_matrix (page->rotate), 6));
+      kyso_pdf_dict_set (d, "Matrix", number_array (rotation_matrix (rotate), 6));
       content = kyso_pdf_flate_encode (g_bytes_get_data (kyso_pdf_appearance_get_content (o->appearance), NULL),
                                        g_bytes_get_size (kyso_pdf_appearance_get_content (o->appearance)));
       kyso_pdf_dict_set (d, "Filter", kyso_pdf_name_new ("FlateDecode"));
@@ -390,7 +390,8 @@ add_widget (KysoPdfUpdate *u, guint32 num, guint32 sig, guint32 ap, guint32 page
   kyso_pdf_dict_set (w, "V", ref_new (sig));
   /* 132 = Print | Locked: printed with the page, not movable in an editor. */
   kyso_pdf_dict_set (w, "F", kyso_pdf_int_new (132));
-  kyso_pdf_dict_set (w, "P", kyso_pdf_ref_new (page_num, page_gen));
+  if (page_num != 0)
+    kyso_pdf_dict_set (w, "P", kyso_pdf_ref_new (page_num, page_gen));
   kyso_pdf_dict_set (w, "Rect", number_array (rect, 4));
   kyso_pdf_dict_set (apd, "N", ref_new (ap));
   kyso_pdf_dict_set (w, "AP", apd);
@@ -488,8 +489,13 @@ kyso_pdf_write_signature_revision (KysoPdfDocument *doc, const KysoPdfSignOption
   catalog = kyso_pdf_document_get_catalog (doc, error);
   if (catalog == NULL || !check_docmdp (doc, catalog, error))
     return FALSE;
-  page = kyso_pdf_document_get_page (doc, o->page_index, error);
-  if (page == NULL)
+  if (o->page_index == KYSO_PDF_NO_PAGE && !o->invisible)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("A visible signature needs a page to appear on."));
+      return FALSE;
+    }
+  if (o->page_index != KYSO_PDF_NO_PAGE && (page = kyso_pdf_document_get_page (doc, o->page_index, error)) == NULL)
     return FALSE;
   name = unique_field_name (doc, o->field_name, error);
   if (name == NULL)
@@ -502,12 +508,12 @@ kyso_pdf_write_signature_revision (KysoPdfDocument *doc, const KysoPdfSignOption
   sig = u.next_num++;
   widget = u.next_num++;
   ap = u.next_num++;
-  page_num = page->num != 0 ? page->num : u.next_num++;
+  page_num = page == NULL ? 0 : page->num != 0 ? page->num : u.next_num++;
 
   add_signature_dict (&u, sig, o, &br_pos, &contents_pos);
-  add_widget (&u, widget, sig, ap, page_num, page->num != 0 ? page->gen : 0, name, o);
-  add_appearance (&u, ap, o, page);
-  if (!add_to_page (&u, page, page_num, widget, error) || !add_to_form (&u, catalog, widget, error)
+  add_widget (&u, widget, sig, ap, page_num, page != NULL && page->num != 0 ? page->gen : 0, name, o);
+  add_appearance (&u, ap, o, page != NULL ? page->rotate : 0);
+  if ((page != NULL && !add_to_page (&u, page, page_num, widget, error)) || !add_to_form (&u, catalog, widget, error)
       || !kyso_pdf_update_finish (&u, error))
     return FALSE;
 

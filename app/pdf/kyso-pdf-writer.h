@@ -21,8 +21,11 @@ G_BEGIN_DECLS
  * The SHA-256 of the byte ranges is computed while the bytes are written, so the file is read once.
  * The signature itself is written later with kyso_pdf_write_contents(). */
 
+/* page_index for a document without pages: an invisible signature attached to no page. */
+#define KYSO_PDF_NO_PAGE G_MAXUINT
+
 typedef struct {
-  guint        page_index;      /* 0-based */
+  guint        page_index;      /* 0-based, or KYSO_PDF_NO_PAGE (then invisible is required) */
   double       rect[4];         /* x, y, width, height in the page's default user space */
   gboolean     invisible;       /* /Rect [0 0 0 0], an empty appearance */
   const char  *field_name;      /* NULL: "Signature<n>", unique in the form */

@@ -21,6 +21,8 @@
 #define TIMESTAMP_RESERVE 12288
 #define DEFAULT_BOX_WIDTH 180.0
 #define DEFAULT_BOX_HEIGHT 60.0
+/* Below this (points), a default box would show nothing readable. */
+#define MIN_BOX 24.0
 
 struct _KysoSignSession {
   GObject parent_instance;
@@ -37,6 +39,7 @@ struct _KysoSignSession {
   KysoPdfSignatureLayout layout;
   guint page_index;
   double rect[4];
+  gboolean invisible;               /* options.invisible, or forced by a page too small */
   GPtrArray *chain;
   GBytes *document_digest;
   KysoPadesBuilder *builder;
@@ -182,8 +185,17 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
     }
   if (n_pages == 0)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE, _("The PDF file has no pages to sign."));
-      return FALSE;
+      /* Nothing to show a box on: an invisible signature, in the form only, still signs it. */
+      if (o->has_rect || (o->keyword != NULL && *o->keyword != 0) || o->page != 0)
+        {
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                       _("The PDF file has no pages: only an invisible signature is possible."));
+          return FALSE;
+        }
+      *page_out = NULL;
+      self->page_index = KYSO_PDF_NO_PAGE;
+      self->invisible = TRUE;
+      return TRUE;
     }
   if (o->page > 0 && (guint) o->page > n_pages)
     {
@@ -220,7 +232,16 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
   if (o->has_rect)
     memcpy (self->rect, o->rect, sizeof self->rect);
   else if (o->keyword == NULL || *o->keyword == 0)
-    kyso_pdf_placement_default (*page_out, bw, bh, self->rect);
+    {
+      double pw, ph;
+      /* On a page smaller than the box, the box shrinks with it; on a tiny one, none is shown. */
+      kyso_pdf_page_display_size (*page_out, &pw, &ph);
+      bw = MIN (bw, pw * 0.5);
+      bh = MIN (bh, ph * 0.25);
+      kyso_pdf_placement_default (*page_out, bw, bh, self->rect);
+      if (bw < MIN_BOX || bh < MIN_BOX)
+        self->invisible = TRUE;
+    }
   return TRUE;
 }
 
@@ -269,7 +290,8 @@ kyso_sign_session_prepare (KysoSignSession *self, GPtrArray *chain, GCancellable
   now = self->options.signing_time != NULL ? g_date_time_ref (self->options.signing_time)
                                            : g_date_time_new_now_local ();
   name = self->options.name != NULL ? self->options.name : kyso_certificate_get_holder_name (cert);
-  if (!self->options.invisible)
+  self->invisible = self->invisible || self->options.invisible;
+  if (!self->invisible)
     {
       appearance = make_appearance (self, page, cert, name, now, error);
       if (appearance == NULL)
@@ -277,7 +299,7 @@ kyso_sign_session_prepare (KysoSignSession *self, GPtrArray *chain, GCancellable
     }
   po.page_index = self->page_index;
   memcpy (po.rect, self->rect, sizeof po.rect);
-  po.invisible = self->options.invisible;
+  po.invisible = self->invisible;
   po.field_name = self->options.field_name;
   po.name = name;
   po.reason = self->options.reason;
