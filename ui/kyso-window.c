@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-window.h"
+#include "kyso-document-page.h"
 #include "kyso-profiles-page.h"
 #include "kyso-settings-page.h"
 
@@ -167,6 +168,7 @@ kyso_window_class_init (KysoWindowClass *klass)
 
   window_class->close_request = kyso_window_close_request;
 
+  g_type_ensure (KYSO_TYPE_DOCUMENT_PAGE);
   g_type_ensure (KYSO_TYPE_PROFILES_PAGE);
   g_type_ensure (KYSO_TYPE_SETTINGS_PAGE);
 

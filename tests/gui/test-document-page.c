@@ -2,9 +2,13 @@
  * the signature by keyword and by keyboard, on plain, rotated and cropped pages — with a PNG of
  * every state under the build dir. */
 
+#include "config.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
+#include "kyso-application.h"
 #include "kyso-document-page.h"
 #include "kyso-error.h"
 #include "test-document-pdf.h"
@@ -405,8 +409,17 @@ test_large_document (Fixture       *f,
 int
 main (int argc, char **argv)
 {
+  g_autoptr (KysoApplication) app = NULL;
+  g_autoptr (GError) error = NULL;
+
+  setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  /* The real application, registered (its startup loads the UI bundle, libadwaita and the
+   * style sheet) but driven by the test. */
+  app = kyso_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
   /* Screenshots show the end state, not a frame of a cross-fade or a sliding bar. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
