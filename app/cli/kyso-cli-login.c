@@ -61,7 +61,7 @@ login_password (KysoPortal *portal, const char *username, char *password, const 
     {
       kyso_portal_login_password_async (portal, username, password, otp, NULL, kyso_sync_wait_callback, wait);
       step = kyso_portal_login_password_finish (portal, kyso_sync_wait_run (wait), &hint, &error);
-      if ((int) step < 0)
+      if (step == KYSO_LOGIN_FAILED)
         {
           kyso_cli_error ("%s", error->message);
           return exit_status_for (error);

@@ -375,7 +375,7 @@ login_password_finish (KysoPortal *portal, GAsyncResult *result, char **out_hint
   gssize step;
 
   if (!check_result (portal, result, login_password_async))
-    return (KysoLoginStep) -1;
+    return KYSO_LOGIN_FAILED;
   call = g_task_get_task_data (G_TASK (result));
   step = g_task_propagate_int (G_TASK (result), error);
   if (step >= 0 && out_hint != NULL)

@@ -455,12 +455,31 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
 
   if (!discover_locked (self, cancellable, error))
     return FALSE;
-  append_param (form, "grant_type", "refresh_token");
-  append_param (form, "refresh_token", refresh_token);
-  append_param (form, "client_id", self->client_id);
-  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
-  if (answer == NULL)
-    return FALSE;
+  /* A refresh can be repeated safely (the provider keeps the session's earlier refresh tokens
+   * valid, or answers invalid_grant): one more try after a dropped connection or a 5xx. */
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      g_string_truncate (form, 0);
+      append_param (form, "grant_type", "refresh_token");
+      append_param (form, "refresh_token", refresh_token);
+      append_param (form, "client_id", self->client_id);
+      g_clear_pointer (&answer, json_node_unref);
+      answer = post_form (self, self->token_endpoint, form, &status, cancellable, &local_error);
+      if (answer != NULL && status < 500)
+        break;
+      if (attempt == 1 || (answer == NULL && !g_error_matches (local_error, KYSO_ERROR, KYSO_ERROR_NETWORK)))
+        {
+          if (answer == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          break;
+        }
+      g_usleep (300 * 1000);
+    }
   if (status == 400 || status == 401)
     {
       /* invalid_grant: the session ended at the provider (expired, revoked, logged out elsewhere). */
@@ -661,6 +680,7 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
   g_autofree char *state = random_b64url (24);
   g_autofree char *nonce = random_b64url (24);
   g_autofree char *code = NULL;
+  g_autofree char *iss = NULL;
   Launch *launch;
   gulong handler = 0;
   guint status = 0;
@@ -694,7 +714,7 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
 
   code = kyso_loopback_wait (loopback, state,
                              g_get_monotonic_time () + (gint64) (timeout_seconds ? timeout_seconds : 600) * G_USEC_PER_SEC,
-                             launch->abort, &wait_error);
+                             &iss, launch->abort, &wait_error);
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, handler);
   if (code == NULL)
@@ -711,6 +731,13 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
       return FALSE;
     }
   launch_unref (launch);
+  /* RFC 9207: an answer naming another issuer is a mix-up attack; do not spend the code there. */
+  if (iss != NULL && strcmp (iss, self->issuer) != 0)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                           _("The login answer came from another login server, so it was refused. Log in again."));
+      return FALSE;
+    }
 
   form = g_string_new (NULL);
   append_param (form, "grant_type", "authorization_code");

@@ -21,6 +21,7 @@ typedef gboolean (*KysoOpenUriFunc) (const char  *uri,
                                      GError     **error);
 
 typedef enum {
+  KYSO_LOGIN_FAILED = -1,   /* see the GError */
   KYSO_LOGIN_DONE,          /* logged in */
   KYSO_LOGIN_NEED_OTP,      /* password accepted; an OTP was sent: call again with it */
 } KysoLoginStep;

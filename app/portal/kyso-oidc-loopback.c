@@ -97,8 +97,8 @@ read_request_head (GSocket *conn, GCancellable *cancellable)
 typedef enum { WAIT_MORE, WAIT_DONE, WAIT_FAILED } WaitResult;
 
 static WaitResult
-handle_request (GSocket *conn, const char *expected_state, char **out_code, GCancellable *cancellable,
-                GError **error)
+handle_request (GSocket *conn, const char *expected_state, char **out_code, char **out_iss,
+                GCancellable *cancellable, GError **error)
 {
   g_autofree char *head = read_request_head (conn, cancellable);
   g_auto(GStrv) line = NULL;
@@ -148,6 +148,7 @@ handle_request (GSocket *conn, const char *expected_state, char **out_code, GCan
     }
   respond (conn, 200, "OK", _("Logged in"), _("You are logged in. You can close this window and go back to Kyso."));
   *out_code = g_strdup (code);
+  *out_iss = g_strdup (g_hash_table_lookup (params, "iss"));
   return WAIT_DONE;
 }
 
@@ -155,6 +156,7 @@ char *
 kyso_loopback_wait (KysoLoopback *self,
                     const char   *expected_state,
                     gint64        deadline,
+                    char        **out_iss,
                     GCancellable *cancellable,
                     GError      **error)
 {
@@ -164,6 +166,7 @@ kyso_loopback_wait (KysoLoopback *self,
       g_autoptr(GError) local_error = NULL;
       gint64 remaining = deadline - g_get_monotonic_time ();
       char *code = NULL;
+      char *iss = NULL;
       WaitResult result;
 
       if (remaining <= 0)
@@ -184,10 +187,16 @@ kyso_loopback_wait (KysoLoopback *self,
       /* A connection that sends nothing must not hold up the real browser for long. */
       g_socket_set_blocking (conn, TRUE);
       g_socket_set_timeout (conn, 10);
-      result = handle_request (conn, expected_state, &code, cancellable, error);
+      result = handle_request (conn, expected_state, &code, &iss, cancellable, error);
       g_socket_close (conn, NULL);
       if (result == WAIT_DONE)
-        return code;
+        {
+          if (out_iss != NULL)
+            *out_iss = iss;
+          else
+            g_free (iss);
+          return code;
+        }
       if (result == WAIT_FAILED)
         return NULL;
     }

@@ -14,11 +14,13 @@ KysoLoopback *kyso_loopback_new      (GError       **error);
 const char   *kyso_loopback_get_redirect_uri (KysoLoopback *self);
 /* Blocks until the browser brings the answer, @deadline (g_get_monotonic_time() µs) passes or
  * @cancellable fires. Requests for other paths (a browser's /favicon.ico) are answered 404 and
- * waited past. Returns the authorization code. Errors: KYSO_ERROR_AUTH (refused, or a state
+ * waited past. Returns the authorization code; @out_iss (may be NULL) receives the "iss"
+ * parameter of RFC 9207 when the provider sent one. Errors: KYSO_ERROR_AUTH (refused, or a state
  * that does not match), KYSO_ERROR_EXPIRED (deadline), G_IO_ERROR_CANCELLED. */
 char         *kyso_loopback_wait     (KysoLoopback  *self,
                                       const char    *expected_state,
                                       gint64         deadline,
+                                      char         **out_iss,
                                       GCancellable  *cancellable,
                                       GError       **error);
 void          kyso_loopback_free     (KysoLoopback  *self);

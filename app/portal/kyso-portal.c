@@ -85,7 +85,7 @@ kyso_portal_login_password_async (KysoPortal          *self,
 KysoLoginStep
 kyso_portal_login_password_finish (KysoPortal *self, GAsyncResult *result, char **out_hint, GError **error)
 {
-  g_return_val_if_fail (KYSO_IS_PORTAL (self), (KysoLoginStep) -1);
+  g_return_val_if_fail (KYSO_IS_PORTAL (self), KYSO_LOGIN_FAILED);
   return IFACE (self)->login_password_finish (self, result, out_hint, error);
 }
 

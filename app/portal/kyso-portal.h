@@ -119,7 +119,7 @@ gboolean       kyso_portal_login_browser_finish (KysoPortal          *self,
 
 /* The direct login of the guides: ID number + password; the first call sends an OTP to the
  * citizen's phone and finishes with KYSO_LOGIN_NEED_OTP (@out_hint: the masked number); call
- * again with the same credentials and @otp. Returns -1 (cast) with @error on failure. */
+ * again with the same credentials and @otp. KYSO_LOGIN_FAILED with @error on failure. */
 void           kyso_portal_login_password_async  (KysoPortal          *self,
                                                   const char          *username,
                                                   const char          *password,
