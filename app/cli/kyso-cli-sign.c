@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-cli.h"
+#include "kyso-cli-remote.h"
 #include "kyso-error.h"
 #include "kyso-p12-signer.h"
 #include "kyso-sign-session.h"
@@ -27,7 +28,7 @@ typedef struct {
   char *location;
   char *tsa;
   char *ca_file;
-  /* Remote signers add their options here (see create_signer). */
+  KysoCliRemoteArgs remote; /* --neac, --csc, --resume: kyso-cli-remote.c */
 } SignArgs;
 
 static void
@@ -43,6 +44,7 @@ sign_args_clear (SignArgs *a)
   g_free (a->location);
   g_free (a->tsa);
   g_free (a->ca_file);
+  kyso_cli_remote_args_clear (&a->remote);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignArgs, sign_args_clear)
@@ -59,7 +61,7 @@ create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError *
   if (a->p12 == NULL)
     {
       *usage = TRUE;
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --neac or --csc."));
       return NULL;
     }
   if (a->p12_pass_env != NULL)
@@ -188,6 +190,17 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
       o.image_png = image;
     }
 
+  /* A remote CA waits for the citizen's phone and can be resumed: its own flow. */
+  if (kyso_cli_remote_requested (&a->remote))
+    {
+      if (a->p12 != NULL)
+        {
+          kyso_cli_error (_("Give either --p12 or a remote signer (--neac, --csc), not both."));
+          return KYSO_EXIT_USAGE;
+        }
+      return kyso_cli_remote_sign (ctx, &a->remote, &o, in, out);
+    }
+
   signer = create_signer (ctx, a, &usage, &error);
   if (signer == NULL)
     {
@@ -259,6 +272,7 @@ kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
     { "location", 0, 0, G_OPTION_ARG_STRING, &a.location, N_("Place of signing"), N_("TEXT") },
     { "tsa", 0, 0, G_OPTION_ARG_STRING, &a.tsa, N_("Add an RFC 3161 time-stamp from this URL"), N_("URL") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &a.ca_file, N_("Trust these CA certificates for HTTPS"), N_("PEM") },
+    KYSO_CLI_REMOTE_OPTION_ENTRIES (a.remote),
     G_OPTION_ENTRY_NULL,
   };
 
