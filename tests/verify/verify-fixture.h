@@ -37,6 +37,11 @@ void    kyso_vf_pdfsig_sign (const char *in,
                              const char *field,
                              gboolean    etsi);
 
+/* The same for any file (a corpus file pdfsig may refuse): FALSE when pdfsig failed. */
+gboolean kyso_vf_pdfsig_try (const char *in,
+                             const char *out,
+                             const char *field);
+
 /* Appends an incremental update to @path: each object is given as its number and the text
  * between "N 0 obj" and "endobj"; the xref table, trailer (/Root and /Info kept, /Prev, /Size)
  * and startxref are computed. NULL-terminated list of (guint num, const char *body) pairs ended
