@@ -351,7 +351,13 @@ walk_field (FieldWalk *w, KysoPdfObject *ref, const char *parent_name, gboolean 
   kids = kyso_pdf_document_resolve (w->doc, kyso_pdf_dict_get (field, "Kids"), NULL);
   for (guint i = 0; i < kyso_pdf_array_get_length (kids); i++)
     {
-      g_autoptr(KysoPdfObject) kid = kyso_pdf_document_resolve (w->doc, kyso_pdf_array_get (kids, i), NULL);
+      KysoPdfObject *kid_ref = kyso_pdf_array_get (kids, i);
+      g_autoptr(KysoPdfObject) kid = NULL;
+      /* A kid already walked (a loop back up the tree) does not make this an inner node. */
+      if (kyso_pdf_object_get_ref_num (kid_ref) != 0
+          && g_hash_table_contains (w->seen, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (kid_ref))))
+        continue;
+      kid = kyso_pdf_document_resolve (w->doc, kid_ref, NULL);
       if (kyso_pdf_dict_get (kid, "T") != NULL)
         has_field_kids = TRUE;
     }

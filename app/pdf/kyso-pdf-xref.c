@@ -182,9 +182,13 @@ read_table (KysoPdfLexer *lexer, KysoPdfRevision *rev, guint max_entries, GError
       if (t == KYSO_PDF_TOKEN_KEYWORD && strcmp (lexer->tok.text->str, "trailer") == 0)
         break;
       if (t != KYSO_PDF_TOKEN_INT || (start = lexer->tok.int_value) < 0
-          || kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT || (count = lexer->tok.int_value) < 0
-          || start + count > KYSO_PDF_MAX_OBJECT_NUM)
+          || kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT || (count = lexer->tok.int_value) < 0)
         return set_broken (error, _("a cross-reference table is unreadable"));
+      if (start + count > KYSO_PDF_MAX_OBJECT_NUM)
+        {
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more objects than Kyso accepts."));
+          return FALSE;
+        }
       for (gint64 i = 0; i < count; i++)
         {
           KysoPdfXrefEntry e = { 0 };
@@ -279,8 +283,13 @@ read_stream (KysoPdfLexer *lexer, KysoPdfRevision *rev, gboolean from_xrefstm, g
       gint64 first = kyso_pdf_object_get_int (kyso_pdf_array_get (index, s), NULL);
       gint64 count = kyso_pdf_object_get_int (kyso_pdf_array_get (index, s + 1), NULL);
 
-      if (first < 0 || count < 0 || first + count > KYSO_PDF_MAX_OBJECT_NUM)
+      if (first < 0 || count < 0)
         return set_broken (error, _("a cross-reference stream is unreadable"));
+      if (first + count > KYSO_PDF_MAX_OBJECT_NUM)
+        {
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more objects than Kyso accepts."));
+          return FALSE;
+        }
       /* A stream shorter than its /Index says ends the section (qpdf warns and does the same). */
       for (gint64 i = 0; i < count && (row + 1) * (gsize) rowlen <= len; i++, row++)
         {
