@@ -115,13 +115,9 @@ set_csc_error (Job *job, const char *code, const char *description, GError **err
                    "“kyso-cli signing-credentials set --service csc --sp-id %s”."),
                  job->self->username, job->self->username);
   else if (g_strcmp0 (code, "credential_revoked") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                         _("Your signing certificate has been revoked and cannot sign. Contact your "
-                           "certificate provider."));
+    kyso_remote_set_revoked_error (error);
   else if (g_strcmp0 (code, "credential_expired") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                         _("Your signing certificate has expired. Renew it with your certificate provider, "
-                           "then sign again."));
+    kyso_remote_set_expired_error (error);
   else if (g_strcmp0 (code, "invalid_credential") == 0 || g_strcmp0 (code, "invalid_response_id") == 0)
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _("The signing service does not know this certificate or request (%s). Choose the "
@@ -409,42 +405,48 @@ kyso_csc_signer_list_credentials_finish (KysoSigner *signer, GAsyncResult *resul
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* What credentials/info says, before any of our own checks. */
+static gboolean
+check_info (const InfoCall *call, GError **error)
+{
+  if (!kyso_remote_check_status_word (call->cert_status, error))
+    return FALSE;
+  if (call->auth_mode != NULL && g_strcmp0 (call->auth_mode, "implicit") != 0)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                   /* Translators: %s is a CSC authorisation mode such as "explicit" or "oauth2code" */
+                   _("This certificate needs an authorisation Kyso does not support yet (%s). Ask your "
+                     "certificate provider for approval on the phone."),
+                   call->auth_mode);
+      return FALSE;
+    }
+  if (call->sign_algo == NULL)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                           _("The signing service offers no signature algorithm Kyso can use with this "
+                             "certificate."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The credential to sign with, checked before the phone is bothered. */
 static gboolean
 prepare_credential (Job *job, GError **error)
 {
   InfoCall call = { job, job->credential_id };
+  const char *login = job->self->username;
   gboolean ok = FALSE;
 
-  if (!kyso_sign_wait_call (job->wait, call_credential_info, &call, error))
-    goto out;
-  job->credential = g_ptr_array_index (job->credentials, job->credentials->len - 1);
-  if (g_strcmp0 (call.cert_status, "revoked") == 0 || g_strcmp0 (call.cert_status, "expired") == 0
-      || g_strcmp0 (call.cert_status, "suspended") == 0)
-    g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                 _("Your signing certificate cannot be used (%s). Contact your certificate provider."),
-                 call.cert_status);
-  else if (call.auth_mode != NULL && g_strcmp0 (call.auth_mode, "implicit") != 0)
-    g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                 /* Translators: %s is a CSC authorisation mode such as "explicit" or "oauth2code" */
-                 _("This certificate needs an authorisation Kyso does not support yet (%s). Ask your "
-                   "certificate provider for approval on the phone."),
-                 call.auth_mode);
-  else if (call.sign_algo == NULL)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                         _("The signing service offers no signature algorithm Kyso can use with this "
-                           "certificate."));
-  /* A login that is an ID number (as at the sandbox and Vietnamese CAs) must be the holder's. */
-  else if (kyso_remote_check_credential (job->credential,
-                                         strspn (job->self->username, "0123456789") == strlen (job->self->username)
-                                           ? job->self->username
-                                           : NULL,
-                                         &job->self->options, kyso_sign_wait_get_cancellable (job->wait), error))
+  if (kyso_sign_wait_call (job->wait, call_credential_info, &call, error) && check_info (&call, error))
     {
-      job->sign_algo = g_strdup (call.sign_algo);
-      ok = TRUE;
+      job->credential = g_ptr_array_index (job->credentials, job->credentials->len - 1);
+      /* A login that is an ID number (as at the sandbox and Vietnamese CAs) must be the holder's. */
+      ok = kyso_remote_check_credential (job->credential, strspn (login, "0123456789") == strlen (login) ? login : NULL,
+                                         &job->self->options, kyso_sign_wait_get_cancellable (job->wait), error);
+      if (ok)
+        job->sign_algo = g_strdup (call.sign_algo);
     }
-out:
   info_call_clear (&call);
   return ok;
 }

@@ -116,17 +116,14 @@ set_gateway_error (Job *job, guint status, const char *message, GError **error)
                    "administrator must update them with “kyso-cli signing-credentials set --service neac "
                    "--sp-id %s”."),
                  job->self->sp_id);
-  else if (status == 403 || g_strcmp0 (message, "certificate_revoked") == 0
-           || g_strcmp0 (message, "certificate_expired") == 0)
+  else if (g_strcmp0 (message, "certificate_revoked") == 0)
+    kyso_remote_set_revoked_error (error);
+  else if (g_strcmp0 (message, "certificate_expired") == 0)
+    kyso_remote_set_expired_error (error);
+  else if (status == 403)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                         g_strcmp0 (message, "certificate_expired") == 0
-                           ? _("Your signing certificate has expired. Renew it with your certificate "
-                               "provider, then sign again.")
-                           : g_strcmp0 (message, "certificate_revoked") == 0
-                               ? _("Your signing certificate has been revoked and cannot sign. Contact "
-                                   "your certificate provider.")
-                               : _("Your signing certificate cannot be used right now. Contact your "
-                                   "certificate provider."));
+                         _("Your signing certificate cannot be used right now. Contact your certificate "
+                           "provider."));
   else if (g_strcmp0 (message, "user_not_found") == 0 || g_strcmp0 (message, "certificate_not_found") == 0)
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _("%s has no signing certificate for this ID number. Check the number and the provider "
@@ -291,16 +288,8 @@ choose_credential (Job *job, const char **serial, GError **error)
         continue;
       /* The gateway's own word first (it knows about suspensions), then our own checks, which do
        * not trust that word (a stale "active" on an expired certificate). */
-      if (status != NULL && (g_str_equal (status, "Đã thu hồi") || g_str_equal (status, "Hết hạn")
-                             || g_ascii_strcasecmp (status, "revoked") == 0
-                             || g_ascii_strcasecmp (status, "expired") == 0))
-        {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                       /* Translators: %s is the provider's status of the certificate, e.g. "Hết hạn" */
-                       _("Your signing certificate cannot be used (%s). Contact your certificate provider."),
-                       status);
-          return NULL;
-        }
+      if (!kyso_remote_check_status_word (status, error))
+        return NULL;
       if (!kyso_remote_check_credential (c, job->self->account, &job->self->options,
                                          kyso_sign_wait_get_cancellable (job->wait), error))
         return NULL;

@@ -47,6 +47,15 @@ gboolean kyso_remote_check_credential    (const KysoSignerCredential *credential
                                           const KysoRemoteOptions    *options,
                                           GCancellable               *cancellable,
                                           GError                    **error);
+/* A provider's own word for its certificate's state ("Đã thu hồi", "revoked", "Hết hạn", "expired",
+ * "suspended" …): FALSE with KYSO_ERROR_CERTIFICATE and a message for people when it says the
+ * certificate cannot sign; unknown words pass (the checks above do not trust them anyway). */
+gboolean kyso_remote_check_status_word   (const char                 *status,
+                                          GError                    **error);
+/* The messages for a revoked / expired certificate, shared with the services' error codes. */
+void     kyso_remote_set_revoked_error   (GError                    **error);
+void     kyso_remote_set_expired_error   (GError                    **error);
+
 /* After the answer: every signature verifies over its digest with the credential's key. */
 gboolean kyso_remote_check_signatures    (const KysoSignerCredential *credential,
                                           GPtrArray                  *digests,

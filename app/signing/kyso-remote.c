@@ -305,9 +305,7 @@ kyso_remote_check_credential (const KysoSignerCredential *credential, const char
     }
   if (status == KYSO_REVOCATION_REVOKED)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                           _("Your signing certificate has been revoked by the certificate provider and "
-                             "cannot sign. Contact your certificate provider."));
+      kyso_remote_set_revoked_error (error);
       return FALSE;
     }
   if (status == KYSO_REVOCATION_UNKNOWN)
@@ -349,4 +347,52 @@ kyso_remote_options_clear (KysoRemoteOptions *options)
 {
   g_clear_pointer (&options->trust_files, g_strfreev);
   g_clear_pointer (&options->tls_ca_file, g_free);
+}
+
+void
+kyso_remote_set_revoked_error (GError **error)
+{
+  g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                       _("Your signing certificate has been revoked by the certificate provider and cannot "
+                         "sign. Contact your certificate provider."));
+}
+
+void
+kyso_remote_set_expired_error (GError **error)
+{
+  g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                       _("Your signing certificate has expired. Renew it with your certificate provider, then "
+                         "sign again."));
+}
+
+gboolean
+kyso_remote_check_status_word (const char *status, GError **error)
+{
+  static const char * const revoked[] = { "Đã thu hồi", "revoked", NULL };
+  static const char * const expired[] = { "Hết hạn", "expired", NULL };
+  static const char * const suspended[] = { "Tạm dừng", "Tạm khóa", "suspended", "disabled", NULL };
+
+  if (status == NULL)
+    return TRUE;
+  for (guint i = 0; revoked[i] != NULL; i++)
+    if (g_ascii_strcasecmp (status, revoked[i]) == 0)
+      {
+        kyso_remote_set_revoked_error (error);
+        return FALSE;
+      }
+  for (guint i = 0; expired[i] != NULL; i++)
+    if (g_ascii_strcasecmp (status, expired[i]) == 0)
+      {
+        kyso_remote_set_expired_error (error);
+        return FALSE;
+      }
+  for (guint i = 0; suspended[i] != NULL; i++)
+    if (g_ascii_strcasecmp (status, suspended[i]) == 0)
+      {
+        g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                             _("Your signing certificate is suspended and cannot sign right now. Contact your "
+                               "certificate provider."));
+        return FALSE;
+      }
+  return TRUE;
 }

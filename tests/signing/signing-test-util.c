@@ -273,3 +273,55 @@ signing_first_credential (KysoSigner *signer)
   g_ptr_array_unref (run.list);
   return id;
 }
+
+static GString *log_text;
+static GMutex log_lock;
+
+static GLogWriterOutput
+capture_log_or_default (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  gboolean captured = FALSE;
+
+  /* Worker threads log too. */
+  g_mutex_lock (&log_lock);
+  if (log_text != NULL)
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+          {
+            g_string_append_len (log_text, fields[i].value, fields[i].length);
+            g_string_append_c (log_text, '\n');
+          }
+      captured = TRUE;
+    }
+  g_mutex_unlock (&log_lock);
+  if (captured && !(level & G_LOG_LEVEL_CRITICAL) && !(level & G_LOG_LEVEL_ERROR))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+void
+signing_capture_log_install (void)
+{
+  g_log_set_writer_func (capture_log_or_default, NULL, NULL);
+}
+
+void
+signing_capture_log_begin (void)
+{
+  g_log_set_debug_enabled (TRUE);
+  g_mutex_lock (&log_lock);
+  log_text = g_string_new (NULL);
+  g_mutex_unlock (&log_lock);
+}
+
+char *
+signing_capture_log_end (void)
+{
+  char *text;
+
+  g_mutex_lock (&log_lock);
+  text = g_string_free (g_steal_pointer (&log_text), FALSE);
+  g_mutex_unlock (&log_lock);
+  return text;
+}

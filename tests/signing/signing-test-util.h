@@ -75,4 +75,10 @@ void            signing_run               (KysoSigner     *signer,
 gboolean        sign_run_saw              (SignRun        *run,
                                            KysoSignState   state);
 
+/* Every log message at every level (debug included) collected between begin and end; outside,
+ * messages go to the default writer. Install once, before any message. */
+void            signing_capture_log_install (void);
+void            signing_capture_log_begin (void);
+char           *signing_capture_log_end   (void);
+
 G_END_DECLS

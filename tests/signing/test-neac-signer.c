@@ -497,23 +497,6 @@ test_resume_prepared (void)
   g_assert_cmpuint (list->len, ==, 1);
 }
 
-static GString *log_text;
-
-/* While a test captures, every message at every level lands in log_text; otherwise as usual. */
-static GLogWriterOutput
-capture_log_or_default (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if (log_text == NULL)
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-      {
-        g_string_append_len (log_text, fields[i].value, fields[i].length);
-        g_string_append_c (log_text, '\n');
-      }
-  return G_LOG_WRITER_HANDLED;
-}
-
 /* Everything the library logs at every level while signing, faults included. */
 static void
 test_no_secret_in_log (void)
@@ -524,18 +507,20 @@ test_no_secret_in_log (void)
   g_autofree char *id = NULL;
   SignRun run = { 0 };
 
-  log_text = g_string_new (NULL);
-  g_log_set_debug_enabled (TRUE);
+  signing_capture_log_begin ();
   signing_sandbox_reset (s, "approve-after=1", 300);
   signing_sandbox_fault (s, "http500");
   id = signing_first_credential (KYSO_SIGNER (signer));
   signing_run (KYSO_SIGNER (signer), id, digests, NULL, &run);
   g_assert_no_error (run.error);
   sign_run_clear (&run);
-  g_assert_cmpuint (log_text->len, >, 0);
-  g_assert_null (strstr (log_text->str, signing_sandbox_get_string (s, "sp_password")));
-  g_assert_null (strstr (log_text->str, AN));
-  g_string_free (g_steal_pointer (&log_text), TRUE);
+  {
+    g_autofree char *log = signing_capture_log_end ();
+    g_assert_cmpuint (strlen (log), >, 0);
+    g_assert_null (strstr (log, signing_sandbox_get_string (s, "sp_password")));
+    g_assert_null (strstr (log, "sp_password"));
+    g_assert_null (strstr (log, AN));
+  }
   signing_sandbox_reset (s, "ignore", 300);
 }
 
@@ -545,8 +530,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  log_text = NULL;
-  g_log_set_writer_func (capture_log_or_default, NULL, NULL);
+  signing_capture_log_install ();
   g_test_add_func ("/neac/constructor", test_constructor_errors);
   g_test_add_func ("/neac/list-credentials", test_list_credentials);
   g_test_add_func ("/neac/approved", test_sign_approved);
