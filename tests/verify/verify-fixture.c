@@ -257,7 +257,10 @@ kyso_vf_append_update (const char *path, guint first_num, ...)
     g_string_append_printf (s, "%u 1\n%010" G_GSIZE_FORMAT " 00000 n \n", g_array_index (nums, guint, i),
                             g_array_index (offsets, gsize, i));
   if (kyso_pdf_dict_get (trailer, "Info") != NULL)
-    info = g_strdup_printf ("/Info %s", kyso_pdf_object_to_string (kyso_pdf_dict_get (trailer, "Info")));
+    {
+      g_autofree char *ref = kyso_pdf_object_to_string (kyso_pdf_dict_get (trailer, "Info"));
+      info = g_strdup_printf ("/Info %s", ref);
+    }
   g_string_append_printf (s, "trailer\n<< /Size %u /Root %s %s /Prev %" G_GINT64_FORMAT " >>\n", size, root,
                           info != NULL ? info : "", last->declared_offset);
   g_string_append_printf (s, "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n", xref);
