@@ -69,7 +69,8 @@ server.listen(0, '127.0.0.1', () => {
     findAccount: async (ctx, id) => (id === citizen.accountId
       ? { accountId: id, claims: async () => ({ sub: id, ...citizen.claims }) }
       : undefined),
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
+    // Like Keycloak's default client scopes: the name comes with scope=openid.
+    claims: { openid: ['sub', 'name', 'preferred_username'], email: ['email'] },
     conformIdTokenClaims: false,
     issueRefreshToken: async () => true,
     ttl: { AccessToken: accessTtl, IdToken: 3600, RefreshToken: 3600, AuthorizationCode: 60,
