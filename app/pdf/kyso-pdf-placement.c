@@ -156,7 +156,6 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
       PopplerPage *ppage = poppler_document_get_page (pdoc, i);
       g_autoptr(KysoPdfPage) page = NULL;
       GList *matches;
-      double pw, ph;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -166,7 +165,6 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
       if (ppage == NULL)
         continue;
       matches = poppler_page_find_text_with_options (ppage, keyword, POPPLER_FIND_DEFAULT);
-      poppler_page_get_size (ppage, &pw, &ph);
       g_object_unref (ppage);
       if (matches == NULL)
         continue;
@@ -178,9 +176,9 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
         }
       for (GList *l = matches; l != NULL && (all || out->len == 0); l = l->next)
         {
-          /* poppler gives the match in display space with y measured down from the top. */
+          /* poppler gives the match in display space, origin at the lower left, y up. */
           PopplerRectangle *r = l->data;
-          double top = ph - MIN (r->y1, r->y2);
+          double top = MAX (r->y1, r->y2);
           double d[4] = { MIN (r->x1, r->x2), top + GAP, width, height };
           KysoPdfPlacement p = { (guint) i, { 0 } };
 
