@@ -337,6 +337,7 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const 
   g_autofree char *base = g_path_get_basename (in);
   const char *doc_ids[] = { base, NULL };
   KysoSignRequest request = { 0 };
+  KysoSignSessionOptions session_options;
   Remote r = { loop, NULL, cancellable };
   guint sigint, sigterm;
   int status = KYSO_EXIT_OK;
@@ -387,6 +388,10 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const 
       kyso_cli_error ("%s", error->message);
       return KYSO_EXIT_USAGE;
     }
+  /* The configured trust also covers the time-stamp authority, unless --ca-file said otherwise. */
+  session_options = *options;
+  if (session_options.tls_ca_file == NULL && kyso_cli_get_config (ctx) != NULL)
+    session_options.tls_ca_file = kyso_config_get_path (kyso_cli_get_config (ctx), "tls", "ca_file");
   r.provider = g_strdup (args->provider);
   r.tty = isatty (STDOUT_FILENO);
   sigint = g_unix_signal_add (SIGINT, on_signal, &r);
@@ -402,7 +407,7 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const 
       status = KYSO_EXIT_REMOTE;
       goto out;
     }
-  session = start (&r, args, options, in, out, chain, pending, &error);
+  session = start (&r, args, &session_options, in, out, chain, pending, &error);
   if (session == NULL)
     {
       kyso_cli_error ("%s", error->message);

@@ -320,6 +320,9 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* Temporary files inside the wrapper's folder, which it removes. */
+  if (g_getenv ("KYSO_TEST_TMPDIR") != NULL)
+    g_setenv ("TMPDIR", g_getenv ("KYSO_TEST_TMPDIR"), TRUE);
   signing_capture_log_install ();
   g_test_add_func ("/csc/constructor", test_constructor);
   g_test_add_func ("/csc/list", test_list);

@@ -233,6 +233,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* Temporary files inside the wrapper's folder, which it removes. */
+  if (g_getenv ("KYSO_TEST_TMPDIR") != NULL)
+    g_setenv ("TMPDIR", g_getenv ("KYSO_TEST_TMPDIR"), TRUE);
   g_test_add ("/pending/round-trip", Fixture, NULL, setup, test_round_trip, teardown);
   g_test_add ("/pending/load-errors", Fixture, NULL, setup, test_load_errors, teardown);
   g_test_add ("/pending/list-find-prune", Fixture, NULL, setup, test_list_find_prune, teardown);
