@@ -6,7 +6,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kyso-application.h"
 #include "kyso-document-thumbnails.h"
+#include "kyso-pdf-verify.h"
+#include "kyso-sign-dialog.h"
 
 #define MAX_RECENT       6
 #define MAX_HIGHLIGHTS   50
@@ -40,10 +43,18 @@ struct _KysoDocumentPage {
   guint                   loading_timeout;
   GFile                  *file;
   KysoPageRenderer       *renderer;
+  KysoPdfVerifier        *verifier;
 
   char                   *keyword;
   GBytes                 *image_png;
   char                   *box_text;
+  gboolean                look_set;       /* set by the caller: do not take it from a profile */
+  GCancellable           *profile_cancellable;
+
+  KysoSignerFactory       signer_factory;
+  gpointer                signer_factory_data;
+  KysoSignDialog         *sign_dialog;    /* weak */
+  gboolean                keep_status;    /* the next open keeps the "signed" message */
 
   gboolean                show_thumbnails;
   gboolean                show_history;
@@ -73,7 +84,6 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   PLACEMENT_CONFIRMED,
-  HISTORY_REQUESTED,
   N_SIGNALS
 };
 
@@ -116,7 +126,10 @@ kyso_document_page_show_error (KysoDocumentPage *self,
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
   if (message != NULL)
-    gtk_label_set_text (self->error_label, message);
+    {
+      gtk_info_bar_set_message_type (self->error_bar, GTK_MESSAGE_ERROR);
+      gtk_label_set_text (self->error_label, message);
+    }
   gtk_info_bar_set_revealed (self->error_bar, message != NULL);
 }
 
@@ -193,6 +206,32 @@ update_recent (KysoDocumentPage *self)
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
+/* Signing history */
+
+static KysoPdfVerifier *
+get_verifier (KysoDocumentPage *self)
+{
+  if (self->verifier == NULL)
+    {
+      GApplication *app = g_application_get_default ();
+
+      self->verifier = kyso_pdf_verifier_new ();
+      /* The trust anchors and TLS settings the citizen (or the kiosk operator) configured. */
+      if (KYSO_IS_APPLICATION (app))
+        kyso_pdf_verifier_apply_config (self->verifier, kyso_application_get_config (KYSO_APPLICATION (app)));
+    }
+  return self->verifier;
+}
+
+static void set_show_history (KysoDocumentPage *self,
+                              gboolean          show);
+
+static void
+check_history (KysoDocumentPage *self)
+{
+  kyso_history_panel_check_async (self->history_panel, self->file, get_verifier (self), NULL, NULL, NULL);
+}
+
 /* Opening */
 
 static void
@@ -263,7 +302,9 @@ open_done (GObject      *source,
       return;
     }
 
-  kyso_document_page_show_error (self, NULL);
+  if (!self->keep_status)
+    kyso_document_page_show_error (self, NULL);
+  self->keep_status = FALSE;
   kyso_document_view_end_placement (self->view);
   gtk_revealer_set_reveal_child (self->placement_revealer, FALSE);
   g_cancellable_cancel (self->find_cancellable);
@@ -297,7 +338,7 @@ open_done (GObject      *source,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   if (self->show_history)
-    g_signal_emit (self, signals[HISTORY_REQUESTED], 0);
+    check_history (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -534,12 +575,97 @@ find_done (GObject      *source,
 }
 
 static void
+search_keyword (KysoDocumentPage *self)
+{
+  g_cancellable_cancel (self->find_cancellable);
+  g_clear_object (&self->find_cancellable);
+  if (self->keyword != NULL && *self->keyword != '\0' && kyso_document_view_get_placing (self->view))
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the location keyword of the signature profile. */
+      text = g_strdup_printf (_("Looking for “%s” in the document…"), self->keyword);
+      gtk_label_set_text (self->keyword_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), TRUE);
+      self->find_cancellable = g_cancellable_new ();
+      kyso_page_renderer_find_text_async (self->renderer, self->keyword, MAX_HIGHLIGHTS, self->find_cancellable,
+                                          find_done, self);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), FALSE);
+}
+
+static KysoApplication *
+get_application (void)
+{
+  GApplication *app = g_application_get_default ();
+  return KYSO_IS_APPLICATION (app) ? KYSO_APPLICATION (app) : NULL;
+}
+
+static char *
+dup_last_profile_id (void)
+{
+  KysoApplication *app = get_application ();
+  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
+
+  return settings ? g_settings_get_string (settings, "last-profile") : NULL;
+}
+
+static void
+apply_look (KysoDocumentPage *self,
+            const char       *keyword,
+            GBytes           *image_png,
+            const char       *text)
+{
+  g_autoptr (GdkTexture) texture = NULL;
+
+  g_free (self->keyword);
+  self->keyword = g_strdup (keyword);
+  g_free (self->box_text);
+  self->box_text = g_strdup (text);
+  g_clear_pointer (&self->image_png, g_bytes_unref);
+  if (image_png != NULL)
+    {
+      self->image_png = g_bytes_ref (image_png);
+      /* The profile's image was checked when saved; a failure here only loses the preview. */
+      texture = gdk_texture_new_from_bytes (image_png, NULL);
+    }
+  kyso_signature_box_set_preview (kyso_document_view_get_signature_box (self->view), GDK_PAINTABLE (texture), text);
+}
+
+/* The signature the citizen used last (else the first) gives the keyword and the box's image. */
+static void
+profiles_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KysoDocumentPage *self = user_data;
+  g_autoptr (GPtrArray) profiles = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *last = NULL;
+  KysoProfile *chosen = NULL;
+
+  profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  last = dup_last_profile_id ();
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    if (chosen == NULL || g_strcmp0 (kyso_profile_get_id (profiles->pdata[i]), last) == 0)
+      chosen = profiles->pdata[i];
+  if (chosen != NULL)
+    apply_look (self, kyso_profile_get_keyword (chosen), kyso_profile_get_image (chosen),
+                kyso_profile_get_display_name (chosen));
+  search_keyword (self);
+}
+
+static void
 place_signature_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   guint page = kyso_document_view_get_current_page (self->view);
+  KysoApplication *app = get_application ();
   KysoPageGeometry g;
   KysoPageRect box;
   double w, h;
@@ -555,24 +681,98 @@ place_signature_action (GtkWidget  *widget,
   self->user_moved_box = FALSE;
   place_box (self, page, &box);
   gtk_revealer_set_reveal_child (self->placement_revealer, TRUE);
+  update_actions (self);
 
-  g_cancellable_cancel (self->find_cancellable);
-  g_clear_object (&self->find_cancellable);
-  if (self->keyword != NULL && *self->keyword != '\0')
+  if (!self->look_set && app != NULL)
     {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is the location keyword of the signature profile. */
-      text = g_strdup_printf (_("Looking for “%s” in the document…"), self->keyword);
-      gtk_label_set_text (self->keyword_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), TRUE);
-      self->find_cancellable = g_cancellable_new ();
-      kyso_page_renderer_find_text_async (self->renderer, self->keyword, MAX_HIGHLIGHTS, self->find_cancellable,
-                                          find_done, self);
+      g_cancellable_cancel (self->profile_cancellable);
+      g_clear_object (&self->profile_cancellable);
+      self->profile_cancellable = g_cancellable_new ();
+      kyso_profile_store_list_async (kyso_application_get_profile_store (app), self->profile_cancellable,
+                                     profiles_listed, self);
     }
   else
-    gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), FALSE);
-  update_actions (self);
+    search_keyword (self);
+}
+
+/* Signing */
+
+static void
+signed_open_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
+  g_autoptr (GError) error = NULL;
+
+  /* The signed file is on screen: show who signed it, checked like any other file. */
+  if (kyso_document_page_open_finish (self, result, &error))
+    {
+      if (self->show_history)
+        check_history (self);
+      else
+        set_show_history (self, TRUE);
+    }
+}
+
+static void
+sign_dialog_signed_cb (KysoSignDialog   *dialog,
+                       GFile            *output,
+                       KysoDocumentPage *self)
+{
+  KysoApplication *app = get_application ();
+  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
+  KysoProfile *profile = kyso_sign_dialog_get_profile (dialog);
+  g_autofree char *name = g_file_get_basename (output);
+  g_autoptr (GFile) parent = g_file_get_parent (output);
+  g_autofree char *folder = parent ? g_file_get_parse_name (parent) : g_strdup ("");
+  g_autofree char *status = NULL;
+  AdwToast *toast;
+
+  if (settings != NULL && profile != NULL)
+    g_settings_set_string (settings, "last-profile", kyso_profile_get_id (profile));
+
+  toast = adw_toast_new (_("Signed successfully"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  kyso_document_page_add_toast (self, toast);
+  /* Translators: %s are the signed file's name and its folder. */
+  status = g_strdup_printf (_("Signed successfully. The signed file is “%s” in %s."), name, folder);
+  gtk_info_bar_set_message_type (self->error_bar, GTK_MESSAGE_INFO);
+  gtk_label_set_text (self->error_label, status);
+  gtk_info_bar_set_revealed (self->error_bar, TRUE);
+  self->keep_status = TRUE;
+
+  kyso_document_page_open_async (self, output, NULL, signed_open_done, NULL);
+}
+
+static void
+start_signing (KysoDocumentPage *self)
+{
+  KysoApplication *app = get_application ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  KysoSignPlacement placement = { self->placement_page, self->placement_rect, self->placement_invisible };
+  KysoSignDialog *dialog;
+
+  if (self->file == NULL)
+    return;
+  dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
+  if (self->signer_factory != NULL)
+    kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
+  if (app != NULL)
+    {
+      GSettings *settings = kyso_application_get_settings (app);
+      g_autofree char *last = dup_last_profile_id ();
+      g_autofree char *tsa = settings ? g_settings_get_string (settings, "tsa-url") : NULL;
+      KysoConfig *config = kyso_application_get_config (app);
+
+      kyso_sign_dialog_set_config (dialog, config);
+      /* The time-stamp server from the settings page, else from the configuration file. */
+      kyso_sign_dialog_set_tsa_url (dialog, tsa && *tsa ? tsa : kyso_config_get (config, "tsa", "url"));
+      kyso_sign_dialog_load_profiles (dialog, kyso_application_get_profile_store (app), last);
+    }
+  g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
+  g_set_weak_pointer (&self->sign_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -606,6 +806,7 @@ confirm_placement_action (GtkWidget  *widget,
   kyso_signature_box_get_pdf_rect (box, &self->placement_rect);
   finish_placement (self);
   g_signal_emit (self, signals[PLACEMENT_CONFIRMED], 0);
+  start_signing (self);
 }
 
 static void
@@ -657,8 +858,8 @@ set_show_history (KysoDocumentPage *self,
     return;
   self->show_history = show;
   gtk_revealer_set_reveal_child (self->history_revealer, show);
-  if (show && self->renderer != NULL)
-    g_signal_emit (self, signals[HISTORY_REQUESTED], 0);
+  if (show && self->file != NULL)
+    check_history (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HISTORY]);
 }
 
@@ -735,6 +936,9 @@ kyso_document_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->open_cancellable);
   g_cancellable_cancel (self->find_cancellable);
+  g_cancellable_cancel (self->profile_cancellable);
+  g_clear_object (&self->profile_cancellable);
+  g_clear_weak_pointer (&self->sign_dialog);
   g_clear_handle_id (&self->loading_timeout, g_source_remove);
   if (self->recent_manager != NULL)
     g_signal_handlers_disconnect_by_data (self->recent_manager, self);
@@ -746,6 +950,7 @@ kyso_document_page_dispose (GObject *object)
   g_clear_object (&self->find_cancellable);
   g_clear_object (&self->file);
   g_clear_object (&self->renderer);
+  g_clear_object (&self->verifier);
   g_clear_pointer (&self->image_png, g_bytes_unref);
 
   G_OBJECT_CLASS (kyso_document_page_parent_class)->dispose (object);
@@ -791,9 +996,6 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
 
   signals[PLACEMENT_CONFIRMED] = g_signal_new ("placement-confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* The history panel was opened (or a document opened while it shows): fill it. */
-  signals[HISTORY_REQUESTED] = g_signal_new ("history-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                             NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KYSO_TYPE_DOCUMENT_VIEW);
   g_type_ensure (KYSO_TYPE_DOCUMENT_THUMBNAILS);
@@ -916,22 +1118,10 @@ kyso_document_page_set_signature_look (KysoDocumentPage *self,
                                        GBytes           *image_png,
                                        const char       *text)
 {
-  g_autoptr (GdkTexture) texture = NULL;
-
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
-  g_free (self->keyword);
-  self->keyword = g_strdup (keyword);
-  g_free (self->box_text);
-  self->box_text = g_strdup (text);
-  g_clear_pointer (&self->image_png, g_bytes_unref);
-  if (image_png != NULL)
-    {
-      self->image_png = g_bytes_ref (image_png);
-      /* The profile's image was checked when saved; a failure here only loses the preview. */
-      texture = gdk_texture_new_from_bytes (image_png, NULL);
-    }
-  kyso_signature_box_set_preview (kyso_document_view_get_signature_box (self->view), GDK_PAINTABLE (texture), text);
+  self->look_set = TRUE;
+  apply_look (self, keyword, image_png, text);
 }
 
 gboolean
@@ -951,4 +1141,22 @@ kyso_document_page_get_placement (KysoDocumentPage *self,
   if (invisible)
     *invisible = self->placement_invisible;
   return TRUE;
+}
+
+void
+kyso_document_page_set_signer_factory (KysoDocumentPage  *self,
+                                       KysoSignerFactory  factory,
+                                       gpointer           user_data)
+{
+  g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
+
+  self->signer_factory = factory;
+  self->signer_factory_data = user_data;
+}
+
+KysoSignDialog *
+kyso_document_page_get_sign_dialog (KysoDocumentPage *self)
+{
+  g_return_val_if_fail (KYSO_IS_DOCUMENT_PAGE (self), NULL);
+  return self->sign_dialog;
 }

@@ -4,6 +4,7 @@
 
 #include "kyso-document-view.h"
 #include "kyso-history-panel.h"
+#include "kyso-sign-dialog.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,9 @@ G_BEGIN_DECLS
  * show-thumbnails (b), show-history (b), place-signature, confirm-placement, cancel-placement,
  * invisible-signature (b). Shortcuts: Ctrl+O, Ctrl+plus, Ctrl+minus, Ctrl+0, F9.
  *
- * When the citizen confirms the position, "placement-confirmed" is emitted; the signing flow
- * reads the choice with kyso_document_page_get_placement(). */
+ * When the citizen confirms the position, "placement-confirmed" is emitted and the signing dialog
+ * (KysoSignDialog) opens with the application's profiles and configuration; once signed, the
+ * signed file is opened here with its signing history. */
 
 #define KYSO_TYPE_DOCUMENT_PAGE (kyso_document_page_get_type ())
 G_DECLARE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, KYSO, DOCUMENT_PAGE, GtkWidget)
@@ -54,6 +56,14 @@ gboolean          kyso_document_page_get_placement  (KysoDocumentPage *self,
                                                      guint            *page,
                                                      KysoPageRect     *pdf_rect,
                                                      gboolean         *invisible);
+
+/* Replaces how signers are made (default: the NEAC gateway from the configuration), for a kiosk
+ * with a local certificate and for tests. @user_data must outlive the page. */
+void              kyso_document_page_set_signer_factory (KysoDocumentPage  *self,
+                                                         KysoSignerFactory  factory,
+                                                         gpointer           user_data);
+/* The signing dialog while it is open (borrowed), else NULL. */
+KysoSignDialog   *kyso_document_page_get_sign_dialog    (KysoDocumentPage  *self);
 
 /* Shows a short message over the page (takes ownership of @toast). */
 void              kyso_document_page_add_toast      (KysoDocumentPage *self,

@@ -13,6 +13,7 @@ struct _KysoHistoryEntry {
   GDateTime         *signing_time;
   KysoHistoryStatus  status;
   char              *reason;
+  char              *title;
   gboolean           timestamped;
   int                page;
 };
@@ -138,6 +139,7 @@ kyso_history_entry_finalize (GObject *object)
   g_free (self->issuer);
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   g_free (self->reason);
+  g_free (self->title);
 
   G_OBJECT_CLASS (kyso_history_entry_parent_class)->finalize (object);
 }
@@ -283,4 +285,64 @@ kyso_history_entry_format_time (KysoHistoryEntry *self)
     return NULL;
   local = g_date_time_to_local (self->signing_time);
   return g_date_time_format (local, "%d/%m/%Y %H:%M");
+}
+
+const char *
+kyso_history_entry_get_title (KysoHistoryEntry *self)
+{
+  g_return_val_if_fail (KYSO_IS_HISTORY_ENTRY (self), NULL);
+  return self->title;
+}
+
+void
+kyso_history_entry_set_title (KysoHistoryEntry *self,
+                              const char       *title)
+{
+  g_return_if_fail (KYSO_IS_HISTORY_ENTRY (self));
+
+  g_free (self->title);
+  self->title = g_strdup (title);
+}
+
+KysoHistoryEntry *
+kyso_history_entry_new_from_report (KysoPdfSignatureReport *report)
+{
+  KysoSignatureStatus status;
+  KysoHistoryStatus folded;
+  const char * const *reasons;
+  g_autofree char *reason = NULL;
+  GDateTime *stamped, *claimed;
+  KysoHistoryEntry *self;
+
+  g_return_val_if_fail (KYSO_IS_PDF_SIGNATURE_REPORT (report), NULL);
+
+  status = kyso_pdf_signature_report_get_status (report);
+  switch (status)
+    {
+    case KYSO_SIGNATURE_STATUS_VALID:
+      folded = KYSO_HISTORY_STATUS_VALID;
+      break;
+    case KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED:
+      folded = KYSO_HISTORY_STATUS_WARNING;
+      break;
+    case KYSO_SIGNATURE_STATUS_MODIFIED:
+    case KYSO_SIGNATURE_STATUS_INVALID:
+    default:
+      folded = KYSO_HISTORY_STATUS_INVALID;
+      break;
+    }
+
+  reasons = kyso_pdf_signature_report_get_reasons (report);
+  if (reasons != NULL && reasons[0] != NULL)
+    reason = g_strjoinv (" ", (char **) reasons);
+
+  stamped = kyso_pdf_signature_report_get_timestamp_time (report);
+  claimed = kyso_pdf_signature_report_get_signing_time (report);
+  self = kyso_history_entry_new (kyso_pdf_signature_report_get_signer (report),
+                                 kyso_pdf_signature_report_get_email (report),
+                                 kyso_pdf_signature_report_get_issuer (report),
+                                 stamped ? stamped : claimed, folded, reason);
+  self->timestamped = stamped != NULL;
+  self->title = g_strdup (kyso_signature_status_to_label (status));
+  return self;
 }

@@ -2,6 +2,8 @@
 
 #include <glib-object.h>
 
+#include "kyso-pdf-verify-report.h"
+
 G_BEGIN_DECLS
 
 /* One signature of a document as the signing-history panel shows it: who signed, their email,
@@ -27,6 +29,16 @@ KysoHistoryEntry  *kyso_history_entry_new              (const char        *signe
                                                         GDateTime         *signing_time,
                                                         KysoHistoryStatus  status,
                                                         const char        *reason);
+
+/* From the verifier's report of one signature: the status folded into three, the reasons joined
+ * into one paragraph, the time of the time-stamp when there is one (else the claimed /M). */
+KysoHistoryEntry  *kyso_history_entry_new_from_report  (KysoPdfSignatureReport *report);
+
+/* A heading for the verdict chosen by whoever filled the entry ("Modified after signing"), or
+ * NULL to let the panel word it from the status. */
+const char        *kyso_history_entry_get_title        (KysoHistoryEntry *self);
+void               kyso_history_entry_set_title        (KysoHistoryEntry *self,
+                                                        const char       *title);
 
 const char        *kyso_history_entry_get_signer_name  (KysoHistoryEntry *self);
 const char        *kyso_history_entry_get_email        (KysoHistoryEntry *self);

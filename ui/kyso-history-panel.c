@@ -14,7 +14,8 @@ struct _KysoHistoryPanel {
   GtkLabel   *error_label;
   GtkLabel   *summary_label;
 
-  GListModel *entries;
+  GListModel   *entries;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (KysoHistoryPanel, kyso_history_panel, GTK_TYPE_WIDGET)
@@ -69,6 +70,8 @@ create_row (gpointer item,
   g_autofree char *accessible = NULL;
   GtkWidget *row, *box, *header, *icon, *title, *reason, *grid;
   const char *icon_name, *css;
+  const char *heading = kyso_history_entry_get_title (entry) ? kyso_history_entry_get_title (entry)
+                                                             : status_title (status);
 
   switch (status)
     {
@@ -92,8 +95,8 @@ create_row (gpointer item,
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   icon = gtk_image_new_from_icon_name (icon_name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, status_title (status), -1);
-  title = gtk_label_new (status_title (status));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
+  title = gtk_label_new (heading);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "heading");
@@ -140,7 +143,7 @@ create_row (gpointer item,
   accessible = g_strdup_printf (_("Signature by %s: %s"),
                                 kyso_history_entry_get_signer_name (entry) ? kyso_history_entry_get_signer_name (entry)
                                                                            : _("unknown signer"),
-                                status_title (status));
+                                heading);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   return row;
 }
@@ -174,6 +177,8 @@ kyso_history_panel_dispose (GObject *object)
 {
   KysoHistoryPanel *self = KYSO_HISTORY_PANEL (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), KYSO_TYPE_HISTORY_PANEL);
   /* Template children not bound to a field are not removed by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -250,11 +255,84 @@ kyso_history_panel_set_error (KysoHistoryPanel *self,
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
+static void
+verify_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  KysoHistoryPanel *self = g_task_get_source_object (task);
+  g_autoptr (KysoPdfVerifyReport) report = NULL;
+  g_autoptr (GListStore) entries = NULL;
+  g_autoptr (GError) error = NULL;
+
+  report = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result, &error);
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        kyso_history_panel_set_error (self, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  entries = g_list_store_new (KYSO_TYPE_HISTORY_ENTRY);
+  for (guint i = 0; i < kyso_pdf_verify_report_get_n_signatures (report); i++)
+    {
+      KysoPdfSignatureReport *signature = kyso_pdf_verify_report_get_signature (report, i);
+      g_autoptr (KysoHistoryEntry) entry = NULL;
+
+      if (kyso_pdf_signature_report_is_document_timestamp (signature))
+        continue;
+      entry = kyso_history_entry_new_from_report (signature);
+      g_list_store_append (entries, entry);
+    }
+  kyso_history_panel_set_entries (self, G_LIST_MODEL (entries));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kyso_history_panel_check_async (KysoHistoryPanel    *self,
+                                GFile               *file,
+                                KysoPdfVerifier     *verifier,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (KYSO_IS_HISTORY_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (KYSO_IS_PDF_VERIFIER (verifier));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, kyso_history_panel_check_async);
+  kyso_history_panel_set_loading (self);
+  kyso_pdf_verifier_verify_async (verifier, file, self->cancellable, verify_done, g_steal_pointer (&task));
+}
+
+gboolean
+kyso_history_panel_check_finish (KysoHistoryPanel  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (KYSO_IS_HISTORY_PANEL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_history_panel_check_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 kyso_history_panel_clear (KysoHistoryPanel *self)
 {
   g_return_if_fail (KYSO_IS_HISTORY_PANEL (self));
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->entries);
   gtk_stack_set_visible_child_name (self->stack, "idle");

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "kyso-history-entry.h"
+#include "kyso-pdf-verify.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,19 @@ void        kyso_history_panel_set_entries (KysoHistoryPanel *self,
 GListModel *kyso_history_panel_get_entries (KysoHistoryPanel *self);
 void        kyso_history_panel_set_error   (KysoHistoryPanel *self,
                                             const char       *message);
+/* Checks every signature of @file with @verifier off the main thread and shows the result (or
+ * the error, inline). A new check cancels the one running. Document time-stamps are not people
+ * and are left out of the list. */
+void        kyso_history_panel_check_async  (KysoHistoryPanel    *self,
+                                             GFile               *file,
+                                             KysoPdfVerifier     *verifier,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean    kyso_history_panel_check_finish (KysoHistoryPanel    *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
 /* Back to the initial state (no document checked). */
 void        kyso_history_panel_clear       (KysoHistoryPanel *self);
 

@@ -9,6 +9,7 @@
 #include <poppler.h>
 
 #include "kyso-error.h"
+#include "kyso-pdf-document.h"
 
 #define DEFAULT_CACHE_LIMIT (192 * 1024 * 1024)
 #define MAX_FILE_SIZE       ((goffset) 1024 * 1024 * 1024)
@@ -367,6 +368,7 @@ open_thread (GTask        *task,
   g_autofree char *contents = NULL;
   gsize length = 0;
   PopplerDocument *doc;
+  g_autoptr (KysoPdfDocument) kdoc = NULL;
   OpenResult *result;
   int n;
 
@@ -394,6 +396,10 @@ open_thread (GTask        *task,
       return;
     }
 
+  /* poppler-glib does not tell /Rotate; Kyso's own reader does (with inheritance from the page
+   * tree). A file only poppler can read falls back to guessing from the shown size below. */
+  kdoc = kyso_pdf_document_open_bytes (result->bytes, NULL);
+
   n = poppler_document_get_n_pages (doc);
   result->title = poppler_document_get_title (doc);
   result->n_pages = (guint) MAX (n, 0);
@@ -404,6 +410,7 @@ open_thread (GTask        *task,
       PopplerRectangle crop = { 0, 0, 612, 792 };
       double w = 612, h = 792;
       int rotate = 0;
+      g_autoptr (KysoPdfPage) kpage = NULL;
 
       if (page != NULL)
         {
@@ -411,9 +418,10 @@ open_thread (GTask        *task,
           poppler_page_get_size (page, &w, &h);
           g_object_unref (page);
         }
-      /* poppler-glib does not tell /Rotate; a page whose shown size is its crop box turned a
-       * quarter is taken as /Rotate 90 until the PDF reader says otherwise (set_rotation). */
-      if (fabs (w - fabs (crop.x2 - crop.x1)) > 0.5 && fabs (w - fabs (crop.y2 - crop.y1)) <= 0.5)
+      if (kdoc != NULL && (kpage = kyso_pdf_document_get_page (kdoc, i, NULL)) != NULL)
+        rotate = kpage->rotate;
+      /* Without it: a page shown with its crop box turned a quarter is taken as /Rotate 90. */
+      else if (fabs (w - fabs (crop.x2 - crop.x1)) > 0.5 && fabs (w - fabs (crop.y2 - crop.y1)) <= 0.5)
         rotate = 90;
       kyso_page_geometry_init (&result->pages[i], crop.x1, crop.y1, crop.x2, crop.y2, rotate);
     }
