@@ -55,12 +55,13 @@ test_list_credentials (void)
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(KysoNeacSigner) signer = make_signer (s, AN, "VNPT-CA");
   g_autofree char *id = NULL;
+  g_autofree char *serial = g_ascii_strdown (
+    json_object_get_string_member (signing_sandbox_citizen (s, AN), "serial_number"), -1);
 
   signing_sandbox_reset (s, "ignore", 300);
   id = signing_first_credential (KYSO_SIGNER (signer));
   /* cert_id is the serial in lower-case hex. */
-  g_assert_cmpstr (id, ==, g_ascii_strdown (json_object_get_string_member (signing_sandbox_citizen (s, AN),
-                                                                           "serial_number"), -1));
+  g_assert_cmpstr (id, ==, serial);
 }
 
 static void
