@@ -339,24 +339,21 @@ test_submit_refused (Fixture *f, gconstpointer data)
   g_assert_cmpint (pt_state (f->base.sb, "dossiers"), ==, 0);
 }
 
-static void
-test_upload_300mb_memory (Fixture *f, gconstpointer data)
+static glong
+submit_drawings (Fixture *f, const char *applicant, guint64 size, const char *name)
 {
-  g_autofree char *applicant = write_applicant (f, TRUE);
   g_autofree char *form = g_build_filename (f->tmp, "don-de-nghi.pdf", NULL);
   g_autofree char *land = g_build_filename (f->tmp, "so-do.pdf", NULL);
-  g_autofree char *drawings = g_build_filename (f->tmp, "ban-ve-thiet-ke.pdf", NULL);
+  g_autofree char *drawings = g_build_filename (f->tmp, name, NULL);
   g_autofree char *a1 = g_strconcat ("don-de-nghi=", form, NULL);
   g_autofree char *a2 = g_strconcat ("quyen-su-dung-dat=", land, NULL);
   g_autofree char *a3 = g_strconcat ("ban-ve-thiet-ke=", drawings, NULL);
   g_auto(Run) r = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *stored = NULL;
-  const guint64 size = 300 * 1024 * 1024;
   JsonArray *files;
   GStatBuf st;
 
-  cli_login (f);
   pt_write_pdf (form, 64 * 1024);
   pt_write_pdf (land, 64 * 1024);
   pt_write_pdf (drawings, size);
@@ -369,10 +366,35 @@ test_upload_300mb_memory (Fixture *f, gconstpointer data)
                              json_object_get_string_member (json_array_get_object_element (files, 2), "id"), NULL);
   g_assert_cmpint (g_stat (stored, &st), ==, 0);
   g_assert_cmpuint ((guint64) st.st_size, ==, size);
-  /* Streamed from disk: the whole process stays far below the file's size. */
-  g_test_message ("kyso-cli submit of a 300 MiB file: peak RSS %ld KiB", r.max_rss_kb);
   g_assert_cmpint (r.max_rss_kb, >, 0);
-  g_assert_cmpint (r.max_rss_kb, <, 40 * 1024);
+  g_test_message ("kyso-cli submit of a %" G_GUINT64_FORMAT " MiB file: peak RSS %ld KiB", size >> 20, r.max_rss_kb);
+  return r.max_rss_kb;
+}
+
+static void
+test_upload_300mb_memory (Fixture *f, gconstpointer data)
+{
+  g_autofree char *applicant = write_applicant (f, TRUE);
+  glong small, big;
+
+#if defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer keeps freed memory in quarantine (256 MB by default), which would be counted. */
+  {
+    const char *asan = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *value = g_strconcat (asan ? asan : "", asan ? ":" : "", "quarantine_size_mb=1", NULL);
+    g_setenv ("ASAN_OPTIONS", value, TRUE);
+  }
+#endif
+  cli_login (f);
+  small = submit_drawings (f, applicant, 16 * 1024 * 1024, "ban-ve-16.pdf");
+  big = submit_drawings (f, applicant, 300 * 1024 * 1024, "ban-ve-300.pdf");
+  /* Streamed from disk: sending 284 MiB more costs (almost) no more memory… */
+  g_assert_cmpint (big, <, small + 8 * 1024);
+#if !defined(__SANITIZE_ADDRESS__)
+  /* …and the whole process stays far below the file's size (sanitizer builds carry their own
+   * shadow memory, so only the comparison above holds there). */
+  g_assert_cmpint (big, <, 40 * 1024);
+#endif
 }
 
 /* ---- the browser login through the desktop's default browser ---- */
