@@ -55,6 +55,7 @@ struct _KysoDocumentPage {
   gpointer                signer_factory_data;
   KysoSignDialog         *sign_dialog;    /* weak */
   gboolean                keep_status;    /* the next open keeps the "signed" message */
+  guint                   signed_page;
 
   gboolean                show_thumbnails;
   gboolean                show_history;
@@ -708,6 +709,8 @@ signed_open_done (GObject      *source,
   /* The signed file is on screen: show who signed it, checked like any other file. */
   if (kyso_document_page_open_finish (self, result, &error))
     {
+      /* Where the citizen signed, so the signature is the first thing they see. */
+      kyso_document_view_go_to_page (self->view, self->signed_page);
       if (self->show_history)
         check_history (self);
       else
@@ -741,6 +744,7 @@ sign_dialog_signed_cb (KysoSignDialog   *dialog,
   gtk_label_set_text (self->error_label, status);
   gtk_info_bar_set_revealed (self->error_bar, TRUE);
   self->keep_status = TRUE;
+  self->signed_page = self->placement_page;
 
   kyso_document_page_open_async (self, output, NULL, signed_open_done, NULL);
 }

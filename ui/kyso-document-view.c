@@ -148,7 +148,8 @@ compute_layout (KysoDocumentView *self)
     }
   self->offsets[self->n_pages] = y;
   self->content_height = self->n_pages ? y - SPACING + MARGIN : 0;
-  self->content_width = MAX (self->layout_width, ceil (self->max_page_width * ppp) + 2 * MARGIN);
+  /* The 0.01 keeps rounding noise at fit-width from adding a one-pixel horizontal scroll. */
+  self->content_width = MAX (self->layout_width, ceil (self->max_page_width * ppp - 0.01) + 2 * MARGIN);
 }
 
 /* Which page holds content y @cy (the nearest one when @cy falls between pages). */
@@ -436,7 +437,7 @@ kyso_document_view_size_allocate (GtkWidget *widget,
 
   if (resized)
     {
-      guint top_page = page_at_y (self, vvalue);
+      guint top_page = page_at_y (self, vvalue + MARGIN);
       double ppp = kyso_document_view_get_pixels_per_point (self);
       double into = self->n_pages ? (vvalue - self->offsets[top_page]) / ppp : 0;
 
@@ -1008,6 +1009,12 @@ kyso_document_view_set_renderer (KysoDocumentView *self,
     }
   self->current_page = 0;
   self->ready = FALSE;
+  /* Every document starts fitted to the width, whatever the last one was zoomed to. */
+  if (!self->fit_width)
+    {
+      self->fit_width = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_WIDTH]);
+    }
   if (self->fit_width && self->layout_width > 0)
     self->zoom = CLAMP (fit_width_zoom (self, self->layout_width), KYSO_DOCUMENT_VIEW_MIN_ZOOM,
                         KYSO_DOCUMENT_VIEW_MAX_ZOOM);

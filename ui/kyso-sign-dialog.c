@@ -92,19 +92,15 @@ set_state (KysoSignDialog *self,
   gtk_widget_set_visible (self->sign_button, !g_str_equal (state, "signing") && !g_str_equal (state, "done"));
 }
 
-/* "•••• •••• 2345": enough to recognise one's own number on a shared screen. */
+/* "…2345": enough to recognise one's own number on a shared screen, short enough for a row. */
 static char *
 mask_id (const char *id)
 {
   gsize len = id ? strlen (id) : 0;
-  g_autoptr (GString) out = g_string_new (NULL);
 
   if (len <= 4)
     return g_strdup (id ? id : "");
-  for (gsize i = 0; i < len - 4; i++)
-    g_string_append (out, "•");
-  g_string_append (out, id + len - 4);
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return g_strconcat ("…", id + len - 4, NULL);
 }
 
 static KysoProfile *
