@@ -263,6 +263,21 @@ test_restore_and_logout (PortalFixture *f, gconstpointer data)
   g_assert_finalize_object (g_steal_pointer (&third));
 }
 
+static void
+test_logout_offline (PortalFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  pt_login (f);
+  /* The portal cannot be reached: the session is forgotten here all the same, and the error
+   * says the portal was not told. */
+  kyso_test_sandbox_stop (g_steal_pointer (&f->sb));
+  g_assert_false (logout (f->portal, &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK);
+  g_assert_false (kyso_portal_is_logged_in (f->portal));
+  g_assert_null (pt_dup_refresh_token (f->portal));
+}
+
 static GPtrArray *
 list_procedures (KysoPortal *portal, GError **error)
 {
@@ -488,6 +503,7 @@ main (int argc, char **argv)
   ADD ("/portal/session/browser-missing", test_browser_missing);
   ADD ("/portal/session/browser-cancelled", test_browser_cancelled);
   ADD ("/portal/session/restore-and-logout", test_restore_and_logout);
+  ADD ("/portal/session/logout-offline", test_logout_offline);
   ADD ("/portal/session/token-expired-midway", test_token_expired_midway);
   ADD ("/portal/session/refresh-before-expiry", test_refresh_before_expiry);
   ADD ("/portal/session/ended-elsewhere", test_session_ended);
