@@ -20,6 +20,7 @@ struct _KysoPdfDocument {
   char *path;
   KysoPdfSource *source;
   char *version;
+  gssize header_offset;            /* where "%PDF-" is; -1 without a header */
   gboolean linearized;
   GPtrArray *revisions;            /* KysoPdfRevision, oldest first */
   const KysoPdfXrefEntry **table;  /* current definition of each object number */
@@ -261,14 +262,7 @@ open_source (KysoPdfSource *source, const char *path, GError **error)
       set_broken (error, _("it is too short to be a PDF"));
       return NULL;
     }
-  if (read_header (self) > 0)
-    {
-      /* Bytes before "%PDF-": qpdf and poppler then count every offset from the header, other
-       * tools from the file's start, so no signature over it could be valid for both. */
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                   _("The PDF file has extra data before its start. Save it again with a PDF editor, then sign it."));
-      return NULL;
-    }
+  self->header_offset = read_header (self);
   if (!load_revisions (self, error) || !build_table (self, error))
     return NULL;
   detect_linearized (self);
@@ -350,6 +344,14 @@ kyso_pdf_document_check_signable (KysoPdfDocument *self, GError **error)
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_ENCRYPTED,
                    _("The PDF file is encrypted (password-protected). Kyso cannot sign it without "
                      "changing its protection: remove the password in a PDF editor, then sign again."));
+      return FALSE;
+    }
+  if (self->header_offset > 0)
+    {
+      /* Bytes before "%PDF-": qpdf and poppler then count every offset from the header, other
+       * tools from the file's start, so no signature over it could be valid for both. */
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                   _("The PDF file has extra data before its start. Save it again with a PDF editor, then sign it."));
       return FALSE;
     }
   return TRUE;
