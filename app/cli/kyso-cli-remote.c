@@ -103,14 +103,15 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
       break;
     case KYSO_SIGN_STATE_WAITING:
       {
-        g_autoptr(GDateTime) until = p->expires_at > 0 ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC)
-                                                       : NULL;
+        g_autoptr(GDateTime) until
+          = p->expires_at > 0 ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC) : NULL;
         g_autofree char *when = until ? g_date_time_format (until, "%H:%M:%S") : NULL;
         g_autofree char *left = p->expires_at > 0 ? format_left (p->expires_at) : NULL;
 
         r->expires_at = p->expires_at;
         /* Translators: %s is a certificate provider such as VNPT-CA; its app is on the citizen's phone */
-        printf (_("Open the %s app on your phone and approve the signing request.\n"), provider ? provider : "?");
+        printf (_("Open the %s app on your phone and approve the signing request.\n"),
+                provider ? provider : "?");
         if (p->transaction_id != NULL && g_strcmp0 (p->transaction_id, p->verification_code) != 0)
           printf (_("  Transaction code: %s\n"), p->transaction_id);
         if (p->verification_code != NULL)
@@ -167,7 +168,8 @@ create_signer (KysoCliContext *ctx, const KysoCliRemoteArgs *args, KysoPending *
 
   if (config == NULL)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The configuration cannot be read."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                           _("The configuration cannot be read."));
       return NULL;
     }
   if (args->neac)
@@ -203,14 +205,17 @@ save_session (KysoPending *pending, KysoSignSession *session, GError **error)
   g_autofree char *path = kyso_pending_dup_session_path (pending);
   g_autoptr(KysoAtomicFile) file = NULL;
 
-  if (g_mkdir_with_parents (kyso_pending_get_dir (pending), 0700) != 0 || (file = kyso_atomic_file_new (path, error)) == NULL)
+  if (g_mkdir_with_parents (kyso_pending_get_dir (pending), 0700) != 0
+      || (file = kyso_atomic_file_new (path, error)) == NULL)
     {
       if (error != NULL && *error == NULL)
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Cannot write in “%s”."), kyso_pending_get_dir (pending));
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Cannot write in “%s”."),
+                     kyso_pending_get_dir (pending));
       return FALSE;
     }
   fchmod (kyso_atomic_file_get_fd (file), 0600);
-  return kyso_write_all (kyso_atomic_file_get_fd (file), g_variant_get_data (state), g_variant_get_size (state), error)
+  return kyso_write_all (kyso_atomic_file_get_fd (file), g_variant_get_data (state),
+                         g_variant_get_size (state), error)
          && kyso_atomic_file_commit (file, error);
 }
 
@@ -305,12 +310,14 @@ start (Remote *r, const KysoCliRemoteArgs *args, const KysoSignSessionOptions *o
 static void
 finish_failed (KysoPending *pending, KysoSignSession *session, const GError *error)
 {
-  g_autofree char *json = g_strdup_printf ("%s/%s.json", kyso_pending_get_dir (pending), kyso_pending_get_id (pending));
+  g_autofree char *json
+    = g_strdup_printf ("%s/%s.json", kyso_pending_get_dir (pending), kyso_pending_get_id (pending));
 
   /* The signer forgets the record of a request that cannot succeed any more. */
   if (g_file_test (json, G_FILE_TEST_EXISTS) && kyso_pending_get_transaction_id (pending) != NULL
       && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain != KYSO_ERROR
-          || error->code == KYSO_ERROR_NETWORK || error->code == KYSO_ERROR_SERVER || error->code == KYSO_ERROR_TLS))
+          || error->code == KYSO_ERROR_NETWORK || error->code == KYSO_ERROR_SERVER
+          || error->code == KYSO_ERROR_TLS))
     {
       kyso_cli_error (_("The signing request is kept: run the same command with --resume to continue it."));
       return;
@@ -321,8 +328,8 @@ finish_failed (KysoPending *pending, KysoSignSession *session, const GError *err
 }
 
 int
-kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const KysoSignSessionOptions *options,
-                      const char *in, const char *out)
+kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args,
+                      const KysoSignSessionOptions *options, const char *in, const char *out)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -365,9 +372,11 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const 
     }
   if (!args->resume && pending != NULL)
     {
-      kyso_cli_error (_("A signing request for “%s” is still waiting for approval on the phone (code %s). "
-                        "Run the same command with --resume to continue it."),
-                      in, kyso_pending_get_verification_code (pending) ? kyso_pending_get_verification_code (pending) : "?");
+      kyso_cli_error (
+        _("A signing request for “%s” is still waiting for approval on the phone (code %s). "
+           "Run the same command with --resume to continue it."),
+        in,
+        kyso_pending_get_verification_code (pending) ? kyso_pending_get_verification_code (pending) : "?");
       return KYSO_EXIT_USAGE;
     }
   if (args->resume && g_strcmp0 (kyso_pending_get_kind (pending), args->neac ? "neac" : "csc") != 0)
@@ -412,7 +421,8 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args, const 
     {
       kyso_cli_error ("%s", error->message);
       /* The document (3), or a resume whose prepared file is gone (6). */
-      status = args->resume ? KYSO_EXIT_REMOTE : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? KYSO_EXIT_REMOTE : KYSO_EXIT_INPUT;
+      status = args->resume || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? KYSO_EXIT_REMOTE
+                                                                                         : KYSO_EXIT_INPUT;
       kyso_pending_forget (pending, NULL);
       goto out;
     }

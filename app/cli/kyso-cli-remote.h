@@ -29,7 +29,8 @@ typedef struct {
 
 #define KYSO_CLI_REMOTE_OPTION_ENTRIES(r)                                                               \
   { "neac", 0, 0, G_OPTION_ARG_NONE, &(r).neac, N_("Sign through the NEAC remote signing gateway"), NULL }, \
-  { "csc", 0, 0, G_OPTION_ARG_NONE, &(r).csc, N_("Sign with a CSC (Cloud Signature Consortium) service"), NULL }, \
+  { "csc", 0, 0, G_OPTION_ARG_NONE, &(r).csc, N_("Sign with a CSC (Cloud Signature Consortium) service"),   \
+    NULL },                                                                                           \
   { "account", 0, 0, G_OPTION_ARG_STRING, &(r).account,                                                \
     N_("Your ID number (CMND/CCCD) at the NEAC gateway, or your CSC login"), N_("ID") },              \
   { "provider", 0, 0, G_OPTION_ARG_STRING, &(r).provider,                                              \

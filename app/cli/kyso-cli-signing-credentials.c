@@ -116,7 +116,8 @@ kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv)
                        entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   action = argc == 2 ? argv[1] : NULL;
-  if (action == NULL || (!g_str_equal (action, "set") && !g_str_equal (action, "check") && !g_str_equal (action, "clear")))
+  if (action == NULL
+      || (!g_str_equal (action, "set") && !g_str_equal (action, "check") && !g_str_equal (action, "clear")))
     {
       kyso_cli_error (_("Say what to do: set, check or clear."));
       return KYSO_EXIT_USAGE;

@@ -81,7 +81,8 @@ job_free (gpointer data)
 }
 
 static Job *
-job_new (KysoCscSigner *self, KysoSignProgressFunc progress, gpointer progress_data, GCancellable *cancellable)
+job_new (KysoCscSigner *self, KysoSignProgressFunc progress, gpointer progress_data,
+         GCancellable *cancellable)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -146,8 +147,8 @@ csc_post (Job *job, const char *method, JsonBuilder *b, const char * const *head
     }
   g_clear_pointer (&job->answer, json_object_unref);
   job->http.bearer_token = job->token;
-  r = kyso_remote_post_json (url, body, headers, &job->http, kyso_sign_wait_get_cancellable (job->wait), &answer,
-                             &job->status, error);
+  r = kyso_remote_post_json (url, body, headers, &job->http, kyso_sign_wait_get_cancellable (job->wait),
+                             &answer, &job->status, error);
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
   root = json_node_get_object (answer);
@@ -205,7 +206,8 @@ call_info (KysoSignWait *wait, gpointer user_data, GError **error)
     return r;
   specs = kyso_remote_json_string (job->answer, "specs");
   job->v1 = specs != NULL && g_str_has_prefix (specs, "1.");
-  job->can_poll = !job->v1 && has_string (kyso_remote_json_array (job->answer, "methods"), "signatures/signPolling");
+  job->can_poll
+    = !job->v1 && has_string (kyso_remote_json_array (job->answer, "methods"), "signatures/signPolling");
   if (job->provider == NULL)
     job->provider = g_strdup (kyso_remote_json_string (job->answer, "name"));
   return KYSO_SIGN_POLL_DONE;
@@ -401,7 +403,8 @@ static GPtrArray *
 kyso_csc_signer_list_credentials_finish (KysoSigner *signer, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, signer), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_csc_signer_list_credentials_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_csc_signer_list_credentials_async,
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -442,8 +445,9 @@ prepare_credential (Job *job, GError **error)
     {
       job->credential = g_ptr_array_index (job->credentials, job->credentials->len - 1);
       /* A login that is an ID number (as at the sandbox and Vietnamese CAs) must be the holder's. */
-      ok = kyso_remote_check_credential (job->credential, strspn (login, "0123456789") == strlen (login) ? login : NULL,
-                                         &job->self->options, kyso_sign_wait_get_cancellable (job->wait), error);
+      ok = kyso_remote_check_credential (
+        job->credential, strspn (login, "0123456789") == strlen (login) ? login : NULL, &job->self->options,
+        kyso_sign_wait_get_cancellable (job->wait), error);
       if (ok)
         job->sign_algo = g_strdup (call.sign_algo);
     }
@@ -552,8 +556,9 @@ call_authorize_and_sign (KysoSignWait *wait, gpointer user_data, GError **error)
   job->response_id = g_strdup (kyso_remote_json_string (job->answer, "responseID"));
   if (job->response_id == NULL)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                           _("The signing service did not say how to follow the request. Nothing was signed."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_SERVER,
+        _("The signing service did not say how to follow the request. Nothing was signed."));
       return KYSO_SIGN_POLL_FAILED;
     }
   return KYSO_SIGN_POLL_DONE;
@@ -657,7 +662,8 @@ sign_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 static void
 kyso_csc_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, const KysoSignRequest *request,
                                     KysoSignProgressFunc progress, gpointer progress_data,
-                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   KysoCscSigner *self = KYSO_CSC_SIGNER (signer);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -735,8 +741,9 @@ kyso_csc_signer_new (KysoConfig *config, const char *username, const char *provi
   g_return_val_if_fail (config != NULL, NULL);
   if (url == NULL || (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")))
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("The CSC signing service is not configured: the configuration needs [csc] url."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+        _("The CSC signing service is not configured: the configuration needs [csc] url."));
       return NULL;
     }
   if (username == NULL || *username == '\0' || strchr (username, ':') != NULL)

@@ -271,7 +271,8 @@ static GPtrArray *
 kyso_neac_signer_list_credentials_finish (KysoSigner *signer, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, signer), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_neac_signer_list_credentials_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_neac_signer_list_credentials_async,
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -346,8 +347,9 @@ send_sign (KysoSignWait *wait, gpointer user_data, GError **error)
     return r;
   if (g_strcmp0 (kyso_remote_json_string (job->data, "transaction_id"), job->transaction_id) != 0)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                           _("The NEAC signing gateway answered for another transaction. Nothing was signed."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_SERVER,
+        _("The NEAC signing gateway answered for another transaction. Nothing was signed."));
       return KYSO_SIGN_POLL_FAILED;
     }
   expired_in = kyso_remote_json_int (job->data, "expired_in", 0);
@@ -486,7 +488,7 @@ sign_in_thread (Job *job, GError **error)
   if (job->credential == NULL)
     return FALSE;
   if (!kyso_remote_pending_begin (job->pending, "neac", job->self->url, job->self->provider, job->credential,
-                                  job->digests, (const char * const *) job->doc_ids, job->description, &resume,
+                                  job->digests, (const char *const *)job->doc_ids, job->description, &resume,
                                   error))
     return FALSE;
 

@@ -40,7 +40,8 @@ kyso_remote_make_doc_ids (const char * const *doc_ids, guint n)
     {
       const char *given = doc_ids != NULL ? doc_ids[i] : NULL;
       /* Translators: the name shown on the phone for a document that has none; %u counts from 1 */
-      char *id = given != NULL && *given != '\0' ? g_strdup (given) : g_strdup_printf (_("Document %u"), i + 1);
+      char *id
+        = given != NULL && *given != '\0' ? g_strdup (given) : g_strdup_printf (_("Document %u"), i + 1);
 
       for (guint k = 2; g_hash_table_contains (seen, id); k++)
         {
@@ -55,8 +56,8 @@ kyso_remote_make_doc_ids (const char * const *doc_ids, guint n)
 }
 
 gboolean
-kyso_remote_check_signatures (const KysoSignerCredential *credential, GPtrArray *digests, GPtrArray *signatures,
-                              GError **error)
+kyso_remote_check_signatures (const KysoSignerCredential *credential, GPtrArray *digests,
+                              GPtrArray *signatures, GError **error)
 {
   GBytes *cert;
 
@@ -85,9 +86,9 @@ kyso_remote_certificate_sha256 (const KysoSignerCredential *credential)
 }
 
 gboolean
-kyso_remote_pending_begin (KysoPending *pending, const char *kind, const char *service_url, const char *provider,
-                           const KysoSignerCredential *credential, GPtrArray *digests,
-                           const char * const *doc_ids, const char *description, gboolean *out_resume,
+kyso_remote_pending_begin (KysoPending *pending, const char *kind, const char *service_url,
+                           const char *provider, const KysoSignerCredential *credential, GPtrArray *digests,
+                           const char *const *doc_ids, const char *description, gboolean *out_resume,
                            GError **error)
 {
   g_autofree char *fingerprint = kyso_remote_certificate_sha256 (credential);
@@ -231,8 +232,8 @@ kyso_remote_post_json (const char *url, JsonNode *body, const char * const *head
     g_ptr_array_add (all, (gpointer) headers[i]);
   g_ptr_array_add (all, NULL);
 
-  response = kyso_http_request ("POST", url, (const char * const *) all->pdata, bytes, "application/json", options,
-                                cancellable, error);
+  response = kyso_http_request ("POST", url, (const char *const *)all->pdata, bytes, "application/json",
+                                options, cancellable, error);
   if (response == NULL)
     return error != NULL && kyso_sign_wait_error_is_transient (*error) ? KYSO_SIGN_POLL_TRANSIENT
                                                                       : KYSO_SIGN_POLL_FAILED;
@@ -275,7 +276,8 @@ kyso_remote_check_credential (const KysoSignerCredential *credential, const char
 
   if (credential == NULL || credential->chain->len == 0)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, _("The signing certificate cannot be read."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                           _("The signing certificate cannot be read."));
       return FALSE;
     }
   cert = kyso_certificate_new (g_ptr_array_index (credential->chain, 0), error);
@@ -293,8 +295,8 @@ kyso_remote_check_credential (const KysoSignerCredential *credential, const char
   trust.files = (const char * const *) options->trust_files;
   trust.tls_ca_file = options->tls_ca_file;
   store = kyso_trust_store_new (&trust);
-  status = issuer != NULL ? kyso_revocation_check (sk_X509_value (untrusted, 0), issuer, store, untrusted, &trust,
-                                                   cancellable, &revoked_at, &reason, &local)
+  status = issuer != NULL ? kyso_revocation_check (sk_X509_value (untrusted, 0), issuer, store, untrusted,
+                                                   &trust, cancellable, &revoked_at, &reason, &local)
                           : KYSO_REVOCATION_UNKNOWN;
   sk_X509_pop_free (untrusted, X509_free);
   /* Only cancellation is an error here. */
@@ -360,9 +362,10 @@ kyso_remote_set_revoked_error (GError **error)
 void
 kyso_remote_set_expired_error (GError **error)
 {
-  g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                       _("Your signing certificate has expired. Renew it with your certificate provider, then "
-                         "sign again."));
+  g_set_error_literal (
+    error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+    _("Your signing certificate has expired. Renew it with your certificate provider, then "
+       "sign again."));
 }
 
 gboolean
@@ -389,9 +392,10 @@ kyso_remote_check_status_word (const char *status, GError **error)
   for (guint i = 0; suspended[i] != NULL; i++)
     if (g_ascii_strcasecmp (status, suspended[i]) == 0)
       {
-        g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                             _("Your signing certificate is suspended and cannot sign right now. Contact your "
-                               "certificate provider."));
+        g_set_error_literal (
+          error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+          _("Your signing certificate is suspended and cannot sign right now. Contact your "
+             "certificate provider."));
         return FALSE;
       }
   return TRUE;

@@ -90,7 +90,8 @@ gboolean
 kyso_signing_credentials_store_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_store_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_store_async,
+                        FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -146,7 +147,8 @@ char *
 kyso_signing_credentials_lookup_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_lookup_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_lookup_async,
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -158,7 +160,8 @@ kyso_signing_credentials_lookup_sync (const char *service, const char *id, GCanc
   char *secret;
 
   g_return_val_if_fail (service != NULL && id != NULL, NULL);
-  secret = secret_password_lookup_sync (get_schema (), cancellable, &local, "service", service, "id", id, NULL);
+  secret
+    = secret_password_lookup_sync (get_schema (), cancellable, &local, "service", service, "id", id, NULL);
   if (local != NULL)
     {
       g_propagate_error (error, translate_error (local));
@@ -199,7 +202,8 @@ gboolean
 kyso_signing_credentials_clear_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_clear_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_signing_credentials_clear_async,
+                        FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

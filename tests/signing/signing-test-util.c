@@ -18,7 +18,8 @@ request (SigningSandbox *s, const char *method, const char *path, const char *bo
   g_autoptr(GError) error = NULL;
   JsonNode *node;
 
-  response = kyso_http_request (method, url, NULL, bytes, body ? "application/json" : NULL, &options, NULL, &error);
+  response
+    = kyso_http_request (method, url, NULL, bytes, body ? "application/json" : NULL, &options, NULL, &error);
   g_assert_no_error (error);
   if (status != NULL)
     *status = response->status;
@@ -83,7 +84,8 @@ signing_sandbox_get (void)
   for (guint i = 0; i < json_array_get_length (citizens); i++)
     {
       JsonObject *c = json_array_get_object_element (citizens, i);
-      signing_store_secret ("csc", json_object_get_string_member (c, "username"), json_object_get_string_member (c, "password"));
+      signing_store_secret ("csc", json_object_get_string_member (c, "username"),
+                            json_object_get_string_member (c, "password"));
     }
   return the_sandbox;
 }
@@ -164,7 +166,8 @@ signing_make_digests (guint n, const char *salt)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *text = g_strdup_printf ("document %u %s %" G_GINT64_FORMAT, i, salt, g_get_real_time ());
+      g_autofree char *text
+        = g_strdup_printf ("document %u %s %" G_GINT64_FORMAT, i, salt, g_get_real_time ());
       g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
       guint8 d[32];
       gsize len = sizeof d;

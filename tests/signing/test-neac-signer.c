@@ -87,7 +87,8 @@ test_sign_approved (void)
   /* SENDING → WAITING (provider, code, expiry) → APPROVED, in that order. */
   g_assert_cmpint (g_array_index (run.states, KysoSignState, 0), ==, KYSO_SIGN_STATE_SENDING);
   g_assert_true (sign_run_saw (&run, KYSO_SIGN_STATE_WAITING));
-  g_assert_cmpint (g_array_index (run.states, KysoSignState, run.states->len - 1), ==, KYSO_SIGN_STATE_APPROVED);
+  g_assert_cmpint (g_array_index (run.states, KysoSignState, run.states->len - 1), ==,
+                   KYSO_SIGN_STATE_APPROVED);
   g_assert_cmpstr (run.provider, ==, "VNPT-CA");
   g_assert_cmpstr (run.verification_code, ==, code);
   /* The gateway's tran_code is what the phone shows: the sandbox derives it the same way. */
@@ -128,8 +129,8 @@ test_sign_default_timing (void)
 }
 
 static void
-run_expect_error (const char *cccd, const char *policy, guint expiry, const char *fault, GQuark domain, int code,
-                  gboolean expect_transaction)
+run_expect_error (const char *cccd, const char *policy, guint expiry, const char *fault, GQuark domain,
+                  int code, gboolean expect_transaction)
 {
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(KysoNeacSigner) signer = make_signer (s, cccd, "VNPT-CA");

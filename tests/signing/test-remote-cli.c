@@ -249,7 +249,8 @@ test_csc_approved (void)
 
 /* Exit status and nothing left behind, for each outcome that is not a signature. */
 static void
-expect_failure (const char *name, const char *policy, guint expiry, const char *fault, int status, gboolean csc)
+expect_failure (const char *name, const char *policy, guint expiry, const char *fault, int status,
+                gboolean csc)
 {
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(Files) f = files_new (name);
@@ -260,10 +261,11 @@ expect_failure (const char *name, const char *policy, guint expiry, const char *
   if (fault != NULL)
     signing_sandbox_fault (s, fault);
   if (csc)
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--csc", "--account", AN, "--credential", cred, NULL), ==, status);
-  else
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL), ==,
+    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--csc", "--account", AN, "--credential", cred, NULL), ==,
                      status);
+  else
+    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL),
+                     ==, status);
   g_assert_nonnull (strstr (err, "kyso-cli: "));
   assert_no_output (f);
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -309,8 +311,8 @@ test_wrong_ca (void)
   JsonArray *providers = json_object_get_array_member (s->sb->info, "providers");
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
-  const char *argv[] = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac", "--account", AN,
-                         NULL };
+  const char *argv[]
+    = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac", "--account", AN, NULL };
 
   kyso_config_set (config, "tls", "ca_file",
                    json_object_get_string_member (json_array_get_object_element (providers, 0), "ca_file"));
@@ -388,12 +390,13 @@ test_killed_then_resumed (void)
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
 
   /* Without --resume, no second request: it says how to continue. */
-  g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL), ==,
+                   2);
   g_assert_nonnull (strstr (err, "--resume"));
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account", AN, "--provider", "VNPT-CA", "--resume", NULL),
-                   ==, 0);
+  g_assert_cmpint (
+    sign_cli (s, f, NULL, NULL, "--neac", "--account", AN, "--provider", "VNPT-CA", "--resume", NULL), ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -425,8 +428,8 @@ test_terminated_then_resumed (void)
 
   txn = signing_sandbox_latest_transaction (s);
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account", AN, "--credential", cred, "--resume", NULL),
-                   ==, 0);
+  g_assert_cmpint (
+    sign_cli (s, f, NULL, NULL, "--csc", "--account", AN, "--credential", cred, "--resume", NULL), ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
