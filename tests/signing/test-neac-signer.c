@@ -122,9 +122,10 @@ test_sign_default_timing (void)
   start = g_get_monotonic_time ();
   signing_run (KYSO_SIGNER (signer), id, digests, NULL, &run);
   g_assert_no_error (run.error);
-  /* Polls at ~2 s then ~3 s: approved at 3 s, seen by the second poll, well before 8 s. */
+  /* Polls at ~2 s then ~3 s later: approved at 3 s, seen by the second poll (≤ 6 s), not after
+   * many more (the margin is for a loaded machine). */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   sign_run_clear (&run);
 }
 

@@ -82,7 +82,8 @@ test_poll_backoff (void)
       gint64 gap = (s.times[i] - s.times[i - 1]) / 1000;
       guint base = i == 1 ? 100 : i == 2 ? 150 : 200;
       g_assert_cmpint (gap, >=, base * 8 / 10 - 5);
-      g_assert_cmpint (gap, <=, base * 12 / 10 + 60);
+      /* Late wake-ups happen on a loaded machine (sanitizers, parallel tests); early ones never. */
+      g_assert_cmpint (gap, <=, base * 12 / 10 + 250);
     }
 }
 
