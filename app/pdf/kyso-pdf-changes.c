@@ -89,6 +89,13 @@ note (Diff *d, KysoPdfChanges changes, const char *format, ...)
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
+  /* PDF names (#xx escapes) may be any bytes; reasons are text. */
+  if (!g_utf8_validate (msg, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (msg, -1);
+      g_free (msg);
+      msg = valid;
+    }
   for (guint i = 0; i < d->diff->reasons->len; i++)
     if (strcmp (g_ptr_array_index (d->diff->reasons, i), msg) == 0)
       {

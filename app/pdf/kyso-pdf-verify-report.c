@@ -78,6 +78,13 @@ kyso_pdf_signature_report_add_reason (KysoPdfSignatureReport *self,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Names and strings from the file end up in reasons; they must stay valid text. */
+  if (!g_utf8_validate (msg, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (msg, -1);
+      g_free (msg);
+      msg = valid;
+    }
   self->problems |= problem;
   /* One sentence per cause is enough, even when several checks find the same thing. */
   for (guint i = 0; i < self->reasons->len; i++)

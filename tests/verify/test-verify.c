@@ -687,6 +687,29 @@ test_duplicate_objects (void)
   g_assert_true (has_reason (kyso_pdf_verify_report_get_signature (r, 0), "twice"));
 }
 
+/* A later update whose names are not text (#FF escapes) still gives readable reasons. */
+static void
+test_binary_names (void)
+{
+  g_autofree char *out = copy_of (signed_pdf, "binary-names.pdf");
+  guint catalog = kyso_vf_catalog_num (signed_pdf);
+  g_autoptr(KysoPdfDocument) doc = kyso_pdf_document_open (signed_pdf, NULL);
+  g_autoptr(KysoPdfObject) old = kyso_pdf_document_get_object (doc, catalog, NULL);
+  g_autoptr(KysoPdfObject) copy = kyso_pdf_object_copy (old);
+  g_autofree char *body = NULL;
+  g_autoptr(KysoPdfVerifyReport) r = NULL;
+  KysoPdfSignatureReport *s;
+
+  kyso_pdf_dict_set (copy, "Bad\xff\xfeName", kyso_pdf_int_new (1));
+  body = kyso_pdf_object_to_string (copy);
+  kyso_vf_append_update (out, catalog, body, 0);
+  r = expect (out, KYSO_SIGNATURE_STATUS_MODIFIED, KYSO_SIGNATURE_PROBLEM_CHANGED);
+  s = kyso_pdf_verify_report_get_signature (r, 0);
+  g_assert_true (has_reason (s, "catalog"));
+  for (const char *const *reason = kyso_pdf_signature_report_get_reasons (s); *reason != NULL; reason++)
+    g_assert_true (g_utf8_validate (*reason, -1, NULL));
+}
+
 /* Form filling after signing: allowed by PDF, but what is shown changed. */
 static void
 test_form_filled (void)
@@ -903,6 +926,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/forgery/signature-dict", test_signature_dict_redefined);
   g_test_add_func ("/verify/forgery/duplicate-objects", test_duplicate_objects);
   g_test_add_func ("/verify/changes/form-filled", test_form_filled);
+  g_test_add_func ("/verify/changes/binary-names", test_binary_names);
   g_test_add_func ("/verify/changes/annotation", test_annotation_added);
   g_test_add_func ("/verify/docmdp", test_certified);
   g_test_add_func ("/verify/bytes", test_bytes);
