@@ -383,6 +383,19 @@ test_killed_then_resumed (void)
   g_assert_false (g_subprocess_get_if_exited (p));
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
+  /* What was left on disk: no password, and not the citizen's ID number. */
+  {
+    g_autoptr(GPtrArray) list = kyso_pending_list (NULL, NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_cmpuint (list->len, ==, 1);
+    path = g_strdup_printf ("%s/%s.json", kyso_pending_get_dir (g_ptr_array_index (list, 0)),
+                            kyso_pending_get_id (g_ptr_array_index (list, 0)));
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    assert_no_secret (s, text);
+    g_assert_null (strstr (text, AN));
+  }
 
   /* Meanwhile, on the phone. */
   txn = signing_sandbox_latest_transaction (s);
