@@ -261,8 +261,18 @@ fill_from_cms (KysoPdfSigEntry *e, KysoCmsResult *res)
 
   if (!res->intact)
     for (guint i = 0; i < res->reasons->len; i++)
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_SIGNATURE, "%s",
-                                            (const char *) g_ptr_array_index (res->reasons, i));
+      {
+        const char *reason = g_ptr_array_index (res->reasons, i);
+        /* KysoCmsResult has no flag for "the digest differs" (bytes changed) as opposed to "the
+         * signature value is wrong"; its sentence for it is the one to recognise. */
+        gboolean digest = g_strcmp0 (reason, _("The document was changed after it was signed: its digest does not "
+                                              "match.")) == 0
+                          || g_strcmp0 (reason, _("The document was changed after it was time-stamped: its digest "
+                                                 "does not match.")) == 0;
+
+        kyso_pdf_signature_report_add_reason (r, digest ? KYSO_SIGNATURE_PROBLEM_DIGEST : KYSO_SIGNATURE_PROBLEM_SIGNATURE,
+                                              "%s", reason);
+      }
   if (res->intact && res->revocation == KYSO_REVOCATION_REVOKED)
     kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_REVOKED, "%s",
                                           _("The signer’s certificate has been revoked."));

@@ -241,6 +241,17 @@ forged (const char *name, const char *from, const char *to)
   return out;
 }
 
+/* A signed byte changed in place: the digest no longer matches. */
+static void
+test_bytes_changed (void)
+{
+  g_autofree char *out = forged ("edited.pdf", "(Kyso test document)", "(Kyso TEST document)");
+  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_DIGEST);
+
+  g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (r, 0)));
+  g_assert_true (has_reason (kyso_pdf_verify_report_get_signature (r, 0), "digest"));
+}
+
 static void
 test_contents_removed (void)
 {
@@ -405,7 +416,8 @@ test_byte_range_elsewhere (void)
                         r[3]);
   shifted = forged_byte_range ("shifted-byterange.pdf", t1);
   wide = forged_byte_range ("wide-byterange.pdf", t2);
-  a = expect (shifted, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP);
+  a = expect (shifted, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP | KYSO_SIGNATURE_PROBLEM_DIGEST);
+  g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (a, 0)));
   b = expect (wide, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP);
 }
 
@@ -607,7 +619,7 @@ test_signed_bytes_moved (void)
   memset (p, ' ', strlen (old_range));
   memcpy (p, new_range, strlen (new_range));
   kyso_vf_write (out, s->str, s->len);
-  r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP);
+  r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP | KYSO_SIGNATURE_PROBLEM_DIGEST);
   g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (r, 0)));
 }
 
@@ -910,6 +922,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/valid/second-signature", test_second_signature);
   g_test_add_func ("/verify/no-signatures", test_no_signatures);
   g_test_add_func ("/verify/unreadable", test_unreadable);
+  g_test_add_func ("/verify/forgery/bytes-changed", test_bytes_changed);
   g_test_add_func ("/verify/forgery/contents-removed", test_contents_removed);
   g_test_add_func ("/verify/forgery/contents-emptied", test_contents_emptied);
   g_test_add_func ("/verify/forgery/contents-mistyped", test_contents_mistyped);
