@@ -2,6 +2,8 @@
 
 #include "kyso-pdf-writer.h"
 
+#include <openssl/evp.h>
+
 G_BEGIN_DECLS
 
 /* The appended revision while it is being built: object texts in one buffer, with the offset of
@@ -39,6 +41,17 @@ void kyso_pdf_update_add_stream   (KysoPdfUpdate *update,
 /* Appends the xref section and trailer matching the document's kind (table or stream). */
 gboolean kyso_pdf_update_finish (KysoPdfUpdate *update,
                                  GError       **error);
+
+/* Writes the original bytes of @doc to @fd (at its current position) and feeds them to @md.
+ * kyso-pdf-copy.c */
+gboolean kyso_pdf_copy_and_hash (KysoPdfDocument      *doc,
+                                 int                   fd,
+                                 EVP_MD_CTX           *md,
+                                 gint64                total,
+                                 KysoPdfWriteProgress  progress,
+                                 gpointer              progress_data,
+                                 GCancellable         *cancellable,
+                                 GError              **error);
 
 /* A text string (§7.9.2.2): literal PDFDocEncoding when ASCII, else UTF-16BE with a BOM. */
 KysoPdfObject *kyso_pdf_text_string_new (const char *utf8);

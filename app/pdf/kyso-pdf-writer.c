@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define COPY_CHUNK (1 << 20)
 /* Each /ByteRange number gets this many characters: up to 999 GB. */
 #define BYTE_RANGE_WIDTH 12
 #define MAX_CONTENTS_SIZE (1 << 20)
@@ -428,25 +427,13 @@ stream_out (KysoPdfDocument *doc, GString *tail, gint64 gap_start, gint64 gap_en
             GCancellable *cancellable, GError **error)
 {
   g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new ();
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
   gint64 size = kyso_pdf_document_get_size (doc), total = size + (gint64) tail->len;
   unsigned int dlen = 0;
 
   if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL))
     g_error ("OpenSSL cannot hash SHA-256");
-  for (gint64 pos = 0; pos < size;)
-    {
-      gsize n = (gsize) MIN ((gint64) COPY_CHUNK, size - pos);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || !kyso_pdf_document_read (doc, pos, buf, n, error))
-        return FALSE;
-      EVP_DigestUpdate (md, buf, n);
-      if (!kyso_write_all (fd, buf, n, error))
-        return FALSE;
-      pos += (gint64) n;
-      if (progress != NULL)
-        progress (pos, total, progress_data);
-    }
+  if (!kyso_pdf_copy_and_hash (doc, fd, md, total, progress, progress_data, cancellable, error))
+    return FALSE;
   EVP_DigestUpdate (md, tail->str, (gsize) (gap_start - size));
   EVP_DigestUpdate (md, tail->str + (gap_end - size), (gsize) (total - gap_end));
   EVP_DigestFinal_ex (md, layout->digest, &dlen);
