@@ -2,6 +2,7 @@
 
 #include "kyso-window.h"
 #include "kyso-document-page.h"
+#include "kyso-home-page.h"
 #include "kyso-profiles-page.h"
 #include "kyso-settings-page.h"
 
@@ -21,6 +22,8 @@ struct _KysoWindow
   GtkListBoxRow *settings_row;
   AdwWindowTitle *content_title;
   GtkStack *stack;
+  KysoHomePage *home_page;
+  KysoDocumentPage *documents_page;
   KysoProfilesPage *profiles_page;
   KysoSettingsPage *settings_page;
 
@@ -104,6 +107,20 @@ add_profile_activated (GSimpleAction *action,
   kyso_profiles_page_add_profile (self->profiles_page);
 }
 
+/* A dossier's component opened from the Dossiers place (s: its path). */
+static void
+open_document_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  KysoWindow *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  kyso_window_set_page (self, "documents");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  kyso_document_page_open_async (self->documents_page, file, NULL, NULL, NULL);
+}
+
 static gboolean
 kyso_window_close_request (GtkWindow *window)
 {
@@ -143,6 +160,8 @@ application_set_cb (KysoWindow *self,
   self->set_up = TRUE;
   settings = kyso_application_get_settings (KYSO_APPLICATION (app));
 
+  kyso_home_page_set_context (self->home_page, kyso_application_get_config (KYSO_APPLICATION (app)),
+                              kyso_application_get_profile_store (KYSO_APPLICATION (app)), settings);
   kyso_profiles_page_set_store (self->profiles_page,
                                 kyso_application_get_profile_store (KYSO_APPLICATION (app)));
   kyso_settings_page_set_settings (self->settings_page, settings);
@@ -169,6 +188,7 @@ kyso_window_class_init (KysoWindowClass *klass)
   window_class->close_request = kyso_window_close_request;
 
   g_type_ensure (KYSO_TYPE_DOCUMENT_PAGE);
+  g_type_ensure (KYSO_TYPE_HOME_PAGE);
   g_type_ensure (KYSO_TYPE_PROFILES_PAGE);
   g_type_ensure (KYSO_TYPE_SETTINGS_PAGE);
 
@@ -183,6 +203,8 @@ kyso_window_class_init (KysoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_row);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, documents_page);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, profiles_page);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
@@ -196,6 +218,7 @@ kyso_window_init (KysoWindow *self)
   static const GActionEntry actions[] = {
     { "show-page", show_page_activated, "s", NULL, NULL },
     { "add-profile", add_profile_activated, NULL, NULL, NULL },
+    { "open-document", open_document_activated, "s", NULL, NULL },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -238,4 +261,18 @@ kyso_window_add_toast (KysoWindow *self,
 {
   g_return_if_fail (KYSO_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+KysoHomePage *
+kyso_window_get_home_page (KysoWindow *self)
+{
+  g_return_val_if_fail (KYSO_IS_WINDOW (self), NULL);
+  return self->home_page;
+}
+
+KysoDocumentPage *
+kyso_window_get_document_page (KysoWindow *self)
+{
+  g_return_val_if_fail (KYSO_IS_WINDOW (self), NULL);
+  return self->documents_page;
 }

@@ -3,6 +3,8 @@
 #include <adwaita.h>
 
 #include "kyso-application.h"
+#include "kyso-document-page.h"
+#include "kyso-home-page.h"
 
 G_BEGIN_DECLS
 
@@ -10,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoWindow, kyso_window, KYSO, WINDOW, AdwApplicationWindow)
 
 /* The main window: a sidebar with the places (dossiers, documents, signatures, settings) and
- * the page of the chosen one. Actions: win.show-page (s: page name), win.add-profile. */
+ * the page of the chosen one. Actions: win.show-page (s: page name), win.add-profile,
+ * win.open-document (s: a PDF's path, shown in the Documents place). */
 KysoWindow *kyso_window_new        (KysoApplication *application);
 
 /* Page names: "dossiers", "documents", "profiles", "settings". */
@@ -21,5 +24,9 @@ const char *kyso_window_get_page   (KysoWindow      *self);
 /* Shows a short message at the bottom of the window (takes ownership of @toast). */
 void        kyso_window_add_toast  (KysoWindow      *self,
                                     AdwToast        *toast);
+
+/* The Dossiers place (the portal) and the Documents place. */
+KysoHomePage     *kyso_window_get_home_page     (KysoWindow *self);
+KysoDocumentPage *kyso_window_get_document_page (KysoWindow *self);
 
 G_END_DECLS

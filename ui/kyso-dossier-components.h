@@ -1,0 +1,50 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "kyso-component-row.h"
+#include "kyso-config.h"
+#include "kyso-portal.h"
+#include "kyso-profile-store.h"
+
+G_BEGIN_DECLS
+
+/* Step 2 of the dossier wizard, "Thành phần hồ sơ": one KysoComponentRow per component, the
+ * signature profile to sign with, "Sign all with one approval" and "Upload all".
+ *
+ * Actions (group "components", target s = component key unless said): attach, sign, sign-all
+ * (none), open, history, upload, upload-all (none), cancel, remove.
+ * Signals: "changed" — the dossier changed (save the draft); "notify::busy". */
+
+#define KYSO_TYPE_DOSSIER_COMPONENTS (kyso_dossier_components_get_type ())
+G_DECLARE_FINAL_TYPE (KysoDossierComponents, kyso_dossier_components, KYSO, DOSSIER_COMPONENTS, AdwBin)
+
+void              kyso_dossier_components_set_context (KysoDossierComponents *self,
+                                                       KysoPortal            *portal,
+                                                       KysoConfig            *config,
+                                                       KysoProfileStore      *profiles,
+                                                       GSettings             *settings);
+/* The logged-in citizen's ID number: every signature must be theirs. */
+void              kyso_dossier_components_set_account_id (KysoDossierComponents *self,
+                                                          const char            *national_id);
+void              kyso_dossier_components_load        (KysoDossierComponents *self,
+                                                       KysoDossier           *dossier,
+                                                       KysoProcedure         *procedure);
+/* Signing or uploading is under way (the wizard waits). */
+gboolean          kyso_dossier_components_is_busy     (KysoDossierComponents *self);
+KysoComponentRow *kyso_dossier_components_get_row     (KysoDossierComponents *self,
+                                                       const char            *key);
+/* Attaches @file to component @key, as the file chooser does. FALSE when it is refused (type,
+ * size); the row then says why. */
+gboolean          kyso_dossier_components_attach      (KysoDossierComponents *self,
+                                                       const char            *key,
+                                                       GFile                 *file);
+/* The profiles offered (KysoProfile) and the message shown above the list, or NULL. */
+GListModel       *kyso_dossier_components_get_profiles (KysoDossierComponents *self);
+const char       *kyso_dossier_components_get_message  (KysoDossierComponents *self);
+/* The signing-history dialog opened last, or NULL. */
+GtkWindow        *kyso_dossier_components_get_history_dialog (KysoDossierComponents *self);
+/* The waiting dialog while signing, or NULL. */
+GtkWindow        *kyso_dossier_components_get_wait_dialog (KysoDossierComponents *self);
+
+G_END_DECLS
