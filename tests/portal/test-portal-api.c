@@ -342,19 +342,25 @@ track (Fixture *f, const char *code, GError **error)
 }
 
 static KysoDossier *
-birth_dossier (Fixture *f, KysoProcedure *p)
+birth_dossier_sized (Fixture *f, KysoProcedure *p, guint64 form_size, guint64 cert_size)
 {
   KysoDossier *dossier = kyso_dossier_new (p);
   g_autofree char *form = tmp_file (f, "to-khai.pdf");
   g_autofree char *cert = tmp_file (f, "giay-chung-sinh.pdf");
 
-  pt_write_pdf (form, 300 * 1024);
-  pt_write_pdf (cert, 700 * 1024);
+  pt_write_pdf (form, form_size);
+  pt_write_pdf (cert, cert_size);
   fill_applicant (dossier);
   kyso_dossier_add_file (dossier, "to-khai-khai-sinh", form, KYSO_COPY_KIND_ORIGINAL);
   kyso_dossier_add_file (dossier, "giay-chung-sinh", cert, KYSO_COPY_KIND_ORIGINAL);
   kyso_dossier_set_declaration (dossier, TRUE);
   return dossier;
+}
+
+static KysoDossier *
+birth_dossier (Fixture *f, KysoProcedure *p)
+{
+  return birth_dossier_sized (f, p, 300 * 1024, 700 * 1024);
 }
 
 static void
@@ -421,7 +427,8 @@ test_submit_resumes (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoProcedure) p = get_procedure (f, BIRTH_REGISTRATION, &error);
-  g_autoptr(KysoDossier) dossier = birth_dossier (f, p);
+  /* Files big enough that the cancel, sent from the first progress report, lands mid-upload. */
+  g_autoptr(KysoDossier) dossier = birth_dossier_sized (f, p, 19 * 1024 * 1024, 19 * 1024 * 1024);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GPtrArray *entries = kyso_dossier_get_entries (dossier);
   KysoDossierEntry *first = g_ptr_array_index (entries, 0);
