@@ -53,6 +53,7 @@ typedef struct {
   KysoPdfSignatureReport *report;  /* owned; filled as the checks go */
   KysoPdfObject *dict;             /* the signature dictionary (/V) */
   guint32 dict_num;                /* its object number, 0 when direct */
+  guint32 field_num;               /* the field (or widget) holding it, 0 when direct */
   gboolean ranges_ok;              /* /ByteRange is four sane integers */
   gint64 ranges[4];                /* offset, length, offset, length */
   gboolean gap_ok;                 /* the gap is exactly this /Contents */

@@ -261,8 +261,17 @@ ranges_intersect (gint64 a0, gint64 a1, gint64 b0, gint64 b1)
 
 /* Signed ranges may contain an earlier signature's gap whole, or stay clear of a later one;
  * anything in between means two signatures disagree about which bytes are the signature. */
+/* Whether @e's field already existed in the revision its signature covers (a field added later
+ * that points at an existing signature value is a copy). */
+static gboolean
+field_in_signed_revision (KysoPdfHistory *h, KysoPdfSigEntry *e)
+{
+  return e->field_num == 0 || e->report->revision < 0
+         || kyso_pdf_history_lookup (h, (guint) e->report->revision, e->field_num) != NULL;
+}
+
 static void
-check_overlaps (GPtrArray *entries)
+check_overlaps (KysoPdfHistory *h, GPtrArray *entries)
 {
   for (guint i = 0; i < entries->len; i++)
     for (guint j = 0; j < entries->len; j++)
@@ -277,7 +286,10 @@ check_overlaps (GPtrArray *entries)
         ge = b->ranges[2];
         if (gs == a->ranges[1] && ge == a->ranges[2])
           {
-            if (i > j)
+            gboolean a_original = field_in_signed_revision (h, a), b_original = field_in_signed_revision (h, b);
+            /* The copy is the one added later; when both (or neither) look original, the later in
+             * the form. */
+            if ((!a_original && b_original) || (a_original == b_original && i > j))
               kyso_pdf_signature_report_add_reason (a->report, KYSO_SIGNATURE_PROBLEM_OVERLAP, "%s",
                                                     _("This signature field reuses the signed bytes of another "
                                                       "signature."));
@@ -338,10 +350,12 @@ add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint n_pages = kyso_pdf_document_get_n_pages (doc, NULL);
 
+  /* Fields already listed, by object number: a widget belongs to one if it or a parent is it. */
   for (guint i = 0; i < fields->len; i++)
     {
       KysoPdfField *f = g_ptr_array_index (fields, i);
-      g_hash_table_add (seen, GUINT_TO_POINTER (f->value_num != 0 ? f->value_num : f->num));
+      if (f->num != 0)
+        g_hash_table_add (seen, GUINT_TO_POINTER (f->num));
     }
   for (guint p = 0; p < n_pages; p++)
     {
@@ -359,6 +373,8 @@ add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
           KysoPdfObject *v = NULL;
           const char *ft = NULL;
           char *name = NULL;
+          guint32 num = kyso_pdf_object_get_ref_num (ref);
+          gboolean listed = FALSE;
           KysoPdfField *f;
 
           if (!kyso_pdf_object_is_name (kyso_pdf_dict_get (cur, "Subtype"), "Widget"))
@@ -367,6 +383,7 @@ add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
           for (guint hop = 0; hop < 16 && kyso_pdf_object_get_kind (cur) == KYSO_PDF_DICT; hop++)
             {
               KysoPdfObject *next;
+              listed |= num != 0 && g_hash_table_contains (seen, GUINT_TO_POINTER (num));
               if (ft == NULL)
                 ft = kyso_pdf_object_get_name (kyso_pdf_dict_get (cur, "FT"));
               if (v == NULL && kyso_pdf_dict_get (cur, "V") != NULL)
@@ -379,14 +396,14 @@ add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
                 name = text_string (kyso_pdf_dict_get (cur, "T"));
               if (kyso_pdf_dict_get (cur, "Parent") == NULL)
                 break;
+              num = kyso_pdf_object_get_ref_num (kyso_pdf_dict_get (cur, "Parent"));
               next = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (cur, "Parent"), NULL);
               kyso_pdf_object_unref (cur);
               cur = next;
             }
-          if (g_strcmp0 (ft, "Sig") != 0 || v == NULL || kyso_pdf_object_get_kind (value) == KYSO_PDF_NULL
-              || !g_hash_table_add (seen, GUINT_TO_POINTER (kyso_pdf_object_get_kind (v) == KYSO_PDF_REF
-                                                              ? kyso_pdf_object_get_ref_num (v)
-                                                              : kyso_pdf_object_get_ref_num (ref))))
+          if (listed || g_strcmp0 (ft, "Sig") != 0 || v == NULL || kyso_pdf_object_get_kind (value) == KYSO_PDF_NULL
+              || (kyso_pdf_object_get_ref_num (ref) != 0
+                  && !g_hash_table_add (seen, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref)))))
             {
               g_free (name);
               continue;
@@ -431,6 +448,7 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
       e->report->revision = -1;
       e->dict = kyso_pdf_object_ref (f->value);
       e->dict_num = f->value_num;
+      e->field_num = f->num;
       g_ptr_array_add (out, e);
       if (kyso_pdf_object_get_kind (e->dict) != KYSO_PDF_DICT)
         {
@@ -449,7 +467,7 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
       check_coverage (h, e, junk);
       check_docmdp (h, e);
     }
-  check_overlaps (out);
+  check_overlaps (h, out);
   g_ptr_array_sort (out, compare_entries);
   return g_steal_pointer (&out);
 }

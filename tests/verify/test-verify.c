@@ -652,6 +652,63 @@ test_signature_dict_redefined (void)
   r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP);
 }
 
+/* A second field pointing at the first one's signature value: the copy is invalid (its bytes
+ * are another signature's), the original stays as it was. */
+static void
+test_reused_signature (void)
+{
+  g_autofree char *out = copy_of (signed_pdf, "reused.pdf");
+  g_autoptr(GBytes) bytes = kyso_vf_read (signed_pdf);
+  const char *d = g_bytes_get_data (bytes, NULL);
+  gsize at = kyso_vf_rfind (signed_pdf, "/ByteRange");
+  guint catalog = kyso_vf_catalog_num (signed_pdf), page = kyso_vf_page_num (signed_pdf);
+  guint next = kyso_vf_size (signed_pdf);
+  g_autoptr(KysoPdfDocument) doc = kyso_pdf_document_open (signed_pdf, NULL);
+  g_autoptr(KysoPdfObject) cat = kyso_pdf_document_get_object (doc, catalog, NULL);
+  g_autoptr(KysoPdfObject) pg = kyso_pdf_document_get_object (doc, page, NULL);
+  g_autoptr(KysoPdfObject) cat_copy = kyso_pdf_object_copy (cat);
+  g_autoptr(KysoPdfObject) pg_copy = kyso_pdf_object_copy (pg);
+  g_autoptr(KysoPdfObject) form = NULL, annots = NULL;
+  g_autofree char *widget = NULL, *cat_body = NULL, *pg_body = NULL;
+  g_autoptr(KysoPdfVerifyReport) r = NULL;
+  KysoPdfSignatureReport *original = NULL, *copy = NULL;
+  guint32 sig;
+
+  while (at > 0 && memcmp (d + at, " obj", 4) != 0)
+    at--;
+  while (at > 0 && d[at - 1] != '\n' && d[at - 1] != '\r')
+    at--;
+  sig = (guint32) g_ascii_strtoull (d + at, NULL, 10);
+  widget = g_strdup_printf ("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /Rect [0 0 0 0] /F 132 /P %u 0 R "
+                            "/V %u 0 R >>", page, sig);
+  form = kyso_pdf_object_copy (kyso_pdf_dict_get (cat, "AcroForm"));
+  kyso_pdf_array_add (kyso_pdf_dict_get (form, "Fields"), kyso_pdf_ref_new (next, 0));
+  kyso_pdf_dict_set (cat_copy, "AcroForm", g_steal_pointer (&form));
+  annots = kyso_pdf_object_copy (kyso_pdf_dict_get (pg, "Annots"));
+  kyso_pdf_array_add (annots, kyso_pdf_ref_new (next, 0));
+  kyso_pdf_dict_set (pg_copy, "Annots", g_steal_pointer (&annots));
+  cat_body = kyso_pdf_object_to_string (cat_copy);
+  pg_body = kyso_pdf_object_to_string (pg_copy);
+  kyso_vf_append_update (out, next, widget, catalog, cat_body, page, pg_body, 0);
+
+  r = verify (out);
+  g_assert_cmpuint (kyso_pdf_verify_report_get_n_signatures (r), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      KysoPdfSignatureReport *s = kyso_pdf_verify_report_get_signature (r, i);
+      if (g_strcmp0 (kyso_pdf_signature_report_get_field (s), "Copy") == 0)
+        copy = s;
+      else
+        original = s;
+    }
+  g_assert_nonnull (copy);
+  g_assert_nonnull (original);
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (copy), ==, KYSO_SIGNATURE_STATUS_INVALID);
+  g_assert_true (kyso_pdf_signature_report_get_problems (copy) & KYSO_SIGNATURE_PROBLEM_OVERLAP);
+  g_assert_false (kyso_pdf_signature_report_get_problems (original) & KYSO_SIGNATURE_PROBLEM_OVERLAP);
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (original), ==, KYSO_SIGNATURE_STATUS_VALID);
+}
+
 static void
 test_duplicate_objects (void)
 {
@@ -938,6 +995,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/forgery/signed-bytes-moved", test_signed_bytes_moved);
   g_test_add_func ("/verify/forgery/signature-dict", test_signature_dict_redefined);
   g_test_add_func ("/verify/forgery/duplicate-objects", test_duplicate_objects);
+  g_test_add_func ("/verify/forgery/reused-signature", test_reused_signature);
   g_test_add_func ("/verify/changes/form-filled", test_form_filled);
   g_test_add_func ("/verify/changes/binary-names", test_binary_names);
   g_test_add_func ("/verify/changes/annotation", test_annotation_added);
