@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-igate-private.h"
+#include "kyso-portal-relay.h"
 #include "kyso-dossier-private.h"
 #include "kyso-error.h"
 #include "kyso-portal-json.h"
@@ -70,20 +71,6 @@ kyso_igate_portal_init (KysoIgatePortal *self)
 {
 }
 
-/* Unlike g_main_context_invoke(), never runs @func on the calling thread, even when @context is
- * free: callbacks must run on the thread that owns @context. */
-static void
-schedule (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, destroy);
-  g_source_set_static_name (source, "[kyso] portal callback");
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
 static gboolean
 notify_state (gpointer data)
 {
@@ -100,7 +87,7 @@ on_session_changed (gpointer data)
 {
   KysoIgatePortal *self = data;
 
-  schedule (self->context, notify_state, g_object_ref (self), g_object_unref);
+  kyso_portal_schedule (self->context, notify_state, g_object_ref (self), g_object_unref);
 }
 
 KysoIgatePortal *
@@ -149,87 +136,6 @@ dup_user_name (KysoPortal *portal)
   return kyso_oidc_client_dup_user_name (KYSO_IGATE_PORTAL (portal)->oidc);
 }
 
-/* ---- progress, relayed to the caller's main context ---- */
-
-typedef struct {
-  KysoPortalProgressFunc func;
-  gpointer               data;
-  GMainContext          *context;
-  GMutex                 lock;
-  KysoPortalProgress     latest;
-  char                  *latest_name;
-  gboolean               pending;
-  gint                   closed;    /* atomic: the operation finished; drop late updates */
-} Relay;
-
-static void
-relay_clear (gpointer data)
-{
-  Relay *relay = data;
-
-  g_main_context_unref (relay->context);
-  g_free (relay->latest_name);
-  g_mutex_clear (&relay->lock);
-}
-
-static Relay *
-relay_new (KysoPortalProgressFunc func, gpointer data)
-{
-  Relay *relay = g_atomic_rc_box_new0 (Relay);
-
-  relay->func = func;
-  relay->data = data;
-  relay->context = g_main_context_ref_thread_default ();
-  g_mutex_init (&relay->lock);
-  return relay;
-}
-
-static void
-relay_unref (gpointer relay)
-{
-  g_atomic_rc_box_release_full (relay, relay_clear);
-}
-
-static gboolean
-relay_dispatch (gpointer data)
-{
-  Relay *relay = data;
-  KysoPortalProgress copy;
-  g_autofree char *name = NULL;
-
-  g_mutex_lock (&relay->lock);
-  copy = relay->latest;
-  name = g_strdup (relay->latest_name);
-  relay->pending = FALSE;
-  g_mutex_unlock (&relay->lock);
-  copy.file_name = name;
-  if (!g_atomic_int_get (&relay->closed))
-    relay->func (&copy, relay->data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Keeps only the latest state: a slow main loop sees fewer, never stale, updates. */
-static void
-relay_post (Relay *relay, const KysoPortalProgress *progress)
-{
-  if (relay == NULL || relay->func == NULL)
-    return;
-  g_mutex_lock (&relay->lock);
-  relay->latest = *progress;
-  if (g_strcmp0 (relay->latest_name, progress->file_name) != 0)
-    {
-      g_free (relay->latest_name);
-      relay->latest_name = g_strdup (progress->file_name);
-    }
-  relay->latest.file_name = NULL;
-  if (!relay->pending)
-    {
-      relay->pending = TRUE;
-      schedule (relay->context, relay_dispatch, g_atomic_rc_box_acquire (relay), relay_unref);
-    }
-  g_mutex_unlock (&relay->lock);
-}
-
 /* ---- one struct for every call's data ---- */
 
 typedef struct {
@@ -242,7 +148,7 @@ typedef struct {
   KysoProcedureComponent *component;
   KysoDossier            *dossier;
   KysoProcedure          *procedure;
-  Relay                  *relay;
+  KysoPortalRelay        *relay;
   KysoPortalProgress      progress;   /* the worker's running totals */
   guint64                 done_bytes;
 } Call;
@@ -267,8 +173,8 @@ call_free (Call *call)
   g_clear_object (&call->procedure);
   if (call->relay != NULL)
     {
-      g_atomic_int_set (&call->relay->closed, TRUE);
-      relay_unref (call->relay);
+      kyso_portal_relay_close (call->relay);
+      kyso_portal_relay_unref (call->relay);
     }
   g_free (call);
 }
@@ -564,7 +470,7 @@ on_upload_progress (guint64 sent, guint64 total, gboolean retrying, gpointer dat
   call->progress.file_sent = sent;
   call->progress.file_size = total;
   call->progress.total_sent = call->done_bytes + sent;
-  relay_post (call->relay, &call->progress);
+  kyso_portal_relay_post (call->relay, &call->progress);
 }
 
 static void
@@ -602,7 +508,7 @@ upload_file_async (KysoPortal *portal, KysoProcedureComponent *component, const 
   call->a = g_strdup (path);
   call->c = idempotency_key != NULL ? g_strdup (idempotency_key) : g_uuid_string_random ();
   call->component = g_object_ref (component);
-  call->relay = relay_new (progress, progress_data);
+  call->relay = kyso_portal_relay_new (progress, progress_data);
   task = start (portal, upload_file_async, call, cancellable, callback, user_data);
   g_task_run_in_thread (task, upload_thread);
 }
@@ -612,7 +518,7 @@ upload_file_finish (KysoPortal *portal, GAsyncResult *result, GError **error)
 {
   if (!check_result (portal, result, upload_file_async))
     return NULL;
-  g_atomic_int_set (&((Call *) g_task_get_task_data (G_TASK (result)))->relay->closed, TRUE);
+  kyso_portal_relay_close (((Call *) g_task_get_task_data (G_TASK (result)))->relay);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -660,7 +566,7 @@ submit (KysoIgatePortal *self, Call *call, GCancellable *cancellable, GError **e
   const char *code;
 
   call->progress.stage = KYSO_PORTAL_STAGE_CHECKING;
-  relay_post (call->relay, &call->progress);
+  kyso_portal_relay_post (call->relay, &call->progress);
   if (!kyso_procedure_has_details (call->procedure))
     {
       KysoProcedure *full = fetch_procedure (self, kyso_procedure_get_id (call->procedure), cancellable, error);
@@ -704,7 +610,7 @@ submit (KysoIgatePortal *self, Call *call, GCancellable *cancellable, GError **e
     }
 
   call->progress.stage = KYSO_PORTAL_STAGE_SUBMITTING;
-  relay_post (call->relay, &call->progress);
+  kyso_portal_relay_post (call->relay, &call->progress);
   body = kyso_igate_build_application (call->dossier, call->procedure);
   answer = kyso_igate_api_call (self, "POST", "pa/dossier/--apply-online/", body,
                                 kyso_dossier_get_submission_key (call->dossier), cancellable, error);
@@ -742,7 +648,7 @@ submit_dossier_async (KysoPortal *portal, KysoDossier *dossier, KysoProcedure *p
 
   call->dossier = g_object_ref (dossier);
   call->procedure = g_object_ref (procedure);
-  call->relay = relay_new (progress, progress_data);
+  call->relay = kyso_portal_relay_new (progress, progress_data);
   task = start (portal, submit_dossier_async, call, cancellable, callback, user_data);
   g_task_run_in_thread (task, submit_thread);
 }
@@ -756,7 +662,7 @@ submit_dossier_finish (KysoPortal *portal, GAsyncResult *result, GError **error)
   if (!check_result (portal, result, submit_dossier_async))
     return NULL;
   call = g_task_get_task_data (G_TASK (result));
-  g_atomic_int_set (&call->relay->closed, TRUE);
+  kyso_portal_relay_close (call->relay);
   code = g_task_propagate_pointer (G_TASK (result), error);
   /* Here, on the caller's thread, so "notify::code" reaches the GUI where it lives. */
   if (code != NULL)

@@ -1,10 +1,9 @@
 #include "config.h"
 
-#include "kyso-oidc-client.h"
+#include "kyso-oidc-private.h"
 #include "kyso-error.h"
 #include "kyso-http.h"
 #include "kyso-jwt.h"
-#include "kyso-oidc-loopback.h"
 #include "kyso-portal-json.h"
 #include "kyso-session-store.h"
 
@@ -16,34 +15,6 @@
 /* An access token this close to expiry is refreshed before use. */
 #define DEFAULT_MIN_VALIDITY 30
 
-struct _KysoOidcClient {
-  GObject   parent_instance;
-
-  char     *issuer;
-  char     *client_id;
-  char     *ca_file;
-  char     *scope;
-  char     *label;
-  GCallback state_func;
-  gpointer  state_data;
-
-  /* Serialises every operation that changes tokens (login, refresh, logout), so that two
-   * threads never spend the same single-use refresh token. */
-  GMutex    op_lock;
-  /* Guards the fields below for short reads and writes. */
-  GMutex    lock;
-  char     *authorization_endpoint;
-  char     *token_endpoint;
-  char     *jwks_uri;
-  char     *revocation_endpoint;
-  char     *end_session_endpoint;
-  JsonNode *jwks;
-  char     *access_token;
-  gint64    access_expires;   /* g_get_real_time() seconds */
-  char     *refresh_token;
-  JsonNode *claims;
-  guint     refresh_count;
-};
 
 G_DEFINE_FINAL_TYPE (KysoOidcClient, kyso_oidc_client, G_TYPE_OBJECT)
 
@@ -201,8 +172,8 @@ get_json (KysoOidcClient *self, const char *url, GCancellable *cancellable, GErr
   return kyso_json_parse_bytes (response->body, error);
 }
 
-static void
-append_param (GString *form, const char *name, const char *value)
+void
+kyso_oidc_append_param (GString *form, const char *name, const char *value)
 {
   g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
 
@@ -212,8 +183,8 @@ append_param (GString *form, const char *name, const char *value)
 }
 
 /* POSTs a form; returns the JSON answer whatever the status (OAuth errors are JSON too). */
-static JsonNode *
-post_form (KysoOidcClient *self, const char *url, GString *form, guint *out_status,
+JsonNode *
+kyso_oidc_post_form (KysoOidcClient *self, const char *url, GString *form, guint *out_status,
            GCancellable *cancellable, GError **error)
 {
   static const char * const headers[] = { "Accept: application/json", NULL };
@@ -235,8 +206,8 @@ post_form (KysoOidcClient *self, const char *url, GString *form, guint *out_stat
   return kyso_json_parse_bytes (response->body, error);
 }
 
-static char *
-random_b64url (gsize n)
+char *
+kyso_oidc_random_b64url (gsize n)
 {
   guint8 buf[64];
   char *out;
@@ -251,8 +222,8 @@ random_b64url (gsize n)
 
 /* ---- Discovery ---- */
 
-static gboolean
-discover_locked (KysoOidcClient *self, GCancellable *cancellable, GError **error)
+gboolean
+kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GError **error)
 {
   g_autofree char *url = NULL;
   g_autoptr(JsonNode) meta = NULL;
@@ -324,7 +295,7 @@ kyso_oidc_client_discover (KysoOidcClient *self, GCancellable *cancellable, GErr
   g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
 
   g_mutex_lock (&self->op_lock);
-  ok = discover_locked (self, cancellable, error);
+  ok = kyso_oidc_discover_locked (self, cancellable, error);
   g_mutex_unlock (&self->op_lock);
   return ok;
 }
@@ -365,8 +336,8 @@ verify_id_token (KysoOidcClient *self, const char *id_token, const char *nonce,
 
 /* Takes a successful token response: checks it, keeps the access token in memory and the
  * refresh token in the Secret Service. */
-static gboolean
-accept_tokens (KysoOidcClient *self, JsonNode *response, const char *nonce, gboolean require_id_token,
+gboolean
+kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *nonce, gboolean require_id_token,
                GCancellable *cancellable, GError **error)
 {
   JsonObject *obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
@@ -440,8 +411,8 @@ forget_session (KysoOidcClient *self)
   state_changed (self);
 }
 
-static const char *
-oauth_error (JsonNode *answer)
+const char *
+kyso_oidc_oauth_error (JsonNode *answer)
 {
   return JSON_NODE_HOLDS_OBJECT (answer) ? kyso_pj_string (json_node_get_object (answer), "error") : NULL;
 }
@@ -453,7 +424,7 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
   g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
 
-  if (!discover_locked (self, cancellable, error))
+  if (!kyso_oidc_discover_locked (self, cancellable, error))
     return FALSE;
   /* A refresh can be repeated safely (the provider keeps the session's earlier refresh tokens
    * valid, or answers invalid_grant): one more try after a dropped connection or a 5xx. */
@@ -462,11 +433,11 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
       g_autoptr(GError) local_error = NULL;
 
       g_string_truncate (form, 0);
-      append_param (form, "grant_type", "refresh_token");
-      append_param (form, "refresh_token", refresh_token);
-      append_param (form, "client_id", self->client_id);
+      kyso_oidc_append_param (form, "grant_type", "refresh_token");
+      kyso_oidc_append_param (form, "refresh_token", refresh_token);
+      kyso_oidc_append_param (form, "client_id", self->client_id);
       g_clear_pointer (&answer, json_node_unref);
-      answer = post_form (self, self->token_endpoint, form, &status, cancellable, &local_error);
+      answer = kyso_oidc_post_form (self, self->token_endpoint, form, &status, cancellable, &local_error);
       if (answer != NULL && status < 500)
         break;
       if (attempt == 1 || (answer == NULL && !g_error_matches (local_error, KYSO_ERROR, KYSO_ERROR_NETWORK)))
@@ -483,7 +454,7 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
   if (status == 400 || status == 401)
     {
       /* invalid_grant: the session ended at the provider (expired, revoked, logged out elsewhere). */
-      g_debug ("refresh refused: %s", oauth_error (answer) ? oauth_error (answer) : "?");
+      g_debug ("refresh refused: %s", kyso_oidc_oauth_error (answer) ? kyso_oidc_oauth_error (answer) : "?");
       forget_session (self);
       kyso_session_store_clear (self->issuer, self->client_id, NULL, NULL);
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
@@ -496,7 +467,7 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
                    _("The login server answered with an error (HTTP %u). Try again later."), status);
       return FALSE;
     }
-  if (!accept_tokens (self, answer, NULL, FALSE, cancellable, error))
+  if (!kyso_oidc_accept_tokens (self, answer, NULL, FALSE, cancellable, error))
     return FALSE;
   g_mutex_lock (&self->lock);
   self->refresh_count++;
@@ -585,262 +556,6 @@ kyso_oidc_client_reject_access_token (KysoOidcClient *self, const char *token)
   g_mutex_unlock (&self->lock);
 }
 
-/* ---- Browser login ---- */
-
-typedef struct {
-  char           *uri;
-  KysoOpenUriFunc func;
-  gpointer        func_data;
-  GCancellable   *abort;    /* cancelled when the browser cannot be opened */
-  GError         *error;
-  GMutex          lock;
-} Launch;
-
-static void
-launch_clear (gpointer data)
-{
-  Launch *launch = data;
-
-  g_free (launch->uri);
-  g_object_unref (launch->abort);
-  g_clear_error (&launch->error);
-  g_mutex_clear (&launch->lock);
-}
-
-static void
-launch_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, launch_clear);
-}
-
-static gboolean
-launch_cb (gpointer data)
-{
-  Launch *launch = data;
-  GError *error = NULL;
-
-  if (!launch->func (launch->uri, launch->func_data, &error))
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Could not open the web browser."));
-      g_mutex_lock (&launch->lock);
-      launch->error = error;
-      g_mutex_unlock (&launch->lock);
-      g_cancellable_cancel (launch->abort);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-forward_cancel (GCancellable *cancellable, gpointer data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (data));
-}
-
-static char *
-build_authorization_url (KysoOidcClient *self, const char *redirect_uri, const char *state,
-                         const char *nonce, const char *challenge)
-{
-  g_autoptr(GString) url = g_string_new (self->authorization_endpoint);
-  g_autoptr(GString) query = g_string_new (NULL);
-
-  append_param (query, "response_type", "code");
-  append_param (query, "client_id", self->client_id);
-  append_param (query, "redirect_uri", redirect_uri);
-  append_param (query, "scope", self->scope);
-  append_param (query, "state", state);
-  append_param (query, "nonce", nonce);
-  append_param (query, "code_challenge", challenge);
-  append_param (query, "code_challenge_method", "S256");
-  g_string_append_c (url, strchr (url->str, '?') != NULL ? '&' : '?');
-  g_string_append (url, query->str);
-  return g_string_free (g_steal_pointer (&url), FALSE);
-}
-
-static char *
-pkce_challenge (const char *verifier)
-{
-  guint8 digest[32];
-  unsigned int len = sizeof digest;
-
-  EVP_Digest (verifier, strlen (verifier), digest, &len, EVP_sha256 (), NULL);
-  return kyso_base64url_encode (digest, len);
-}
-
-static gboolean
-login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer open_uri_data,
-                      GMainContext *context, guint timeout_seconds, GCancellable *cancellable, GError **error)
-{
-  g_autoptr(KysoLoopback) loopback = NULL;
-  g_autoptr(GString) form = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) wait_error = NULL;
-  g_autofree char *verifier = random_b64url (32);
-  g_autofree char *challenge = pkce_challenge (verifier);
-  g_autofree char *state = random_b64url (24);
-  g_autofree char *nonce = random_b64url (24);
-  g_autofree char *code = NULL;
-  g_autofree char *iss = NULL;
-  Launch *launch;
-  gulong handler = 0;
-  guint status = 0;
-
-  if (!discover_locked (self, cancellable, error))
-    return FALSE;
-  loopback = kyso_loopback_new (error);
-  if (loopback == NULL)
-    return FALSE;
-
-  launch = g_atomic_rc_box_new0 (Launch);
-  g_mutex_init (&launch->lock);
-  launch->uri = build_authorization_url (self, kyso_loopback_get_redirect_uri (loopback), state, nonce, challenge);
-  launch->func = open_uri;
-  launch->func_data = open_uri_data;
-  launch->abort = g_cancellable_new ();
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel), g_object_ref (launch->abort),
-                                     g_object_unref);
-  if (context != NULL)
-    {
-      /* Not g_main_context_invoke(): it would run the hook here when @context is free, and a
-       * GUI must launch the browser from its own thread. */
-      GSource *source = g_idle_source_new ();
-      g_source_set_callback (source, launch_cb, g_atomic_rc_box_acquire (launch), launch_unref);
-      g_source_attach (source, context);
-      g_source_unref (source);
-    }
-  else
-    launch_cb (launch);
-
-  code = kyso_loopback_wait (loopback, state,
-                             g_get_monotonic_time () + (gint64) (timeout_seconds ? timeout_seconds : 600) * G_USEC_PER_SEC,
-                             &iss, launch->abort, &wait_error);
-  if (cancellable != NULL)
-    g_cancellable_disconnect (cancellable, handler);
-  if (code == NULL)
-    {
-      g_mutex_lock (&launch->lock);
-      if (launch->error != NULL)
-        g_propagate_error (error, g_steal_pointer (&launch->error));
-      else if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        ;
-      else
-        g_propagate_error (error, g_steal_pointer (&wait_error));
-      g_mutex_unlock (&launch->lock);
-      launch_unref (launch);
-      return FALSE;
-    }
-  launch_unref (launch);
-  /* RFC 9207: an answer naming another issuer is a mix-up attack; do not spend the code there. */
-  if (iss != NULL && strcmp (iss, self->issuer) != 0)
-    {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("The login answer came from another login server, so it was refused. Log in again."));
-      return FALSE;
-    }
-
-  form = g_string_new (NULL);
-  append_param (form, "grant_type", "authorization_code");
-  append_param (form, "code", code);
-  append_param (form, "redirect_uri", kyso_loopback_get_redirect_uri (loopback));
-  append_param (form, "client_id", self->client_id);
-  append_param (form, "code_verifier", verifier);
-  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
-  if (answer == NULL)
-    return FALSE;
-  if (status != 200)
-    {
-      g_debug ("code exchange refused: HTTP %u %s", status, oauth_error (answer) ? oauth_error (answer) : "");
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("The login server did not accept the login. Try again."));
-      return FALSE;
-    }
-  return accept_tokens (self, answer, nonce, TRUE, cancellable, error);
-}
-
-gboolean
-kyso_oidc_client_login_browser (KysoOidcClient *self,
-                                KysoOpenUriFunc open_uri,
-                                gpointer        open_uri_data,
-                                GMainContext   *context,
-                                guint           timeout_seconds,
-                                GCancellable   *cancellable,
-                                GError        **error)
-{
-  gboolean ok;
-
-  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
-  g_return_val_if_fail (open_uri != NULL, FALSE);
-
-  g_mutex_lock (&self->op_lock);
-  ok = login_browser_locked (self, open_uri, open_uri_data, context, timeout_seconds, cancellable, error);
-  g_mutex_unlock (&self->op_lock);
-  return ok;
-}
-
-/* ---- Direct login ---- */
-
-int
-kyso_oidc_client_login_password (KysoOidcClient *self,
-                                 const char     *username,
-                                 const char     *password,
-                                 const char     *otp,
-                                 char          **out_hint,
-                                 GCancellable   *cancellable,
-                                 GError        **error)
-{
-  g_autoptr(GString) form = g_string_new (NULL);
-  g_autoptr(JsonNode) answer = NULL;
-  const char *err;
-  guint status = 0;
-  int result = -1;
-
-  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), -1);
-  g_return_val_if_fail (username != NULL && password != NULL, -1);
-
-  g_mutex_lock (&self->op_lock);
-  if (!discover_locked (self, cancellable, error))
-    goto out;
-  append_param (form, "grant_type", "password");
-  append_param (form, "client_id", self->client_id);
-  append_param (form, "scope", self->scope);
-  append_param (form, "username", username);
-  append_param (form, "password", password);
-  if (otp != NULL && *otp != '\0')
-    append_param (form, "otp", otp);
-  answer = post_form (self, self->token_endpoint, form, &status, cancellable, error);
-  if (answer == NULL)
-    goto out;
-  if (status == 200)
-    {
-      if (accept_tokens (self, answer, NULL, TRUE, cancellable, error))
-        result = KYSO_LOGIN_DONE;
-      goto out;
-    }
-  err = oauth_error (answer);
-  if (g_strcmp0 (err, "otp_required") == 0)
-    {
-      if (out_hint != NULL)
-        *out_hint = g_strdup (kyso_pj_string (json_node_get_object (answer), "phone_hint"));
-      result = KYSO_LOGIN_NEED_OTP;
-    }
-  else if (g_strcmp0 (err, "invalid_otp") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                         _("The OTP code is wrong or has expired. Ask for a new code and try again."));
-  else if (g_strcmp0 (err, "invalid_grant") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                         _("The ID number or the password is not correct."));
-  else if (g_strcmp0 (err, "unauthorized_client") == 0 || g_strcmp0 (err, "unsupported_grant_type") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                         _("This portal does not accept a direct login. Log in with the browser instead."));
-  else
-    g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                 _("The login server answered with an error (HTTP %u). Try again later."), status);
-out:
-  g_mutex_unlock (&self->op_lock);
-  return result;
-}
-
 /* ---- Logout ---- */
 
 gboolean
@@ -859,7 +574,7 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
   if (refresh == NULL)
     refresh = kyso_session_store_load (self->issuer, self->client_id, cancellable, NULL);
 
-  if (refresh != NULL && discover_locked (self, cancellable, &remote_error))
+  if (refresh != NULL && kyso_oidc_discover_locked (self, cancellable, &remote_error))
     {
       g_autoptr(GString) form = g_string_new (NULL);
       g_autoptr(JsonNode) answer = NULL;
@@ -870,20 +585,20 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
         {
           /* RFC 7009: revoking the refresh token ends the session and its access tokens. */
           url = self->revocation_endpoint;
-          append_param (form, "token", refresh);
-          append_param (form, "token_type_hint", "refresh_token");
-          append_param (form, "client_id", self->client_id);
+          kyso_oidc_append_param (form, "token", refresh);
+          kyso_oidc_append_param (form, "token_type_hint", "refresh_token");
+          kyso_oidc_append_param (form, "client_id", self->client_id);
         }
       else
         {
           /* Keycloak's back-channel logout takes the refresh token the same way. */
           url = self->end_session_endpoint;
-          append_param (form, "client_id", self->client_id);
-          append_param (form, "refresh_token", refresh);
+          kyso_oidc_append_param (form, "client_id", self->client_id);
+          kyso_oidc_append_param (form, "refresh_token", refresh);
         }
       if (url != NULL)
         {
-          answer = post_form (self, url, form, &status, cancellable, &remote_error);
+          answer = kyso_oidc_post_form (self, url, form, &status, cancellable, &remote_error);
           if (answer != NULL && status != 200 && status != 204)
             g_set_error (&remote_error, KYSO_ERROR, KYSO_ERROR_SERVER,
                          _("The login server answered with an error (HTTP %u)."), status);
