@@ -52,6 +52,10 @@ typedef enum {
   ROLE_IGNORE = N_ROLES,
 } Role;
 
+/* Trailer keys about the file's bookkeeping, not its content. */
+static const char *const trailer_bookkeeping[] = { "Size", "Prev", "XRefStm", "ID", "Type", "W", "Index", "Length",
+                                                   "Filter", "DecodeParms", "DL", NULL };
+
 typedef enum {
   KIND_ANNOT,       /* a plain annotation */
   KIND_FORM,        /* a widget or field that is not a signature */
@@ -229,7 +233,7 @@ owned_role (Kind kind)
 
 /* The role of the value under @key of a dictionary playing @role. */
 static Role
-child_role (Diff *d, Role role, KysoPdfObject *dict, const char *key, Kind kind)
+child_role (Role role, const char *key, Kind kind)
 {
   switch (role)
     {
@@ -288,8 +292,6 @@ child_role (Diff *d, Role role, KysoPdfObject *dict, const char *key, Kind kind)
     case ROLE_ANNOTS:
     case ROLE_FIELDS:
     default:
-      (void) d;
-      (void) dict;
       return ROLE_OTHER;
     }
 }
@@ -348,7 +350,7 @@ visit_dict (Diff *d, guint32 num, KysoPdfObject *dict, Role role, guint depth)
     kind = kind_of (d, d->old_rev, num, dict);
   for (guint i = 0; i < kyso_pdf_dict_get_size (dict); i++)
     visit_value (d, kyso_pdf_dict_get_value_at (dict, i),
-                 child_role (d, role, dict, kyso_pdf_dict_get_key_at (dict, i), kind), depth + 1);
+                 child_role (role, kyso_pdf_dict_get_key_at (dict, i), kind), depth + 1);
 }
 
 static void
@@ -416,15 +418,13 @@ static void
 walk_old_state (Diff *d)
 {
   KysoPdfObject *trailer = kyso_pdf_history_get_trailer (d->h, d->old_rev);
-  static const char *const ignored[] = { "Size", "Prev", "XRefStm", "ID", "Type", "W", "Index", "Length",
-                                         "Filter", "DecodeParms", "DL", NULL };
 
   for (guint i = 0; i < kyso_pdf_dict_get_size (trailer); i++)
     {
       const char *key = kyso_pdf_dict_get_key_at (trailer, i);
       Role role = strcmp (key, "Root") == 0 ? ROLE_CATALOG : strcmp (key, "Info") == 0 ? ROLE_INFO : ROLE_OTHER;
 
-      if (!g_strv_contains (ignored, key))
+      if (!g_strv_contains (trailer_bookkeeping, key))
         visit_value (d, kyso_pdf_dict_get_value_at (trailer, i), role, 0);
     }
   /* Structural roles first, so that content roles can tell real pages and annotations. */
@@ -980,15 +980,13 @@ judge_trailer (Diff *d)
 {
   KysoPdfObject *old = kyso_pdf_history_get_trailer (d->h, d->old_rev);
   KysoPdfObject *new = kyso_pdf_history_get_trailer (d->h, d->new_rev);
-  static const char *const ignored[] = { "Size", "Prev", "XRefStm", "ID", "Type", "W", "Index", "Length",
-                                         "Filter", "DecodeParms", "DL", NULL };
   g_autoptr(GPtrArray) keys = changed_keys (d, old, new);
 
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
 
-      if (g_strv_contains (ignored, key))
+      if (g_strv_contains (trailer_bookkeeping, key))
         continue;
       if (strcmp (key, "Root") == 0)
         {
