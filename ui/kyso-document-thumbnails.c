@@ -56,10 +56,10 @@ static double
 thumb_scale (KysoDocumentThumbnails *self,
              guint                   page)
 {
-  KysoPageGeometry g;
+  double w = 0, h = 0;
 
-  kyso_page_renderer_get_geometry (self->renderer, page, &g);
-  return KYSO_DOCUMENT_THUMBNAIL_WIDTH / MAX (kyso_page_geometry_get_width (&g), 1.0) *
+  kyso_page_renderer_get_size (self->renderer, page, &w, &h);
+  return KYSO_DOCUMENT_THUMBNAIL_WIDTH / MAX (w, 1.0) *
          gtk_widget_get_scale_factor (GTK_WIDGET (self));
 }
 
@@ -184,7 +184,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_widget_get_last_child (box);
   g_autofree char *number = g_strdup_printf ("%u", page + 1);
   g_autofree char *accessible = NULL;
-  KysoPageGeometry g;
+  double w = 0, h = 0;
   Thumb *thumb;
 
   gtk_label_set_text (GTK_LABEL (label), number);
@@ -193,10 +193,9 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 
   /* The row has its final size before its picture arrives, so nothing jumps. */
-  kyso_page_renderer_get_geometry (self->renderer, page, &g);
+  kyso_page_renderer_get_size (self->renderer, page, &w, &h);
   gtk_widget_set_size_request (GTK_WIDGET (picture), KYSO_DOCUMENT_THUMBNAIL_WIDTH,
-                               (int) (KYSO_DOCUMENT_THUMBNAIL_WIDTH * kyso_page_geometry_get_height (&g) /
-                                      MAX (kyso_page_geometry_get_width (&g), 1.0)));
+                               (int) (KYSO_DOCUMENT_THUMBNAIL_WIDTH * h / MAX (w, 1.0)));
   gtk_picture_set_paintable (picture, NULL);
 
   thumb = g_new0 (Thumb, 1);

@@ -118,14 +118,25 @@ page_geometry (KysoDocumentView *self,
   return g;
 }
 
+static void
+page_size (KysoDocumentView *self,
+           guint             page,
+           double           *width,
+           double           *height)
+{
+  if (self->renderer == NULL || !kyso_page_renderer_get_size (self->renderer, page, width, height))
+    *width = 595, *height = 842;
+}
+
 /* The page's rectangle in widget coordinates (scrolling applied). */
 static graphene_rect_t
 page_bounds (KysoDocumentView *self,
              guint             page)
 {
-  KysoPageGeometry g = page_geometry (self, page);
   double ppp = kyso_document_view_get_pixels_per_point (self);
-  double w = kyso_page_geometry_get_width (&g) * ppp, h = kyso_page_geometry_get_height (&g) * ppp;
+  double w, h;
+  page_size (self, page, &w, &h);
+  w *= ppp, h *= ppp;
   double x = floor ((self->content_width - w) / 2) - gtk_adjustment_get_value (self->hadjustment);
   double y = self->offsets[page] - gtk_adjustment_get_value (self->vadjustment);
 
@@ -142,9 +153,10 @@ compute_layout (KysoDocumentView *self)
   self->offsets = g_new (double, self->n_pages + 1);
   for (guint i = 0; i < self->n_pages; i++)
     {
-      KysoPageGeometry g = page_geometry (self, i);
+      double w, h;
+      page_size (self, i, &w, &h);
       self->offsets[i] = y;
-      y += ceil (kyso_page_geometry_get_height (&g) * ppp) + SPACING;
+      y += ceil (h * ppp) + SPACING;
     }
   self->offsets[self->n_pages] = y;
   self->content_height = self->n_pages ? y - SPACING + MARGIN : 0;
@@ -1004,8 +1016,9 @@ kyso_document_view_set_renderer (KysoDocumentView *self,
   self->max_page_width = 0;
   for (guint i = 0; i < self->n_pages; i++)
     {
-      KysoPageGeometry g = page_geometry (self, i);
-      self->max_page_width = MAX (self->max_page_width, kyso_page_geometry_get_width (&g));
+      double w, h;
+      page_size (self, i, &w, &h);
+      self->max_page_width = MAX (self->max_page_width, w);
     }
   self->current_page = 0;
   self->ready = FALSE;

@@ -55,6 +55,8 @@ struct _KysoPageRenderer {
   Core             *core;
   guint             n_workers_started;
   KysoPageGeometry *pages;
+  guint8           *exact;     /* pages[i].rotate read from the file (else guessed from the size) */
+  KysoPdfDocument  *kdoc;      /* Kyso's reader on the same bytes, main thread only; may be NULL */
   guint             n_pages;
   guint64           next_seq;
 
@@ -318,6 +320,8 @@ kyso_page_renderer_finalize (GObject *object)
   g_clear_object (&self->file);
   g_free (self->title);
   g_free (self->pages);
+  g_free (self->exact);
+  g_clear_object (&self->kdoc);
   g_hash_table_unref (self->cache);
 
   G_OBJECT_CLASS (kyso_page_renderer_parent_class)->finalize (object);
@@ -345,11 +349,13 @@ typedef struct {
   char             *title;
   KysoPageGeometry *pages;
   guint             n_pages;
+  KysoPdfDocument  *kdoc;
 } OpenResult;
 
 static void
 open_result_free (OpenResult *result)
 {
+  g_clear_object (&result->kdoc);
   g_clear_pointer (&result->bytes, g_bytes_unref);
   g_free (result->title);
   g_free (result->pages);
@@ -368,7 +374,6 @@ open_thread (GTask        *task,
   g_autofree char *contents = NULL;
   gsize length = 0;
   PopplerDocument *doc;
-  g_autoptr (KysoPdfDocument) kdoc = NULL;
   OpenResult *result;
   int n;
 
@@ -397,8 +402,10 @@ open_thread (GTask        *task,
     }
 
   /* poppler-glib does not tell /Rotate; Kyso's own reader does (with inheritance from the page
-   * tree). A file only poppler can read falls back to guessing from the shown size below. */
-  kdoc = kyso_pdf_document_open_bytes (result->bytes, NULL);
+   * tree), page by page when a page's mapping to PDF coordinates is first needed: looking up
+   * every page here would cost seconds on a 1000-page file. Until then (and for files only
+   * poppler can read) /Rotate is guessed from the shown size, which gets the layout right. */
+  result->kdoc = kyso_pdf_document_open_bytes (result->bytes, NULL);
 
   n = poppler_document_get_n_pages (doc);
   result->title = poppler_document_get_title (doc);
@@ -410,7 +417,6 @@ open_thread (GTask        *task,
       PopplerRectangle crop = { 0, 0, 612, 792 };
       double w = 612, h = 792;
       int rotate = 0;
-      g_autoptr (KysoPdfPage) kpage = NULL;
 
       if (page != NULL)
         {
@@ -418,10 +424,8 @@ open_thread (GTask        *task,
           poppler_page_get_size (page, &w, &h);
           g_object_unref (page);
         }
-      if (kdoc != NULL && (kpage = kyso_pdf_document_get_page (kdoc, i, NULL)) != NULL)
-        rotate = kpage->rotate;
-      /* Without it: a page shown with its crop box turned a quarter is taken as /Rotate 90. */
-      else if (fabs (w - fabs (crop.x2 - crop.x1)) > 0.5 && fabs (w - fabs (crop.y2 - crop.y1)) <= 0.5)
+      /* A page shown with its crop box turned a quarter is taken as /Rotate 90 for now. */
+      if (fabs (w - fabs (crop.x2 - crop.x1)) > 0.5 && fabs (w - fabs (crop.y2 - crop.y1)) <= 0.5)
         rotate = 90;
       kyso_page_geometry_init (&result->pages[i], crop.x1, crop.y1, crop.x2, crop.y2, rotate);
     }
@@ -472,6 +476,8 @@ kyso_page_renderer_new_finish (GAsyncResult  *result,
   self->title = g_steal_pointer (&opened->title);
   self->pages = g_steal_pointer (&opened->pages);
   self->n_pages = opened->n_pages;
+  self->exact = g_new0 (guint8, self->n_pages);
+  self->kdoc = g_steal_pointer (&opened->kdoc);
   self->core = g_new0 (Core, 1);
   g_atomic_ref_count_init (&self->core->ref);
   self->core->bytes = g_steal_pointer (&opened->bytes);
@@ -518,7 +524,33 @@ kyso_page_renderer_get_geometry (KysoPageRenderer *self,
 
   if (page >= self->n_pages)
     return FALSE;
+  if (!self->exact[page] && self->kdoc != NULL)
+    {
+      g_autoptr (KysoPdfPage) kpage = kyso_pdf_document_get_page (self->kdoc, page, NULL);
+      KysoPageGeometry *g = &self->pages[page];
+
+      if (kpage != NULL)
+        kyso_page_geometry_init (g, g->crop.x0, g->crop.y0, g->crop.x1, g->crop.y1, kpage->rotate);
+    }
+  self->exact[page] = TRUE;
   *geometry = self->pages[page];
+  return TRUE;
+}
+
+gboolean
+kyso_page_renderer_get_size (KysoPageRenderer *self,
+                             guint             page,
+                             double           *width,
+                             double           *height)
+{
+  g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), FALSE);
+
+  if (page >= self->n_pages)
+    return FALSE;
+  if (width)
+    *width = kyso_page_geometry_get_width (&self->pages[page]);
+  if (height)
+    *height = kyso_page_geometry_get_height (&self->pages[page]);
   return TRUE;
 }
 
@@ -534,6 +566,7 @@ kyso_page_renderer_set_rotation (KysoPageRenderer *self,
 
   g = &self->pages[page];
   kyso_page_geometry_init (g, g->crop.x0, g->crop.y0, g->crop.x1, g->crop.y1, rotate);
+  self->exact[page] = TRUE;
 }
 
 GdkTexture *

@@ -39,10 +39,16 @@ GBytes           *kyso_page_renderer_get_bytes    (KysoPageRenderer *self);
 /* The document title from its metadata, or NULL. */
 const char       *kyso_page_renderer_get_title    (KysoPageRenderer *self);
 guint             kyso_page_renderer_get_n_pages  (KysoPageRenderer *self);
-/* Returns FALSE for a page out of range. */
+/* The page's crop box and /Rotate, for mapping to PDF coordinates (the first call for a page
+ * reads its /Rotate from the file). Returns FALSE for a page out of range. */
 gboolean          kyso_page_renderer_get_geometry (KysoPageRenderer *self,
                                                    guint             page,
                                                    KysoPageGeometry *geometry);
+/* The page's size as shown, in points: cheap, for layout. FALSE for a page out of range. */
+gboolean          kyso_page_renderer_get_size     (KysoPageRenderer *self,
+                                                   guint             page,
+                                                   double           *width,
+                                                   double           *height);
 /* Replaces the /Rotate of @page (0-based), e.g. with what the PDF reader found; the geometry
  * of the page follows. poppler's own drawing already honours the file's /Rotate. */
 void              kyso_page_renderer_set_rotation (KysoPageRenderer *self,
