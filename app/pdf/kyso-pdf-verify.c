@@ -249,7 +249,9 @@ fill_from_cms (KysoPdfSigEntry *e, KysoCmsResult *res)
     }
   r->digest = g_strdup (res->digest_algorithm);
   r->integrity = res->intact && e->ranges_ok;
-  r->level = res->level;
+  /* PAdES baseline signatures are ETSI.CAdES.detached (EN 319 142-1 §6.3); the same attributes
+   * under adbe.pkcs7.detached are not PAdES. */
+  r->level = g_strcmp0 (r->subfilter, "ETSI.CAdES.detached") == 0 ? res->level : KYSO_PADES_LEVEL_NONE;
   r->trust = res->trust;
   r->revocation = res->revocation;
   if (res->timestamp_time != NULL)

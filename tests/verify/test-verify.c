@@ -94,6 +94,7 @@ test_valid_pdfsig (void)
   g_assert_nonnull (kyso_pdf_signature_report_get_serial (s));
   g_assert_cmpstr (kyso_pdf_signature_report_get_subfilter (s), ==, "adbe.pkcs7.detached");
   g_assert_cmpstr (kyso_pdf_signature_report_get_digest (s), ==, "SHA-256");
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_NONE);  /* not ETSI.CAdES */
   g_assert_nonnull (kyso_pdf_signature_report_get_signing_time (s));
   g_assert_null (kyso_pdf_signature_report_get_timestamp_time (s));
   g_assert_true (kyso_pdf_signature_report_get_integrity (s));
