@@ -355,6 +355,9 @@ check_changes (KysoPdfHistory *h, GPtrArray *entries, KysoPdfSigEntry *e, GCance
     }
   if (r->revision + 1 < (int) n && r->changes_after == KYSO_PDF_CHANGES_NONE)
     r->changes_after = KYSO_PDF_CHANGES_SIGNATURES;  /* an update that changes nothing is still one */
+  if (r->changes_after == KYSO_PDF_CHANGES_SIGNATURES && !structure)
+    kyso_pdf_signature_report_add_reason (r, 0, "%s",
+                                          _("Later versions of the file only add signatures or validation data."));
   if (changes_sentence (r->changes_after) != NULL)
     kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_CHANGED, "%s",
                                           changes_sentence (r->changes_after));
