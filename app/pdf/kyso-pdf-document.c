@@ -229,7 +229,6 @@ build_table (KysoPdfDocument *self, GError **error)
   for (guint r = self->revisions->len; r > 0; r--)
     {
       KysoPdfRevision *rev = g_ptr_array_index (self->revisions, r - 1);
-      g_autofree guint8 *set_here = NULL;
 
       for (guint i = 0; i < rev->entries->len; i++)
         {

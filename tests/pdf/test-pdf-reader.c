@@ -343,7 +343,8 @@ test_doc_broken (void)
 
   /* No startxref at all. */
   {
-    g_autoptr(GBytes) b = g_bytes_new_static ("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", 38);
+    const char *text = "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+    g_autoptr(GBytes) b = g_bytes_new_static (text, strlen (text));
     doc = kyso_pdf_document_open_bytes (b, &error);
     g_assert_null (doc);
     g_assert_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE);
@@ -467,7 +468,6 @@ make_xref_stream_pdf (gboolean hybrid)
   g_autofree char *header = NULL;
   g_autofree char *body = NULL;
   g_autoptr(GBytes) z = NULL;
-  g_autoptr(GByteArray) rows = g_byte_array_new ();
   g_autoptr(GByteArray) enc = g_byte_array_new ();
   gint64 stm_off, xref_off;
   guint8 prev[4] = { 0 };

@@ -144,6 +144,7 @@ test_load_errors (Fixture *f, gconstpointer data)
   KysoSignSession *loaded;
 
   g_assert_no_error (error);
+  g_assert_nonnull (digest);
   loaded = kyso_sign_session_load (bogus, &error);
   g_assert_null (loaded);
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
