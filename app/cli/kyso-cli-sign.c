@@ -167,6 +167,8 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
   o.name = a->name;
   o.reason = a->reason;
   o.location = a->location;
+  /* The box names the certifying authority too, as the portals' own signatures do. */
+  o.show_ca = TRUE;
   o.tsa_url = a->tsa;
   o.tls_ca_file = a->ca_file;
   if (a->rect != NULL)
