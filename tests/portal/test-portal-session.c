@@ -278,6 +278,21 @@ test_logout_offline (PortalFixture *f, gconstpointer data)
   g_assert_null (pt_dup_refresh_token (f->portal));
 }
 
+static void
+test_logout_back_channel (PortalFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = pt_control (f->sb, "POST", "/control/portal/discovery", "{\"revocation_endpoint\": false}");
+
+  /* A Keycloak without a revocation endpoint: the session ends through its back-channel logout. */
+  pt_login (f);
+  g_assert_cmpint (pt_state (f->sb, "active_sessions"), ==, 1);
+  g_assert_true (logout (f->portal, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pt_state (f->sb, "active_sessions"), ==, 0);
+  g_assert_null (pt_dup_refresh_token (f->portal));
+}
+
 static GPtrArray *
 list_procedures (KysoPortal *portal, GError **error)
 {
@@ -317,6 +332,34 @@ test_token_expired_midway (PortalFixture *f, gconstpointer data)
   g_assert_cmpuint (refresh_count (f), ==, refreshes + 1);
   after = pt_dup_access_token (f->portal);
   g_assert_cmpstr (before, !=, after);
+}
+
+static void
+test_refresh_survives_faults (PortalFixture *f, gconstpointer data)
+{
+  static const char * const faults[] = { "http500", "drop" };
+  KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (f->portal));
+  guint refreshes;
+
+  pt_login (f);
+  refreshes = refresh_count (f);
+  /* The refresh answer is lost (500, or dropped after the portal made new tokens): one more try
+   * with the same refresh token works, the session is kept. */
+  for (gsize i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *token = pt_dup_access_token (f->portal);
+      g_autoptr(GPtrArray) list = NULL;
+
+      pt_clear_faults (f->sb);
+      pt_set_fault (f->sb, faults[i]);
+      kyso_oidc_client_reject_access_token (oidc, token);
+      list = list_procedures (f->portal, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (list->len, ==, 4);
+      g_assert_cmpuint (refresh_count (f), ==, refreshes + i + 1);
+    }
+  g_assert_true (kyso_portal_is_logged_in (f->portal));
 }
 
 static void
@@ -504,6 +547,8 @@ main (int argc, char **argv)
   ADD ("/portal/session/browser-cancelled", test_browser_cancelled);
   ADD ("/portal/session/restore-and-logout", test_restore_and_logout);
   ADD ("/portal/session/logout-offline", test_logout_offline);
+  ADD ("/portal/session/logout-back-channel", test_logout_back_channel);
+  ADD ("/portal/session/refresh-survives-faults", test_refresh_survives_faults);
   ADD ("/portal/session/token-expired-midway", test_token_expired_midway);
   ADD ("/portal/session/refresh-before-expiry", test_refresh_before_expiry);
   ADD ("/portal/session/ended-elsewhere", test_session_ended);

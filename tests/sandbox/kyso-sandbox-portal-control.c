@@ -64,6 +64,12 @@ control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
       portal->auto_login = g_strdup (username);
       control_state (portal, msg);
     }
+  else if (g_str_equal (path, "/control/portal/discovery") && post && obj != NULL
+           && json_object_has_member (obj, "revocation_endpoint"))
+    {
+      portal->hide_revocation = !json_object_get_boolean_member (obj, "revocation_endpoint");
+      control_state (portal, msg);
+    }
   else if (g_str_equal (path, "/control/portal/token-lifetime") && post && obj != NULL
            && json_object_has_member (obj, "seconds"))
     {

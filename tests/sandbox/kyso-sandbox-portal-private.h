@@ -50,6 +50,7 @@ typedef struct {
   GHashTable  *sms;            /* phone → JsonNode of the last message */
   char        *auto_login;     /* username the auth endpoint logs in without a form, or NULL */
   guint        access_lifetime;
+  gboolean     hide_revocation;  /* discovery without revocation_endpoint (Keycloak before 12) */
 
   GHashTable  *files;          /* id → PortalFile */
   GHashTable  *idempotency;    /* "owner\napply|upload\nkey" → a dossier code or a file id */

@@ -161,7 +161,8 @@ discovery (Portal *portal, SoupServerMessage *msg)
   add_string (b, "jwks_uri", certs);
   add_string (b, "userinfo_endpoint", userinfo);
   add_string (b, "end_session_endpoint", logout);
-  add_string (b, "revocation_endpoint", revoke);
+  if (!portal->hide_revocation)
+    add_string (b, "revocation_endpoint", revoke);
   add_strings (b, "grant_types_supported",
                (const char *[]) { "authorization_code", "refresh_token", "password", NULL });
   add_strings (b, "response_types_supported", (const char *[]) { "code", NULL });
@@ -454,7 +455,11 @@ token_endpoint (Portal *portal, SoupServerMessage *msg)
   if (g_strcmp0 (grant, "authorization_code") == 0)
     grant_code (portal, msg, form);
   else if (g_strcmp0 (grant, "refresh_token") == 0)
-    grant_refresh (portal, msg, form);
+    {
+      /* Faults apply to refreshes (kind "portal/refresh"), not to logins. */
+      if (kyso_sandbox_begin (portal->sb, msg, "portal/refresh"))
+        grant_refresh (portal, msg, form);
+    }
   else if (g_strcmp0 (grant, "password") == 0)
     grant_password (portal, msg, form);
   else
