@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_OBJSTM_BYTES (64 << 20)
+/* Real object streams hold a few hundred small objects: far below this. */
+#define MAX_OBJSTM_BYTES (16 << 20)
 #define MAX_OBJSTM_OBJECTS 100000
 #define MAX_RESOLVE_DEPTH 16
 #define CACHE_MAX 512

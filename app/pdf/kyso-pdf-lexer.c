@@ -447,6 +447,9 @@ parse_container (KysoPdfLexer *lexer, gboolean dict, gint64 start, guint depth, 
         return limit (error, _("items in one array or dictionary")), NULL;
       if (dict && key == NULL && t == KYSO_PDF_TOKEN_NAME)
         {
+          lexer->bytes += lexer->tok.text->len;
+          if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
+            return limit (error, _("size of one object")), NULL;
           key = g_strndup (lexer->tok.text->str, lexer->tok.text->len);
           continue;
         }
@@ -501,10 +504,16 @@ parse_value (KysoPdfLexer *lexer, guint depth, GError **error)
       break;
     case KYSO_PDF_TOKEN_STRING:
     case KYSO_PDF_TOKEN_HEX_STRING:
+      lexer->bytes += lexer->tok.text->len;
+      if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
+        return limit (error, _("size of one object")), NULL;
       obj = kyso_pdf_string_new ((const guint8 *) lexer->tok.text->str, lexer->tok.text->len,
                                  t == KYSO_PDF_TOKEN_HEX_STRING);
       break;
     case KYSO_PDF_TOKEN_NAME:
+      lexer->bytes += lexer->tok.text->len;
+      if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
+        return limit (error, _("size of one object")), NULL;
       obj = kyso_pdf_name_new (lexer->tok.text->str);
       break;
     case KYSO_PDF_TOKEN_ARRAY_OPEN:
@@ -538,6 +547,7 @@ KysoPdfObject *
 kyso_pdf_lexer_parse_object (KysoPdfLexer *lexer, GError **error)
 {
   lexer->nodes = 0;
+  lexer->bytes = 0;
   return parse_value (lexer, 0, error);
 }
 

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define KYSO_PDF_MAX_DEPTH        64
 #define KYSO_PDF_MAX_ITEMS        (1 << 20)      /* entries of one array or dictionary */
 #define KYSO_PDF_MAX_STRING       (16 << 20)     /* bytes of one string or name */
-#define KYSO_PDF_MAX_OBJECT_NODES (4 << 20)      /* objects inside one parsed object */
+#define KYSO_PDF_MAX_OBJECT_NODES (1 << 19)      /* objects inside one parsed object */
+#define KYSO_PDF_MAX_OBJECT_BYTES (32 << 20)     /* string and name bytes inside one parsed object */
 
 typedef enum {
   KYSO_PDF_TOKEN_EOF,
@@ -49,6 +50,7 @@ typedef struct {
   gint64 limit;                   /* parsing stops here (exclusive) */
   gint64 base;                    /* added to spans: -1 marks objects not located in the file */
   guint nodes;                    /* objects made by the current parse, for the node bound */
+  gsize bytes;                    /* string bytes made by the current parse, for the byte bound */
   KysoPdfToken tok;
   KysoPdfLengthResolver resolve_length;
   gpointer resolve_data;

@@ -11,7 +11,7 @@
  * line wrong are common, and qpdf accepts them. Further off is a damaged file. */
 #define OFFSET_SLACK 32
 #define TAIL_SEARCH (32 * 1024)
-#define MAX_XREF_STREAM_BYTES (64 << 20)
+#define MAX_XREF_STREAM_BYTES (32 << 20)
 
 void
 kyso_pdf_revision_free (KysoPdfRevision *rev)

@@ -9,8 +9,8 @@ G_BEGIN_DECLS
  * the objects kept in object streams). */
 
 #define KYSO_PDF_MAX_SECTIONS    4096          /* /Prev chain length */
-#define KYSO_PDF_MAX_XREF_ENTRIES (4 << 20)    /* entries over all sections */
-#define KYSO_PDF_MAX_OBJECT_NUM  (8 << 20)     /* highest object number accepted */
+#define KYSO_PDF_MAX_XREF_ENTRIES (2 << 20)    /* entries over all sections */
+#define KYSO_PDF_MAX_OBJECT_NUM  (4 << 20)     /* highest object number accepted */
 
 typedef enum {
   KYSO_PDF_XREF_TABLE,   /* "xref" … "trailer" */
