@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-pdf-changes-private.h"
+#include "kyso-pdf-verify-private.h"
 #include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -84,6 +85,7 @@ note (Diff *d, KysoPdfChanges changes, const char *format, ...) G_GNUC_PRINTF (3
 static void
 note (Diff *d, KysoPdfChanges changes, const char *format, ...)
 {
+  g_autofree char *raw = NULL;
   va_list args;
   char *msg;
 
@@ -91,15 +93,10 @@ note (Diff *d, KysoPdfChanges changes, const char *format, ...)
   if (format == NULL)
     return;
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
   /* PDF names (#xx escapes) may be any bytes; reasons are text. */
-  if (!g_utf8_validate (msg, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (msg, -1);
-      g_free (msg);
-      msg = valid;
-    }
+  msg = kyso_pdf_verify_text_dup (raw);
   for (guint i = 0; i < d->diff->reasons->len; i++)
     if (strcmp (g_ptr_array_index (d->diff->reasons, i), msg) == 0)
       {

@@ -35,6 +35,9 @@ struct _KysoPdfSignatureReport {
 };
 
 KysoPdfSignatureReport *kyso_pdf_signature_report_new (void);
+/* A copy of @text that is valid UTF-8 (names and strings from the file, or from a certificate,
+ * may be any bytes); NULL stays NULL. */
+char *kyso_pdf_verify_text_dup (const char *text);
 /* Adds a reason (already translated) and, when @problem is not 0, the problem flag. */
 void kyso_pdf_signature_report_add_reason (KysoPdfSignatureReport *self,
                                            KysoSignatureProblem    problem,

@@ -66,25 +66,29 @@ kyso_pdf_signature_report_new (void)
   return g_object_new (KYSO_TYPE_PDF_SIGNATURE_REPORT, NULL);
 }
 
+char *
+kyso_pdf_verify_text_dup (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
+}
+
 void
 kyso_pdf_signature_report_add_reason (KysoPdfSignatureReport *self,
                                       KysoSignatureProblem    problem,
                                       const char             *format,
                                       ...)
 {
+  g_autofree char *raw = NULL;
   va_list args;
   char *msg;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
   /* Names and strings from the file end up in reasons; they must stay valid text. */
-  if (!g_utf8_validate (msg, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (msg, -1);
-      g_free (msg);
-      msg = valid;
-    }
+  msg = kyso_pdf_verify_text_dup (raw);
   self->problems |= problem;
   /* One sentence per cause is enough, even when several checks find the same thing. */
   for (guint i = 0; i < self->reasons->len; i++)

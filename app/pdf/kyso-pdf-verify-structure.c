@@ -444,7 +444,7 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
         continue;
       e = g_new0 (KysoPdfSigEntry, 1);
       e->report = kyso_pdf_signature_report_new ();
-      e->report->field = g_strdup (f->name != NULL ? f->name : "");
+      e->report->field = kyso_pdf_verify_text_dup (f->name != NULL ? f->name : "");
       e->report->revision = -1;
       e->dict = kyso_pdf_object_ref (f->value);
       e->dict_num = f->value_num;
@@ -456,7 +456,8 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
                                                 _("The signature field’s value is not a signature dictionary."));
           continue;
         }
-      e->report->subfilter = g_strdup (kyso_pdf_object_get_name (kyso_pdf_dict_get (e->dict, "SubFilter")));
+      e->report->subfilter =
+        kyso_pdf_verify_text_dup (kyso_pdf_object_get_name (kyso_pdf_dict_get (e->dict, "SubFilter")));
       e->report->doc_timestamp = kyso_pdf_object_is_name (kyso_pdf_dict_get (e->dict, "Type"), "DocTimeStamp")
                                  || g_strcmp0 (e->report->subfilter, "ETSI.RFC3161") == 0;
       m = kyso_pdf_dict_get (e->dict, "M");

@@ -241,13 +241,13 @@ fill_from_cms (KysoPdfSigEntry *e, KysoCmsResult *res)
 
   if (res->signer != NULL)
     {
-      r->signer = g_strdup (kyso_certificate_get_holder_name (res->signer));
-      r->email = g_strdup (kyso_certificate_get_email (res->signer));
-      r->national_id = g_strdup (kyso_certificate_get_national_id (res->signer));
-      r->issuer = g_strdup (kyso_certificate_get_issuer_name (res->signer));
-      r->serial = g_strdup (kyso_certificate_get_serial (res->signer));
+      r->signer = kyso_pdf_verify_text_dup (kyso_certificate_get_holder_name (res->signer));
+      r->email = kyso_pdf_verify_text_dup (kyso_certificate_get_email (res->signer));
+      r->national_id = kyso_pdf_verify_text_dup (kyso_certificate_get_national_id (res->signer));
+      r->issuer = kyso_pdf_verify_text_dup (kyso_certificate_get_issuer_name (res->signer));
+      r->serial = kyso_pdf_verify_text_dup (kyso_certificate_get_serial (res->signer));
     }
-  r->digest = g_strdup (res->digest_algorithm);
+  r->digest = kyso_pdf_verify_text_dup (res->digest_algorithm);
   r->integrity = res->intact && e->ranges_ok;
   /* PAdES baseline signatures are ETSI.CAdES.detached (EN 319 142-1 §6.3); the same attributes
    * under adbe.pkcs7.detached are not PAdES. */

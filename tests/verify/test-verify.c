@@ -780,6 +780,20 @@ test_binary_names (void)
     g_assert_true (g_utf8_validate (*reason, -1, NULL));
 }
 
+/* Names copied into the report (here /SubFilter) are kept valid text in the JSON. */
+static void
+test_binary_subfilter (void)
+{
+  g_autofree char *out = forged ("binary-subfilter.pdf", "/adbe.pkcs7.detached", "/adbe.pk#FF.detached");
+  g_autoptr(KysoPdfVerifyReport) r = verify (out);
+  g_autofree char *json = kyso_pdf_verify_report_to_json (r);
+  KysoPdfSignatureReport *s = kyso_pdf_verify_report_get_signature (r, 0);
+
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+  g_assert_true (g_utf8_validate (kyso_pdf_signature_report_get_subfilter (s), -1, NULL));
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (s), ==, KYSO_SIGNATURE_STATUS_INVALID);
+}
+
 /* Form filling after signing: allowed by PDF, but what is shown changed. */
 static void
 test_form_filled (void)
@@ -999,6 +1013,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/forgery/reused-signature", test_reused_signature);
   g_test_add_func ("/verify/changes/form-filled", test_form_filled);
   g_test_add_func ("/verify/changes/binary-names", test_binary_names);
+  g_test_add_func ("/verify/forgery/binary-subfilter", test_binary_subfilter);
   g_test_add_func ("/verify/changes/annotation", test_annotation_added);
   g_test_add_func ("/verify/docmdp", test_certified);
   g_test_add_func ("/verify/bytes", test_bytes);
