@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2 (and what CI runs): install what Kyso needs, build it with warnings as errors,
 # run every suite, then build again under AddressSanitizer + UndefinedBehaviorSanitizer and run
-# every suite there too. Ends with one line "N passed, N failed".
+# every suite there too, then fuzz the parsers for a minute. Ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,5 +26,14 @@ setup _build-asan -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined
 meson compile -C _build-asan
 meson test -C _build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
 
-python3 build-aux/test-summary.py _build-test/meson-logs/testlog.json _build-asan/meson-logs/testlog.json
+# A short coverage-guided fuzz run of the parsers (libFuzzer needs clang; no GUI needed there).
+if [ -f _build-fuzz/build.ninja ]; then
+  meson setup --reconfigure _build-fuzz >/dev/null
+else
+  CC=clang meson setup _build-fuzz -Dfuzzing=true -Dgui=false -Db_sanitize=address,undefined -Db_lundef=false
+fi
+meson test -C _build-fuzz --suite fuzz --print-errorlogs || status=1
+
+python3 build-aux/test-summary.py _build-test/meson-logs/testlog.json _build-asan/meson-logs/testlog.json \
+  _build-fuzz/meson-logs/testlog.json
 exit $status
