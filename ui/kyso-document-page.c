@@ -8,8 +8,10 @@
 
 #include "kyso-application.h"
 #include "kyso-document-thumbnails.h"
+#include "kyso-pending.h"
 #include "kyso-pdf-verify.h"
 #include "kyso-sign-dialog.h"
+#include "kyso-sign-session.h"
 
 #define MAX_RECENT       6
 #define MAX_HIGHLIGHTS   50
@@ -21,6 +23,10 @@ struct _KysoDocumentPage {
   GtkWidget              *toolbar;
   GtkInfoBar             *error_bar;
   GtkLabel               *error_label;
+  GtkInfoBar             *resume_bar;
+  GtkLabel               *resume_label;
+  KysoPending            *pending;        /* the request offered for resume */
+  guint                   pending_id;
   GtkStack               *stack;
   GtkSpinner             *loading_spinner;
   GtkWidget              *recent_box;
@@ -779,6 +785,143 @@ start_signing (KysoDocumentPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Resuming a request left waiting */
+
+static void
+show_pending (KysoDocumentPage *self,
+              KysoPending      *pending)
+{
+  g_set_object (&self->pending, pending);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.resume-signing", pending != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.discard-pending", pending != NULL);
+  if (pending != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (kyso_pending_get_document_path (pending));
+      g_autoptr (GDateTime) until = g_date_time_new_from_unix_local (kyso_pending_get_expires_at (pending) /
+                                                                    G_USEC_PER_SEC);
+      g_autofree char *time = until ? g_date_time_format (until, "%H:%M") : g_strdup ("");
+      g_autofree char *text = NULL;
+
+      /* Translators: %s are a file name and a time (HH:MM). */
+      text = g_strdup_printf (_("Kyso was closed while “%s” was waiting for approval on your phone. The request "
+                                "is valid until %s: resume it to finish signing."),
+                              name, time);
+      gtk_label_set_text (self->resume_label, text);
+    }
+  gtk_info_bar_set_revealed (self->resume_bar, pending != NULL);
+}
+
+void
+kyso_document_page_check_pending (KysoDocumentPage *self)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  KysoPending *found = NULL;
+  gint64 now = g_get_real_time ();
+
+  g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
+
+  /* A handful of tiny files in Kyso's own state folder: read here, at once. */
+  records = kyso_pending_list (NULL, NULL);
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      KysoPending *p = records->pdata[i];
+      g_autofree char *session = kyso_pending_dup_session_path (p);
+      const char *document = kyso_pending_get_document_path (p);
+
+      if (!kyso_pending_is_expired (p, now) && document != NULL && g_file_test (document, G_FILE_TEST_EXISTS) &&
+          g_file_test (session, G_FILE_TEST_EXISTS))
+        found = p;   /* the newest wins: records come oldest first */
+    }
+  show_pending (self, found);
+}
+
+static gboolean
+check_pending_idle (gpointer data)
+{
+  KysoDocumentPage *self = data;
+
+  self->pending_id = 0;
+  kyso_document_page_check_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resume_open_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
+  g_autoptr (KysoPending) pending = user_data;
+  g_autoptr (GError) error = NULL;
+  KysoApplication *app = get_application ();
+  GtkRoot *root;
+  KysoSignPlacement placement = { 0 };
+  KysoSignDialog *dialog;
+
+  if (!kyso_document_page_open_finish (self, result, &error) || app == NULL)
+    return;   /* the page shows why */
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
+  if (self->signer_factory != NULL)
+    kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
+  kyso_sign_dialog_set_config (dialog, kyso_application_get_config (app));
+  if (!kyso_sign_dialog_resume (dialog, pending, kyso_application_get_profile_store (app), &error))
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      kyso_document_page_show_error (self, error->message);
+      kyso_pending_forget (pending, NULL);
+      return;
+    }
+  g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
+  g_set_weak_pointer (&self->sign_dialog, dialog);
+  self->placement_page = 0;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+resume_signing_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
+  g_autoptr (KysoPending) pending = self->pending ? g_object_ref (self->pending) : NULL;
+  g_autoptr (GFile) document = NULL;
+
+  if (pending == NULL)
+    return;
+  show_pending (self, NULL);
+  document = g_file_new_for_path (kyso_pending_get_document_path (pending));
+  kyso_document_page_open_async (self, document, NULL, resume_open_done, g_steal_pointer (&pending));
+}
+
+static void
+discard_pending_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
+  g_autofree char *path = NULL, *data = NULL;
+  gsize length = 0;
+
+  if (self->pending == NULL)
+    return;
+  /* The prepared (unsigned) copy goes too; the original document was never touched. */
+  path = kyso_pending_dup_session_path (self->pending);
+  if (g_file_get_contents (path, &data, &length, NULL))
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+      g_autoptr (GVariant) state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+      g_autoptr (GVariant) saved = g_variant_lookup_value (state, "session", NULL);
+      g_autoptr (KysoSignSession) session = saved ? kyso_sign_session_load (saved, NULL) : NULL;
+
+      if (session != NULL)
+        kyso_sign_session_abort (session);
+    }
+  kyso_pending_forget (self->pending, NULL);
+  show_pending (self, NULL);
+}
+
 static void
 finish_placement (KysoDocumentPage *self)
 {
@@ -943,6 +1086,8 @@ kyso_document_page_dispose (GObject *object)
   g_cancellable_cancel (self->profile_cancellable);
   g_clear_object (&self->profile_cancellable);
   g_clear_weak_pointer (&self->sign_dialog);
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_object (&self->pending);
   g_clear_handle_id (&self->loading_timeout, g_source_remove);
   if (self->recent_manager != NULL)
     g_signal_handlers_disconnect_by_data (self->recent_manager, self);
@@ -1009,6 +1154,8 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, error_bar);
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, resume_bar);
+  gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, resume_label);
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentPage, recent_box);
@@ -1046,6 +1193,8 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
   gtk_widget_class_install_action (widget_class, "doc.place-signature", NULL, place_signature_action);
   gtk_widget_class_install_action (widget_class, "doc.confirm-placement", NULL, confirm_placement_action);
   gtk_widget_class_install_action (widget_class, "doc.cancel-placement", NULL, cancel_placement_action);
+  gtk_widget_class_install_action (widget_class, "doc.resume-signing", NULL, resume_signing_action);
+  gtk_widget_class_install_action (widget_class, "doc.discard-pending", NULL, discard_pending_action);
 
   /* Every shortcut of the document page, in one place. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "doc.open", NULL);
@@ -1080,6 +1229,9 @@ kyso_document_page_init (KysoDocumentPage *self)
   g_signal_connect_swapped (self->recent_manager, "changed", G_CALLBACK (update_recent), self);
   update_recent (self);
   update_actions (self);
+  show_pending (self, NULL);
+  /* After start-up: a request a previous run left waiting for the phone is offered for resume. */
+  self->pending_id = g_idle_add (check_pending_idle, self);
 }
 
 GtkWidget *

@@ -65,6 +65,10 @@ void              kyso_document_page_set_signer_factory (KysoDocumentPage  *self
 /* The signing dialog while it is open (borrowed), else NULL. */
 KysoSignDialog   *kyso_document_page_get_sign_dialog    (KysoDocumentPage  *self);
 
+/* Looks for a signing request a previous run left waiting for the phone (done once after
+ * start-up) and offers to resume it ("doc.resume-signing") or forget it ("doc.discard-pending"). */
+void              kyso_document_page_check_pending      (KysoDocumentPage  *self);
+
 /* Shows a short message over the page (takes ownership of @toast). */
 void              kyso_document_page_add_toast      (KysoDocumentPage *self,
                                                      AdwToast         *toast);

@@ -63,6 +63,8 @@ struct _KysoSignDialog {
   GCancellable      *run_cancellable;   /* signing */
   KysoSignSession   *session;
   KysoPending       *pending;
+  gboolean           resuming;          /* sign as soon as the certificate is back */
+  guint              resume_account;
   const char        *state;
 };
 
@@ -76,6 +78,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void fetch_certificate (KysoSignDialog *self);
+static void resume_run (KysoSignDialog *self);
 
 static void
 set_state (KysoSignDialog *self,
@@ -377,6 +380,8 @@ credentials_done (GObject      *source,
     {
       show_warning (self, NULL);
       set_state (self, "ready");
+      if (self->resuming)
+        resume_run (self);
     }
   update_preview (self);
 }
@@ -480,7 +485,9 @@ profile_selected_cb (KysoSignDialog *self)
       set_state (self, "certificate-error");
       return;
     }
-  if (adw_combo_row_get_selected (self->account_row) == 0)
+  if (self->resuming && self->resume_account < n && self->resume_account != adw_combo_row_get_selected (self->account_row))
+    adw_combo_row_set_selected (self->account_row, self->resume_account);   /* fetches */
+  else if (adw_combo_row_get_selected (self->account_row) == 0 || self->resuming)
     fetch_certificate (self);
 }
 
@@ -653,9 +660,30 @@ save_for_resume (KysoSignDialog *self)
                          g_variant_new_uint32 (adw_combo_row_get_selected (self->account_row)));
   state = g_variant_ref_sink (g_variant_builder_end (builder));
   path = kyso_pending_dup_session_path (self->pending);
+  /* The signer creates the folder when it first saves its record, which is later than this. */
+  g_mkdir_with_parents (kyso_pending_get_dir (self->pending), 0700);
   if (!g_file_set_contents_full (path, g_variant_get_data (state), (gssize) g_variant_get_size (state),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_warning ("Cannot keep the signing request for a later resume: %s", error->message);
+}
+
+/* Asks the signer (and so the phone) to sign the prepared document's digest. */
+static void
+send_digest (KysoSignDialog *self,
+             GBytes         *digest)
+{
+  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *base = g_file_get_basename (self->input);
+  const char *doc_ids[] = { base, NULL };
+  KysoSignRequest request = { 0 };
+
+  g_ptr_array_add (digests, g_bytes_ref (digest));
+  request.credential_id = self->credential_id;
+  /* Shown on the phone: what is being signed. */
+  request.description = base;
+  request.doc_ids = doc_ids;
+  kyso_signer_sign_digests_async (self->signer, digests, &request, progress_cb, self, self->run_cancellable,
+                                  signed_cb, g_object_ref (self));
 }
 
 static void
@@ -665,11 +693,7 @@ prepared_cb (GObject      *source,
 {
   g_autoptr (KysoSignDialog) self = user_data;
   g_autoptr (GBytes) digest = NULL;
-  g_autoptr (GPtrArray) digests = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *base = g_file_get_basename (self->input);
-  const char *doc_ids[] = { base, NULL };
-  KysoSignRequest request = { 0 };
 
   digest = kyso_sign_session_prepare_finish (KYSO_SIGN_SESSION (source), result, &error);
   if (digest == NULL)
@@ -678,15 +702,37 @@ prepared_cb (GObject      *source,
       return;
     }
   save_for_resume (self);
+  send_digest (self, digest);
+}
 
-  digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_ptr_array_add (digests, g_steal_pointer (&digest));
-  request.credential_id = self->credential_id;
-  /* Shown on the phone: what is being signed. */
-  request.description = base;
-  request.doc_ids = doc_ids;
-  kyso_signer_sign_digests_async (self->signer, digests, &request, progress_cb, self, self->run_cancellable,
-                                  signed_cb, g_object_ref (self));
+static void
+attach_pending (KysoSignDialog *self)
+{
+  if (KYSO_IS_NEAC_SIGNER (self->signer))
+    kyso_neac_signer_set_pending (KYSO_NEAC_SIGNER (self->signer), self->pending);
+  else if (KYSO_IS_CSC_SIGNER (self->signer))
+    kyso_csc_signer_set_pending (KYSO_CSC_SIGNER (self->signer), self->pending);
+}
+
+/* The request a previous run left waiting: same prepared file, same transaction (the signer
+ * polls it again instead of asking the phone twice). */
+static void
+resume_run (KysoSignDialog *self)
+{
+  KysoProfileAccount *account = current_account (self);
+  KysoSignProgress sending = { KYSO_SIGN_STATE_SENDING, NULL, NULL, NULL, 0 };
+
+  self->resuming = FALSE;
+  g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  self->run_cancellable = g_cancellable_new ();
+  attach_pending (self);
+
+  set_state (self, "signing");
+  kyso_phone_wait_set_provider (self->wait, account ? kyso_profile_account_get_provider (account) : NULL);
+  kyso_phone_wait_set_progress (self->wait, &sending);
+  gtk_stack_set_visible_child_name (self->stack, "wait");
+  send_digest (self, kyso_sign_session_get_digest_to_sign (self->session));
 }
 
 static void
@@ -732,10 +778,7 @@ start_run (KysoSignDialog *self)
       self->pending = kyso_pending_new (NULL, KYSO_IS_NEAC_SIGNER (self->signer) ? "neac" : "csc");
       kyso_pending_set_document_path (self->pending, in);
       kyso_pending_set_output_path (self->pending, out);
-      if (KYSO_IS_NEAC_SIGNER (self->signer))
-        kyso_neac_signer_set_pending (KYSO_NEAC_SIGNER (self->signer), self->pending);
-      else
-        kyso_csc_signer_set_pending (KYSO_CSC_SIGNER (self->signer), self->pending);
+      attach_pending (self);
     }
 
   set_state (self, "signing");
@@ -956,4 +999,55 @@ kyso_sign_dialog_get_warning (KysoSignDialog *self)
 {
   g_return_val_if_fail (KYSO_IS_SIGN_DIALOG (self), NULL);
   return gtk_widget_get_visible (self->warning_box) ? gtk_label_get_text (self->warning_label) : NULL;
+}
+
+gboolean
+kyso_sign_dialog_resume (KysoSignDialog    *self,
+                         KysoPending       *pending,
+                         KysoProfileStore  *store,
+                         GError           **error)
+{
+  g_autofree char *path = NULL, *data = NULL;
+  g_autoptr (GVariant) state = NULL, session = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const char *profile_id = NULL;
+  guint32 account = 0;
+  gsize length = 0;
+
+  g_return_val_if_fail (KYSO_IS_SIGN_DIALOG (self), FALSE);
+  g_return_val_if_fail (KYSO_IS_PENDING (pending), FALSE);
+  g_return_val_if_fail (KYSO_IS_PROFILE_STORE (store), FALSE);
+
+  path = kyso_pending_dup_session_path (pending);
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
+                           _("The unfinished signing request can no longer be resumed. Sign the document again."));
+      return FALSE;
+    }
+  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+  session = g_variant_lookup_value (state, "session", NULL);
+  g_variant_lookup (state, "profile-id", "&s", &profile_id);
+  g_variant_lookup (state, "account", "u", &account);
+  if (session == NULL || profile_id == NULL)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                           _("The unfinished signing request can no longer be resumed. Sign the document again."));
+      return FALSE;
+    }
+
+  g_clear_object (&self->session);
+  self->session = kyso_sign_session_load (session, error);
+  if (self->session == NULL)
+    return FALSE;
+  g_set_object (&self->pending, pending);
+  {
+    g_autoptr (GFile) output = g_file_new_for_path (kyso_sign_session_get_output_path (self->session));
+    kyso_sign_dialog_set_output (self, output);
+  }
+  self->resuming = TRUE;
+  self->resume_account = account;
+  kyso_sign_dialog_load_profiles (self, store, profile_id);
+  return TRUE;
 }

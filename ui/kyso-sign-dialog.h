@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "kyso-config.h"
+#include "kyso-pending.h"
 #include "kyso-page-geometry.h"
 #include "kyso-profile-store.h"
 #include "kyso-phone-wait.h"
@@ -53,6 +54,15 @@ void            kyso_sign_dialog_set_signer_factory (KysoSignDialog          *se
 void            kyso_sign_dialog_load_profiles      (KysoSignDialog          *self,
                                                      KysoProfileStore        *store,
                                                      const char              *profile_id);
+
+/* Takes up a request a previous run left waiting for the phone (@pending, with the session file
+ * this dialog saved next to it): once the profile's certificate is back, the same transaction is
+ * polled again — the phone is not asked twice. Errors: KYSO_ERROR_NOT_FOUND / _BROKEN_FILE when
+ * the saved request is gone or unreadable, and kyso_sign_session_load()'s. */
+gboolean        kyso_sign_dialog_resume             (KysoSignDialog          *self,
+                                                     KysoPending             *pending,
+                                                     KysoProfileStore        *store,
+                                                     GError                 **error);
 
 void            kyso_sign_dialog_set_output         (KysoSignDialog          *self,
                                                      GFile                   *output);

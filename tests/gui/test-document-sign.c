@@ -210,8 +210,11 @@ close_dialog (void)
 {
   KysoSignDialog *dialog = kyso_document_page_get_sign_dialog (page);
 
+  /* Closed the way a person closes it (destroying it right after a snapshot upsets
+   * libadwaita 1.2 when the main window goes later). */
   if (dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    gtk_window_close (GTK_WINDOW (dialog));
+  kyso_test_wait_ms (100);
 }
 
 /* Keyword placement, confirm, sign, read the history: the citizen's main path. */
