@@ -4,6 +4,7 @@
 
 #include "kyso-appearance-preview.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <poppler.h>
 
@@ -127,7 +128,9 @@ render_thread (GTask        *task,
   doc = poppler_document_new_from_bytes (pdf, NULL, &error);
   if (doc == NULL)
     {
-      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED, "Preview: %s", error->message);
+      /* Translators: %s says why; the signature itself is not affected. */
+      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED, _("The preview could not be drawn: %s"),
+                               error->message);
       return;
     }
   page = poppler_document_get_page (doc, 0);

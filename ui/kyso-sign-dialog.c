@@ -382,6 +382,9 @@ credentials_done (GObject      *source,
       set_state (self, "ready");
       if (self->resuming)
         resume_run (self);
+      else
+        /* Keyboard: everything is checked, Enter signs. */
+        gtk_widget_grab_focus (self->sign_button);
     }
   update_preview (self);
 }
@@ -914,6 +917,7 @@ static void
 kyso_sign_dialog_init (KysoSignDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->sign_button);
   self->load_cancellable = g_cancellable_new ();
   set_state (self, "loading");
 }
