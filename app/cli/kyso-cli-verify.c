@@ -41,6 +41,38 @@ format_time (GDateTime *t)
   return t != NULL ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S %:z") : g_strdup ("—");
 }
 
+static const char *
+changes_label (KysoPdfChanges changes)
+{
+  switch (changes)
+    {
+    case KYSO_PDF_CHANGES_NONE:
+      return _("nothing");
+    case KYSO_PDF_CHANGES_SIGNATURES:
+      return _("only signatures and validation data");
+    case KYSO_PDF_CHANGES_FORM:
+      return _("form fields filled in");
+    case KYSO_PDF_CHANGES_ANNOTATIONS:
+      return _("annotations added or changed");
+    case KYSO_PDF_CHANGES_OTHER:
+    default:
+      return _("content or structure");
+    }
+}
+
+static const char *
+trust_label (KysoTrustStatus trust)
+{
+  return trust == KYSO_TRUST_TRUSTED ? _("trusted") : trust == KYSO_TRUST_UNTRUSTED ? _("not trusted") : _("unknown");
+}
+
+static const char *
+revocation_label (KysoRevocationStatus revocation)
+{
+  return revocation == KYSO_REVOCATION_GOOD ? _("not revoked")
+         : revocation == KYSO_REVOCATION_REVOKED ? _("revoked") : _("not checked");
+}
+
 static void
 print_line (const char *label, const char *value)
 {
@@ -79,9 +111,9 @@ print_signature (guint index, KysoPdfSignatureReport *s)
   print_line (_("PAdES level:"), level != NULL ? level : _("none"));
   print_line (_("Integrity:"), kyso_pdf_signature_report_get_integrity (s) ? _("intact") : _("broken"));
   print_line (_("Covers:"), coverage);
-  print_line (_("Changed after:"), kyso_pdf_changes_to_string (kyso_pdf_signature_report_get_changes_after (s)));
-  print_line (_("Trust:"), kyso_trust_status_to_string (kyso_pdf_signature_report_get_trust (s)));
-  print_line (_("Revocation:"), kyso_revocation_status_to_string (kyso_pdf_signature_report_get_revocation (s)));
+  print_line (_("Changed after:"), changes_label (kyso_pdf_signature_report_get_changes_after (s)));
+  print_line (_("Trust:"), trust_label (kyso_pdf_signature_report_get_trust (s)));
+  print_line (_("Revocation:"), revocation_label (kyso_pdf_signature_report_get_revocation (s)));
   print_line (_("Status:"), kyso_signature_status_to_label (kyso_pdf_signature_report_get_status (s)));
   for (const char *const *r = kyso_pdf_signature_report_get_reasons (s); *r != NULL; r++)
     printf ("    • %s\n", *r);
