@@ -5,6 +5,7 @@
  * how signed bytes get moved and attacker objects slipped in. */
 #include "config.h"
 
+#include "kyso-pdf-verify.h"
 #include "kyso-pdf-verify-private.h"
 #include "kyso-error.h"
 
@@ -217,26 +218,19 @@ check_coverage (KysoPdfHistory *h, KysoPdfSigEntry *e, gboolean junk_at_end)
                                           _("Data was added at the end of the file, after its last version."));
 }
 
-static void
-check_docmdp (KysoPdfHistory *h, KysoPdfSigEntry *e)
+int
+kyso_pdf_verify_get_docmdp (KysoPdfDocument *doc, guint32 *out_num, gint64 *out_start)
 {
-  KysoPdfDocument *doc = kyso_pdf_history_get_document (h);
-  g_autoptr(KysoPdfObject) refs = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (e->dict, "Reference"), NULL);
-  g_autoptr(KysoPdfObject) perms = NULL;
   KysoPdfObject *catalog = kyso_pdf_document_get_catalog (doc, NULL);
-  KysoPdfObject *cert;
+  g_autoptr(KysoPdfObject) perms = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
+  KysoPdfObject *named = kyso_pdf_dict_get (perms, "DocMDP");
+  g_autoptr(KysoPdfObject) sig = kyso_pdf_document_resolve (doc, named, NULL);
+  g_autoptr(KysoPdfObject) refs = NULL;
+  int level = 2;  /* the default when /P is absent */
 
-  /* A certification signature is the one the catalog's /Perms /DocMDP names (§12.8.4). */
-  perms = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
-  cert = kyso_pdf_dict_get (perms, "DocMDP");
-  if (cert == NULL
-      || !(kyso_pdf_object_get_kind (cert) == KYSO_PDF_REF ? kyso_pdf_object_get_ref_num (cert) == e->dict_num
-                                                             && e->dict_num != 0
-                                                           : kyso_pdf_object_get_start (cert) >= 0
-                                                               && kyso_pdf_object_get_start (cert)
-                                                                    == kyso_pdf_object_get_start (e->dict)))
-    return;
-  e->report->docmdp = 2;  /* the default when /P is absent */
+  if (kyso_pdf_object_get_kind (sig) != KYSO_PDF_DICT)
+    return 0;
+  refs = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (sig, "Reference"), NULL);
   for (guint i = 0; i < kyso_pdf_array_get_length (refs); i++)
     {
       g_autoptr(KysoPdfObject) ref = kyso_pdf_document_resolve (doc, kyso_pdf_array_get (refs, i), NULL);
@@ -249,8 +243,25 @@ check_docmdp (KysoPdfHistory *h, KysoPdfSigEntry *e)
       params = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (ref, "TransformParams"), NULL);
       p = kyso_pdf_object_get_int (kyso_pdf_dict_get (params, "P"), &ok);
       if (ok)
-        e->report->docmdp = p >= 1 && p <= 3 ? (int) p : 1;  /* an unknown level is read as the strictest */
+        level = p >= 1 && p <= 3 ? (int) p : 1;  /* an unknown level is read as the strictest */
     }
+  if (out_num != NULL)
+    *out_num = kyso_pdf_object_get_ref_num (named);
+  if (out_start != NULL)
+    *out_start = kyso_pdf_object_get_start (sig);
+  return level;
+}
+
+/* A certification signature is the one the catalog's /Perms /DocMDP names (§12.8.4). */
+static void
+check_docmdp (KysoPdfHistory *h, KysoPdfSigEntry *e)
+{
+  guint32 num = 0;
+  gint64 start = -1;
+  int level = kyso_pdf_verify_get_docmdp (kyso_pdf_history_get_document (h), &num, &start);
+
+  if (level > 0 && (num != 0 ? num == e->dict_num : start >= 0 && start == kyso_pdf_object_get_start (e->dict)))
+    e->report->docmdp = level;
 }
 
 static gboolean

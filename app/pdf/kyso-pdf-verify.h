@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "kyso-config.h"
+#include "kyso-pdf-document.h"
 #include "kyso-pdf-verify-report.h"
 
 G_BEGIN_DECLS
@@ -67,5 +68,14 @@ KysoPdfVerifyReport *kyso_pdf_verifier_verify_bytes  (KysoPdfVerifier     *self,
                                                       GBytes              *bytes,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
+
+/* The certification (DocMDP) level of @doc as it is now: 1–3 when the catalog's /Perms /DocMDP
+ * names a signature dictionary (its /Reference DocMDP transform's /P; 2 when absent; an unknown
+ * value reads as 1), 0 when the document is not certified. @out_num (may be NULL) receives that
+ * dictionary's object number (0 when direct), @out_start its offset in the file (or -1). Also
+ * what a signer checks before adding a signature (P1 allows none). */
+int kyso_pdf_verify_get_docmdp (KysoPdfDocument *doc,
+                                guint32         *out_num,
+                                gint64          *out_start);
 
 G_END_DECLS

@@ -862,6 +862,17 @@ test_certified (void)
   kyso_vf_openssl_sign (plain, p3, "Certification", 3, NULL);
   a = expect (p1, KYSO_SIGNATURE_STATUS_VALID, 0);
   g_assert_cmpint (kyso_pdf_signature_report_get_docmdp (kyso_pdf_verify_report_get_signature (a, 0)), ==, 1);
+  {
+    g_autoptr(KysoPdfDocument) d1 = kyso_pdf_document_open (p1, NULL);
+    g_autoptr(KysoPdfDocument) d3 = kyso_pdf_document_open (p3, NULL);
+    g_autoptr(KysoPdfDocument) d0 = kyso_pdf_document_open (signed_pdf, NULL);
+    guint32 num = 0;
+
+    g_assert_cmpint (kyso_pdf_verify_get_docmdp (d1, &num, NULL), ==, 1);
+    g_assert_cmpuint (num, !=, 0);
+    g_assert_cmpint (kyso_pdf_verify_get_docmdp (d3, NULL, NULL), ==, 3);
+    g_assert_cmpint (kyso_pdf_verify_get_docmdp (d0, NULL, NULL), ==, 0);
+  }
 
   p1_annot = with_text_annotation (p1, "certified-p1-annotated.pdf");
   b = expect (p1_annot, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_DOCMDP);
