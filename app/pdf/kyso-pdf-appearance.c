@@ -5,6 +5,9 @@
 #include "kyso-error.h"
 
 #include <cairo.h>
+#include <cairo-ft.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -18,6 +21,14 @@
 /* Larger images are scaled down: 600 px is over 200 dpi at the usual box width. */
 #define MAX_IMAGE_SIDE 600
 #define MAX_FONT_SIZE 14.0
+/* Where distributions keep DejaVu Sans. Opening the file directly spares fontconfig's start-up
+ * (tens of milliseconds per signature); fontconfig is the fallback. */
+static const char *const font_paths[] = {
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", /* Debian, Ubuntu */
+  "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", /* Fedora */
+  "/usr/share/fonts/dejavu/DejaVuSans.ttf",          /* Fedora (older), Flatpak runtimes */
+  "/usr/share/fonts/TTF/DejaVuSans.ttf",             /* Arch */
+};
 #define LINE_SPACING 1.25
 
 struct _KysoPdfAppearance {
@@ -242,15 +253,71 @@ make_lines (const KysoPdfAppearanceInfo *info)
   return lines;
 }
 
+typedef struct {
+  FT_Library library;
+  FT_Face face;
+} FtFont;
+
+static void
+ft_font_free (void *data)
+{
+  FtFont *f = data;
+
+  FT_Done_Face (f->face);
+  FT_Done_FreeType (f->library);
+  g_free (f);
+}
+
+static const cairo_user_data_key_t ft_key;
+
+/* DejaVu Sans straight from its file, or NULL. The FreeType objects live as long as the face. */
+static cairo_font_face_t *
+load_font (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (font_paths); i++)
+    {
+      FtFont *f = g_new0 (FtFont, 1);
+      cairo_font_face_t *face;
+
+      if (FT_Init_FreeType (&f->library) != 0)
+        {
+          g_free (f);
+          return NULL;
+        }
+      if (FT_New_Face (f->library, font_paths[i], 0, &f->face) != 0)
+        {
+          FT_Done_FreeType (f->library);
+          g_free (f);
+          continue;
+        }
+      face = cairo_ft_font_face_create_for_ft_face (f->face, 0);
+      if (cairo_font_face_set_user_data (face, &ft_key, f, ft_font_free) != CAIRO_STATUS_SUCCESS)
+        {
+          cairo_font_face_destroy (face);
+          ft_font_free (f);
+          return NULL;
+        }
+      return face;
+    }
+  return NULL;
+}
+
 static void
 draw_text (GString *out, GPtrArray *lines, double x0, double y0, double w, double h)
 {
+  cairo_font_face_t *face = load_font ();
   /* Unbounded: cairo drops glyphs that fall outside a bounded surface, even for paths. */
   cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_ALPHA, NULL);
   cairo_t *cr = cairo_create (surface);
   double widest = 0, size, block_h, y;
 
-  cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  if (face != NULL)
+    {
+      cairo_set_font_face (cr, face);
+      cairo_font_face_destroy (face);
+    }
+  else
+    cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, EM);
   for (guint i = 0; i < lines->len; i++)
     {

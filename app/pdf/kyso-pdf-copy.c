@@ -1,13 +1,20 @@
 /* Copying the original bytes of a PDF while hashing them: the calling thread reads and hashes,
  * a helper thread writes, so that hashing and writing overlap and the file is read once.
  * Memory stays at a few fixed buffers whatever the file's size. */
+#define _GNU_SOURCE /* sync_file_range */
 #include "config.h"
 
 #include "kyso-pdf-writer-private.h"
 #include "kyso-util.h"
 
+#include <fcntl.h>
+
 #define CHUNK (1 << 20)
 #define N_CHUNKS 3
+/* Writeback is started every WINDOW bytes and the window before is waited for, so that the disk
+ * writes while the rest is hashed: the final fsync then has little left to do, and dirty memory
+ * stays bounded. */
+#define WINDOW (8 << 20)
 
 typedef struct {
   guint8 *data;
@@ -22,10 +29,25 @@ typedef struct {
   gint failed;
 } Pipe;
 
+static void
+start_writeback (Pipe *p, gint64 written)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+  if (written % WINDOW != 0)
+    return;
+  /* Errors here are not fatal: fsync at the end reports them. */
+  (void) sync_file_range (p->fd, written - WINDOW, WINDOW, SYNC_FILE_RANGE_WRITE);
+  if (written >= 4 * WINDOW)
+    (void) sync_file_range (p->fd, written - 4 * WINDOW, WINDOW,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+#endif
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
   Pipe *p = data;
+  gint64 written = 0;
 
   for (;;)
     {
@@ -35,6 +57,11 @@ writer_thread (gpointer data)
       /* After a failure keep draining, so that the reader never blocks on a full pipe. */
       if (len > 0 && !g_atomic_int_get (&p->failed) && !kyso_write_all (p->fd, c->data, len, &p->error))
         g_atomic_int_set (&p->failed, 1);
+      else if (len > 0)
+        {
+          written += (gint64) len;
+          start_writeback (p, written);
+        }
       g_async_queue_push (p->empty, c);
       if (len == 0)
         return NULL;
