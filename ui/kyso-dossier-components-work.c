@@ -5,6 +5,7 @@
 #include "kyso-certificate.h"
 #include "kyso-dossier-signing.h"
 #include "kyso-error.h"
+#include "kyso-pdf-verify.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -397,42 +398,129 @@ uploaded_cb (GObject      *source,
 }
 
 static void
+start_upload (KysoDossierComponents *self,
+              const char            *key)
+{
+  KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
+  Slot *slot = slot_for (self, key);
+  KysoProcedureComponent *component = kyso_procedure_find_component (self->procedure, key);
+  UploadData *data = g_new0 (UploadData, 1);
+
+  data->self = g_object_ref (self);
+  data->key = g_strdup (key);
+  data->cancellable = g_object_ref (slot->upload);
+  kyso_component_row_set_progress (slot->row, 0, _("Starting…"));
+  kyso_portal_upload_file_async (self->portal, component, entry->path, entry->idempotency_key, upload_progress_cb,
+                                 data, slot->upload, uploaded_cb, data);
+}
+
+/* The portal takes a component signed by the applicant only: every signature in the file must
+ * carry the logged-in citizen's ID number. NULL when it does, else what to tell them. */
+static char *
+check_signers (KysoDossierComponents *self,
+               Slot                  *slot,
+               KysoPdfVerifyReport   *report)
+{
+  GListModel *signatures = kyso_pdf_verify_report_get_signatures (report);
+
+  for (guint i = 0; i < g_list_model_get_n_items (signatures); i++)
+    {
+      g_autoptr(KysoPdfSignatureReport) sig = g_list_model_get_item (signatures, i);
+      const char *id = kyso_pdf_signature_report_get_national_id (sig);
+
+      if (kyso_pdf_signature_report_is_document_timestamp (sig))
+        continue;
+      /* What the row shows for files Kyso did not sign itself (resumed drafts, signed elsewhere). */
+      if (slot->signer_name == NULL && kyso_pdf_signature_report_get_signer (sig) != NULL)
+        {
+          slot->signer_name = g_strdup (kyso_pdf_signature_report_get_signer (sig));
+          slot->signer_id = g_strdup (id);
+        }
+      if (id != NULL && self->account_id != NULL && !same_person (id, self->account_id))
+        {
+          g_autofree char *signer = masked_id (id);
+          g_autofree char *mine = masked_id (self->account_id);
+          const char *name = kyso_pdf_signature_report_get_signer (sig);
+
+          return g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
+                                    "number %s. The portal accepts only files signed by the applicant: sign it "
+                                    "with your own signature, or log in with the signer’s account."),
+                                  name != NULL ? name : _("someone else"), signer, mine);
+        }
+    }
+  return NULL;
+}
+
+static void
+signers_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  UploadData *data = user_data;
+  KysoDossierComponents *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KysoPdfVerifyReport) report = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result,
+                                                                          &error);
+  Slot *slot = slot_for (self, data->key);
+  g_autofree char *problem = NULL;
+
+  if (slot == NULL || slot->upload != data->cancellable)
+    {
+      upload_data_free (data);
+      return;
+    }
+  /* A file the verifier cannot read goes to the portal's own check; only a wrong signer stops. */
+  if (report != NULL)
+    problem = check_signers (self, slot, report);
+  if (problem != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_object (&slot->upload);
+      self->uploads--;
+      slot->error = g_steal_pointer (&problem);
+      kyso_dossier_components_refresh_row (self, data->key);
+      kyso_dossier_components_busy_changed (self);
+      upload_data_free (data);
+      return;
+    }
+  start_upload (self, data->key);
+  upload_data_free (data);
+}
+
+static void
 upload_key (KysoDossierComponents *self,
             const char            *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   Slot *slot = slot_for (self, key);
   KysoProcedureComponent *component = kyso_procedure_find_component (self->procedure, key);
-  UploadData *data;
+  g_autofree char *lower = NULL;
 
   if (entry == NULL || slot == NULL || component == NULL || entry->uploaded != NULL || slot->upload != NULL
       || slot->signing || self->portal == NULL)
     return;
   g_clear_pointer (&slot->error, g_free);
-  /* The portal takes a component signed by the applicant only; say so before sending it. */
-  if (slot->signer_id != NULL && self->account_id != NULL && !same_person (slot->signer_id, self->account_id))
-    {
-      g_autofree char *signer = masked_id (slot->signer_id);
-      g_autofree char *mine = masked_id (self->account_id);
-
-      slot->error = g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
-                                       "number %s. The portal accepts only files signed by the applicant: sign it "
-                                       "with your own signature, or log in with the signer’s account."),
-                                     slot->signer_name, signer, mine);
-      kyso_dossier_components_refresh_row (self, key);
-      return;
-    }
   slot->upload = g_cancellable_new ();
   self->uploads++;
-  data = g_new0 (UploadData, 1);
-  data->self = g_object_ref (self);
-  data->key = g_strdup (key);
-  data->cancellable = g_object_ref (slot->upload);
   kyso_dossier_components_refresh_row (self, key);
   kyso_dossier_components_busy_changed (self);
-  kyso_component_row_set_progress (slot->row, 0, _("Starting…"));
-  kyso_portal_upload_file_async (self->portal, component, entry->path, entry->idempotency_key, upload_progress_cb,
-                                 data, slot->upload, uploaded_cb, data);
+
+  lower = g_ascii_strdown (entry->path, -1);
+  if (g_str_has_suffix (lower, ".pdf"))
+    {
+      g_autoptr(KysoPdfVerifier) verifier = kyso_pdf_verifier_new ();
+      g_autoptr(GFile) file = g_file_new_for_path (entry->path);
+      UploadData *data = g_new0 (UploadData, 1);
+
+      data->self = g_object_ref (self);
+      data->key = g_strdup (key);
+      data->cancellable = g_object_ref (slot->upload);
+      /* Only who signed matters here, not trust: no network. */
+      kyso_pdf_verifier_set_offline (verifier, TRUE);
+      kyso_component_row_set_progress (slot->row, 0, _("Checking who signed the file…"));
+      kyso_pdf_verifier_verify_async (verifier, file, slot->upload, signers_checked_cb, data);
+      return;
+    }
+  start_upload (self, key);
 }
 
 void

@@ -467,7 +467,6 @@ kyso_dossier_components_dispose (GObject *object)
   g_clear_object (&self->procedure);
   g_clear_object (&self->profiles);
   g_clear_pointer (&self->config, kyso_config_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), KYSO_TYPE_DOSSIER_COMPONENTS);
   G_OBJECT_CLASS (kyso_dossier_components_parent_class)->dispose (object);
 }
 

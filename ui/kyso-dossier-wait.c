@@ -58,7 +58,6 @@ static void
 kyso_dossier_wait_dispose (GObject *object)
 {
   g_clear_object (&KYSO_DOSSIER_WAIT (object)->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), KYSO_TYPE_DOSSIER_WAIT);
   G_OBJECT_CLASS (kyso_dossier_wait_parent_class)->dispose (object);
 }
 

@@ -64,6 +64,7 @@ enum {
   PROP_0,
   PROP_STATE,
   PROP_STEP,
+  PROP_DECLARATION,
   N_PROPS
 };
 
@@ -335,11 +336,14 @@ components_busy_cb (KysoDossierWizard *self)
 static void
 declaration_toggled_cb (KysoDossierWizard *self)
 {
-  if (self->dossier == NULL)
+  gboolean active = gtk_check_button_get_active (self->declaration_check);
+
+  if (self->dossier == NULL || kyso_dossier_get_declaration (self->dossier) == active)
     return;
-  kyso_dossier_set_declaration (self->dossier, gtk_check_button_get_active (self->declaration_check));
+  kyso_dossier_set_declaration (self->dossier, active);
   if (self->step == KYSO_DOSSIER_STEP_FEES)
     show_error (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECLARATION]);
 }
 
 /* Submitting ---------------------------------------------------------------------------------------- */
@@ -500,6 +504,7 @@ show_dossier (KysoDossierWizard *self)
   kyso_dossier_components_load (self->components, self->dossier, self->procedure);
   fill_fees (self);
   gtk_check_button_set_active (self->declaration_check, kyso_dossier_get_declaration (self->dossier));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECLARATION]);
   gtk_label_set_text (self->saved_label, "");
   go_to (self, self->fresh ? KYSO_DOSSIER_STEP_INFORMATION : resume_step (self));
   if (self->fresh)
@@ -574,7 +579,6 @@ kyso_dossier_wizard_dispose (GObject *object)
   g_clear_object (&self->pending_draft);
   g_clear_object (&self->procedure);
   g_clear_pointer (&self->config, kyso_config_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), KYSO_TYPE_DOSSIER_WIZARD);
   G_OBJECT_CLASS (kyso_dossier_wizard_parent_class)->dispose (object);
 }
 
@@ -602,6 +606,25 @@ kyso_dossier_wizard_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_STEP:
       g_value_set_uint (value, self->step);
       break;
+    case PROP_DECLARATION:
+      g_value_set_boolean (value, self->dossier != NULL && kyso_dossier_get_declaration (self->dossier));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kyso_dossier_wizard_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_DECLARATION:
+      /* The check button follows; its "toggled" updates the dossier and notifies. */
+      gtk_check_button_set_active (self->declaration_check, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -616,11 +639,16 @@ kyso_dossier_wizard_class_init (KysoDossierWizardClass *klass)
   object_class->dispose = kyso_dossier_wizard_dispose;
   object_class->finalize = kyso_dossier_wizard_finalize;
   object_class->get_property = kyso_dossier_wizard_get_property;
+  object_class->set_property = kyso_dossier_wizard_set_property;
 
   properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "loading",
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_STEP] = g_param_spec_uint ("step", NULL, NULL, 0, KYSO_DOSSIER_STEP_DONE, 0,
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* "Tôi xin cam đoan…": also the stateful action dossier.declaration. */
+  properties[PROP_DECLARATION] = g_param_spec_boolean ("declaration", NULL, NULL, FALSE,
+                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+                                                         | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KYSO_TYPE_DOSSIER_APPLICANT);
@@ -671,6 +699,7 @@ kyso_dossier_wizard_class_init (KysoDossierWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "dossier.copy-code", NULL, copy_code_activated);
   gtk_widget_class_install_action (widget_class, "dossier.close", NULL, close_activated);
   gtk_widget_class_install_action (widget_class, "dossier.reload", NULL, reload_activated);
+  gtk_widget_class_install_property_action (widget_class, "dossier.declaration", "declaration");
 }
 
 static void
@@ -817,4 +846,18 @@ kyso_dossier_wizard_format_amount (gint64 amount)
     g_string_insert_c (digits, at, '.');
   g_string_append (digits, " đ");
   return g_string_free (g_steal_pointer (&digits), FALSE);
+}
+
+KysoDossierApplicant *
+kyso_dossier_wizard_get_applicant_form (KysoDossierWizard *self)
+{
+  g_return_val_if_fail (KYSO_IS_DOSSIER_WIZARD (self), NULL);
+  return self->applicant;
+}
+
+KysoDossierComponents *
+kyso_dossier_wizard_get_components (KysoDossierWizard *self)
+{
+  g_return_val_if_fail (KYSO_IS_DOSSIER_WIZARD (self), NULL);
+  return self->components;
 }

@@ -3,6 +3,8 @@
 #include <adwaita.h>
 
 #include "kyso-config.h"
+#include "kyso-dossier-applicant.h"
+#include "kyso-dossier-components.h"
 #include "kyso-portal.h"
 #include "kyso-profile-store.h"
 
@@ -14,7 +16,8 @@ G_BEGIN_DECLS
  * truthfulness declaration; (4) submit, then the dossier code shown large and copyable.
  * Back/next check each step; the draft is saved (kyso_dossier_save_draft) at every step.
  *
- * Actions (group "dossier"): back, next, submit, copy-code, close. Activates "portal.home"
+ * Actions (group "dossier"): back, next, submit, copy-code, close, reload, declaration (the
+ * truthfulness declaration, boolean property "declaration"). Activates "portal.home"
  * when closed and "portal.track" (s: code) from the last page. */
 
 #define KYSO_TYPE_DOSSIER_WIZARD (kyso_dossier_wizard_get_type ())
@@ -57,6 +60,9 @@ const char      *kyso_dossier_wizard_get_state     (KysoDossierWizard  *self);
 const char      *kyso_dossier_wizard_get_error     (KysoDossierWizard  *self);
 /* "100.000 đ" (Vietnamese grouping), "Free" for 0 (owned). */
 char            *kyso_dossier_wizard_format_amount (gint64             amount);
+/* The forms of steps 1 and 2 (borrowed). */
+KysoDossierApplicant  *kyso_dossier_wizard_get_applicant_form (KysoDossierWizard *self);
+KysoDossierComponents *kyso_dossier_wizard_get_components     (KysoDossierWizard *self);
 /* How many times the draft was saved (tests). */
 guint            kyso_dossier_wizard_get_saves     (KysoDossierWizard  *self);
 

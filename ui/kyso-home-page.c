@@ -221,6 +221,7 @@ restore_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean restored = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, &error);
 
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || KYSO_PORTAL (source) != self->portal)
     return;
   if (restored)
@@ -506,7 +507,6 @@ kyso_home_page_dispose (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->config, kyso_config_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), KYSO_TYPE_HOME_PAGE);
   G_OBJECT_CLASS (kyso_home_page_parent_class)->dispose (object);
 }
 

@@ -88,11 +88,12 @@ set_state (KysoLoginPage *self,
   gtk_widget_set_visible (self->browser_button, !browser);
   gtk_widget_set_visible (GTK_WIDGET (self->otp_row), otp || (busy && *text_of (self->otp_row) != '\0'));
   gtk_widget_set_visible (GTK_WIDGET (self->otp_hint_label), otp);
-  /* The ID and password stay as typed while the OTP is asked for; they go with it. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->id_row), g_str_equal (state, "form"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), g_str_equal (state, "form"));
+  /* The ID and password stay as typed while the OTP is asked for; they go with it. (Read-only
+   * rather than insensitive: the focus may be in them.) */
+  gtk_editable_set_editable (GTK_EDITABLE (self->id_row), g_str_equal (state, "form"));
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), g_str_equal (state, "form"));
+  gtk_editable_set_editable (GTK_EDITABLE (self->otp_row), otp);
   gtk_widget_set_sensitive (GTK_WIDGET (self->province_row), g_str_equal (state, "form"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->direct_group), !browser);
   gtk_button_set_label (GTK_BUTTON (self->login_button), otp ? _("_Confirm Code") : _("_Log In"));
   update_actions (self);
 }

@@ -210,7 +210,6 @@ kyso_tracking_page_dispose (GObject *object)
   if (self->history_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
   self->history_dialog = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), KYSO_TYPE_TRACKING_PAGE);
   G_OBJECT_CLASS (kyso_tracking_page_parent_class)->dispose (object);
 }
 
