@@ -419,6 +419,9 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
+  /* Let cancelled workers (a verification's OCSP request, a signer's last poll) finish before
+   * the process ends, so that nothing they hold looks like a leak. */
+  kyso_test_wait_ms (1500);
   g_clear_object (&app);
   kyso_test_ocsp_stop (ocsp);
   (void) pki;
