@@ -160,10 +160,12 @@ update_summary (KysoHistoryPanel *self)
       if (kyso_history_entry_get_status (entry) == KYSO_HISTORY_STATUS_INVALID)
         bad++;
     }
-  if (bad > 0)
-    /* Translators: shown above the list when some signatures failed the check. */
+  if (bad > 0 && n == 1)
+    text = g_strdup (_("The signature of this document is not valid."));
+  else if (bad > 0)
+    /* Translators: shown above the list when some signatures failed the check; n > 1. */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u signatures is not valid.",
-                                         "%u of %u signatures are not valid.", bad),
+                                         "%u of %u signatures are not valid.", n),
                             bad, n);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "This document has %u signature.",

@@ -10,6 +10,7 @@
 
 #include "kyso-application.h"
 #include "kyso-document-page.h"
+#include "kyso-history-panel.h"
 #include "kyso-error.h"
 #include "test-document-pdf.h"
 #include "test-document-util.h"
@@ -373,6 +374,61 @@ test_invisible (Fixture       *f,
 }
 
 static gboolean
+history_settled (gpointer data)
+{
+  Fixture *f = data;
+  const char *state = kyso_history_panel_get_state (kyso_document_page_get_history_panel (f->page));
+
+  return g_strcmp0 (state, "list") == 0 || g_strcmp0 (state, "empty") == 0 || g_strcmp0 (state, "error") == 0;
+}
+
+/* "Kiểm tra chữ ký" on files signed elsewhere: the shadow-attack samples (NDSS 2021), where
+ * stage 3 is genuinely signed and stage 4 was changed after signing. No login, no profile. */
+static void
+test_check_signatures (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *corpus = g_getenv ("KYSO_CORPUS_DIR");
+  g_autofree char *dir = NULL, *signed_path = NULL, *changed_path = NULL, *plain = NULL;
+  KysoHistoryPanel *history = kyso_document_page_get_history_panel (f->page);
+  g_autoptr (KysoHistoryEntry) entry = NULL;
+
+  dir = g_build_filename (corpus ? corpus : "", "shadow-attacks", "replace__variant-1_replace-via-overlay", NULL);
+  signed_path = g_build_filename (dir, "3_original-document-shadowed-signed.pdf", NULL);
+  changed_path = g_build_filename (dir, "4_original-document-shadowed-signed-manipulated.pdf", NULL);
+  if (corpus == NULL || !g_file_test (changed_path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The shadow-attack corpus is not available");
+      return;
+    }
+
+  /* A file without signatures says so. */
+  plain = write_simple (f, "unsigned.pdf", 1, NULL, 0);
+  open_and_wait (f, plain);
+  activate (f, "doc.show-history");
+  kyso_test_wait_until (history_settled, f, 30000);
+  g_assert_cmpstr (kyso_history_panel_get_state (history), ==, "empty");
+  g_free (kyso_test_save_png (GTK_WIDGET (f->window), "history-unsigned"));
+
+  /* Opening another file while the panel shows checks that one. */
+  open_and_wait (f, changed_path);
+  kyso_test_wait_until (history_settled, f, 60000);
+  g_assert_cmpstr (kyso_history_panel_get_state (history), ==, "list");
+  entry = g_list_model_get_item (kyso_history_panel_get_entries (history), 0);
+  g_assert_cmpint (kyso_history_entry_get_status (entry), ==, KYSO_HISTORY_STATUS_INVALID);
+  g_assert_nonnull (kyso_history_entry_get_reason (entry));
+  g_free (kyso_test_save_png (GTK_WIDGET (f->window), "history-shadow-attack"));
+  g_clear_object (&entry);
+
+  open_and_wait (f, signed_path);
+  kyso_test_wait_until (history_settled, f, 60000);
+  g_assert_cmpstr (kyso_history_panel_get_state (history), ==, "list");
+  entry = g_list_model_get_item (kyso_history_panel_get_entries (history), 0);
+  /* Intact; its signer's chain is not one Kyso trusts. */
+  g_assert_cmpint (kyso_history_entry_get_status (entry), ==, KYSO_HISTORY_STATUS_WARNING);
+}
+
+static gboolean
 current_page_is (gpointer data)
 {
   Fixture *f = data;
@@ -432,6 +488,7 @@ main (int argc, char **argv)
   ADD ("place-by-keyboard", test_place_by_keyboard);
   ADD ("invisible", test_invisible);
   ADD ("large-document", test_large_document);
+  ADD ("check-signatures", test_check_signatures);
 #undef ADD
 
   return g_test_run ();
