@@ -71,9 +71,7 @@ static void
 show_button (GtkWidget *button,
              gboolean   visible)
 {
-  /* The flow box wraps each button in a child of its own: hide that too. */
   gtk_widget_set_visible (button, visible);
-  gtk_widget_set_visible (gtk_widget_get_parent (button), visible);
 }
 
 static void
@@ -213,6 +211,7 @@ kyso_component_row_update (KysoComponentRow  *self,
     [KYSO_COMPONENT_UPLOADING] = "send-to-symbolic",
     [KYSO_COMPONENT_UPLOADED] = "emblem-ok-symbolic",
     [KYSO_COMPONENT_FAILED] = "dialog-warning-symbolic",
+    [KYSO_COMPONENT_BLOCKED] = "dialog-warning-symbolic",
   };
   const char *status = NULL;
   gboolean busy = state == KYSO_COMPONENT_SIGNING || state == KYSO_COMPONENT_UPLOADING;
@@ -248,12 +247,15 @@ kyso_component_row_update (KysoComponentRow  *self,
     case KYSO_COMPONENT_FAILED:
       status = _("Needs attention");
       break;
+    case KYSO_COMPONENT_BLOCKED:
+      status = _("Signed by someone else");
+      break;
     }
   gtk_image_set_from_icon_name (self->state_icon, icons[state]);
   gtk_label_set_text (self->file_label, has_file ? name : _("No file attached yet"));
   gtk_widget_set_opacity (GTK_WIDGET (self->file_label), has_file ? 1.0 : 0.6);
   gtk_label_set_text (self->status_label, status);
-  if (state == KYSO_COMPONENT_FAILED || state == KYSO_COMPONENT_EMPTY)
+  if (state == KYSO_COMPONENT_FAILED || state == KYSO_COMPONENT_EMPTY || state == KYSO_COMPONENT_BLOCKED)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
@@ -264,7 +266,7 @@ kyso_component_row_update (KysoComponentRow  *self,
 
   gtk_label_set_text (self->detail_label, detail != NULL ? detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), detail != NULL && *detail != '\0');
-  if (state == KYSO_COMPONENT_FAILED)
+  if (state == KYSO_COMPONENT_FAILED || state == KYSO_COMPONENT_BLOCKED)
     gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "form-error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "form-error");
@@ -280,7 +282,8 @@ kyso_component_row_update (KysoComponentRow  *self,
                                     && g_str_has_suffix (name, ".pdf"));
   show_button (self->open_button, has_file && !busy);
   show_button (self->history_button, has_file && !busy && (signed_file || state == KYSO_COMPONENT_UPLOADED));
-  show_button (self->upload_button, has_file && !busy && state != KYSO_COMPONENT_UPLOADED);
+  show_button (self->upload_button, has_file && !busy && state != KYSO_COMPONENT_UPLOADED
+                                      && state != KYSO_COMPONENT_BLOCKED);
   show_button (self->cancel_button, state == KYSO_COMPONENT_UPLOADING);
   show_button (self->remove_button, has_file && !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_dropdown), !busy && state != KYSO_COMPONENT_UPLOADED);

@@ -21,6 +21,7 @@ typedef enum {
   KYSO_COMPONENT_UPLOADING,
   KYSO_COMPONENT_UPLOADED,
   KYSO_COMPONENT_FAILED,     /* the last upload or signing failed: see the message */
+  KYSO_COMPONENT_BLOCKED,    /* signed by someone other than the logged-in citizen: not uploaded */
 } KysoComponentState;
 
 #define KYSO_TYPE_COMPONENT_ROW (kyso_component_row_get_type ())

@@ -13,6 +13,7 @@ typedef struct {
   char *signer_name;          /* set when Kyso signed the current file */
   char *signer_id;
   char *error;                /* the last failure, for people */
+  gboolean blocked;           /* @error says the file is signed by someone else */
   GCancellable *upload;       /* while uploading */
   gboolean signing;
 } Slot;

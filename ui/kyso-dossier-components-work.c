@@ -226,6 +226,7 @@ sign_keys (KysoDossierComponents *self,
       kyso_dossier_signing_add_file (signing, keys->pdata[i], entry->path);
       slot->signing = TRUE;
       g_clear_pointer (&slot->error, g_free);
+      slot->blocked = FALSE;
       kyso_dossier_components_refresh_row (self, keys->pdata[i]);
     }
 
@@ -384,6 +385,7 @@ uploaded_cb (GObject      *source,
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_free (slot->error);
+      slot->blocked = FALSE;
       if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_AUTH))
         slot->error = g_strdup (_("Your session at the portal ended. Log in again; your dossier is kept as a draft."));
       else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
@@ -414,39 +416,43 @@ start_upload (KysoDossierComponents *self,
                                  data, slot->upload, uploaded_cb, data);
 }
 
-/* The portal takes a component signed by the applicant only: every signature in the file must
- * carry the logged-in citizen's ID number. NULL when it does, else what to tell them. */
+/* The portal takes a component signed by the applicant: the last signature in the file (a
+ * co-signed file may carry others before it) must carry the logged-in citizen's ID number.
+ * NULL when it does, else what to tell them. */
 static char *
 check_signers (KysoDossierComponents *self,
                Slot                  *slot,
                KysoPdfVerifyReport   *report)
 {
   GListModel *signatures = kyso_pdf_verify_report_get_signatures (report);
+  g_autoptr(KysoPdfSignatureReport) last = NULL;
+  const char *id, *name;
 
-  for (guint i = 0; i < g_list_model_get_n_items (signatures); i++)
+  for (guint i = g_list_model_get_n_items (signatures); i > 0 && last == NULL; i--)
     {
-      g_autoptr(KysoPdfSignatureReport) sig = g_list_model_get_item (signatures, i);
-      const char *id = kyso_pdf_signature_report_get_national_id (sig);
+      g_autoptr(KysoPdfSignatureReport) sig = g_list_model_get_item (signatures, i - 1);
+      if (!kyso_pdf_signature_report_is_document_timestamp (sig))
+        last = g_steal_pointer (&sig);
+    }
+  if (last == NULL)
+    return NULL;
+  id = kyso_pdf_signature_report_get_national_id (last);
+  name = kyso_pdf_signature_report_get_signer (last);
+  /* What the row shows for files Kyso did not sign itself (resumed drafts, signed elsewhere). */
+  if (slot->signer_name == NULL && name != NULL)
+    {
+      slot->signer_name = g_strdup (name);
+      slot->signer_id = g_strdup (id);
+    }
+  if (id != NULL && self->account_id != NULL && !same_person (id, self->account_id))
+    {
+      g_autofree char *signer = masked_id (id);
+      g_autofree char *mine = masked_id (self->account_id);
 
-      if (kyso_pdf_signature_report_is_document_timestamp (sig))
-        continue;
-      /* What the row shows for files Kyso did not sign itself (resumed drafts, signed elsewhere). */
-      if (slot->signer_name == NULL && kyso_pdf_signature_report_get_signer (sig) != NULL)
-        {
-          slot->signer_name = g_strdup (kyso_pdf_signature_report_get_signer (sig));
-          slot->signer_id = g_strdup (id);
-        }
-      if (id != NULL && self->account_id != NULL && !same_person (id, self->account_id))
-        {
-          g_autofree char *signer = masked_id (id);
-          g_autofree char *mine = masked_id (self->account_id);
-          const char *name = kyso_pdf_signature_report_get_signer (sig);
-
-          return g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
-                                    "number %s. The portal accepts only files signed by the applicant: sign it "
-                                    "with your own signature, or log in with the signer’s account."),
-                                  name != NULL ? name : _("someone else"), signer, mine);
-        }
+      return g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
+                                "number %s. The portal accepts only files signed by the applicant: sign it "
+                                "with your own signature, or log in with the signer’s account."),
+                              name != NULL ? name : _("someone else"), signer, mine);
     }
   return NULL;
 }
@@ -476,6 +482,7 @@ signers_checked_cb (GObject      *source,
     {
       g_clear_object (&slot->upload);
       self->uploads--;
+      slot->blocked = problem != NULL;
       slot->error = g_steal_pointer (&problem);
       kyso_dossier_components_refresh_row (self, data->key);
       kyso_dossier_components_busy_changed (self);
@@ -499,6 +506,8 @@ upload_key (KysoDossierComponents *self,
       || slot->signing || self->portal == NULL)
     return;
   g_clear_pointer (&slot->error, g_free);
+  slot->blocked = FALSE;
+  slot->blocked = FALSE;
   slot->upload = g_cancellable_new ();
   self->uploads++;
   kyso_dossier_components_refresh_row (self, key);

@@ -104,7 +104,7 @@ kyso_dossier_components_refresh_row (KysoDossierComponents *self,
   else if (entry->uploaded != NULL)
     state = KYSO_COMPONENT_UPLOADED;
   else if (slot->error != NULL)
-    state = KYSO_COMPONENT_FAILED;
+    state = slot->blocked ? KYSO_COMPONENT_BLOCKED : KYSO_COMPONENT_FAILED;
   else
     state = signed_file ? KYSO_COMPONENT_SIGNED : KYSO_COMPONENT_ATTACHED;
 
@@ -264,6 +264,7 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
 
   path = g_file_get_path (file);
   g_clear_pointer (&slot->error, g_free);
+  slot->blocked = FALSE;
   if (path == NULL)
     g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                          _("Kyso can only attach files on this computer."));
@@ -379,6 +380,7 @@ remove_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
   g_clear_pointer (&slot->error, g_free);
+  slot->blocked = FALSE;
   kyso_dossier_components_refresh_row (self, key);
   kyso_dossier_components_changed (self);
 }

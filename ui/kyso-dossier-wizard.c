@@ -50,6 +50,7 @@ struct _KysoDossierWizard
   GtkProgressBar *submit_progress;
   GtkLabel *code_label;
   GtkWidget *track_button;
+  GtkWidget *copy_button;
   GtkWidget *bottom_separator;
   GtkWidget *bottom_bar;
   GtkLabel *error_label;
@@ -219,6 +220,9 @@ go_to (KysoDossierWizard *self,
       gtk_label_set_text (self->code_label, code);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->track_button), "s", code);
       set_state (self, "done");
+      /* Not the selectable code: focusing it would select it all. */
+      gtk_widget_grab_focus (self->copy_button);
+      gtk_label_select_region (self->code_label, 0, 0);
     }
   else
     {
@@ -683,6 +687,7 @@ kyso_dossier_wizard_class_init (KysoDossierWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, submit_progress);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, code_label);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, track_button);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, copy_button);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, bottom_separator);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, bottom_bar);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, error_label);

@@ -136,7 +136,8 @@ shot (const char *name)
 {
   g_autofree char *png = NULL;
 
-  kyso_test_wait_ms (150);
+  /* Past the stacks' transitions (crossfade, slide). */
+  kyso_test_wait_ms (700);
   png = kyso_test_save_png (GTK_WIDGET (window), name);
   g_test_message ("saved %s", png);
 }
@@ -446,7 +447,10 @@ test_components (void)
   kyso_test_wait_until (phone_waiting, NULL, 30000);
   {
     GtkWindow *wait = kyso_dossier_components_get_wait_dialog (components ());
-    g_autofree char *png = kyso_test_save_png (GTK_WIDGET (wait), "portal-11-sign-wait");
+    g_autofree char *png = NULL;
+
+    kyso_test_wait_ms (300);
+    png = kyso_test_save_png (GTK_WIDGET (wait), "portal-11-sign-wait");
     g_test_message ("saved %s", png);
   }
   kyso_test_wait_until (components_idle, NULL, 60000);
@@ -656,7 +660,7 @@ test_signer_mismatch (void)
   g_assert_true (kyso_dossier_components_attach (components (), "to-khai-khai-sinh", signed_file));
   activate (GTK_WIDGET (components ()), "components.upload", "to-khai-khai-sinh");
   kyso_test_wait_until (components_idle, NULL, 30000);
-  g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_FAILED);
+  g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_BLOCKED);
   detail = kyso_component_row_get_detail (row ("to-khai-khai-sinh"));
   g_assert_nonnull (strstr (detail, json_object_get_string_member (other, "name")));
   g_assert_nonnull (strstr (detail, "…0202"));
