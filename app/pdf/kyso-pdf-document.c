@@ -382,6 +382,19 @@ kyso_pdf_document_get_trailer (KysoPdfDocument *self)
   return kyso_pdf_document_get_revision (self, self->revisions->len - 1)->trailer;
 }
 
+KysoPdfObject *
+kyso_pdf_document_find_trailer_key (KysoPdfDocument *self, const char *key)
+{
+  for (guint i = self->revisions->len; i > 0; i--)
+    {
+      KysoPdfRevision *rev = g_ptr_array_index (self->revisions, i - 1);
+      KysoPdfObject *v = kyso_pdf_dict_get (rev->trailer, key);
+      if (v != NULL)
+        return v;
+    }
+  return NULL;
+}
+
 guint32
 kyso_pdf_document_get_xref_size (KysoPdfDocument *self)
 {
@@ -598,7 +611,7 @@ kyso_pdf_document_get_catalog (KysoPdfDocument *self, GError **error)
 
   if (self->catalog != NULL)
     return self->catalog;
-  ref = kyso_pdf_dict_get (kyso_pdf_document_get_trailer (self), "Root");
+  ref = kyso_pdf_document_find_trailer_key (self, "Root");
   if (kyso_pdf_object_get_kind (ref) != KYSO_PDF_REF)
     {
       set_broken (error, _("it has no document catalog"));

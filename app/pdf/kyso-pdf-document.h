@@ -64,6 +64,10 @@ const KysoPdfRevision  *kyso_pdf_document_get_revision    (KysoPdfDocument *self
 /* Shorthand for the newest revision's kind / trailer (borrowed). */
 KysoPdfXrefKind         kyso_pdf_document_get_xref_kind   (KysoPdfDocument *self);
 KysoPdfObject          *kyso_pdf_document_get_trailer     (KysoPdfDocument *self);
+/* @key from the newest trailer that has it (borrowed): some writers leave /Root or /Info out of
+ * the trailers of their updates, and readers fall back to the older ones. */
+KysoPdfObject          *kyso_pdf_document_find_trailer_key (KysoPdfDocument *self,
+                                                            const char      *key);
 /* One more than the highest object number any section or trailer /Size mentions. */
 guint32                 kyso_pdf_document_get_xref_size   (KysoPdfDocument *self);
 /* The entry that defines object @num now (newest revision first), or NULL. */

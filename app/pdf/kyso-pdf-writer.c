@@ -308,7 +308,7 @@ add_to_page (KysoPdfUpdate *u, const KysoPdfPage *page, guint32 page_num, guint3
 static gboolean
 add_to_form (KysoPdfUpdate *u, KysoPdfObject *catalog, guint32 widget, GError **error)
 {
-  KysoPdfObject *root = kyso_pdf_dict_get (kyso_pdf_document_get_trailer (u->doc), "Root");
+  KysoPdfObject *root = kyso_pdf_document_find_trailer_key (u->doc, "Root");
   KysoPdfObject *form_ref = kyso_pdf_dict_get (catalog, "AcroForm");
   g_autoptr(KysoPdfObject) form = kyso_pdf_document_resolve (u->doc, form_ref, error);
   g_autoptr(KysoPdfObject) new_form = NULL;

@@ -119,9 +119,10 @@ new_trailer (KysoPdfUpdate *update, guint32 size)
   KysoPdfObject *v;
 
   kyso_pdf_dict_set (trailer, "Size", kyso_pdf_int_new (size));
-  if ((v = kyso_pdf_dict_get (old, "Root")) != NULL)
+  if ((v = kyso_pdf_document_find_trailer_key (update->doc, "Root")) != NULL)
     kyso_pdf_dict_set (trailer, "Root", kyso_pdf_object_copy (v));
-  if ((v = kyso_pdf_dict_get (old, "Info")) != NULL && kyso_pdf_object_get_kind (v) == KYSO_PDF_REF)
+  if ((v = kyso_pdf_document_find_trailer_key (update->doc, "Info")) != NULL
+      && kyso_pdf_object_get_kind (v) == KYSO_PDF_REF)
     kyso_pdf_dict_set (trailer, "Info", kyso_pdf_object_copy (v));
   kyso_pdf_dict_set (trailer, "ID", new_id (kyso_pdf_dict_get (old, "ID"), update->base + (gint64) update->buf->len));
   /* /Prev is the section the file's startxref names (corrected if it was a few bytes off). */

@@ -255,9 +255,9 @@ test_doc_revisions (void)
 
   kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
   first_eof = (gint64) kyso_test_pdf_length (pdf);
-  /* An update redefining page 4. */
+  /* An update redefining page 4, whose trailer leaves /Root out (the older one still counts). */
   kyso_test_pdf_add (pdf, 4, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Rotate 180 >>");
-  kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
+  kyso_test_pdf_end_section (pdf, "", 0);
   size = (gint64) kyso_test_pdf_length (pdf);
   doc = open_pdf (pdf, &error);
   g_assert_no_error (error);
@@ -277,6 +277,8 @@ test_doc_revisions (void)
   g_assert_false (kyso_pdf_document_is_encrypted (doc));
   g_assert_true (kyso_pdf_document_check_signable (doc, &error));
   g_assert_cmpstr (kyso_pdf_document_get_version (doc), ==, "1.7");
+  g_assert_null (kyso_pdf_dict_get (kyso_pdf_document_get_trailer (doc), "Root"));
+  g_assert_cmpuint (kyso_pdf_object_get_ref_num (kyso_pdf_document_find_trailer_key (doc, "Root")), ==, 1);
 
   g_assert_cmpuint (kyso_pdf_document_get_n_pages (doc, &error), ==, 2);
   p0 = kyso_pdf_document_get_page (doc, 0, &error);
