@@ -195,9 +195,9 @@ assert_aligned (const char *table, guint expected_rows)
 static void
 assert_header (const char *table)
 {
-  const char *expected[] = { g_dgettext (GETTEXT_PACKAGE, "Signer"), g_dgettext (GETTEXT_PACKAGE, "Email"),
-                             g_dgettext (GETTEXT_PACKAGE, "Certification authority"),
-                             g_dgettext (GETTEXT_PACKAGE, "Signing date"), g_dgettext (GETTEXT_PACKAGE, "Status") };
+  const char *expected[] = { dgettext (GETTEXT_PACKAGE, "Signer"), dgettext (GETTEXT_PACKAGE, "Email"),
+                             dgettext (GETTEXT_PACKAGE, "Certification authority"),
+                             dgettext (GETTEXT_PACKAGE, "Signing date"), dgettext (GETTEXT_PACKAGE, "Status") };
   g_autofree char *first = g_strndup (table, strcspn (table, "\n"));
   g_auto (GStrv) cells = g_strsplit (first, "|", -1);
 
@@ -228,10 +228,13 @@ test_history (void)
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KYSO_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_assert_cmpint (kyso_vf_cli (&vi, NULL, "history", "--offline", twice, NULL), ==, 0);
-  g_unsetenv ("LANGUAGE");
   g_test_message ("%s", vi);
   assert_header (vi);
   assert_aligned (vi, 4);
+  /* Once translated (po/vi.po), the table speaks Vietnamese. */
+  if (strcmp (dgettext (GETTEXT_PACKAGE, "Signer"), "Signer") != 0)
+    g_assert_nonnull (strstr (vi, "Người ký"));
+  g_unsetenv ("LANGUAGE");
 }
 
 int
