@@ -470,11 +470,11 @@ profile_selected_cb (KysoSignDialog *self)
     {
       g_autoptr (KysoProfileAccount) account = g_list_model_get_item (accounts, i);
       g_autofree char *masked = mask_id (kyso_profile_account_get_account (account));
-      /* Translators: a signing account: the provider and the (masked) ID number. */
-      g_autofree char *label = g_strdup_printf (_("%s · ID %s"),
+      /* Translators: a signing account: the (masked) ID number first, so that a narrow row
+       * cuts the provider rather than the digits, then the provider. */
+      g_autofree char *label = g_strdup_printf (_("ID %s · %s"), masked,
                                                 kyso_phone_wait_name_for_provider (
-                                                  kyso_profile_account_get_provider (account)),
-                                                masked);
+                                                  kyso_profile_account_get_provider (account)));
       gtk_string_list_append (names, label);
     }
   /* Setting the model selects the first account, which fetches its certificate. */

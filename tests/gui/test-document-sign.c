@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
@@ -383,6 +384,10 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
+  /* As ui/main.c does: with LANGUAGE=vi the same run shows (and pictures) Vietnamese. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KYSO_LOCALEDIR") ? g_getenv ("KYSO_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);   /* the templates' strings */
 
   /* A real PKI and OCSP responder; the verifier trusts its root through the configuration file,
    * which the application reads at startup like any citizen's. */

@@ -75,7 +75,9 @@ kyso_test_save_png (GtkWidget  *widget,
 {
   g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                            "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  /* A run in another language keeps its own pictures (e.g. KYSO_TEST_SCREENSHOT_SUFFIX=-vi). */
+  const char *suffix = g_getenv ("KYSO_TEST_SCREENSHOT_SUFFIX");
+  g_autofree char *file = g_strconcat (name, suffix ? suffix : "", ".png", NULL);
   char *path = g_build_filename (dir, file, NULL);
   g_autoptr (GdkPaintable) paintable = NULL;
   g_autoptr (GtkSnapshot) snapshot = NULL;
