@@ -38,7 +38,7 @@ struct _KysoSignDialog {
   AdwActionRow      *id_row;
   AdwActionRow      *issuer_row;
   AdwActionRow      *validity_row;
-  GtkWidget         *warning_box;
+  GtkWidget         *warning_group;
   GtkLabel          *warning_label;
   AdwActionRow      *output_row;
   KysoPhoneWait      *wait;
@@ -242,6 +242,7 @@ preview_done (GObject      *source,
       return;
     }
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->preview), TRUE);
   /* Show it at the size it has on paper at 100 % (clamped by the window). */
   gtk_widget_set_size_request (GTK_WIDGET (self->preview), -1,
                                MIN (200, (int) (gdk_texture_get_height (texture) / PREVIEW_SCALE * 4 / 3)));
@@ -291,8 +292,9 @@ static void
 show_warning (KysoSignDialog *self,
               const char     *text)
 {
+  /* At the top: the first thing read, and the reason the Sign button is off. */
   gtk_label_set_text (self->warning_label, text ? text : "");
-  gtk_widget_set_visible (self->warning_box, text != NULL);
+  gtk_widget_set_visible (self->warning_group, text != NULL);
 }
 
 static void
@@ -897,7 +899,7 @@ kyso_sign_dialog_class_init (KysoSignDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, id_row);
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, issuer_row);
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, validity_row);
-  gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, warning_box);
+  gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, warning_group);
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, warning_label);
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, output_row);
   gtk_widget_class_bind_template_child (widget_class, KysoSignDialog, wait);
@@ -1002,7 +1004,7 @@ const char *
 kyso_sign_dialog_get_warning (KysoSignDialog *self)
 {
   g_return_val_if_fail (KYSO_IS_SIGN_DIALOG (self), NULL);
-  return gtk_widget_get_visible (self->warning_box) ? gtk_label_get_text (self->warning_label) : NULL;
+  return gtk_widget_get_visible (self->warning_group) ? gtk_label_get_text (self->warning_label) : NULL;
 }
 
 gboolean
