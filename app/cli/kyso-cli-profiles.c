@@ -41,6 +41,7 @@ static void
 wait_clear (Wait *w)
 {
   g_clear_object (&w->result);
+  g_clear_pointer (&w->loop, g_main_loop_unref);
 }
 
 static int
@@ -49,7 +50,6 @@ list_profiles (KysoProfileStore *store, gboolean json)
   Wait w = { g_main_loop_new (NULL, FALSE), NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
-  g_autoptr(GMainLoop) loop = w.loop;
 
   kyso_profile_store_list_async (store, NULL, on_done, &w);
   profiles = kyso_profile_store_list_finish (store, wait_for (&w), &error);
@@ -133,8 +133,7 @@ static int
 add_profile (KysoProfileStore *store, const char *name, const char *image, const char *phone,
              const char *keyword, const char *account, const char *provider, gboolean quiet)
 {
-  Wait w = { g_main_loop_new (NULL, FALSE), NULL };
-  g_autoptr(GMainLoop) loop = w.loop;
+  Wait w = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoProfile) profile = kyso_profile_new ();
   g_autoptr(KysoProfileAccount) acc = NULL;
@@ -170,6 +169,7 @@ add_profile (KysoProfileStore *store, const char *name, const char *image, const
       kyso_cli_error ("%s", error->message);
       return KYSO_EXIT_INPUT;
     }
+  w.loop = g_main_loop_new (NULL, FALSE);
   kyso_profile_store_create_async (store, profile, NULL, on_done, &w);
   ok = kyso_profile_store_create_finish (store, wait_for (&w), &error);
   wait_clear (&w);
@@ -187,7 +187,6 @@ static int
 delete_profile (KysoProfileStore *store, const char *id)
 {
   Wait w = { g_main_loop_new (NULL, FALSE), NULL };
-  g_autoptr(GMainLoop) loop = w.loop;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
