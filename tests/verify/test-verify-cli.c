@@ -191,18 +191,19 @@ assert_aligned (const char *table, guint expected_rows)
   g_assert_cmpuint (rows, ==, expected_rows);
 }
 
-/* The header row must be exactly these cells, as the catalog translates them. */
+/* The header row must be exactly these cells: English in the C locale, and the words the
+ * portals use ("Xem lịch sử ký số") in Vietnamese, which po/vi.po must keep. */
+static const char *const header_en[] = { "Signer", "Email", "Certification authority", "Signing date", "Status" };
+static const char *const header_vi[] = { "Người ký", "Email", "Cơ quan chứng thực", "Ngày ký", "Trạng thái" };
+
 static void
-assert_header (const char *table)
+assert_header (const char *table, const char *const *expected)
 {
-  const char *expected[] = { dgettext (GETTEXT_PACKAGE, "Signer"), dgettext (GETTEXT_PACKAGE, "Email"),
-                             dgettext (GETTEXT_PACKAGE, "Certification authority"),
-                             dgettext (GETTEXT_PACKAGE, "Signing date"), dgettext (GETTEXT_PACKAGE, "Status") };
   g_autofree char *first = g_strndup (table, strcspn (table, "\n"));
   g_auto (GStrv) cells = g_strsplit (first, "|", -1);
 
-  g_assert_cmpuint (g_strv_length (cells), ==, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+  g_assert_cmpuint (g_strv_length (cells), ==, 5);
+  for (guint i = 0; i < 5; i++)
     g_assert_cmpstr (g_strstrip (cells[i]), ==, expected[i]);
 }
 
@@ -215,7 +216,7 @@ test_history (void)
   kyso_vf_pdfsig_sign (signed_pdf, twice, "Sig2", FALSE);
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "history", "--offline", "--trust", root_pem, twice, NULL), ==, 0);
   g_test_message ("%s", out);
-  assert_header (out);
+  assert_header (out, header_en);
   g_assert_nonnull (strstr (out, "Nguyễn Văn An"));
   g_assert_nonnull (strstr (out, "an@example.vn"));
   g_assert_nonnull (strstr (out, "Kyso Test CA"));
@@ -224,16 +225,10 @@ test_history (void)
   /* In Vietnamese: the headers come from the catalog, whatever it holds today. */
   g_setenv ("LANGUAGE", "vi", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KYSO_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_assert_cmpint (kyso_vf_cli (&vi, NULL, "history", "--offline", twice, NULL), ==, 0);
   g_test_message ("%s", vi);
-  assert_header (vi);
+  assert_header (vi, header_vi);
   assert_aligned (vi, 4);
-  /* Once translated (po/vi.po), the table speaks Vietnamese. */
-  if (strcmp (dgettext (GETTEXT_PACKAGE, "Signer"), "Signer") != 0)
-    g_assert_nonnull (strstr (vi, "Người ký"));
   g_unsetenv ("LANGUAGE");
 }
 
