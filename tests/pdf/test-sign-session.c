@@ -140,7 +140,8 @@ test_load_errors (Fixture *f, gconstpointer data)
   g_autoptr(GVariant) state = g_variant_ref_sink (kyso_sign_session_save (session));
   g_autoptr(GVariant) bogus = g_variant_ref_sink (g_variant_new ("(s)", "nope"));
   g_autoptr(GVariant) empty = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
-  const char *temp = kyso_sign_session_get_temp_path (session);
+  /* A copy: abort frees the session's own string. */
+  g_autofree char *temp = g_strdup (kyso_sign_session_get_temp_path (session));
   KysoSignSession *loaded;
 
   g_assert_no_error (error);
