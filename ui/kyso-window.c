@@ -177,6 +177,8 @@ application_set_cb (KysoWindow *self,
       page = g_settings_get_string (settings, "last-page");
     }
   kyso_window_set_page (self, page != NULL ? page : "documents");
+  /* The stack may already show that page (the first one): title and sidebar follow anyway. */
+  stack_visible_child_cb (self);
 }
 
 static void

@@ -27,6 +27,8 @@
 
 #include <cairo-pdf.h>
 #include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 static KysoTestSandbox *sandbox;
@@ -735,6 +737,18 @@ test_login_browser (void)
   kyso_login_page_set_open_uri_func (login, NULL, NULL);
 }
 
+/* A failed assertion aborts the program: take the sandbox server down with it. */
+static volatile pid_t sandbox_pid;
+
+static void
+on_fatal_signal (int signum)
+{
+  if (sandbox_pid > 0)
+    kill (sandbox_pid, SIGTERM);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -752,6 +766,10 @@ main (int argc, char **argv)
 
   sandbox = kyso_test_sandbox_start (args, &error);
   g_assert_no_error (error);
+  sandbox_pid = (pid_t) atoi (g_subprocess_get_identifier (sandbox->process));
+  signal (SIGABRT, on_fatal_signal);
+  signal (SIGTRAP, on_fatal_signal);
+  signal (SIGSEGV, on_fatal_signal);
   citizen = kyso_test_sandbox_get_citizen (sandbox, "051090000101");
   g_assert_nonnull (citizen);
 
