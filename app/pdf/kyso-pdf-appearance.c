@@ -171,12 +171,12 @@ load_image (KysoPdfAppearance *self, GBytes *png, GError **error)
 }
 
 static void
-put_num (GString *out, double v)
+put_num_prec (GString *out, double v, const char *format)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   gsize n;
 
-  g_ascii_formatd (buf, sizeof buf, "%.3f", v);
+  g_ascii_formatd (buf, sizeof buf, format, v);
   n = strlen (buf);
   while (n > 0 && buf[n - 1] == '0')
     buf[--n] = 0;
@@ -186,6 +186,20 @@ put_num (GString *out, double v)
     strcpy (buf, "0");
   g_string_append (out, buf);
   g_string_append_c (out, ' ');
+}
+
+/* Coordinates to 1/1000 pt are plenty; a text scale (em → pt, ~0.01) needs more digits, or
+ * rounding it up would widen a line past the box. */
+static void
+put_num (GString *out, double v)
+{
+  put_num_prec (out, v, "%.3f");
+}
+
+static void
+put_scale (GString *out, double v)
+{
+  put_num_prec (out, v, "%.6f");
 }
 
 /* Emits the outline of @text (one line) as path operators in em units, baseline at the origin,
@@ -323,7 +337,8 @@ draw_text (GString *out, GPtrArray *lines, double x0, double y0, double w, doubl
     {
       cairo_text_extents_t ext;
       cairo_text_extents (cr, g_ptr_array_index (lines, i), &ext);
-      widest = MAX (widest, ext.x_advance);
+      /* The ink can reach past the advance (a final "y" or "ự"), so take whichever is wider. */
+      widest = MAX (widest, MAX (ext.x_advance, ext.x_bearing + ext.width));
     }
   /* The largest size at which every line fits the width and all lines fit the height. */
   size = MIN (MAX_FONT_SIZE, h / (lines->len * LINE_SPACING));
@@ -335,9 +350,9 @@ draw_text (GString *out, GPtrArray *lines, double x0, double y0, double w, doubl
   for (guint i = 0; i < lines->len; i++)
     {
       g_string_append (out, "q ");
-      put_num (out, size / EM);
+      put_scale (out, size / EM);
       g_string_append (out, "0 0 ");
-      put_num (out, size / EM);
+      put_scale (out, size / EM);
       put_num (out, x0);
       put_num (out, y + size * 0.2);
       g_string_append (out, "cm\n");
