@@ -217,6 +217,7 @@ kyso_component_row_update (KysoComponentRow  *self,
   gboolean busy = state == KYSO_COMPONENT_SIGNING || state == KYSO_COMPONENT_UPLOADING;
   gboolean has_file = path != NULL;
   g_autofree char *name = has_file ? g_path_get_basename (path) : NULL;
+  g_autofree char *lower = has_file ? g_ascii_strdown (name, -1) : NULL;
 
   g_return_if_fail (KYSO_IS_COMPONENT_ROW (self));
 
@@ -278,8 +279,9 @@ kyso_component_row_update (KysoComponentRow  *self,
   gtk_button_set_label (GTK_BUTTON (self->upload_button),
                         state == KYSO_COMPONENT_FAILED ? _("_Retry Upload") : _("_Upload"));
   show_button (self->attach_button, !busy);
+  /* A file the citizen signed already needs no second signature of theirs. */
   show_button (self->sign_button, has_file && !busy && state != KYSO_COMPONENT_UPLOADED
-                                    && g_str_has_suffix (name, ".pdf"));
+                                    && state != KYSO_COMPONENT_SIGNED && g_str_has_suffix (lower, ".pdf"));
   show_button (self->open_button, has_file && !busy);
   show_button (self->history_button, has_file && !busy && (signed_file || state == KYSO_COMPONENT_UPLOADED));
   show_button (self->upload_button, has_file && !busy && state != KYSO_COMPONENT_UPLOADED

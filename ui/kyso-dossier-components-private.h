@@ -37,6 +37,7 @@ struct _KysoDossierComponents
   KysoDossierWait *wait;
   GCancellable *sign_cancellable;  /* while signing (the wait dialog's Cancel) */
   GPtrArray *last_keys;            /* what was signed last: "retry" signs them again */
+  gboolean document_page_hooked;   /* listening to the document window's signing */
   gboolean signing;
   guint uploads;
 
@@ -61,6 +62,10 @@ KysoProfile      *kyso_dossier_components_dup_profile   (KysoDossierComponents *
 guint             kyso_dossier_components_account_index (KysoDossierComponents *self,
                                                          KysoProfile           *profile,
                                                          gboolean              *matches);
+
+/* Reads who signed component @key's file (off the main thread) and shows it on its row. */
+void              kyso_dossier_components_identify      (KysoDossierComponents *self,
+                                                         const char            *key);
 
 /* Action handlers of kyso-dossier-components-work.c. */
 void kyso_dossier_components_sign_activated       (GtkWidget *widget, const char *action_name, GVariant *parameter);

@@ -493,6 +493,71 @@ signers_checked_cb (GObject      *source,
   upload_data_free (data);
 }
 
+/* Who signed a file Kyso did not sign in this session (a resumed draft, a file signed in the
+ * document window or elsewhere): shown on its row, and a signer other than the citizen is said
+ * at once rather than at upload. */
+typedef struct {
+  KysoDossierComponents *self;
+  char *key;
+  char *path;
+} Identify;
+
+static void
+identified_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Identify *data = user_data;
+  KysoDossierComponents *self = data->self;
+  g_autoptr(KysoPdfVerifyReport) report = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result,
+                                                                          NULL);
+  Slot *slot = slot_for (self, data->key);
+  KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, data->key);
+
+  /* Still the same file, and nothing else said about it meanwhile. */
+  if (report != NULL && slot != NULL && entry != NULL && g_strcmp0 (entry->path, data->path) == 0
+      && slot->error == NULL && slot->upload == NULL && !slot->signing)
+    {
+      g_autofree char *problem = check_signers (self, slot, report);
+
+      if (problem != NULL && entry->uploaded == NULL)
+        {
+          slot->blocked = TRUE;
+          slot->error = g_steal_pointer (&problem);
+        }
+      kyso_dossier_components_refresh_row (self, data->key);
+    }
+  g_object_unref (data->self);
+  g_free (data->key);
+  g_free (data->path);
+  g_free (data);
+}
+
+void
+kyso_dossier_components_identify (KysoDossierComponents *self,
+                                  const char            *key)
+{
+  KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
+  g_autoptr(KysoPdfVerifier) verifier = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *lower = NULL;
+  Identify *data;
+
+  if (entry == NULL)
+    return;
+  lower = g_ascii_strdown (entry->path, -1);
+  if (!g_str_has_suffix (lower, ".pdf") || !g_file_test (entry->path, G_FILE_TEST_IS_REGULAR))
+    return;
+  verifier = kyso_pdf_verifier_new ();
+  kyso_pdf_verifier_set_offline (verifier, TRUE);
+  file = g_file_new_for_path (entry->path);
+  data = g_new0 (Identify, 1);
+  data->self = g_object_ref (self);
+  data->key = g_strdup (key);
+  data->path = g_strdup (entry->path);
+  kyso_pdf_verifier_verify_async (verifier, file, self->cancellable, identified_cb, data);
+}
+
 static void
 upload_key (KysoDossierComponents *self,
             const char            *key)

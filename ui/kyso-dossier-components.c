@@ -6,6 +6,8 @@
 #include "kyso-dossier-wait.h"
 #include "kyso-error.h"
 #include "kyso-providers.h"
+#include "kyso-sign-dialog.h"
+#include "kyso-window.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -286,6 +288,7 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
   kyso_dossier_components_refresh_row (self, key);
+  kyso_dossier_components_identify (self, key);
   kyso_dossier_components_changed (self);
   return TRUE;
 }
@@ -400,19 +403,98 @@ kind_changed_cb (KysoComponentRow      *row,
 
 /* Viewing ------------------------------------------------------------------------------------- */
 
+/* The document window signs a component: its sign dialog reports the signed file, which then
+ * becomes the component (the original stays untouched beside it). */
+static void
+document_signed_cb (KysoSignDialog *dialog,
+                    GFile          *output,
+                    gpointer        user_data)
+{
+  KeyData *data = user_data;
+  KysoDossierComponents *self = data->self;
+  KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, data->key);
+  Slot *slot = g_hash_table_lookup (self->slots, data->key);
+  g_autofree char *path = g_file_get_path (output);
+  KysoCopyKind kind;
+
+  if (entry == NULL || slot == NULL || path == NULL || entry->uploaded != NULL)
+    return;
+  kind = entry->kind;
+  kyso_dossier_remove_files (self->dossier, data->key);
+  kyso_dossier_add_file (self->dossier, data->key, path, kind);
+  g_clear_pointer (&slot->signer_name, g_free);
+  g_clear_pointer (&slot->signer_id, g_free);
+  g_clear_pointer (&slot->error, g_free);
+  slot->blocked = FALSE;
+  kyso_dossier_components_refresh_row (self, data->key);
+  kyso_dossier_components_identify (self, data->key);
+  kyso_dossier_components_changed (self);
+  kyso_dossier_components_toast (self, _("The signed file is now part of your dossier."));
+}
+
+static void
+key_data_closure_free (gpointer data,
+                       GClosure *closure)
+{
+  key_data_free (data);
+}
+
+static gboolean
+hook_sign_dialog (gpointer user_data)
+{
+  KeyData *data = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (data->self));
+  KysoSignDialog *dialog = KYSO_IS_WINDOW (root)
+                             ? kyso_document_page_get_sign_dialog (kyso_window_get_document_page (KYSO_WINDOW (root)))
+                             : NULL;
+
+  if (dialog != NULL)
+    g_signal_connect_data (dialog, "signed", G_CALLBACK (document_signed_cb),
+                           key_data_new (data->self, data->key), key_data_closure_free, 0);
+  key_data_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+placement_confirmed_cb (KysoDocumentPage      *page,
+                        KysoDossierComponents *self)
+{
+  GFile *file = kyso_document_page_get_file (page);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (path != NULL && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
+
+      /* The page opens its sign dialog right after this signal: reach it from the main loop. */
+      if (entry != NULL && entry->uploaded == NULL && g_strcmp0 (entry->path, path) == 0)
+        g_idle_add (hook_sign_dialog, key_data_new (self, key));
+    }
+}
+
 static void
 open_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, g_variant_get_string (parameter, NULL));
+  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GFile) file = NULL;
   g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
 
   if (entry == NULL)
     return;
-  /* The document window shows the file with its signing history; without it, the desktop's
-   * viewer does. */
+  /* The document window shows the file with its signing history, and signs it with the
+   * signature placed by hand; without it, the desktop's viewer shows it. */
+  if (KYSO_IS_WINDOW (root) && !self->document_page_hooked)
+    {
+      g_signal_connect_object (kyso_window_get_document_page (KYSO_WINDOW (root)), "placement-confirmed",
+                               G_CALLBACK (placement_confirmed_cb), self, 0);
+      self->document_page_hooked = TRUE;
+    }
   if (gtk_widget_activate_action (widget, "win.open-document", "s", entry->path))
     return;
   file = g_file_new_for_path (entry->path);
@@ -609,6 +691,8 @@ kyso_dossier_components_load (KysoDossierComponents *self,
   kyso_dossier_components_set_message (self, NULL, FALSE);
   kyso_dossier_components_busy_changed (self);
   load_profiles (self);
+  for (guint i = 0; i < components->len; i++)
+    kyso_dossier_components_identify (self, kyso_procedure_component_get_key (components->pdata[i]));
 }
 
 gboolean

@@ -21,6 +21,7 @@
 #include "kyso-sandbox-test.h"
 #include "kyso-signing-credentials.h"
 #include "kyso-test-png.h"
+#include "kyso-sign-dialog.h"
 #include "kyso-window.h"
 #include "test-document-util.h"
 #include "test-portal-util.h"
@@ -281,6 +282,35 @@ submit_and_wait (void)
   activate (GTK_WIDGET (wizard ()), "dossier.submit", NULL);
   kyso_test_wait_until (wizard_state_is, "done", 60000);
   g_assert_nonnull (kyso_dossier_get_code (kyso_dossier_wizard_get_dossier (wizard ())));
+}
+
+static gboolean
+document_shown (gpointer path)
+{
+  KysoDocumentPage *page = kyso_window_get_document_page (window);
+  GFile *file = kyso_document_page_get_file (page);
+  g_autofree char *shown = file != NULL ? g_file_get_path (file) : NULL;
+
+  return g_strcmp0 (shown, path) == 0 && kyso_document_view_get_ready (kyso_document_page_get_view (page));
+}
+
+static gboolean
+sign_dialog_settled (gpointer data)
+{
+  KysoSignDialog *dialog = kyso_document_page_get_sign_dialog (kyso_window_get_document_page (window));
+  const char *state = dialog != NULL ? kyso_sign_dialog_get_state (dialog) : NULL;
+
+  return g_strcmp0 (state, "ready") == 0 || g_strcmp0 (state, "blocked") == 0
+         || g_strcmp0 (state, "certificate-error") == 0 || g_strcmp0 (state, "no-profile") == 0;
+}
+
+/* The component now holds a signed file other than the one attached, and its row knows who signed. */
+static gboolean
+component_signed_elsewhere (gpointer key)
+{
+  KysoComponentRow *r = kyso_dossier_components_get_row (components (), key);
+
+  return kyso_component_row_get_state (r) == KYSO_COMPONENT_SIGNED;
 }
 
 static GtkWindow *
@@ -668,6 +698,36 @@ test_signer_mismatch (void)
   g_assert_nonnull (strstr (detail, "…0202"));
   g_assert_null (strstr (detail, CCCD));
   shot ("portal-24-signer-mismatch");
+
+  /* The other component is signed in the document window, the signature placed by hand there;
+   * the dossier takes the signed file. */
+  {
+    g_autoptr(GFile) b = g_file_new_for_path (pdf_paths[1]);
+    KysoDocumentPage *page = kyso_window_get_document_page (window);
+    KysoSignDialog *dialog;
+
+    g_assert_true (kyso_dossier_components_attach (components (), "giay-chung-sinh", b));
+    activate (GTK_WIDGET (components ()), "components.open", "giay-chung-sinh");
+    g_assert_cmpstr (kyso_window_get_page (window), ==, "documents");
+    kyso_test_wait_until (document_shown, (gpointer) pdf_paths[1], 20000);
+    activate (GTK_WIDGET (page), "doc.place-signature", NULL);
+    activate (GTK_WIDGET (page), "doc.confirm-placement", NULL);
+    kyso_test_wait_until (sign_dialog_settled, NULL, 30000);
+    dialog = kyso_document_page_get_sign_dialog (page);
+    g_assert_cmpstr (kyso_sign_dialog_get_state (dialog), ==, "ready");
+    {
+      g_autofree char *png = NULL;
+      kyso_test_wait_ms (300);
+      png = kyso_test_save_png (GTK_WIDGET (dialog), "portal-25-document-window-sign");
+      g_test_message ("saved %s", png);
+    }
+    activate (GTK_WIDGET (dialog), "sign.sign", NULL);
+    kyso_test_wait_until (component_signed_elsewhere, (gpointer) "giay-chung-sinh", 60000);
+    g_assert_nonnull (strstr (kyso_component_row_get_detail (row ("giay-chung-sinh")),
+                              json_object_get_string_member (citizen, "name")));
+    kyso_window_set_page (window, "dossiers");
+    shot ("portal-26-signed-in-document-window");
+  }
   activate (GTK_WIDGET (wizard ()), "dossier.close", NULL);
   kyso_test_wait_until (home_ready, NULL, 20000);
 }
@@ -697,7 +757,7 @@ test_logout (void)
   activate (GTK_WIDGET (home), "portal.logout", NULL);
   kyso_test_wait_until (home_state_is, "login", 20000);
   g_assert_false (kyso_portal_is_logged_in (kyso_home_page_get_portal (home)));
-  shot ("portal-25-logged-out");
+  shot ("portal-27-logged-out");
   /* Nothing left in the keyring to resume. */
   kyso_portal_restore_session_async (fresh, NULL, restore_cb, &restored);
   kyso_test_wait_until (is_set, &restored, 20000);
