@@ -341,6 +341,8 @@ upload_progress_cb (const KysoPortalProgress *progress,
     return;
   if (progress->stage == KYSO_PORTAL_STAGE_RETRYING)
     text = g_strdup (_("The connection dropped; sending again (the portal keeps one copy)…"));
+  else if (progress->file_size > 0 && progress->file_sent >= progress->file_size)
+    text = g_strdup (_("Sent; waiting for the portal to confirm…"));
   else
     {
       sent = g_format_size (progress->file_sent);

@@ -713,6 +713,29 @@ kyso_dossier_components_get_row (KysoDossierComponents *self,
   return slot != NULL ? slot->row : NULL;
 }
 
+char *
+kyso_dossier_components_dup_blocker (KysoDossierComponents *self)
+{
+  GPtrArray *components;
+
+  g_return_val_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self), NULL);
+  if (self->procedure == NULL)
+    return NULL;
+  components = kyso_procedure_get_components (self->procedure);
+  for (guint i = 0; i < components->len; i++)
+    {
+      KysoProcedureComponent *c = components->pdata[i];
+      Slot *slot = g_hash_table_lookup (self->slots, kyso_procedure_component_get_key (c));
+
+      if (slot != NULL && slot->blocked)
+        /* Translators: %s is a dossier component */
+        return g_strdup_printf (_("“%s” is signed by someone else. Sign it with your own signature or replace it "
+                                  "before you go on."),
+                                kyso_procedure_component_get_name (c));
+    }
+  return NULL;
+}
+
 GListModel *
 kyso_dossier_components_get_profiles (KysoDossierComponents *self)
 {

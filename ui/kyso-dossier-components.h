@@ -39,6 +39,8 @@ KysoComponentRow *kyso_dossier_components_get_row     (KysoDossierComponents *se
 gboolean          kyso_dossier_components_attach      (KysoDossierComponents *self,
                                                        const char            *key,
                                                        GFile                 *file);
+/* Why the dossier cannot go on (a component signed by someone else), or NULL (owned). */
+char             *kyso_dossier_components_dup_blocker  (KysoDossierComponents *self);
 /* The profiles offered (KysoProfile) and the message shown above the list, or NULL. */
 GListModel       *kyso_dossier_components_get_profiles (KysoDossierComponents *self);
 const char       *kyso_dossier_components_get_message  (KysoDossierComponents *self);

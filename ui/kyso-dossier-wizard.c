@@ -256,18 +256,18 @@ go_to (KysoDossierWizard *self,
 }
 
 /* Checks what the citizen filled in up to @step; on a problem shows it and returns the step
- * where it can be fixed. */
+ * where it can be fixed, else KYSO_DOSSIER_STEP_DONE. */
 static KysoDossierStep
 check_up_to (KysoDossierWizard *self,
              KysoDossierStep    step)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *blocker = NULL;
   const char *field = NULL;
+  KysoDossierStep at = KYSO_DOSSIER_STEP_DONE;
 
   if (!kyso_dossier_validate (self->dossier, self->procedure, &field, &error))
     {
-      KysoDossierStep at;
-
       if (g_strcmp0 (field, "declaration") == 0)
         at = KYSO_DOSSIER_STEP_FEES;
       else if (field != NULL && kyso_procedure_find_component (self->procedure, field) != NULL)
@@ -276,17 +276,24 @@ check_up_to (KysoDossierWizard *self,
         at = KYSO_DOSSIER_STEP_COMPONENTS;
       else
         at = KYSO_DOSSIER_STEP_INFORMATION;
-      if (at <= step)
-        {
-          if (at != self->step)
-            go_to (self, at);
-          if (at == KYSO_DOSSIER_STEP_INFORMATION)
-            kyso_dossier_applicant_mark_field (self->applicant, field);
-          show_error (self, error->message);
-          return at;
-        }
     }
-  return KYSO_DOSSIER_STEP_DONE;
+  /* A component signed by someone else stops the dossier at step 2 (after step 1's problems). */
+  if (step >= KYSO_DOSSIER_STEP_COMPONENTS && at >= KYSO_DOSSIER_STEP_COMPONENTS
+      && (blocker = kyso_dossier_components_dup_blocker (self->components)) != NULL)
+    {
+      if (self->step != KYSO_DOSSIER_STEP_COMPONENTS)
+        go_to (self, KYSO_DOSSIER_STEP_COMPONENTS);
+      show_error (self, blocker);
+      return KYSO_DOSSIER_STEP_COMPONENTS;
+    }
+  if (at > step)
+    return KYSO_DOSSIER_STEP_DONE;
+  if (at != self->step)
+    go_to (self, at);
+  if (at == KYSO_DOSSIER_STEP_INFORMATION)
+    kyso_dossier_applicant_mark_field (self->applicant, field);
+  show_error (self, error->message);
+  return at;
 }
 
 static void

@@ -809,6 +809,93 @@ on_fatal_signal (int signum)
   raise (signum);
 }
 
+static gboolean
+is_uploading (gpointer key)
+{
+  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key)) == KYSO_COMPONENT_UPLOADING;
+}
+
+static gboolean
+is_blocked (gpointer key)
+{
+  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key)) == KYSO_COMPONENT_BLOCKED;
+}
+
+static void
+clipboard_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+}
+
+static gboolean
+have_text (gpointer slot)
+{
+  return *(char **) slot != NULL;
+}
+
+/* A draft resumed where it stopped; a component signed by someone else stops it; one file signed
+ * alone; an upload cancelled and retried into one stored file; the code copied. */
+static void
+test_resume_cancel (void)
+{
+  g_autoptr(GFile) original = g_file_new_for_path (pdf_paths[0]);
+  KysoDossier *draft = NULL;
+  g_autofree char *copied = NULL;
+  guint files;
+
+  activate (GTK_WIDGET (home), "portal.home", NULL);
+  kyso_test_wait_until (home_ready, NULL, 20000);
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_dossiers (home)), ==, 3);
+  for (guint i = 0; i < 3 && draft == NULL; i++)
+    {
+      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_home_page_get_dossiers (home), i);
+      if (kyso_dossier_get_code (d) == NULL)
+        draft = d;
+    }
+  g_assert_nonnull (draft);
+  shot ("portal-28-home-with-draft");
+
+  activate (GTK_WIDGET (home), "portal.resume", kyso_dossier_get_draft_id (draft));
+  kyso_test_wait_until (wizard_state_is, "steps", 20000);
+  /* Only the declaration was missing. */
+  g_assert_cmpint (kyso_dossier_wizard_get_step (wizard ()), ==, KYSO_DOSSIER_STEP_FEES);
+  kyso_test_wait_until (is_blocked, "to-khai-khai-sinh", 20000);
+  activate (GTK_WIDGET (wizard ()), "dossier.declaration", NULL);
+  activate (GTK_WIDGET (wizard ()), "dossier.next", NULL);
+  g_assert_cmpint (kyso_dossier_wizard_get_step (wizard ()), ==, KYSO_DOSSIER_STEP_COMPONENTS);
+  g_assert_nonnull (strstr (kyso_dossier_wizard_get_error (wizard ()), "someone else"));
+  shot ("portal-29-resumed-blocked");
+
+  /* The citizen's own file instead, signed on its own. */
+  g_assert_true (kyso_dossier_components_attach (components (), "to-khai-khai-sinh", original));
+  activate (GTK_WIDGET (components ()), "components.sign", "to-khai-khai-sinh");
+  kyso_test_wait_until (components_idle, NULL, 60000);
+  g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_SIGNED);
+
+  /* A slow portal: the upload is cancelled, then sent again — one stored file. */
+  files = sandbox_files ();
+  json_object_unref (kyso_test_portal_post (sandbox, "/control/fault", "{\"fault\": \"slow=4\"}"));
+  activate (GTK_WIDGET (components ()), "components.upload", "to-khai-khai-sinh");
+  kyso_test_wait_until (is_uploading, "to-khai-khai-sinh", 20000);
+  kyso_test_wait_ms (1500);
+  shot ("portal-30-uploading");
+  activate (GTK_WIDGET (components ()), "components.cancel", "to-khai-khai-sinh");
+  kyso_test_wait_until (components_idle, NULL, 20000);
+  g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_SIGNED);
+  /* Cancelling is no failure: the row says who signed, nothing else. */
+  g_assert_true (g_str_has_prefix (kyso_component_row_get_detail (row ("to-khai-khai-sinh")), "Signed by"));
+  json_object_unref (kyso_test_portal_post (sandbox, "/control/fault", "{\"clear\": true}"));
+  upload_all_and_wait ();
+  g_assert_cmpuint (sandbox_files (), ==, files + 2);
+
+  submit_and_wait ();
+  activate (GTK_WIDGET (wizard ()), "dossier.copy-code", NULL);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_cb, &copied);
+  kyso_test_wait_until (have_text, &copied, 10000);
+  g_assert_cmpstr (copied, ==, kyso_dossier_get_code (kyso_dossier_wizard_get_dossier (wizard ())));
+  shot ("portal-31-done-resumed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -822,6 +909,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "C.UTF-8");
+  /* No accessibility bus: its daemon's greeting on stdout would break the TAP stream. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   sandbox = kyso_test_sandbox_start (args, &error);
@@ -888,6 +977,7 @@ main (int argc, char **argv)
   g_test_add_func ("/portal/08-signer-mismatch", test_signer_mismatch);
   g_test_add_func ("/portal/09-logout", test_logout);
   g_test_add_func ("/portal/10-login-browser", test_login_browser);
+  g_test_add_func ("/portal/11-resume-cancel", test_resume_cancel);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
