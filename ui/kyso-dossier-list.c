@@ -10,6 +10,7 @@ struct _KysoDossierList
   GObject parent_instance;
 
   KysoPortal *portal;
+  char *account_id;
   GListStore *dossiers;
   GHashTable *statuses;        /* code → status text */
   GCancellable *cancellable;   /* the current reload */
@@ -172,6 +173,10 @@ loaded_cb (GObject      *source,
     return;
   if (dossier == NULL)
     g_signal_emit (self, signals[ERROR], 0, error->message);
+  else if (g_strcmp0 (kyso_dossier_get_applicant (dossier)->id_number, self->account_id) != 0)
+    {
+      /* Another citizen's draft (a shared kiosk): not shown. */
+    }
   else
     {
       g_list_store_append (self->dossiers, dossier);
@@ -212,6 +217,7 @@ kyso_dossier_list_finalize (GObject *object)
 
   g_hash_table_unref (self->statuses);
   g_strfreev (self->pending_ids);
+  g_free (self->account_id);
   G_OBJECT_CLASS (kyso_dossier_list_parent_class)->finalize (object);
 }
 
@@ -249,6 +255,25 @@ kyso_dossier_list_set_portal (KysoDossierList *self,
 }
 
 void
+kyso_dossier_list_set_account_id (KysoDossierList *self,
+                                  const char      *national_id)
+{
+  g_return_if_fail (KYSO_IS_DOSSIER_LIST (self));
+
+  if (g_strcmp0 (self->account_id, national_id) == 0)
+    return;
+  g_free (self->account_id);
+  self->account_id = g_strdup (national_id);
+  if (national_id == NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_list_store_remove_all (self->dossiers);
+      return;
+    }
+  kyso_dossier_list_reload (self);
+}
+
+void
 kyso_dossier_list_bind (KysoDossierList *self,
                         GtkListBox      *list_box)
 {
@@ -276,6 +301,14 @@ kyso_dossier_list_reload (KysoDossierList *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->tracking = 0;
+  /* Until the account is known, no draft can be told to be the citizen's. */
+  if (self->account_id == NULL)
+    {
+      g_list_store_remove_all (self->dossiers);
+      g_clear_pointer (&self->pending_ids, g_strfreev);
+      self->loading = FALSE;
+      return;
+    }
   self->next = 0;
   g_list_store_remove_all (self->dossiers);
   g_strfreev (self->pending_ids);

@@ -7,7 +7,8 @@
 G_BEGIN_DECLS
 
 /* The citizen's dossiers on the home page: the drafts kept on this computer (most recent first)
- * and, for those already submitted, their status at the portal. Builds the rows of a list box;
+ * for the logged-in citizen's ID number and, for those already submitted, their status at the
+ * portal. Builds the rows of a list box;
  * its buttons activate "portal.resume", "portal.delete-draft" and "portal.track".
  * Signal "error" (s): a message for people (e.g. a draft that cannot be read). */
 
@@ -17,6 +18,9 @@ G_DECLARE_FINAL_TYPE (KysoDossierList, kyso_dossier_list, KYSO, DOSSIER_LIST, GO
 KysoDossierList *kyso_dossier_list_new        (void);
 void             kyso_dossier_list_set_portal (KysoDossierList *self,
                                                KysoPortal      *portal);
+/* Lists only the drafts of this ID number (a kiosk serves many citizens); NULL lists none. */
+void             kyso_dossier_list_set_account_id (KysoDossierList *self,
+                                                   const char      *national_id);
 void             kyso_dossier_list_bind       (KysoDossierList *self,
                                                GtkListBox      *list_box);
 void             kyso_dossier_list_reload     (KysoDossierList *self);

@@ -27,6 +27,7 @@ struct _KysoDossierWizard
   char *error;
   guint saves;
   guint saving;
+  gboolean close_pending;     /* go home once the draft is on disk */
 
   GtkLabel *title_label;
   GtkLabel *subtitle_label;
@@ -124,6 +125,12 @@ saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->saving--;
+  /* Home lists the drafts from disk: it is shown once this one is there. */
+  if (self->close_pending && self->saving == 0)
+    {
+      self->close_pending = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "portal.home", NULL);
+    }
   if (!kyso_dossier_save_draft_finish (KYSO_DOSSIER (source), result, &error))
     {
       g_autofree char *message = NULL;
@@ -465,7 +472,10 @@ close_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
       take_applicant (self);
       save_draft (self);
     }
-  gtk_widget_activate_action (widget, "portal.home", NULL);
+  if (self->saving > 0)
+    self->close_pending = TRUE;
+  else
+    gtk_widget_activate_action (widget, "portal.home", NULL);
 }
 
 /* Loading -------------------------------------------------------------------------------------------- */
@@ -555,6 +565,7 @@ load (KysoDossierWizard *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->submitting = FALSE;
+  self->close_pending = FALSE;
   gtk_label_set_text (self->title_label, "");
   gtk_label_set_text (self->subtitle_label, "");
   set_state (self, "loading");

@@ -169,6 +169,7 @@ account_cb (GObject      *source,
   g_clear_pointer (&self->account, kyso_applicant_free);
   self->account = account;
   kyso_dossier_wizard_set_account (self->wizard, account);
+  kyso_dossier_list_set_account_id (self->dossiers, account->id_number);
 }
 
 static void
@@ -203,6 +204,7 @@ logged_in_cb (KysoHomePage *self)
   /* The session ended (logout, or the portal refused it): log in again, then come back to
    * what the citizen was doing — the dossier is a saved draft. */
   g_clear_pointer (&self->account, kyso_applicant_free);
+  kyso_dossier_list_set_account_id (self->dossiers, NULL);
   if (g_str_equal (state, "wizard") || g_str_equal (state, "tracking"))
     {
       g_free (self->return_to);
@@ -443,11 +445,38 @@ resume_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 }
 
 static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KysoHomePage     *self)
+{
+  if (g_str_equal (response, "delete"))
+    kyso_dossier_list_delete (self->dossiers, g_object_get_data (G_OBJECT (dialog), "draft-id"));
+}
+
+static void
 delete_draft_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  KysoDossier *draft = kyso_dossier_list_find (self->dossiers, id);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
 
-  kyso_dossier_list_delete (self->dossiers, g_variant_get_string (parameter, NULL));
+  if (draft == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Delete This Draft?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The draft of “%s” is removed from this computer. Your files stay where they "
+                                    "are."),
+                                  kyso_dossier_get_procedure_name (draft));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep"), "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "draft-id", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -896,6 +896,62 @@ test_resume_cancel (void)
   shot ("portal-31-done-resumed");
 }
 
+static gboolean
+n_dossiers_is (gpointer n)
+{
+  return home_ready (NULL) && g_list_model_get_n_items (kyso_home_page_get_dossiers (home)) == GPOINTER_TO_UINT (n);
+}
+
+/* Home lists the drafts of the logged-in citizen only (a kiosk serves many); a draft is deleted
+ * after a confirmation. */
+static void
+test_drafts (void)
+{
+  g_autoptr(KysoDossier) other = NULL;
+  g_autoptr(KysoApplicant) stranger = kyso_applicant_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  guint before;
+
+  activate (GTK_WIDGET (home), "portal.home", NULL);
+  kyso_test_wait_until (home_ready, NULL, 20000);
+  before = g_list_model_get_n_items (kyso_home_page_get_dossiers (home));
+
+  /* Another citizen's draft on the same computer. */
+  other = kyso_dossier_new (kyso_dossier_wizard_get_procedure (wizard ()));
+  stranger->full_name = g_strdup ("Trần Thị Bình");
+  stranger->id_number = g_strdup ("051190000202");
+  kyso_dossier_set_applicant (other, stranger);
+  g_assert_true (kyso_dossier_save_draft (other, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A new draft of this citizen's, left at step 1. */
+  open_new_dossier ();
+  activate (GTK_WIDGET (wizard ()), "dossier.close", NULL);
+  kyso_test_wait_until (n_dossiers_is, GUINT_TO_POINTER (before + 1), 20000);
+  for (guint i = 0; i < before + 1; i++)
+    {
+      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_home_page_get_dossiers (home), i);
+      g_assert_cmpstr (kyso_dossier_get_applicant (d)->id_number, ==, CCCD);
+    }
+
+  activate (GTK_WIDGET (home), "portal.delete-draft",
+            kyso_dossier_get_draft_id (kyso_dossier_wizard_get_dossier (wizard ())));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  {
+    g_autofree char *png = NULL;
+    kyso_test_wait_ms (300);
+    png = kyso_test_save_png (GTK_WIDGET (dialog), "portal-32-delete-draft");
+    g_test_message ("saved %s", png);
+  }
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  kyso_test_wait_until (n_dossiers_is, GUINT_TO_POINTER (before), 20000);
+  /* The other citizen's draft is still there, just not shown. */
+  g_assert_nonnull (kyso_dossier_load_draft (kyso_dossier_get_draft_id (other), NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1034,7 @@ main (int argc, char **argv)
   g_test_add_func ("/portal/09-logout", test_logout);
   g_test_add_func ("/portal/10-login-browser", test_login_browser);
   g_test_add_func ("/portal/11-resume-cancel", test_resume_cancel);
+  g_test_add_func ("/portal/12-drafts", test_drafts);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
