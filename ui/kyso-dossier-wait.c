@@ -10,6 +10,7 @@ struct _KysoDossierWait
 
   GCancellable *cancellable;
   gboolean finished;
+  char *shown;                /* KysoPhoneWait's state last focused for */
 
   GtkLabel *files_label;
   KysoPhoneWait *phone_wait;
@@ -58,6 +59,7 @@ static void
 kyso_dossier_wait_dispose (GObject *object)
 {
   g_clear_object (&KYSO_DOSSIER_WAIT (object)->cancellable);
+  g_clear_pointer (&KYSO_DOSSIER_WAIT (object)->shown, g_free);
   G_OBJECT_CLASS (kyso_dossier_wait_parent_class)->dispose (object);
 }
 
@@ -89,6 +91,69 @@ kyso_dossier_wait_init (KysoDossierWait *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.retry", FALSE);
 }
 
+/* Whether @widget is on the page its stacks show (a stack keeps its other pages "visible"). */
+static gboolean
+on_shown_page (GtkWidget *widget,
+               GtkWidget *top)
+{
+  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (!gtk_widget_get_visible (w) || (GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The button of KysoPhoneWait on the page shown that activates @action, or NULL. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             GtkWidget  *top,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0
+      && on_shown_page (widget, top))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, top, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Clears the selection a selectable label took while it had the focus for a moment. */
+static void
+unselect_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
+    gtk_label_select_region (GTK_LABEL (widget), 0, 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    unselect_labels (child);
+}
+
+/* Each page of KysoPhoneWait has its own buttons: when it turns a page, the focus goes to the
+ * new page's button, not to the (selectable) verification code, which would come up selected. */
+static void
+focus_button (KysoDossierWait *self,
+              const char      *action)
+{
+  const char *state = kyso_phone_wait_get_state (self->phone_wait);
+  GtkWidget *button;
+
+  if (g_strcmp0 (state, self->shown) == 0)
+    return;
+  g_free (self->shown);
+  self->shown = g_strdup (state);
+  button = find_button (GTK_WIDGET (self->phone_wait), GTK_WIDGET (self), action);
+  if (button == NULL)
+    button = find_button (GTK_WIDGET (self->phone_wait), GTK_WIDGET (self), "window.close");
+  gtk_window_set_focus (GTK_WINDOW (self), button);
+  unselect_labels (GTK_WIDGET (self->phone_wait));
+}
+
 KysoDossierWait *
 kyso_dossier_wait_new (GtkWindow    *parent,
                        const char   *provider,
@@ -106,6 +171,7 @@ kyso_dossier_wait_new (GtkWindow    *parent,
   gtk_label_set_text (self->files_label, files);
   kyso_phone_wait_set_provider (self->phone_wait, provider);
   kyso_phone_wait_set_progress (self->phone_wait, &sending);
+  focus_button (self, "sign.cancel");
   return self;
 }
 
@@ -115,7 +181,10 @@ kyso_dossier_wait_update (KysoDossierWait        *self,
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WAIT (self));
   if (!self->finished)
-    kyso_phone_wait_set_progress (self->phone_wait, progress);
+    {
+      kyso_phone_wait_set_progress (self->phone_wait, progress);
+      focus_button (self, "sign.cancel");
+    }
 }
 
 void
@@ -127,6 +196,7 @@ kyso_dossier_wait_set_outcome (KysoDossierWait *self,
   kyso_phone_wait_set_outcome (self->phone_wait, error);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.retry", error != NULL);
+  focus_button (self, "sign.retry");
 }
 
 KysoPhoneWait *

@@ -866,8 +866,27 @@ test_resume_cancel (void)
   g_assert_nonnull (strstr (kyso_dossier_wizard_get_error (wizard ()), "someone else"));
   shot ("portal-29-resumed-blocked");
 
-  /* The citizen's own file instead, signed on its own. */
+  /* The citizen's own file instead. Refused on the phone first: nothing is signed, and the
+   * waiting window says so and what to do. */
   g_assert_true (kyso_dossier_components_attach (components (), "to-khai-khai-sinh", original));
+  json_object_unref (kyso_test_portal_post (sandbox, "/phone/policy", "{\"policy\": \"refuse-after=1\"}"));
+  activate (GTK_WIDGET (components ()), "components.sign", "to-khai-khai-sinh");
+  kyso_test_wait_until (components_idle, NULL, 60000);
+  g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_ATTACHED);
+  g_assert_nonnull (strstr (kyso_dossier_components_get_message (components ()), "refused"));
+  {
+    GtkWindow *wait = kyso_dossier_components_get_wait_dialog (components ());
+    g_autofree char *png = NULL;
+
+    g_assert_nonnull (wait);
+    g_assert_cmpstr (kyso_phone_wait_get_state (kyso_dossier_wait_get_phone_wait (KYSO_DOSSIER_WAIT (wait))), ==,
+                     "refused");
+    kyso_test_wait_ms (300);
+    png = kyso_test_save_png (GTK_WIDGET (wait), "portal-30-refused-on-phone");
+    g_test_message ("saved %s", png);
+    gtk_window_close (wait);
+  }
+  json_object_unref (kyso_test_portal_post (sandbox, "/phone/policy", "{\"policy\": \"approve-after=2\"}"));
   activate (GTK_WIDGET (components ()), "components.sign", "to-khai-khai-sinh");
   kyso_test_wait_until (components_idle, NULL, 60000);
   g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_SIGNED);
@@ -878,7 +897,7 @@ test_resume_cancel (void)
   activate (GTK_WIDGET (components ()), "components.upload", "to-khai-khai-sinh");
   kyso_test_wait_until (is_uploading, "to-khai-khai-sinh", 20000);
   kyso_test_wait_ms (1500);
-  shot ("portal-30-uploading");
+  shot ("portal-31-uploading");
   activate (GTK_WIDGET (components ()), "components.cancel", "to-khai-khai-sinh");
   kyso_test_wait_until (components_idle, NULL, 20000);
   g_assert_cmpint (kyso_component_row_get_state (row ("to-khai-khai-sinh")), ==, KYSO_COMPONENT_SIGNED);
@@ -893,7 +912,7 @@ test_resume_cancel (void)
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_cb, &copied);
   kyso_test_wait_until (have_text, &copied, 10000);
   g_assert_cmpstr (copied, ==, kyso_dossier_get_code (kyso_dossier_wizard_get_dossier (wizard ())));
-  shot ("portal-31-done-resumed");
+  shot ("portal-32-done-resumed");
 }
 
 static gboolean
@@ -942,7 +961,7 @@ test_drafts (void)
   {
     g_autofree char *png = NULL;
     kyso_test_wait_ms (300);
-    png = kyso_test_save_png (GTK_WIDGET (dialog), "portal-32-delete-draft");
+    png = kyso_test_save_png (GTK_WIDGET (dialog), "portal-33-delete-draft");
     g_test_message ("saved %s", png);
   }
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
