@@ -38,6 +38,7 @@ struct _KysoDossierComponents
   GCancellable *sign_cancellable;  /* while signing (the wait dialog's Cancel) */
   GPtrArray *last_keys;            /* what was signed last: "retry" signs them again */
   gboolean document_page_hooked;   /* listening to the document window's signing */
+  GMutex *dossier_lock;            /* the wizard's: held while the dossier changes (drafts save in a thread) */
   gboolean signing;
   guint uploads;
 
@@ -62,6 +63,10 @@ KysoProfile      *kyso_dossier_components_dup_profile   (KysoDossierComponents *
 guint             kyso_dossier_components_account_index (KysoDossierComponents *self,
                                                          KysoProfile           *profile,
                                                          gboolean              *matches);
+
+/* Around every change of the dossier: its draft is saved by a worker thread. */
+#define KYSO_DOSSIER_CHANGE_BEGIN(self) G_STMT_START { if ((self)->dossier_lock != NULL) g_mutex_lock ((self)->dossier_lock); } G_STMT_END
+#define KYSO_DOSSIER_CHANGE_END(self)   G_STMT_START { if ((self)->dossier_lock != NULL) g_mutex_unlock ((self)->dossier_lock); } G_STMT_END
 
 /* Reads who signed component @key's file (off the main thread) and shows it on its row. */
 void              kyso_dossier_components_identify      (KysoDossierComponents *self,

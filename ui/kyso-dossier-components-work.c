@@ -126,8 +126,10 @@ signed_cb (GObject      *source,
           /* The component is now the signed file; the original stays untouched beside it. */
           KysoCopyKind kind = entry->kind;
 
+          KYSO_DOSSIER_CHANGE_BEGIN (self);
           kyso_dossier_remove_files (self->dossier, key);
           kyso_dossier_add_file (self->dossier, key, output, kind);
+          KYSO_DOSSIER_CHANGE_END (self);
           g_free (slot->signer_name);
           slot->signer_name = g_strdup (kyso_dossier_signing_get_signer_name (data->signing));
           g_free (slot->signer_id);
@@ -380,8 +382,10 @@ uploaded_cb (GObject      *source,
     {
       if (file->component == NULL)
         file->component = g_strdup (data->key);
+      KYSO_DOSSIER_CHANGE_BEGIN (self);
       kyso_portal_file_free (entry->uploaded);
       entry->uploaded = g_steal_pointer (&file);
+      KYSO_DOSSIER_CHANGE_END (self);
       kyso_dossier_components_changed (self);
     }
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -283,8 +283,10 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
   old = kyso_dossier_components_entry_for (self, key);
   if (old != NULL && old->uploaded != NULL && self->portal != NULL)
     kyso_portal_delete_file_async (self->portal, old->uploaded->id, NULL, NULL, NULL);
+  KYSO_DOSSIER_CHANGE_BEGIN (self);
   kyso_dossier_remove_files (self->dossier, key);
   kyso_dossier_add_file (self->dossier, key, path, kyso_component_row_get_kind (slot->row));
+  KYSO_DOSSIER_CHANGE_END (self);
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
   kyso_dossier_components_refresh_row (self, key);
@@ -379,7 +381,9 @@ remove_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
     return;
   if (entry->uploaded != NULL && self->portal != NULL)
     kyso_portal_delete_file_async (self->portal, entry->uploaded->id, NULL, NULL, NULL);
+  KYSO_DOSSIER_CHANGE_BEGIN (self);
   kyso_dossier_remove_files (self->dossier, key);
+  KYSO_DOSSIER_CHANGE_END (self);
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
   g_clear_pointer (&slot->error, g_free);
@@ -396,7 +400,9 @@ kind_changed_cb (KysoComponentRow      *row,
 
   if (entry != NULL && entry->kind != kyso_component_row_get_kind (row))
     {
+      KYSO_DOSSIER_CHANGE_BEGIN (self);
       entry->kind = kyso_component_row_get_kind (row);
+      KYSO_DOSSIER_CHANGE_END (self);
       kyso_dossier_components_changed (self);
     }
 }
@@ -420,8 +426,10 @@ document_signed_cb (KysoSignDialog *dialog,
   if (entry == NULL || slot == NULL || path == NULL || entry->uploaded != NULL)
     return;
   kind = entry->kind;
+  KYSO_DOSSIER_CHANGE_BEGIN (self);
   kyso_dossier_remove_files (self->dossier, data->key);
   kyso_dossier_add_file (self->dossier, data->key, path, kind);
+  KYSO_DOSSIER_CHANGE_END (self);
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
   g_clear_pointer (&slot->error, g_free);
@@ -641,6 +649,14 @@ kyso_dossier_components_set_context (KysoDossierComponents *self,
     }
   g_set_object (&self->store, profiles);
   g_set_object (&self->settings, settings);
+}
+
+void
+kyso_dossier_components_set_dossier_lock (KysoDossierComponents *self,
+                                          GMutex                *lock)
+{
+  g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
+  self->dossier_lock = lock;
 }
 
 void

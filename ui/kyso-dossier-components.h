@@ -24,6 +24,10 @@ void              kyso_dossier_components_set_context (KysoDossierComponents *se
                                                        KysoConfig            *config,
                                                        KysoProfileStore      *profiles,
                                                        GSettings             *settings);
+/* Held around every change this page makes to the dossier (the wizard saves drafts in a
+ * worker thread under the same lock). */
+void              kyso_dossier_components_set_dossier_lock (KysoDossierComponents *self,
+                                                            GMutex                *lock);
 /* The logged-in citizen's ID number: every signature must be theirs. */
 void              kyso_dossier_components_set_account_id (KysoDossierComponents *self,
                                                           const char            *national_id);

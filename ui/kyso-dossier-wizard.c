@@ -26,8 +26,13 @@ struct _KysoDossierWizard
   GCancellable *cancellable;  /* loading, submitting */
   char *error;
   guint saves;
-  guint saving;
+  guint saving;               /* a save is running (0 or 1: saves are queued, not parallel) */
+  gboolean save_again;        /* the dossier changed while it was being saved */
   gboolean close_pending;     /* go home once the draft is on disk */
+  gboolean submit_pending;    /* submit once the draft is on disk (the portal changes the dossier) */
+  /* The dossier is not thread-safe: whoever changes it holds this lock, and so does the thread
+   * that saves its draft (KysoDossier's own async save does not take a snapshot). */
+  GMutex dossier_lock;
 
   GtkLabel *title_label;
   GtkLabel *subtitle_label;
@@ -116,46 +121,87 @@ update_buttons (KysoDossierWizard *self)
 
 /* Drafts ---------------------------------------------------------------------------------------- */
 
+static void start_submit (KysoDossierWizard *self);
+
+static void
+save_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  KysoDossierWizard *self = source;
+  KysoDossier *dossier = data;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->dossier_lock);
+  ok = kyso_dossier_save_draft (dossier, cancellable, &error);
+  g_mutex_unlock (&self->dossier_lock);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void save_draft (KysoDossierWizard *self);
+
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(KysoDossierWizard) self = user_data;
+  KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (source);
+  KysoDossier *dossier = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   self->saving--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The draft could not be saved: %s"), error->message);
+      gtk_label_set_text (self->saved_label, message);
+    }
+  else if (dossier == self->dossier)
+    {
+      self->saves++;
+      gtk_label_set_text (self->saved_label, _("Draft saved on this computer"));
+    }
+  if (self->save_again)
+    {
+      self->save_again = FALSE;
+      save_draft (self);
+      return;
+    }
   /* Home lists the drafts from disk: it is shown once this one is there. */
-  if (self->close_pending && self->saving == 0)
+  if (self->close_pending)
     {
       self->close_pending = FALSE;
       gtk_widget_activate_action (GTK_WIDGET (self), "portal.home", NULL);
     }
-  if (!kyso_dossier_save_draft_finish (KYSO_DOSSIER (source), result, &error))
+  if (self->submit_pending)
     {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* Translators: %s says why */
-      message = g_strdup_printf (_("The draft could not be saved: %s"), error->message);
-      gtk_label_set_text (self->saved_label, message);
-      return;
+      self->submit_pending = FALSE;
+      start_submit (self);
     }
-  if (KYSO_DOSSIER (source) != self->dossier)
-    return;
-  self->saves++;
-  gtk_label_set_text (self->saved_label, _("Draft saved on this computer"));
 }
 
 static void
 save_draft (KysoDossierWizard *self)
 {
+  g_autoptr(GTask) task = NULL;
+
   if (self->dossier == NULL)
     return;
+  if (self->saving > 0)
+    {
+      self->save_again = TRUE;
+      return;
+    }
   self->saving++;
   gtk_label_set_text (self->saved_label, _("Saving the draft…"));
-  kyso_dossier_save_draft_async (self->dossier, NULL, saved_cb, g_object_ref (self));
+  task = g_task_new (self, NULL, saved_cb, NULL);
+  g_task_set_source_tag (task, save_draft);
+  g_task_set_task_data (task, g_object_ref (self->dossier), g_object_unref);
+  g_task_run_in_thread (task, save_thread);
 }
 
 /* Steps ------------------------------------------------------------------------------------------- */
@@ -308,7 +354,9 @@ take_applicant (KysoDossierWizard *self)
 {
   g_autoptr(KysoApplicant) applicant = kyso_dossier_applicant_get (self->applicant);
 
+  g_mutex_lock (&self->dossier_lock);
   kyso_dossier_set_applicant (self->dossier, applicant);
+  g_mutex_unlock (&self->dossier_lock);
 }
 
 static void
@@ -358,7 +406,9 @@ declaration_toggled_cb (KysoDossierWizard *self)
 
   if (self->dossier == NULL || kyso_dossier_get_declaration (self->dossier) == active)
     return;
+  g_mutex_lock (&self->dossier_lock);
   kyso_dossier_set_declaration (self->dossier, active);
+  g_mutex_unlock (&self->dossier_lock);
   if (self->step == KYSO_DOSSIER_STEP_FEES)
     show_error (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECLARATION]);
@@ -430,6 +480,13 @@ submitted_cb (GObject      *source,
 }
 
 static void
+start_submit (KysoDossierWizard *self)
+{
+  kyso_portal_submit_dossier_async (self->portal, self->dossier, self->procedure, submit_progress_cb, self,
+                                    self->cancellable, submitted_cb, g_object_ref (self));
+}
+
+static void
 submit_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (widget);
@@ -444,8 +501,11 @@ submit_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   gtk_progress_bar_set_fraction (self->submit_progress, 0);
   gtk_progress_bar_set_text (self->submit_progress, _("Checking the dossier…"));
   gtk_widget_set_visible (GTK_WIDGET (self->submit_progress), TRUE);
-  kyso_portal_submit_dossier_async (self->portal, self->dossier, self->procedure, submit_progress_cb, self,
-                                    self->cancellable, submitted_cb, g_object_ref (self));
+  /* The portal changes the dossier while submitting: not while its draft is being written. */
+  if (self->saving > 0)
+    self->submit_pending = TRUE;
+  else
+    start_submit (self);
 }
 
 static void
@@ -518,7 +578,11 @@ show_dossier (KysoDossierWizard *self)
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   if (self->fresh && applicant_is_empty (applicant) && self->account != NULL)
-    kyso_dossier_set_applicant (self->dossier, self->account);
+    {
+      g_mutex_lock (&self->dossier_lock);
+      kyso_dossier_set_applicant (self->dossier, self->account);
+      g_mutex_unlock (&self->dossier_lock);
+    }
   kyso_dossier_applicant_set (self->applicant, kyso_dossier_get_applicant (self->dossier));
   kyso_dossier_components_set_account_id (self->components, self->account != NULL ? self->account->id_number
                                                                                     : NULL);
@@ -566,6 +630,7 @@ load (KysoDossierWizard *self)
   self->cancellable = g_cancellable_new ();
   self->submitting = FALSE;
   self->close_pending = FALSE;
+  self->submit_pending = FALSE;
   gtk_label_set_text (self->title_label, "");
   gtk_label_set_text (self->subtitle_label, "");
   set_state (self, "loading");
@@ -612,6 +677,7 @@ kyso_dossier_wizard_finalize (GObject *object)
   g_clear_pointer (&self->account, kyso_applicant_free);
   g_free (self->procedure_id);
   g_free (self->error);
+  g_mutex_clear (&self->dossier_lock);
   G_OBJECT_CLASS (kyso_dossier_wizard_parent_class)->finalize (object);
 }
 
@@ -729,6 +795,8 @@ static void
 kyso_dossier_wizard_init (KysoDossierWizard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_mutex_init (&self->dossier_lock);
+  kyso_dossier_components_set_dossier_lock (self->components, &self->dossier_lock);
   self->fee_rows = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->fee_rows), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (self->fee_rows, "boxed-list");
