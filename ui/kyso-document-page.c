@@ -2,7 +2,7 @@
 
 #include "config.h"
 
-#include "kyso-document-page.h"
+#include "kyso-document-page-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -14,66 +14,6 @@
 #include "kyso-sign-session.h"
 
 #define MAX_RECENT       6
-#define MAX_HIGHLIGHTS   50
-
-struct _KysoDocumentPage {
-  GtkWidget               parent_instance;
-
-  AdwToastOverlay        *toast_overlay;
-  GtkWidget              *toolbar;
-  GtkInfoBar             *error_bar;
-  GtkLabel               *error_label;
-  GtkInfoBar             *resume_bar;
-  GtkLabel               *resume_label;
-  KysoPending            *pending;        /* the request offered for resume */
-  guint                   pending_id;
-  GtkStack               *stack;
-  GtkSpinner             *loading_spinner;
-  GtkWidget              *recent_box;
-  GtkListBox             *recent_list;
-  GtkRevealer            *thumbnails_revealer;
-  KysoDocumentThumbnails *thumbnails;
-  KysoDocumentView       *view;
-  GtkRevealer            *history_revealer;
-  KysoHistoryPanel       *history_panel;
-  GtkEntry               *page_entry;
-  GtkLabel               *page_count_label;
-  GtkLabel               *zoom_label;
-  GtkRevealer            *placement_revealer;
-  GtkLabel               *keyword_label;
-  GtkButton              *confirm_button;
-
-  GtkRecentManager       *recent_manager;
-  GCancellable           *open_cancellable;
-  GCancellable           *find_cancellable;
-  guint                   loading_timeout;
-  GFile                  *file;
-  KysoPageRenderer       *renderer;
-  KysoPdfVerifier        *verifier;
-
-  char                   *keyword;
-  GBytes                 *image_png;
-  char                   *box_text;
-  gboolean                look_set;       /* set by the caller: do not take it from a profile */
-  GCancellable           *profile_cancellable;
-
-  KysoSignerFactory       signer_factory;
-  gpointer                signer_factory_data;
-  KysoSignDialog         *sign_dialog;    /* weak */
-  gboolean                keep_status;    /* the next open keeps the "signed" message */
-  guint                   signed_page;
-
-  gboolean                show_thumbnails;
-  gboolean                show_history;
-  gboolean                invisible;
-  gboolean                user_moved_box;
-  gboolean                moving_box;
-
-  gboolean                has_placement;
-  guint                   placement_page;
-  KysoPageRect            placement_rect;
-  gboolean                placement_invisible;
-};
 
 G_DEFINE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, GTK_TYPE_WIDGET)
 
@@ -96,8 +36,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-update_actions (KysoDocumentPage *self)
+void
+kyso_document_page_update_actions (KysoDocumentPage *self)
 {
   gboolean has_doc = self->renderer != NULL;
   gboolean placing = kyso_document_view_get_placing (self->view) || self->invisible;
@@ -230,11 +170,8 @@ get_verifier (KysoDocumentPage *self)
   return self->verifier;
 }
 
-static void set_show_history (KysoDocumentPage *self,
-                              gboolean          show);
-
-static void
-check_history (KysoDocumentPage *self)
+void
+kyso_document_page_check_history (KysoDocumentPage *self)
 {
   kyso_history_panel_check_async (self->history_panel, self->file, get_verifier (self), NULL, NULL, NULL);
 }
@@ -329,7 +266,7 @@ open_done (GObject      *source,
   gtk_stack_set_visible_child_name (self->stack, "document");
   gtk_widget_set_visible (self->toolbar, TRUE);
   update_page_labels (self);
-  update_actions (self);
+  kyso_document_page_update_actions (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
 
   uri = g_file_get_uri (file);
@@ -345,7 +282,7 @@ open_done (GObject      *source,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   if (self->show_history)
-    check_history (self);
+    kyso_document_page_check_history (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -470,14 +407,14 @@ view_current_page_cb (KysoDocumentPage *self)
 {
   kyso_document_thumbnails_set_current_page (self->thumbnails, kyso_document_view_get_current_page (self->view));
   update_page_labels (self);
-  update_actions (self);
+  kyso_document_page_update_actions (self);
 }
 
 static void
 view_zoom_cb (KysoDocumentPage *self)
 {
   update_page_labels (self);
-  update_actions (self);
+  kyso_document_page_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_WIDTH]);
 }
 
@@ -517,411 +454,6 @@ zoom_action (GtkWidget  *widget,
     kyso_document_view_set_fit_width (self->view, TRUE);
 }
 
-/* Placement */
-
-static void
-place_box (KysoDocumentPage   *self,
-           guint               page,
-           const KysoPageRect *rect)
-{
-  self->moving_box = TRUE;
-  kyso_document_view_begin_placement (self->view, page, rect);
-  self->moving_box = FALSE;
-}
-
-static void
-box_changed_cb (KysoSignatureBox *box,
-                KysoDocumentPage *self)
-{
-  if (!self->moving_box)
-    self->user_moved_box = TRUE;
-}
-
-static void
-find_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  KysoDocumentPage *self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) matches = NULL;
-  g_autofree char *text = NULL;
-
-  matches = kyso_page_renderer_find_text_finish (KYSO_PAGE_RENDERER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* the page may be gone: do not touch it */
-
-  if (matches == NULL || matches->len == 0)
-    {
-      /* Translators: %s is the location keyword of the signature profile. */
-      text = g_strdup_printf (_("“%s” is not in this document: put the frame where you want to sign."),
-                              self->keyword);
-    }
-  else
-    {
-      /* The last occurrence (matches come last page first, each page top to bottom): signature
-       * lines close a document. The box goes just under it, centred on it. */
-      KysoTextMatch last = g_array_index (matches, KysoTextMatch, 0);
-      KysoPageRect box;
-      double cx;
-
-      for (guint i = 1; i < matches->len && g_array_index (matches, KysoTextMatch, i).page == last.page; i++)
-        last = g_array_index (matches, KysoTextMatch, i);
-      cx = (last.rect.x0 + last.rect.x1) / 2;
-      box = (KysoPageRect){ cx - KYSO_DOCUMENT_PAGE_BOX_WIDTH / 2, last.rect.y1 + 4,
-                            cx + KYSO_DOCUMENT_PAGE_BOX_WIDTH / 2, last.rect.y1 + 4 + KYSO_DOCUMENT_PAGE_BOX_HEIGHT };
-      kyso_document_view_set_highlights (self->view, matches);
-      if (!self->user_moved_box && kyso_document_view_get_placing (self->view))
-        place_box (self, last.page, &box);
-      /* Translators: %s is the location keyword, %u a page number. */
-      text = g_strdup_printf (_("Found “%s” on page %u: the frame is placed under it."), self->keyword,
-                              last.page + 1);
-    }
-  gtk_label_set_text (self->keyword_label, text);
-  g_clear_object (&self->find_cancellable);
-}
-
-static void
-search_keyword (KysoDocumentPage *self)
-{
-  g_cancellable_cancel (self->find_cancellable);
-  g_clear_object (&self->find_cancellable);
-  if (self->keyword != NULL && *self->keyword != '\0' && kyso_document_view_get_placing (self->view))
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is the location keyword of the signature profile. */
-      text = g_strdup_printf (_("Looking for “%s” in the document…"), self->keyword);
-      gtk_label_set_text (self->keyword_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), TRUE);
-      self->find_cancellable = g_cancellable_new ();
-      kyso_page_renderer_find_text_async (self->renderer, self->keyword, MAX_HIGHLIGHTS, self->find_cancellable,
-                                          find_done, self);
-    }
-  else
-    gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), FALSE);
-}
-
-static KysoApplication *
-get_application (void)
-{
-  GApplication *app = g_application_get_default ();
-  return KYSO_IS_APPLICATION (app) ? KYSO_APPLICATION (app) : NULL;
-}
-
-static char *
-dup_last_profile_id (void)
-{
-  KysoApplication *app = get_application ();
-  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
-
-  return settings ? g_settings_get_string (settings, "last-profile") : NULL;
-}
-
-static void
-apply_look (KysoDocumentPage *self,
-            const char       *keyword,
-            GBytes           *image_png,
-            const char       *text)
-{
-  g_autoptr (GdkTexture) texture = NULL;
-
-  g_free (self->keyword);
-  self->keyword = g_strdup (keyword);
-  g_free (self->box_text);
-  self->box_text = g_strdup (text);
-  g_clear_pointer (&self->image_png, g_bytes_unref);
-  if (image_png != NULL)
-    {
-      self->image_png = g_bytes_ref (image_png);
-      /* The profile's image was checked when saved; a failure here only loses the preview. */
-      texture = gdk_texture_new_from_bytes (image_png, NULL);
-    }
-  kyso_signature_box_set_preview (kyso_document_view_get_signature_box (self->view), GDK_PAINTABLE (texture), text);
-}
-
-/* The signature the citizen used last (else the first) gives the keyword and the box's image. */
-static void
-profiles_listed (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  KysoDocumentPage *self = user_data;
-  g_autoptr (GPtrArray) profiles = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *last = NULL;
-  KysoProfile *chosen = NULL;
-
-  profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  last = dup_last_profile_id ();
-  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
-    if (chosen == NULL || g_strcmp0 (kyso_profile_get_id (profiles->pdata[i]), last) == 0)
-      chosen = profiles->pdata[i];
-  if (chosen != NULL)
-    apply_look (self, kyso_profile_get_keyword (chosen), kyso_profile_get_image (chosen),
-                kyso_profile_get_display_name (chosen));
-  search_keyword (self);
-}
-
-static void
-place_signature_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
-  guint page = kyso_document_view_get_current_page (self->view);
-  KysoApplication *app = get_application ();
-  KysoPageGeometry g;
-  KysoPageRect box;
-  double w, h;
-
-  if (self->renderer == NULL)
-    return;
-
-  /* Until the keyword is found (or if it is not), the frame waits in the lower right part of
-   * the page on screen, where signatures usually go. */
-  kyso_page_renderer_get_geometry (self->renderer, page, &g);
-  w = kyso_page_geometry_get_width (&g), h = kyso_page_geometry_get_height (&g);
-  box = (KysoPageRect){ w - KYSO_DOCUMENT_PAGE_BOX_WIDTH - 48, h * 0.7, w - 48, h * 0.7 + KYSO_DOCUMENT_PAGE_BOX_HEIGHT };
-  self->user_moved_box = FALSE;
-  place_box (self, page, &box);
-  gtk_revealer_set_reveal_child (self->placement_revealer, TRUE);
-  update_actions (self);
-
-  if (!self->look_set && app != NULL)
-    {
-      g_cancellable_cancel (self->profile_cancellable);
-      g_clear_object (&self->profile_cancellable);
-      self->profile_cancellable = g_cancellable_new ();
-      kyso_profile_store_list_async (kyso_application_get_profile_store (app), self->profile_cancellable,
-                                     profiles_listed, self);
-    }
-  else
-    search_keyword (self);
-}
-
-/* Signing */
-
-static void
-signed_open_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
-  g_autoptr (GError) error = NULL;
-
-  /* The signed file is on screen: show who signed it, checked like any other file. */
-  if (kyso_document_page_open_finish (self, result, &error))
-    {
-      /* Where the citizen signed, so the signature is the first thing they see. */
-      kyso_document_view_go_to_page (self->view, self->signed_page);
-      if (self->show_history)
-        check_history (self);
-      else
-        set_show_history (self, TRUE);
-    }
-}
-
-static void
-sign_dialog_signed_cb (KysoSignDialog   *dialog,
-                       GFile            *output,
-                       KysoDocumentPage *self)
-{
-  KysoApplication *app = get_application ();
-  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
-  KysoProfile *profile = kyso_sign_dialog_get_profile (dialog);
-  g_autofree char *name = g_file_get_basename (output);
-  g_autoptr (GFile) parent = g_file_get_parent (output);
-  g_autofree char *folder = parent ? g_file_get_parse_name (parent) : g_strdup ("");
-  g_autofree char *status = NULL;
-  AdwToast *toast;
-
-  if (settings != NULL && profile != NULL)
-    g_settings_set_string (settings, "last-profile", kyso_profile_get_id (profile));
-
-  toast = adw_toast_new (_("Signed successfully"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  kyso_document_page_add_toast (self, toast);
-  /* Translators: %s are the signed file's name and its folder. */
-  status = g_strdup_printf (_("Signed successfully. The signed file is “%s” in %s."), name, folder);
-  gtk_info_bar_set_message_type (self->error_bar, GTK_MESSAGE_INFO);
-  gtk_label_set_text (self->error_label, status);
-  gtk_info_bar_set_revealed (self->error_bar, TRUE);
-  self->keep_status = TRUE;
-  self->signed_page = self->placement_page;
-
-  kyso_document_page_open_async (self, output, NULL, signed_open_done, NULL);
-}
-
-static void
-start_signing (KysoDocumentPage *self)
-{
-  KysoApplication *app = get_application ();
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  KysoSignPlacement placement = { self->placement_page, self->placement_rect, self->placement_invisible };
-  KysoSignDialog *dialog;
-
-  if (self->file == NULL)
-    return;
-  dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
-  if (self->signer_factory != NULL)
-    kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
-  if (app != NULL)
-    {
-      GSettings *settings = kyso_application_get_settings (app);
-      g_autofree char *last = dup_last_profile_id ();
-      g_autofree char *tsa = settings ? g_settings_get_string (settings, "tsa-url") : NULL;
-      KysoConfig *config = kyso_application_get_config (app);
-
-      kyso_sign_dialog_set_config (dialog, config);
-      /* The time-stamp server from the settings page, else from the configuration file. */
-      kyso_sign_dialog_set_tsa_url (dialog, tsa && *tsa ? tsa : kyso_config_get (config, "tsa", "url"));
-      kyso_sign_dialog_load_profiles (dialog, kyso_application_get_profile_store (app), last);
-    }
-  g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
-  g_set_weak_pointer (&self->sign_dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Resuming a request left waiting */
-
-static void
-show_pending (KysoDocumentPage *self,
-              KysoPending      *pending)
-{
-  g_set_object (&self->pending, pending);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.resume-signing", pending != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.discard-pending", pending != NULL);
-  if (pending != NULL)
-    {
-      g_autofree char *name = g_path_get_basename (kyso_pending_get_document_path (pending));
-      g_autoptr (GDateTime) until = g_date_time_new_from_unix_local (kyso_pending_get_expires_at (pending) /
-                                                                    G_USEC_PER_SEC);
-      g_autofree char *time = until ? g_date_time_format (until, "%H:%M") : g_strdup ("");
-      g_autofree char *text = NULL;
-
-      /* Translators: %s are a file name and a time (HH:MM). */
-      text = g_strdup_printf (_("Kyso was closed while “%s” was waiting for approval on your phone. The request "
-                                "is valid until %s: resume it to finish signing."),
-                              name, time);
-      gtk_label_set_text (self->resume_label, text);
-    }
-  gtk_info_bar_set_revealed (self->resume_bar, pending != NULL);
-}
-
-void
-kyso_document_page_check_pending (KysoDocumentPage *self)
-{
-  g_autoptr (GPtrArray) records = NULL;
-  KysoPending *found = NULL;
-  gint64 now = g_get_real_time ();
-
-  g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
-
-  /* A handful of tiny files in Kyso's own state folder: read here, at once. */
-  records = kyso_pending_list (NULL, NULL);
-  for (guint i = 0; records != NULL && i < records->len; i++)
-    {
-      KysoPending *p = records->pdata[i];
-      g_autofree char *session = kyso_pending_dup_session_path (p);
-      const char *document = kyso_pending_get_document_path (p);
-
-      if (!kyso_pending_is_expired (p, now) && document != NULL && g_file_test (document, G_FILE_TEST_EXISTS) &&
-          g_file_test (session, G_FILE_TEST_EXISTS))
-        found = p;   /* the newest wins: records come oldest first */
-    }
-  show_pending (self, found);
-}
-
-static gboolean
-check_pending_idle (gpointer data)
-{
-  KysoDocumentPage *self = data;
-
-  self->pending_id = 0;
-  kyso_document_page_check_pending (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-resume_open_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
-  g_autoptr (KysoPending) pending = user_data;
-  g_autoptr (GError) error = NULL;
-  KysoApplication *app = get_application ();
-  GtkRoot *root;
-  KysoSignPlacement placement = { 0 };
-  KysoSignDialog *dialog;
-
-  if (!kyso_document_page_open_finish (self, result, &error) || app == NULL)
-    return;   /* the page shows why */
-
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
-  if (self->signer_factory != NULL)
-    kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
-  kyso_sign_dialog_set_config (dialog, kyso_application_get_config (app));
-  if (!kyso_sign_dialog_resume (dialog, pending, kyso_application_get_profile_store (app), &error))
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog));
-      kyso_document_page_show_error (self, error->message);
-      kyso_pending_forget (pending, NULL);
-      return;
-    }
-  g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
-  g_set_weak_pointer (&self->sign_dialog, dialog);
-  self->placement_page = 0;
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-resume_signing_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
-  g_autoptr (KysoPending) pending = self->pending ? g_object_ref (self->pending) : NULL;
-  g_autoptr (GFile) document = NULL;
-
-  if (pending == NULL)
-    return;
-  show_pending (self, NULL);
-  document = g_file_new_for_path (kyso_pending_get_document_path (pending));
-  kyso_document_page_open_async (self, document, NULL, resume_open_done, g_steal_pointer (&pending));
-}
-
-static void
-discard_pending_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
-  g_autofree char *path = NULL, *data = NULL;
-  gsize length = 0;
-
-  if (self->pending == NULL)
-    return;
-  /* The prepared (unsigned) copy goes too; the original document was never touched. */
-  path = kyso_pending_dup_session_path (self->pending);
-  if (g_file_get_contents (path, &data, &length, NULL))
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
-      g_autoptr (GVariant) state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
-      g_autoptr (GVariant) saved = g_variant_lookup_value (state, "session", NULL);
-      g_autoptr (KysoSignSession) session = saved ? kyso_sign_session_load (saved, NULL) : NULL;
-
-      if (session != NULL)
-        kyso_sign_session_abort (session);
-    }
-  kyso_pending_forget (self->pending, NULL);
-  show_pending (self, NULL);
-}
-
 static void
 finish_placement (KysoDocumentPage *self)
 {
@@ -936,7 +468,7 @@ finish_placement (KysoDocumentPage *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVISIBLE_SIGNATURE]);
     }
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
-  update_actions (self);
+  kyso_document_page_update_actions (self);
 }
 
 static void
@@ -953,7 +485,7 @@ confirm_placement_action (GtkWidget  *widget,
   kyso_signature_box_get_pdf_rect (box, &self->placement_rect);
   finish_placement (self);
   g_signal_emit (self, signals[PLACEMENT_CONFIRMED], 0);
-  start_signing (self);
+  kyso_document_page_start_signing (self);
 }
 
 static void
@@ -996,9 +528,9 @@ set_invisible (KysoDocumentPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVISIBLE_SIGNATURE]);
 }
 
-static void
-set_show_history (KysoDocumentPage *self,
-                  gboolean          show)
+void
+kyso_document_page_set_show_history (KysoDocumentPage *self,
+                                     gboolean          show)
 {
   show = !!show;
   if (self->show_history == show)
@@ -1006,7 +538,7 @@ set_show_history (KysoDocumentPage *self,
   self->show_history = show;
   gtk_revealer_set_reveal_child (self->history_revealer, show);
   if (show && self->file != NULL)
-    check_history (self);
+    kyso_document_page_check_history (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HISTORY]);
 }
 
@@ -1062,11 +594,11 @@ kyso_document_page_set_property (GObject      *object,
         }
       break;
     case PROP_SHOW_HISTORY:
-      set_show_history (self, g_value_get_boolean (value));
+      kyso_document_page_set_show_history (self, g_value_get_boolean (value));
       break;
     case PROP_INVISIBLE_SIGNATURE:
       set_invisible (self, g_value_get_boolean (value));
-      update_actions (self);
+      kyso_document_page_update_actions (self);
       break;
     case PROP_FIT_WIDTH:
       kyso_document_view_set_fit_width (self->view, g_value_get_boolean (value));
@@ -1190,11 +722,14 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "doc.show-thumbnails", "show-thumbnails");
   gtk_widget_class_install_property_action (widget_class, "doc.show-history", "show-history");
   gtk_widget_class_install_property_action (widget_class, "doc.invisible-signature", "invisible-signature");
-  gtk_widget_class_install_action (widget_class, "doc.place-signature", NULL, place_signature_action);
+  gtk_widget_class_install_action (widget_class, "doc.place-signature", NULL,
+                                   kyso_document_page_place_signature_action);
   gtk_widget_class_install_action (widget_class, "doc.confirm-placement", NULL, confirm_placement_action);
   gtk_widget_class_install_action (widget_class, "doc.cancel-placement", NULL, cancel_placement_action);
-  gtk_widget_class_install_action (widget_class, "doc.resume-signing", NULL, resume_signing_action);
-  gtk_widget_class_install_action (widget_class, "doc.discard-pending", NULL, discard_pending_action);
+  gtk_widget_class_install_action (widget_class, "doc.resume-signing", NULL,
+                                   kyso_document_page_resume_signing_action);
+  gtk_widget_class_install_action (widget_class, "doc.discard-pending", NULL,
+                                   kyso_document_page_discard_pending_action);
 
   /* Every shortcut of the document page, in one place. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "doc.open", NULL);
@@ -1218,7 +753,8 @@ kyso_document_page_init (KysoDocumentPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect (kyso_document_view_get_signature_box (self->view), "changed", G_CALLBACK (box_changed_cb), self);
+  g_signal_connect (kyso_document_view_get_signature_box (self->view), "changed",
+                    G_CALLBACK (kyso_document_page_box_changed_cb), self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
@@ -1228,10 +764,10 @@ kyso_document_page_init (KysoDocumentPage *self)
   self->recent_manager = gtk_recent_manager_get_default ();
   g_signal_connect_swapped (self->recent_manager, "changed", G_CALLBACK (update_recent), self);
   update_recent (self);
-  update_actions (self);
-  show_pending (self, NULL);
+  kyso_document_page_update_actions (self);
+  kyso_document_page_show_pending (self, NULL);
   /* After start-up: a request a previous run left waiting for the phone is offered for resume. */
-  self->pending_id = g_idle_add (check_pending_idle, self);
+  self->pending_id = g_idle_add (kyso_document_page_check_pending_idle, self);
 }
 
 GtkWidget *
@@ -1277,7 +813,7 @@ kyso_document_page_set_signature_look (KysoDocumentPage *self,
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
   self->look_set = TRUE;
-  apply_look (self, keyword, image_png, text);
+  kyso_document_page_apply_look (self, keyword, image_png, text);
 }
 
 gboolean
