@@ -2,20 +2,10 @@
 
 #include "config.h"
 
-#include "kyso-document-view.h"
+#include "kyso-document-view-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-
-#define MARGIN        16.0   /* around the pages, widget pixels */
-#define SPACING       12.0   /* between pages */
-#define SCROLL_STEP   48.0
-/* Zoom 1.0 shows a page at its printed size on a 96 dpi screen. */
-#define PX_PER_PT     (96.0 / 72.0)
-
-static const double zoom_steps[] = {
-  0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0,
-};
 
 /* One page being drawn for the view. Freed by its callback; the view only borrows it, and
  * cancels it (so the callback leaves the view alone) before going away. */
@@ -26,73 +16,16 @@ typedef struct {
   GCancellable     *cancellable;
 } Request;
 
-struct _KysoDocumentView {
-  GtkWidget         parent_instance;
-
-  KysoSignatureBox *box;
-
-  KysoPageRenderer *renderer;
-  GtkAdjustment    *hadjustment;
-  GtkAdjustment    *vadjustment;
-  guint             hscroll_policy : 1;
-  guint             vscroll_policy : 1;
-
-  double            zoom;
-  gboolean          fit_width;
-  guint             n_pages;
-  double           *offsets;       /* n_pages + 1 page tops, content pixels */
-  double            max_page_width; /* points */
-  double            content_width, content_height;
-  int               layout_width, layout_height;
-  int               pending_page;  /* page to show once there is a layout, or -1 */
-
-  guint             current_page;
-  GHashTable       *requests;      /* page → Request (borrowed) */
-  GHashTable       *failed;        /* pages that could not be drawn */
-  GArray           *highlights;
-  gboolean          placing;
-  gboolean          ready;
-  guint             update_id;
-  gboolean          zoom_changed;  /* in size_allocate: notified right after it */
-  double            pointer_x, pointer_y;
-};
-
 static void kyso_document_view_scrollable_init (GtkScrollableInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KysoDocumentView, kyso_document_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, kyso_document_view_scrollable_init))
 
-enum {
-  PROP_0,
-  PROP_RENDERER,
-  PROP_ZOOM,
-  PROP_FIT_WIDTH,
-  PROP_CURRENT_PAGE,
-  PROP_N_PAGES,
-  PROP_PLACING,
-  PROP_READY,
-  N_PROPS,
-  /* GtkScrollable */
-  PROP_HADJUSTMENT = N_PROPS,
-  PROP_VADJUSTMENT,
-  PROP_HSCROLL_POLICY,
-  PROP_VSCROLL_POLICY,
-};
+GParamSpec *kyso_document_view_properties[N_PROPS];
 
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  PLACEMENT_CONFIRMED,
-  PLACEMENT_CANCELLED,
-  PAGES_READY,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint kyso_document_view_signals[N_SIGNALS];
 
 static void update_visible (KysoDocumentView *self);
-static double box_scroll_target (KysoDocumentView *self,
-                                 double            top);
 
 double
 kyso_document_view_get_pixels_per_point (KysoDocumentView *self)
@@ -107,9 +40,9 @@ render_scale (KysoDocumentView *self)
   return kyso_document_view_get_pixels_per_point (self) * gtk_widget_get_scale_factor (GTK_WIDGET (self));
 }
 
-static KysoPageGeometry
-page_geometry (KysoDocumentView *self,
-               guint             page)
+KysoPageGeometry
+kyso_document_view_page_geometry (KysoDocumentView *self,
+                                  guint             page)
 {
   KysoPageGeometry g;
 
@@ -129,9 +62,9 @@ page_size (KysoDocumentView *self,
 }
 
 /* The page's rectangle in widget coordinates (scrolling applied). */
-static graphene_rect_t
-page_bounds (KysoDocumentView *self,
-             guint             page)
+graphene_rect_t
+kyso_document_view_page_bounds (KysoDocumentView *self,
+                                guint             page)
 {
   double ppp = kyso_document_view_get_pixels_per_point (self);
   double w, h;
@@ -165,9 +98,9 @@ compute_layout (KysoDocumentView *self)
 }
 
 /* Which page holds content y @cy (the nearest one when @cy falls between pages). */
-static guint
-page_at_y (KysoDocumentView *self,
-           double            cy)
+guint
+kyso_document_view_page_at_y (KysoDocumentView *self,
+                              double            cy)
 {
   guint lo = 0, hi = self->n_pages;
 
@@ -198,17 +131,17 @@ configure_adjustments (KysoDocumentView *self,
 }
 
 /* Changes the zoom keeping the document point under widget position (ax, ay) in place. */
-static void
-apply_zoom (KysoDocumentView *self,
-            double            zoom,
-            double            ax,
-            double            ay)
+void
+kyso_document_view_apply_zoom (KysoDocumentView *self,
+                               double            zoom,
+                               double            ax,
+                               double            ay)
 {
   double old_ppp = kyso_document_view_get_pixels_per_point (self), new_ppp;
   double cx = gtk_adjustment_get_value (self->hadjustment) + ax;
   double cy = gtk_adjustment_get_value (self->vadjustment) + ay;
   double old_content_width = self->content_width;
-  guint page = page_at_y (self, cy);
+  guint page = kyso_document_view_page_at_y (self, cy);
   double v = self->n_pages ? (cy - self->offsets[page]) / old_ppp : 0;
   double u = (cx - old_content_width / 2) / old_ppp;
 
@@ -236,7 +169,7 @@ apply_zoom (KysoDocumentView *self,
       update_visible (self);
     }
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_ZOOM]);
 }
 
 static void
@@ -299,8 +232,8 @@ visible_range (KysoDocumentView *self,
 {
   double top = gtk_adjustment_get_value (self->vadjustment);
 
-  *first = page_at_y (self, top);
-  *last = page_at_y (self, top + MAX (self->layout_height, 1));
+  *first = kyso_document_view_page_at_y (self, top);
+  *last = kyso_document_view_page_at_y (self, top + MAX (self->layout_height, 1));
 }
 
 /* Asks for the pages on screen (and, at lower priority, one either side), drops requests for
@@ -342,19 +275,20 @@ update_visible (KysoDocumentView *self)
   request_page (self, last + 1, G_PRIORITY_LOW);
 
   /* The current page is the one under the upper third of the screen. */
-  current = page_at_y (self, gtk_adjustment_get_value (self->vadjustment) + self->layout_height / 3.0);
+  current = kyso_document_view_page_at_y (self, gtk_adjustment_get_value (self->vadjustment)
+                                                  + self->layout_height / 3.0);
   if (current != self->current_page)
     {
       self->current_page = current;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
+      g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_CURRENT_PAGE]);
     }
 
   if (ready != self->ready)
     {
       self->ready = ready;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+      g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_READY]);
       if (ready)
-        g_signal_emit (self, signals[PAGES_READY], 0);
+        g_signal_emit (self, kyso_document_view_signals[PAGES_READY], 0);
     }
 }
 
@@ -368,7 +302,7 @@ update_visible_idle (gpointer data)
   if (self->zoom_changed)
     {
       self->zoom_changed = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+      g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_ZOOM]);
     }
   return G_SOURCE_REMOVE;
 }
@@ -424,9 +358,9 @@ set_adjustment (KysoDocumentView  *self,
   g_object_notify (G_OBJECT (self), prop == PROP_HADJUSTMENT ? "hadjustment" : "vadjustment");
 }
 
-static double
-fit_width_zoom (KysoDocumentView *self,
-                int               width)
+double
+kyso_document_view_fit_width_zoom (KysoDocumentView *self,
+                                   int               width)
 {
   if (self->max_page_width <= 0 || width <= 0)
     return self->zoom;
@@ -449,14 +383,14 @@ kyso_document_view_size_allocate (GtkWidget *widget,
 
   if (resized)
     {
-      guint top_page = page_at_y (self, vvalue + MARGIN);
+      guint top_page = kyso_document_view_page_at_y (self, vvalue + MARGIN);
       double ppp = kyso_document_view_get_pixels_per_point (self);
       double into = self->n_pages ? (vvalue - self->offsets[top_page]) / ppp : 0;
 
       self->layout_width = width;
       self->layout_height = height;
       if (self->fit_width)
-        self->zoom = CLAMP (fit_width_zoom (self, width), KYSO_DOCUMENT_VIEW_MIN_ZOOM,
+        self->zoom = CLAMP (kyso_document_view_fit_width_zoom (self, width), KYSO_DOCUMENT_VIEW_MIN_ZOOM,
                             KYSO_DOCUMENT_VIEW_MAX_ZOOM);
       compute_layout (self);
       /* Keep the top of the screen on the same spot of the same page. */
@@ -474,14 +408,14 @@ kyso_document_view_size_allocate (GtkWidget *widget,
       self->pending_page = -1;
     }
   if (shrunk && self->placing && gtk_widget_get_visible (GTK_WIDGET (self->box)))
-    vvalue = box_scroll_target (self, vvalue);
+    vvalue = kyso_document_view_box_scroll_target (self, vvalue);
   configure_adjustments (self, hvalue, vvalue);
   kyso_signature_box_set_scale (self->box, kyso_document_view_get_pixels_per_point (self));
 
   if (self->placing && self->n_pages > 0 && gtk_widget_get_visible (GTK_WIDGET (self->box)))
     {
       guint page = MIN (kyso_signature_box_get_page (self->box), self->n_pages - 1);
-      graphene_rect_t bounds = page_bounds (self, page);
+      graphene_rect_t bounds = kyso_document_view_page_bounds (self, page);
       double ppp = kyso_document_view_get_pixels_per_point (self);
       KysoPageRect r;
       GtkAllocation alloc;
@@ -512,7 +446,8 @@ kyso_document_view_measure (GtkWidget      *widget,
   /* Small minimum (the scrolled window scrolls); natural: the pages at the current zoom. */
   *minimum = 64;
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = (int) MAX (64, ceil (self->max_page_width * kyso_document_view_get_pixels_per_point (self)) + 2 * MARGIN);
+    *natural = (int) MAX (64, ceil (self->max_page_width * kyso_document_view_get_pixels_per_point (self))
+                               + 2 * MARGIN);
   else
     *natural = 480;
 }
@@ -532,7 +467,7 @@ kyso_document_view_snapshot (GtkWidget   *widget,
   visible_range (self, &first, &last);
   for (guint i = first; i <= last; i++)
     {
-      graphene_rect_t bounds = page_bounds (self, i);
+      graphene_rect_t bounds = kyso_document_view_page_bounds (self, i);
       GskRoundedRect outline;
       GdkTexture *texture;
 
@@ -561,7 +496,7 @@ kyso_document_view_snapshot (GtkWidget   *widget,
 
           if (match->page < first || match->page > last)
             continue;
-          bounds = page_bounds (self, match->page);
+          bounds = kyso_document_view_page_bounds (self, match->page);
           gtk_snapshot_append_color (snapshot, &mark,
                                      &GRAPHENE_RECT_INIT ((float) (bounds.origin.x + (match->rect.x0 - 2) * ppp),
                                                           (float) (bounds.origin.y + (match->rect.y0 - 2) * ppp),
@@ -572,187 +507,6 @@ kyso_document_view_snapshot (GtkWidget   *widget,
 
   if (self->placing)
     gtk_widget_snapshot_child (widget, GTK_WIDGET (self->box), snapshot);
-}
-
-/* Widget coordinates → page and page points; FALSE when between or beside pages. */
-static gboolean
-locate (KysoDocumentView *self,
-        double            x,
-        double            y,
-        guint            *page,
-        double           *u,
-        double           *v)
-{
-  double ppp = kyso_document_view_get_pixels_per_point (self);
-  graphene_rect_t bounds;
-
-  if (self->n_pages == 0)
-    return FALSE;
-  *page = page_at_y (self, y + gtk_adjustment_get_value (self->vadjustment));
-  bounds = page_bounds (self, *page);
-  if (!graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT ((float) x, (float) y)))
-    return FALSE;
-  *u = (x - bounds.origin.x) / ppp;
-  *v = (y - bounds.origin.y) / ppp;
-  return TRUE;
-}
-
-/* The scroll position (from @top) that shows the whole box, moving as little as possible. */
-static double
-box_scroll_target (KysoDocumentView *self,
-                   double            top)
-{
-  guint page = kyso_signature_box_get_page (self->box);
-  double ppp = kyso_document_view_get_pixels_per_point (self);
-  double h = self->layout_height;
-  KysoPageRect r;
-  double y0, y1;
-
-  if (page >= self->n_pages || h <= 0)
-    return top;
-  kyso_signature_box_get_rect (self->box, &r);
-  y0 = self->offsets[page] + r.y0 * ppp - MARGIN;
-  y1 = self->offsets[page] + r.y1 * ppp + MARGIN;
-  if (y0 < top)
-    return y0;
-  if (y1 > top + h)
-    return y1 - h;
-  return top;
-}
-
-static void
-scroll_box_into_view (KysoDocumentView *self)
-{
-  gtk_adjustment_set_value (self->vadjustment,
-                            box_scroll_target (self, gtk_adjustment_get_value (self->vadjustment)));
-}
-
-static void
-move_box_to (KysoDocumentView *self,
-             guint             page,
-             double            cu,
-             double            cv)
-{
-  KysoPageGeometry g = page_geometry (self, page);
-  KysoPageRect r;
-  double w, h;
-
-  kyso_signature_box_get_rect (self->box, &r);
-  w = r.x1 - r.x0, h = r.y1 - r.y0;
-  kyso_signature_box_set_page (self->box, page, &g);
-  r = (KysoPageRect){ cu - w / 2, cv - h / 2, cu + w / 2, cv + h / 2 };
-  kyso_signature_box_set_rect (self->box, &r);
-  scroll_box_into_view (self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-static void
-click_pressed_cb (GtkGestureClick  *gesture,
-                  int               n_press,
-                  double            x,
-                  double            y,
-                  KysoDocumentView *self)
-{
-  guint page;
-  double u, v;
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (!self->placing || !locate (self, x, y, &page, &u, &v))
-    return;
-  move_box_to (self, page, u, v);
-  gtk_widget_grab_focus (GTK_WIDGET (self->box));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static void
-motion_cb (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           KysoDocumentView         *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-}
-
-static gboolean
-scroll_cb (GtkEventControllerScroll *scroll,
-           double                    dx,
-           double                    dy,
-           KysoDocumentView         *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
-
-  if (!(state & GDK_CONTROL_MASK) || dy == 0)
-    return FALSE;
-  self->fit_width = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_WIDTH]);
-  apply_zoom (self, self->zoom * pow (1.1, -dy), self->pointer_x, self->pointer_y);
-  return TRUE;
-}
-
-static void
-box_changed_cb (KysoSignatureBox *box,
-                KysoDocumentView *self)
-{
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-static void
-box_page_requested_cb (KysoSignatureBox *box,
-                       int               delta,
-                       KysoDocumentView *self)
-{
-  gint64 page = (gint64) kyso_signature_box_get_page (box) + delta;
-  KysoPageRect r;
-
-  if (page < 0 || page >= self->n_pages)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-  kyso_signature_box_get_rect (box, &r);
-  move_box_to (self, (guint) page, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2);
-}
-
-static void
-box_confirmed_cb (KysoSignatureBox *box,
-                  KysoDocumentView *self)
-{
-  g_signal_emit (self, signals[PLACEMENT_CONFIRMED], 0);
-}
-
-static void
-box_cancelled_cb (KysoSignatureBox *box,
-                  KysoDocumentView *self)
-{
-  g_signal_emit (self, signals[PLACEMENT_CANCELLED], 0);
-}
-
-/* "view.scroll" (dd): by lines (±1) or screens (±1000 = one screen), "view.edge" (b): start/end. */
-static void
-scroll_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
-  double lines, screens;
-
-  g_variant_get (parameter, "(dd)", &lines, &screens);
-  gtk_adjustment_set_value (self->vadjustment, gtk_adjustment_get_value (self->vadjustment) + lines * SCROLL_STEP +
-                                                 screens * self->layout_height * 0.9);
-}
-
-static void
-edge_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
-
-  if (g_variant_get_boolean (parameter))
-    gtk_adjustment_set_value (self->vadjustment, gtk_adjustment_get_upper (self->vadjustment));
-  else
-    gtk_adjustment_set_value (self->vadjustment, 0);
 }
 
 static void
@@ -902,47 +656,50 @@ kyso_document_view_class_init (KysoDocumentViewClass *klass)
   widget_class->size_allocate = kyso_document_view_size_allocate;
   widget_class->snapshot = kyso_document_view_snapshot;
 
-  properties[PROP_RENDERER] = g_param_spec_object ("renderer", NULL, NULL, KYSO_TYPE_PAGE_RENDERER,
-                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                     G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, KYSO_DOCUMENT_VIEW_MIN_ZOOM,
-                                               KYSO_DOCUMENT_VIEW_MAX_ZOOM, 1.0,
-                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_FIT_WIDTH] = g_param_spec_boolean ("fit-width", NULL, NULL, TRUE,
-                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                       G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_CURRENT_PAGE] = g_param_spec_uint ("current-page", NULL, NULL, 0, G_MAXUINT, 0,
-                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                       G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_N_PAGES] = g_param_spec_uint ("n-pages", NULL, NULL, 0, G_MAXUINT, 0,
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PLACING] = g_param_spec_boolean ("placing", NULL, NULL, FALSE,
-                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_READY] = g_param_spec_boolean ("ready", NULL, NULL, FALSE,
-                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  kyso_document_view_properties[PROP_RENDERER]
+    = g_param_spec_object ("renderer", NULL, NULL, KYSO_TYPE_PAGE_RENDERER,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  kyso_document_view_properties[PROP_ZOOM]
+    = g_param_spec_double ("zoom", NULL, NULL, KYSO_DOCUMENT_VIEW_MIN_ZOOM, KYSO_DOCUMENT_VIEW_MAX_ZOOM, 1.0,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  kyso_document_view_properties[PROP_FIT_WIDTH] = g_param_spec_boolean (
+    "fit-width", NULL, NULL, TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  kyso_document_view_properties[PROP_CURRENT_PAGE]
+    = g_param_spec_uint ("current-page", NULL, NULL, 0, G_MAXUINT, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  kyso_document_view_properties[PROP_N_PAGES]
+    = g_param_spec_uint ("n-pages", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  kyso_document_view_properties[PROP_PLACING]
+    = g_param_spec_boolean ("placing", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  kyso_document_view_properties[PROP_READY]
+    = g_param_spec_boolean ("ready", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, kyso_document_view_properties);
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
-  signals[PLACEMENT_CONFIRMED] = g_signal_new ("placement-confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[PLACEMENT_CANCELLED] = g_signal_new ("placement-cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[PAGES_READY] = g_signal_new ("pages-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                       NULL, G_TYPE_NONE, 0);
+  kyso_document_view_signals[PLACEMENT_CONFIRMED] = g_signal_new (
+    "placement-confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  kyso_document_view_signals[PLACEMENT_CANCELLED] = g_signal_new (
+    "placement-cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  kyso_document_view_signals[PAGES_READY] = g_signal_new (
+    "pages-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KYSO_TYPE_SIGNATURE_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-document-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentView, box);
-  gtk_widget_class_bind_template_callback (widget_class, box_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, box_page_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, box_confirmed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, box_cancelled_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "box_changed_cb",
+                                                G_CALLBACK (kyso_document_view_box_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "box_page_requested_cb",
+                                                G_CALLBACK (kyso_document_view_box_page_requested_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "box_confirmed_cb",
+                                                G_CALLBACK (kyso_document_view_box_confirmed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "box_cancelled_cb",
+                                                G_CALLBACK (kyso_document_view_box_cancelled_cb));
 
-  gtk_widget_class_install_action (widget_class, "view.scroll", "(dd)", scroll_action);
-  gtk_widget_class_install_action (widget_class, "view.edge", "b", edge_action);
+  gtk_widget_class_install_action (widget_class, "view.scroll", "(dd)", kyso_document_view_scroll_action);
+  gtk_widget_class_install_action (widget_class, "view.edge", "b", kyso_document_view_edge_action);
   add_scroll_binding (widget_class, GDK_KEY_Up, -1, 0);
   add_scroll_binding (widget_class, GDK_KEY_Down, 1, 0);
   add_scroll_binding (widget_class, GDK_KEY_Page_Up, 0, -1);
@@ -978,15 +735,15 @@ kyso_document_view_init (KysoDocumentView *self)
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (click_pressed_cb), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (kyso_document_view_click_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "motion", G_CALLBACK (kyso_document_view_motion_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  g_signal_connect (controller, "scroll", G_CALLBACK (kyso_document_view_scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
@@ -1026,20 +783,20 @@ kyso_document_view_set_renderer (KysoDocumentView *self,
   if (!self->fit_width)
     {
       self->fit_width = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_WIDTH]);
+      g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_FIT_WIDTH]);
     }
   if (self->fit_width && self->layout_width > 0)
-    self->zoom = CLAMP (fit_width_zoom (self, self->layout_width), KYSO_DOCUMENT_VIEW_MIN_ZOOM,
-                        KYSO_DOCUMENT_VIEW_MAX_ZOOM);
+    self->zoom = CLAMP (kyso_document_view_fit_width_zoom (self, self->layout_width),
+                        KYSO_DOCUMENT_VIEW_MIN_ZOOM, KYSO_DOCUMENT_VIEW_MAX_ZOOM);
   compute_layout (self);
   configure_adjustments (self, 0, 0);
   update_visible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERER]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAGES]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_RENDERER]);
+  g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_N_PAGES]);
+  g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_CURRENT_PAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), kyso_document_view_properties[PROP_ZOOM]);
 }
 
 KysoPageRenderer *
@@ -1047,176 +804,4 @@ kyso_document_view_get_renderer (KysoDocumentView *self)
 {
   g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), NULL);
   return self->renderer;
-}
-
-double
-kyso_document_view_get_zoom (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), 1.0);
-  return self->zoom;
-}
-
-void
-kyso_document_view_set_zoom (KysoDocumentView *self,
-                             double            zoom)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  kyso_document_view_set_fit_width (self, FALSE);
-  apply_zoom (self, zoom, self->layout_width / 2.0, self->layout_height / 2.0);
-}
-
-void
-kyso_document_view_zoom_in (KysoDocumentView *self)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (zoom_steps); i++)
-    if (zoom_steps[i] > self->zoom + 0.005)
-      {
-        kyso_document_view_set_zoom (self, zoom_steps[i]);
-        return;
-      }
-  gtk_widget_error_bell (GTK_WIDGET (self));
-}
-
-void
-kyso_document_view_zoom_out (KysoDocumentView *self)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  for (guint i = G_N_ELEMENTS (zoom_steps); i-- > 0;)
-    if (zoom_steps[i] < self->zoom - 0.005)
-      {
-        kyso_document_view_set_zoom (self, zoom_steps[i]);
-        return;
-      }
-  gtk_widget_error_bell (GTK_WIDGET (self));
-}
-
-gboolean
-kyso_document_view_get_fit_width (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), FALSE);
-  return self->fit_width;
-}
-
-void
-kyso_document_view_set_fit_width (KysoDocumentView *self,
-                                  gboolean          fit_width)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  fit_width = !!fit_width;
-  if (self->fit_width == fit_width)
-    return;
-  self->fit_width = fit_width;
-  if (fit_width && self->layout_width > 0)
-    apply_zoom (self, fit_width_zoom (self, self->layout_width), 0, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT_WIDTH]);
-}
-
-guint
-kyso_document_view_get_current_page (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), 0);
-  return self->current_page;
-}
-
-guint
-kyso_document_view_get_n_pages (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), 0);
-  return self->n_pages;
-}
-
-void
-kyso_document_view_go_to_page (KysoDocumentView *self,
-                               guint             page)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  if (self->n_pages == 0)
-    return;
-  page = MIN (page, self->n_pages - 1);
-  if (self->layout_height <= 0)
-    {
-      self->pending_page = (int) page;
-      return;
-    }
-  gtk_adjustment_set_value (self->vadjustment, self->offsets[page] - MARGIN / 2);
-}
-
-void
-kyso_document_view_set_highlights (KysoDocumentView *self,
-                                   GArray           *matches)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  g_clear_pointer (&self->highlights, g_array_unref);
-  if (matches != NULL)
-    self->highlights = g_array_ref (matches);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-void
-kyso_document_view_begin_placement (KysoDocumentView   *self,
-                                    guint               page,
-                                    const KysoPageRect *rect)
-{
-  KysoPageGeometry g;
-
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-  g_return_if_fail (rect != NULL);
-  g_return_if_fail (self->renderer != NULL);
-
-  page = MIN (page, self->n_pages - 1);
-  g = page_geometry (self, page);
-  kyso_signature_box_set_scale (self->box, kyso_document_view_get_pixels_per_point (self));
-  kyso_signature_box_set_page (self->box, page, &g);
-  kyso_signature_box_set_rect (self->box, rect);
-  gtk_widget_set_visible (GTK_WIDGET (self->box), TRUE);
-  if (!self->placing)
-    {
-      self->placing = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACING]);
-    }
-  scroll_box_into_view (self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_grab_focus (GTK_WIDGET (self->box));
-}
-
-void
-kyso_document_view_end_placement (KysoDocumentView *self)
-{
-  g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
-
-  if (!self->placing)
-    return;
-  self->placing = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->box), FALSE);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACING]);
-}
-
-gboolean
-kyso_document_view_get_placing (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), FALSE);
-  return self->placing;
-}
-
-KysoSignatureBox *
-kyso_document_view_get_signature_box (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), NULL);
-  return self->box;
-}
-
-gboolean
-kyso_document_view_get_ready (KysoDocumentView *self)
-{
-  g_return_val_if_fail (KYSO_IS_DOCUMENT_VIEW (self), FALSE);
-  /* An update pending means the screen moved since the last check. */
-  return self->ready && self->update_id == 0;
 }
