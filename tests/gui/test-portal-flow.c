@@ -13,7 +13,7 @@
 #include "kyso-dossier-history.h"
 #include "kyso-dossier-wait.h"
 #include "kyso-error.h"
-#include "kyso-home-page.h"
+#include "kyso-dossiers-page.h"
 #include "kyso-http.h"
 #include "kyso-igate-portal.h"
 #include "kyso-phone-wait.h"
@@ -36,7 +36,7 @@ static KysoTestSandbox *sandbox;
 static JsonObject *citizen;
 static KysoApplication *app;
 static KysoWindow *window;
-static KysoHomePage *home;
+static KysoDossiersPage *home;
 static char *pdf_paths[2];
 static char *first_code;
 
@@ -48,38 +48,38 @@ static char *first_code;
 static gboolean
 home_state_is (gpointer state)
 {
-  return g_strcmp0 (kyso_home_page_get_state (home), state) == 0;
+  return g_strcmp0 (kyso_dossiers_page_get_state (home), state) == 0;
 }
 
 static gboolean
 login_state_is (gpointer state)
 {
-  return g_strcmp0 (kyso_login_page_get_state (kyso_home_page_get_login_page (home)), state) == 0;
+  return g_strcmp0 (kyso_login_page_get_state (kyso_dossiers_page_get_login_page (home)), state) == 0;
 }
 
 static gboolean
 home_ready (gpointer data)
 {
-  return home_state_is ("home") && !kyso_home_page_is_searching (home) && !kyso_home_page_is_loading_dossiers (home)
-         && kyso_home_page_get_account (home) != NULL;
+  return home_state_is ("home") && !kyso_dossiers_page_is_searching (home) && !kyso_dossiers_page_is_loading_dossiers (home)
+         && kyso_dossiers_page_get_account (home) != NULL;
 }
 
 static gboolean
 wizard_state_is (gpointer state)
 {
-  return g_strcmp0 (kyso_dossier_wizard_get_state (kyso_home_page_get_wizard (home)), state) == 0;
+  return g_strcmp0 (kyso_dossier_wizard_get_state (kyso_dossiers_page_get_wizard (home)), state) == 0;
 }
 
 static gboolean
 components_idle (gpointer data)
 {
-  return !kyso_dossier_components_is_busy (kyso_dossier_wizard_get_components (kyso_home_page_get_wizard (home)));
+  return !kyso_dossier_components_is_busy (kyso_dossier_wizard_get_components (kyso_dossiers_page_get_wizard (home)));
 }
 
 static gboolean
 tracking_state_is (gpointer state)
 {
-  const char *s = kyso_tracking_page_get_state (kyso_home_page_get_tracking_page (home));
+  const char *s = kyso_tracking_page_get_state (kyso_dossiers_page_get_tracking_page (home));
   return g_strcmp0 (s, state) == 0 || (g_strcmp0 (state, "done") == 0 && g_strcmp0 (s, "loading") != 0);
 }
 
@@ -92,7 +92,7 @@ tracking_history_shown (gpointer tracking)
 static gboolean
 draft_saved (gpointer before)
 {
-  return kyso_dossier_wizard_get_saves (kyso_home_page_get_wizard (home)) > GPOINTER_TO_UINT (before);
+  return kyso_dossier_wizard_get_saves (kyso_dossiers_page_get_wizard (home)) > GPOINTER_TO_UINT (before);
 }
 
 static gboolean
@@ -104,7 +104,7 @@ history_loaded (gpointer dialog)
 static gboolean
 phone_waiting (gpointer data)
 {
-  KysoDossierComponents *c = kyso_dossier_wizard_get_components (kyso_home_page_get_wizard (home));
+  KysoDossierComponents *c = kyso_dossier_wizard_get_components (kyso_dossiers_page_get_wizard (home));
   GtkWindow *wait = kyso_dossier_components_get_wait_dialog (c);
 
   return wait != NULL
@@ -117,7 +117,7 @@ phone_waiting (gpointer data)
 static KysoDossierWizard *
 wizard (void)
 {
-  return kyso_home_page_get_wizard (home);
+  return kyso_dossiers_page_get_wizard (home);
 }
 
 static KysoDossierComponents *
@@ -332,15 +332,15 @@ find_message_dialog (void)
 static void
 test_login_direct (void)
 {
-  KysoLoginPage *login = kyso_home_page_get_login_page (home);
+  KysoLoginPage *login = kyso_dossiers_page_get_login_page (home);
   const char *phone = json_object_get_string_member (citizen, "phone");
   g_autofree char *otp = NULL;
   KysoWindow *second;
-  KysoHomePage *second_home;
+  KysoDossiersPage *second_home;
 
   /* No session in the keyring yet: the login page. */
   kyso_test_wait_until (home_state_is, "login", 20000);
-  g_assert_false (kyso_portal_is_logged_in (kyso_home_page_get_portal (home)));
+  g_assert_false (kyso_portal_is_logged_in (kyso_dossiers_page_get_portal (home)));
   g_assert_cmpstr (kyso_login_page_get_province (login), ==, "sandbox");
   shot ("portal-01-login");
 
@@ -363,21 +363,21 @@ test_login_direct (void)
   kyso_login_page_fill (login, NULL, NULL, otp);
   activate (GTK_WIDGET (login), "login.password", NULL);
   kyso_test_wait_until (home_ready, NULL, 30000);
-  g_assert_true (kyso_portal_is_logged_in (kyso_home_page_get_portal (home)));
+  g_assert_true (kyso_portal_is_logged_in (kyso_dossiers_page_get_portal (home)));
   g_assert_cmpstr (kyso_login_page_get_login_id (login), ==, CCCD);
   /* The account's details (OpenID userinfo) name the citizen. */
-  g_assert_cmpstr (kyso_home_page_get_account (home)->id_number, ==, CCCD);
-  g_assert_cmpstr (kyso_home_page_get_account (home)->full_name, ==, json_object_get_string_member (citizen, "name"));
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_procedures (home)), ==, 4);
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_dossiers (home)), ==, 0);
+  g_assert_cmpstr (kyso_dossiers_page_get_account (home)->id_number, ==, CCCD);
+  g_assert_cmpstr (kyso_dossiers_page_get_account (home)->full_name, ==, json_object_get_string_member (citizen, "name"));
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_procedures (home)), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)), ==, 0);
   shot ("portal-04-home");
 
   /* The session is in the Secret Service: a second window resumes it silently. */
   second = kyso_window_new (app);
-  second_home = kyso_window_get_home_page (second);
+  second_home = kyso_window_get_dossiers_page (second);
   home = second_home;
   kyso_test_wait_until (home_ready, NULL, 30000);
-  home = kyso_window_get_home_page (window);
+  home = kyso_window_get_dossiers_page (window);
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
@@ -387,17 +387,17 @@ test_search (void)
   g_autoptr(KysoProcedure) first = NULL;
 
   activate (GTK_WIDGET (home), "portal.search", "khai sinh");
-  g_assert_true (kyso_home_page_is_searching (home));
+  g_assert_true (kyso_dossiers_page_is_searching (home));
   kyso_test_wait_until (home_ready, NULL, 20000);
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_procedures (home)), ==, 1);
-  first = g_list_model_get_item (kyso_home_page_get_procedures (home), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_procedures (home)), ==, 1);
+  first = g_list_model_get_item (kyso_dossiers_page_get_procedures (home), 0);
   g_assert_cmpstr (kyso_procedure_get_id (first), ==, KHAI_SINH);
   g_assert_cmpstr (kyso_procedure_get_name (first), ==, "Đăng ký khai sinh");
   shot ("portal-05-search");
 
   activate (GTK_WIDGET (home), "portal.search", "không có thủ tục này");
   kyso_test_wait_until (home_ready, NULL, 20000);
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_procedures (home)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_procedures (home)), ==, 0);
   shot ("portal-06-search-nothing");
   activate (GTK_WIDGET (home), "portal.search", "khai sinh");
   kyso_test_wait_until (home_ready, NULL, 20000);
@@ -552,7 +552,7 @@ test_submit (void)
 static void
 test_tracking (void)
 {
-  KysoTrackingPage *tracking = kyso_home_page_get_tracking_page (home);
+  KysoTrackingPage *tracking = kyso_dossiers_page_get_tracking_page (home);
   KysoDossierStatus *status;
   GtkWindow *dialog;
 
@@ -609,8 +609,8 @@ test_tracking (void)
   /* Home lists the submitted dossier with its status. */
   activate (GTK_WIDGET (home), "portal.home", NULL);
   kyso_test_wait_until (home_ready, NULL, 20000);
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_dossiers (home)), ==, 1);
-  g_assert_nonnull (kyso_home_page_get_dossier_status (home, first_code));
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)), ==, 1);
+  g_assert_nonnull (kyso_dossiers_page_get_dossier_status (home, first_code));
   shot ("portal-22-home-with-dossier");
 }
 
@@ -625,7 +625,7 @@ sandbox_files (void)
 static void
 test_faults (void)
 {
-  KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (kyso_home_page_get_portal (home)));
+  KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (kyso_dossiers_page_get_portal (home)));
   guint refreshes, files;
 
   open_new_dossier ();
@@ -756,7 +756,7 @@ test_logout (void)
 
   activate (GTK_WIDGET (home), "portal.logout", NULL);
   kyso_test_wait_until (home_state_is, "login", 20000);
-  g_assert_false (kyso_portal_is_logged_in (kyso_home_page_get_portal (home)));
+  g_assert_false (kyso_portal_is_logged_in (kyso_dossiers_page_get_portal (home)));
   shot ("portal-27-logged-out");
   /* Nothing left in the keyring to resume. */
   kyso_portal_restore_session_async (fresh, NULL, restore_cb, &restored);
@@ -782,7 +782,7 @@ open_uri_with_curl (const char *uri, gpointer user_data, GError **error)
 static void
 test_login_browser (void)
 {
-  KysoLoginPage *login = kyso_home_page_get_login_page (home);
+  KysoLoginPage *login = kyso_dossiers_page_get_login_page (home);
   g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\"}", CCCD);
   guint opened = 0;
 
@@ -793,7 +793,7 @@ test_login_browser (void)
   g_assert_cmpstr (kyso_login_page_get_state (login), ==, "browser");
   kyso_test_wait_until (home_ready, NULL, 30000);
   g_assert_cmpuint (opened, ==, 1);
-  g_assert_cmpstr (kyso_home_page_get_account (home)->id_number, ==, CCCD);
+  g_assert_cmpstr (kyso_dossiers_page_get_account (home)->id_number, ==, CCCD);
   kyso_login_page_set_open_uri_func (login, NULL, NULL);
 }
 
@@ -845,10 +845,10 @@ test_resume_cancel (void)
 
   activate (GTK_WIDGET (home), "portal.home", NULL);
   kyso_test_wait_until (home_ready, NULL, 20000);
-  g_assert_cmpuint (g_list_model_get_n_items (kyso_home_page_get_dossiers (home)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)), ==, 3);
   for (guint i = 0; i < 3 && draft == NULL; i++)
     {
-      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_home_page_get_dossiers (home), i);
+      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_dossiers_page_get_dossiers (home), i);
       if (kyso_dossier_get_code (d) == NULL)
         draft = d;
     }
@@ -918,7 +918,7 @@ test_resume_cancel (void)
 static gboolean
 n_dossiers_is (gpointer n)
 {
-  return home_ready (NULL) && g_list_model_get_n_items (kyso_home_page_get_dossiers (home)) == GPOINTER_TO_UINT (n);
+  return home_ready (NULL) && g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)) == GPOINTER_TO_UINT (n);
 }
 
 /* Home lists the drafts of the logged-in citizen only (a kiosk serves many); a draft is deleted
@@ -934,7 +934,7 @@ test_drafts (void)
 
   activate (GTK_WIDGET (home), "portal.home", NULL);
   kyso_test_wait_until (home_ready, NULL, 20000);
-  before = g_list_model_get_n_items (kyso_home_page_get_dossiers (home));
+  before = g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home));
 
   /* Another citizen's draft on the same computer. */
   other = kyso_dossier_new (kyso_dossier_wizard_get_procedure (wizard ()));
@@ -950,7 +950,7 @@ test_drafts (void)
   kyso_test_wait_until (n_dossiers_is, GUINT_TO_POINTER (before + 1), 20000);
   for (guint i = 0; i < before + 1; i++)
     {
-      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_home_page_get_dossiers (home), i);
+      g_autoptr(KysoDossier) d = g_list_model_get_item (kyso_dossiers_page_get_dossiers (home), i);
       g_assert_cmpstr (kyso_dossier_get_applicant (d)->id_number, ==, CCCD);
     }
 
@@ -1040,7 +1040,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 860);
   gtk_window_present (GTK_WINDOW (window));
   kyso_window_set_page (window, "dossiers");
-  home = kyso_window_get_home_page (window);
+  home = kyso_window_get_dossiers_page (window);
 
   g_test_add_func ("/portal/01-login-direct", test_login_direct);
   g_test_add_func ("/portal/02-search", test_search);

@@ -2,8 +2,8 @@
 
 #include "kyso-window.h"
 #include "kyso-document-page.h"
-#include "kyso-home-page.h"
-#include "kyso-profiles-page.h"
+#include "kyso-dossiers-page.h"
+#include "kyso-signatures-page.h"
 #include "kyso-settings-page.h"
 
 #include <glib/gi18n-lib.h>
@@ -22,9 +22,9 @@ struct _KysoWindow
   GtkListBoxRow *settings_row;
   AdwWindowTitle *content_title;
   GtkStack *stack;
-  KysoHomePage *home_page;
+  KysoDossiersPage *dossiers_page;
   KysoDocumentPage *documents_page;
-  KysoProfilesPage *profiles_page;
+  KysoSignaturesPage *signatures_page;
   KysoSettingsPage *settings_page;
 
   gboolean set_up;
@@ -104,7 +104,7 @@ add_profile_activated (GSimpleAction *action,
 
   kyso_window_set_page (self, "profiles");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  kyso_profiles_page_add_profile (self->profiles_page);
+  kyso_signatures_page_add_profile (self->signatures_page);
 }
 
 /* A dossier's component opened from the Dossiers place (s: its path). */
@@ -160,9 +160,9 @@ application_set_cb (KysoWindow *self,
   self->set_up = TRUE;
   settings = kyso_application_get_settings (KYSO_APPLICATION (app));
 
-  kyso_home_page_set_context (self->home_page, kyso_application_get_config (KYSO_APPLICATION (app)),
+  kyso_dossiers_page_set_context (self->dossiers_page, kyso_application_get_config (KYSO_APPLICATION (app)),
                               kyso_application_get_profile_store (KYSO_APPLICATION (app)), settings);
-  kyso_profiles_page_set_store (self->profiles_page,
+  kyso_signatures_page_set_store (self->signatures_page,
                                 kyso_application_get_profile_store (KYSO_APPLICATION (app)));
   kyso_settings_page_set_settings (self->settings_page, settings);
   kyso_settings_page_set_config (self->settings_page, kyso_application_get_config (KYSO_APPLICATION (app)));
@@ -190,8 +190,8 @@ kyso_window_class_init (KysoWindowClass *klass)
   window_class->close_request = kyso_window_close_request;
 
   g_type_ensure (KYSO_TYPE_DOCUMENT_PAGE);
-  g_type_ensure (KYSO_TYPE_HOME_PAGE);
-  g_type_ensure (KYSO_TYPE_PROFILES_PAGE);
+  g_type_ensure (KYSO_TYPE_DOSSIERS_PAGE);
+  g_type_ensure (KYSO_TYPE_SIGNATURES_PAGE);
   g_type_ensure (KYSO_TYPE_SETTINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-window.ui");
@@ -205,9 +205,9 @@ kyso_window_class_init (KysoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_row);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, KysoWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, dossiers_page);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, documents_page);
-  gtk_widget_class_bind_template_child (widget_class, KysoWindow, profiles_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, signatures_page);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -265,11 +265,11 @@ kyso_window_add_toast (KysoWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-KysoHomePage *
-kyso_window_get_home_page (KysoWindow *self)
+KysoDossiersPage *
+kyso_window_get_dossiers_page (KysoWindow *self)
 {
   g_return_val_if_fail (KYSO_IS_WINDOW (self), NULL);
-  return self->home_page;
+  return self->dossiers_page;
 }
 
 KysoDocumentPage *

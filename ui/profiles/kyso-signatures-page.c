@@ -1,11 +1,11 @@
 #include "config.h"
 
-#include "kyso-profiles-page-private.h"
+#include "kyso-signatures-page-private.h"
 #include "kyso-profile-row.h"
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoProfilesPage
+struct _KysoSignaturesPage
 {
   AdwBin parent_instance;
 
@@ -22,7 +22,7 @@ struct _KysoProfilesPage
   GtkListBox *list_box;
 };
 
-G_DEFINE_FINAL_TYPE (KysoProfilesPage, kyso_profiles_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KysoSignaturesPage, kyso_signatures_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
@@ -34,7 +34,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_state (KysoProfilesPage *self,
+set_state (KysoSignaturesPage *self,
            const char       *state)
 {
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) == 0)
@@ -45,7 +45,7 @@ set_state (KysoProfilesPage *self,
 }
 
 static void
-toast (KysoProfilesPage *self,
+toast (KysoSignaturesPage *self,
        const char       *title)
 {
   AdwToast *t = adw_toast_new (title);
@@ -62,7 +62,7 @@ create_row (gpointer item,
 }
 
 static KysoProfile *
-find_profile (KysoProfilesPage *self,
+find_profile (KysoSignaturesPage *self,
               const char       *id)
 {
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->profiles)); i++)
@@ -82,7 +82,7 @@ list_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(KysoProfilesPage) self = user_data;
+  g_autoptr(KysoSignaturesPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
 
@@ -104,9 +104,9 @@ list_cb (GObject      *source,
 }
 
 void
-kyso_profiles_page_reload (KysoProfilesPage *self)
+kyso_signatures_page_reload (KysoSignaturesPage *self)
 {
-  g_return_if_fail (KYSO_IS_PROFILES_PAGE (self));
+  g_return_if_fail (KYSO_IS_SIGNATURES_PAGE (self));
 
   if (self->store == NULL)
     return;
@@ -123,7 +123,7 @@ kyso_profiles_page_reload (KysoProfilesPage *self)
 /* Add, edit, delete --------------------------------------------------------------------- */
 
 static void
-dialog_saved_cb (KysoProfilesPage *self,
+dialog_saved_cb (KysoSignaturesPage *self,
                  KysoProfile      *profile)
 {
   g_autofree char *message = NULL;
@@ -134,13 +134,13 @@ dialog_saved_cb (KysoProfilesPage *self,
 }
 
 KysoProfileDialog *
-kyso_profiles_page_open_dialog (KysoProfilesPage *self,
+kyso_signatures_page_open_dialog (KysoSignaturesPage *self,
                                 KysoProfile      *profile)
 {
   GtkRoot *root;
   KysoProfileDialog *dialog;
 
-  g_return_val_if_fail (KYSO_IS_PROFILES_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_SIGNATURES_PAGE (self), NULL);
   g_return_val_if_fail (self->store != NULL, NULL);
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -151,9 +151,9 @@ kyso_profiles_page_open_dialog (KysoProfilesPage *self,
 }
 
 void
-kyso_profiles_page_add_profile (KysoProfilesPage *self)
+kyso_signatures_page_add_profile (KysoSignaturesPage *self)
 {
-  kyso_profiles_page_open_dialog (self, NULL);
+  kyso_signatures_page_open_dialog (self, NULL);
 }
 
 static void
@@ -161,7 +161,7 @@ deleted_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(KysoProfilesPage) self = user_data;
+  g_autoptr(KysoSignaturesPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!kyso_profile_store_delete_finish (KYSO_PROFILE_STORE (source), result, &error))
@@ -178,7 +178,7 @@ delete_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  KysoProfilesPage *self = user_data;
+  KysoSignaturesPage *self = user_data;
   const char *id = g_object_get_data (G_OBJECT (dialog), "profile-id");
 
   if (g_strcmp0 (response, "delete") != 0 || self->store == NULL)
@@ -187,13 +187,13 @@ delete_response_cb (AdwMessageDialog *dialog,
 }
 
 AdwMessageDialog *
-kyso_profiles_page_confirm_delete (KysoProfilesPage *self,
+kyso_signatures_page_confirm_delete (KysoSignaturesPage *self,
                                    KysoProfile      *profile)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
-  g_return_val_if_fail (KYSO_IS_PROFILES_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_SIGNATURES_PAGE (self), NULL);
   g_return_val_if_fail (KYSO_IS_PROFILE (profile), NULL);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -221,7 +221,7 @@ add_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  kyso_profiles_page_add_profile (KYSO_PROFILES_PAGE (widget));
+  kyso_signatures_page_add_profile (KYSO_SIGNATURES_PAGE (widget));
 }
 
 static void
@@ -229,7 +229,7 @@ reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  kyso_profiles_page_reload (KYSO_PROFILES_PAGE (widget));
+  kyso_signatures_page_reload (KYSO_SIGNATURES_PAGE (widget));
 }
 
 static void
@@ -237,11 +237,11 @@ edit_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (widget);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (widget);
   KysoProfile *profile = find_profile (self, g_variant_get_string (parameter, NULL));
 
   if (profile != NULL)
-    kyso_profiles_page_open_dialog (self, profile);
+    kyso_signatures_page_open_dialog (self, profile);
 }
 
 static void
@@ -249,20 +249,20 @@ delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (widget);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (widget);
   KysoProfile *profile = find_profile (self, g_variant_get_string (parameter, NULL));
 
   if (profile != NULL)
-    kyso_profiles_page_confirm_delete (self, profile);
+    kyso_signatures_page_confirm_delete (self, profile);
 }
 
 /* Object -------------------------------------------------------------------------------- */
 
 void
-kyso_profiles_page_set_store (KysoProfilesPage *self,
+kyso_signatures_page_set_store (KysoSignaturesPage *self,
                               KysoProfileStore *store)
 {
-  g_return_if_fail (KYSO_IS_PROFILES_PAGE (self));
+  g_return_if_fail (KYSO_IS_SIGNATURES_PAGE (self));
   g_return_if_fail (store == NULL || KYSO_IS_PROFILE_STORE (store));
 
   if (self->store == store)
@@ -274,69 +274,69 @@ kyso_profiles_page_set_store (KysoProfilesPage *self,
   if (store != NULL)
     {
       /* Any change (from this window, another window or a dialog) reloads the list. */
-      g_signal_connect_swapped (store, "changed", G_CALLBACK (kyso_profiles_page_reload), self);
-      kyso_profiles_page_reload (self);
+      g_signal_connect_swapped (store, "changed", G_CALLBACK (kyso_signatures_page_reload), self);
+      kyso_signatures_page_reload (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
 KysoProfileStore *
-kyso_profiles_page_get_store (KysoProfilesPage *self)
+kyso_signatures_page_get_store (KysoSignaturesPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_PROFILES_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_SIGNATURES_PAGE (self), NULL);
   return self->store;
 }
 
 const char *
-kyso_profiles_page_get_state (KysoProfilesPage *self)
+kyso_signatures_page_get_state (KysoSignaturesPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_PROFILES_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_SIGNATURES_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
 GListModel *
-kyso_profiles_page_get_profiles (KysoProfilesPage *self)
+kyso_signatures_page_get_profiles (KysoSignaturesPage *self)
 {
   return G_LIST_MODEL (self->profiles);
 }
 
 GtkListBox *
-kyso_profiles_page_get_list_box (KysoProfilesPage *self)
+kyso_signatures_page_get_list_box (KysoSignaturesPage *self)
 {
   return self->list_box;
 }
 
 static void
-kyso_profiles_page_dispose (GObject *object)
+kyso_signatures_page_dispose (GObject *object)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (object);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
-  kyso_profiles_page_set_store (self, NULL);
+  kyso_signatures_page_set_store (self, NULL);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->profiles);
 
-  G_OBJECT_CLASS (kyso_profiles_page_parent_class)->dispose (object);
+  G_OBJECT_CLASS (kyso_signatures_page_parent_class)->dispose (object);
 }
 
 static void
-kyso_profiles_page_finalize (GObject *object)
+kyso_signatures_page_finalize (GObject *object)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (object);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   g_clear_object (&self->cancellable);
 
-  G_OBJECT_CLASS (kyso_profiles_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (kyso_signatures_page_parent_class)->finalize (object);
 }
 
 static void
-kyso_profiles_page_get_property (GObject    *object,
+kyso_signatures_page_get_property (GObject    *object,
                                  guint       prop_id,
                                  GValue     *value,
                                  GParamSpec *pspec)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (object);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   switch (prop_id)
     {
@@ -344,7 +344,7 @@ kyso_profiles_page_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
     case PROP_STATE:
-      g_value_set_string (value, kyso_profiles_page_get_state (self));
+      g_value_set_string (value, kyso_signatures_page_get_state (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -352,17 +352,17 @@ kyso_profiles_page_get_property (GObject    *object,
 }
 
 static void
-kyso_profiles_page_set_property (GObject      *object,
+kyso_signatures_page_set_property (GObject      *object,
                                  guint         prop_id,
                                  const GValue *value,
                                  GParamSpec   *pspec)
 {
-  KysoProfilesPage *self = KYSO_PROFILES_PAGE (object);
+  KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   switch (prop_id)
     {
     case PROP_STORE:
-      kyso_profiles_page_set_store (self, g_value_get_object (value));
+      kyso_signatures_page_set_store (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -370,15 +370,15 @@ kyso_profiles_page_set_property (GObject      *object,
 }
 
 static void
-kyso_profiles_page_class_init (KysoProfilesPageClass *klass)
+kyso_signatures_page_class_init (KysoSignaturesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = kyso_profiles_page_dispose;
-  object_class->finalize = kyso_profiles_page_finalize;
-  object_class->get_property = kyso_profiles_page_get_property;
-  object_class->set_property = kyso_profiles_page_set_property;
+  object_class->dispose = kyso_signatures_page_dispose;
+  object_class->finalize = kyso_signatures_page_finalize;
+  object_class->get_property = kyso_signatures_page_get_property;
+  object_class->set_property = kyso_signatures_page_set_property;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, KYSO_TYPE_PROFILE_STORE,
@@ -388,12 +388,12 @@ kyso_profiles_page_class_init (KysoProfilesPageClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-profiles-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, KysoProfilesPage, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, KysoProfilesPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, KysoProfilesPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, KysoProfilesPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, KysoProfilesPage, list_box);
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-signatures-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KysoSignaturesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KysoSignaturesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KysoSignaturesPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KysoSignaturesPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoSignaturesPage, list_box);
 
   gtk_widget_class_install_action (widget_class, "profiles.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "profiles.reload", NULL, reload_action);
@@ -402,7 +402,7 @@ kyso_profiles_page_class_init (KysoProfilesPageClass *klass)
 }
 
 static void
-kyso_profiles_page_init (KysoProfilesPage *self)
+kyso_signatures_page_init (KysoSignaturesPage *self)
 {
   self->profiles = g_list_store_new (KYSO_TYPE_PROFILE);
   self->cancellable = g_cancellable_new ();

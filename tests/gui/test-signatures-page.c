@@ -8,7 +8,7 @@
 #include "kyso-settings-page.h"
 #include "kyso-account-row.h"
 #include "kyso-profile-row.h"
-#include "kyso-profiles-page-private.h"
+#include "kyso-signatures-page-private.h"
 #include "kyso-profile-dialog-private.h"
 #include "kyso-providers.h"
 #include "kyso-test-png.h"
@@ -18,7 +18,7 @@
 
 static KysoApplication *app;
 static KysoWindow *window;
-static KysoProfilesPage *page;
+static KysoSignaturesPage *page;
 
 /* Main-loop helpers --------------------------------------------------------------------- */
 
@@ -60,13 +60,13 @@ settle (void)
 static gboolean
 page_is (gpointer state)
 {
-  return g_strcmp0 (kyso_profiles_page_get_state (page), state) == 0;
+  return g_strcmp0 (kyso_signatures_page_get_state (page), state) == 0;
 }
 
 static gboolean
 page_has_n (gpointer n)
 {
-  return page_is ("list") && g_list_model_get_n_items (kyso_profiles_page_get_profiles (page)) == GPOINTER_TO_UINT (n);
+  return page_is ("list") && g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) == GPOINTER_TO_UINT (n);
 }
 
 static gboolean
@@ -186,7 +186,7 @@ lookup_profile (const char *id)
 static KysoProfileRow *
 nth_row (guint n)
 {
-  return KYSO_PROFILE_ROW (gtk_list_box_get_row_at_index (kyso_profiles_page_get_list_box (page), n));
+  return KYSO_PROFILE_ROW (gtk_list_box_get_row_at_index (kyso_signatures_page_get_list_box (page), n));
 }
 
 /* Tests ------------------------------------------------------------------------------------- */
@@ -204,7 +204,7 @@ test_list (void)
   store_profile (cuc);
 
   window = kyso_window_new (app);
-  page = KYSO_PROFILES_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "profiles_page"));
+  page = KYSO_SIGNATURES_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "signatures_page"));
   kyso_window_set_page (window, "profiles");
   g_assert_cmpstr (kyso_window_get_page (window), ==, "profiles");
   gtk_window_present (GTK_WINDOW (window));
@@ -220,11 +220,11 @@ test_list (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "VNPT-CA, Viettel-CA · Phone ending in 678");
   g_assert_cmpstr (kyso_profile_get_id (kyso_profile_row_get_profile (row)), ==, kyso_profile_get_id (an));
-  g_assert_null (gtk_list_box_get_row_at_index (kyso_profiles_page_get_list_box (page), 2));
+  g_assert_null (gtk_list_box_get_row_at_index (kyso_signatures_page_get_list_box (page), 2));
   /* No ID number is shown anywhere on the row. */
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "079203001234"));
 
-  png = render_to_png (GTK_WIDGET (window), "profiles-page.png");
+  png = render_to_png (GTK_WIDGET (window), "signatures-page.png");
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 }
 
@@ -233,7 +233,7 @@ test_edit (void)
 {
   KysoProfile *an = kyso_profile_row_get_profile (nth_row (1));
   g_autofree char *id = g_strdup (kyso_profile_get_id (an));
-  KysoProfileDialog *dialog = kyso_profiles_page_open_dialog (page, an);
+  KysoProfileDialog *dialog = kyso_signatures_page_open_dialog (page, an);
   GPtrArray *rows = kyso_profile_dialog_get_account_rows (dialog);
   g_autofree char *png = NULL;
   g_autoptr(KysoProfile) stored = NULL;
@@ -296,7 +296,7 @@ test_add (void)
   g_autoptr(GBytes) png = kyso_test_make_signature_png (380, 150, 2);
   g_autoptr(GFile) png_file = g_file_new_for_path (png_path);
   g_autoptr(GFile) txt_file = g_file_new_for_path (txt_path);
-  KysoProfileDialog *dialog = kyso_profiles_page_open_dialog (page, NULL);
+  KysoProfileDialog *dialog = kyso_signatures_page_open_dialog (page, NULL);
   GPtrArray *rows = kyso_profile_dialog_get_account_rows (dialog);
   KysoAccountRow *account_row;
   g_autofree char *rendered = NULL;
@@ -371,7 +371,7 @@ test_close_while_saving (void)
 {
   KysoProfile *profile = kyso_profile_row_get_profile (nth_row (0));
   g_autofree char *id = g_strdup (kyso_profile_get_id (profile));
-  KysoProfileDialog *dialog = kyso_profiles_page_open_dialog (page, profile);
+  KysoProfileDialog *dialog = kyso_signatures_page_open_dialog (page, profile);
   KysoProfileStore *store = kyso_application_get_profile_store (app);
   g_autoptr(KysoProfile) stored = NULL;
   int changed = 0;
@@ -400,7 +400,7 @@ test_close_while_saving (void)
 static gboolean
 fewer_rows (gpointer n)
 {
-  return g_list_model_get_n_items (kyso_profiles_page_get_profiles (page)) < GPOINTER_TO_UINT (n);
+  return g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) < GPOINTER_TO_UINT (n);
 }
 
 static void
@@ -410,19 +410,19 @@ test_delete_to_empty (void)
 
   /* "Cancel" keeps the profile. */
   {
-    AdwMessageDialog *confirm = kyso_profiles_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
+    AdwMessageDialog *confirm = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
     g_assert_true (adw_message_dialog_has_response (confirm, "delete"));
     g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
     g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
     adw_message_dialog_response (confirm, "cancel");
     settle ();
-    g_assert_cmpuint (g_list_model_get_n_items (kyso_profiles_page_get_profiles (page)), ==, 3);
+    g_assert_cmpuint (g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)), ==, 3);
   }
 
-  while (g_list_model_get_n_items (kyso_profiles_page_get_profiles (page)) > 0)
+  while (g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) > 0)
     {
-      guint n = g_list_model_get_n_items (kyso_profiles_page_get_profiles (page));
-      AdwMessageDialog *confirm = kyso_profiles_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
+      guint n = g_list_model_get_n_items (kyso_signatures_page_get_profiles (page));
+      AdwMessageDialog *confirm = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
 
       adw_message_dialog_response (confirm, "delete");
       wait_until (fewer_rows, GUINT_TO_POINTER (n), "a profile to be deleted");

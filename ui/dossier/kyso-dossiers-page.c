@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "kyso-home-page.h"
+#include "kyso-dossiers-page.h"
 #include "kyso-dossier-list.h"
 #include "kyso-error.h"
 #include "kyso-igate-portal.h"
@@ -9,7 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoHomePage
+struct _KysoDossiersPage
 {
   AdwBin parent_instance;
 
@@ -42,7 +42,7 @@ struct _KysoHomePage
   KysoTrackingPage *tracking_page;
 };
 
-G_DEFINE_FINAL_TYPE (KysoHomePage, kyso_home_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KysoDossiersPage, kyso_dossiers_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
@@ -52,10 +52,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void load_procedures (KysoHomePage *self);
+static void load_procedures (KysoDossiersPage *self);
 
 static void
-set_state (KysoHomePage *self,
+set_state (KysoDossiersPage *self,
            const char   *state)
 {
   gtk_spinner_set_spinning (self->starting_spinner, g_str_equal (state, "starting"));
@@ -66,7 +66,7 @@ set_state (KysoHomePage *self,
 }
 
 static void
-toast (KysoHomePage *self,
+toast (KysoDossiersPage *self,
        const char   *message)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
@@ -82,7 +82,7 @@ toast (KysoHomePage *self,
 /* A preset whose addresses are relative (the sandbox) only works with the configuration that
  * gives its base address, so it is offered only when that configuration names it. */
 static gboolean
-preset_usable (KysoHomePage       *self,
+preset_usable (KysoDossiersPage       *self,
                const KysoProvince *preset)
 {
   return g_str_has_prefix (preset->issuer, "https://")
@@ -90,7 +90,7 @@ preset_usable (KysoHomePage       *self,
 }
 
 static KysoPortal *
-create_portal (KysoHomePage *self,
+create_portal (KysoDossiersPage *self,
                const char   *province_id,
                GError      **error)
 {
@@ -111,7 +111,7 @@ create_portal (KysoHomePage *self,
 }
 
 static void
-fill_provinces (KysoHomePage *self)
+fill_provinces (KysoDossiersPage *self)
 {
   g_autoptr(GPtrArray) presets = kyso_province_list_presets ();
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
@@ -134,7 +134,7 @@ fill_provinces (KysoHomePage *self)
 /* Session ------------------------------------------------------------------------------------- */
 
 static void
-update_account_labels (KysoHomePage *self)
+update_account_labels (KysoDossiersPage *self)
 {
   g_autofree char *name = self->portal != NULL ? kyso_portal_dup_user_name (self->portal) : NULL;
   g_autofree char *hello = NULL;
@@ -154,7 +154,7 @@ account_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(KysoHomePage) self = user_data;
+  g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
   KysoApplicant *account = kyso_login_userinfo_fetch_finish (KYSO_PORTAL (source), result, &error);
 
@@ -173,7 +173,7 @@ account_cb (GObject      *source,
 }
 
 static void
-enter_home (KysoHomePage *self)
+enter_home (KysoDossiersPage *self)
 {
   update_account_labels (self);
   if (self->return_to != NULL)
@@ -188,7 +188,7 @@ enter_home (KysoHomePage *self)
 }
 
 static void
-logged_in_cb (KysoHomePage *self)
+logged_in_cb (KysoDossiersPage *self)
 {
   const char *state = gtk_stack_get_visible_child_name (self->stack);
 
@@ -219,7 +219,7 @@ restore_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(KysoHomePage) self = user_data;
+  g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean restored = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, &error);
 
@@ -237,7 +237,7 @@ restore_cb (GObject      *source,
 }
 
 static void
-use_portal (KysoHomePage *self,
+use_portal (KysoDossiersPage *self,
             KysoPortal   *portal)
 {
   g_cancellable_cancel (self->cancellable);
@@ -262,7 +262,7 @@ use_portal (KysoHomePage *self,
 }
 
 static void
-province_changed_cb (KysoHomePage *self,
+province_changed_cb (KysoDossiersPage *self,
                      const char   *id)
 {
   g_autoptr(GError) error = NULL;
@@ -288,7 +288,7 @@ logout_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(KysoHomePage) self = user_data;
+  g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* The session is forgotten here even when the portal could not be told. */
@@ -332,7 +332,7 @@ create_procedure_row (gpointer item,
 }
 
 static void
-show_procedures_message (KysoHomePage *self,
+show_procedures_message (KysoDossiersPage *self,
                          const char   *message,
                          gboolean      can_retry)
 {
@@ -346,7 +346,7 @@ procedures_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(KysoHomePage) self = user_data;
+  g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = kyso_portal_list_procedures_finish (KYSO_PORTAL (source), result, &error);
 
@@ -369,7 +369,7 @@ procedures_cb (GObject      *source,
 }
 
 static void
-search (KysoHomePage *self,
+search (KysoDossiersPage *self,
         const char   *text)
 {
   g_autofree char *query = g_strstrip (g_strdup (text != NULL ? text : ""));
@@ -387,13 +387,13 @@ search (KysoHomePage *self,
 }
 
 static void
-load_procedures (KysoHomePage *self)
+load_procedures (KysoDossiersPage *self)
 {
   search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
-search_changed_cb (KysoHomePage *self)
+search_changed_cb (KysoDossiersPage *self)
 {
   load_procedures (self);
 }
@@ -403,7 +403,7 @@ search_changed_cb (KysoHomePage *self)
 static void
 logout_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
 
   kyso_portal_logout_async (self->portal, NULL, logout_cb, g_object_ref (self));
 }
@@ -411,7 +411,7 @@ logout_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 search_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
   const char *text = g_variant_get_string (parameter, NULL);
 
   /* The entry's own delayed "search-changed" is not waited for. */
@@ -424,7 +424,7 @@ search_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 apply_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
 
   kyso_dossier_wizard_set_account (self->wizard, self->account);
   kyso_dossier_wizard_start (self->wizard, g_variant_get_string (parameter, NULL));
@@ -434,7 +434,7 @@ apply_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
 static void
 resume_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
   KysoDossier *draft = kyso_dossier_list_find (self->dossiers, g_variant_get_string (parameter, NULL));
 
   if (draft == NULL)
@@ -447,7 +447,7 @@ resume_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 delete_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
-                    KysoHomePage     *self)
+                    KysoDossiersPage     *self)
 {
   if (g_str_equal (response, "delete"))
     kyso_dossier_list_delete (self->dossiers, g_object_get_data (G_OBJECT (dialog), "draft-id"));
@@ -456,7 +456,7 @@ delete_response_cb (AdwMessageDialog *dialog,
 static void
 delete_draft_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
   const char *id = g_variant_get_string (parameter, NULL);
   KysoDossier *draft = kyso_dossier_list_find (self->dossiers, id);
   GtkRoot *root = gtk_widget_get_root (widget);
@@ -482,7 +482,7 @@ delete_draft_activated (GtkWidget *widget, const char *action_name, GVariant *pa
 static void
 track_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
 
   kyso_tracking_page_track (self->tracking_page, g_variant_get_string (parameter, NULL));
   set_state (self, "tracking");
@@ -491,7 +491,7 @@ track_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
 static void
 home_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
 
   if (self->portal == NULL || !kyso_portal_is_logged_in (self->portal))
     {
@@ -505,14 +505,14 @@ home_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 refresh_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (widget);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (widget);
 
   load_procedures (self);
   kyso_dossier_list_reload (self->dossiers);
 }
 
 static void
-dossier_list_error_cb (KysoHomePage *self,
+dossier_list_error_cb (KysoDossiersPage *self,
                        const char   *message)
 {
   toast (self, message);
@@ -521,9 +521,9 @@ dossier_list_error_cb (KysoHomePage *self,
 /* Object -------------------------------------------------------------------------------------- */
 
 static void
-kyso_home_page_dispose (GObject *object)
+kyso_dossiers_page_dispose (GObject *object)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (object);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -536,27 +536,27 @@ kyso_home_page_dispose (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->config, kyso_config_unref);
-  G_OBJECT_CLASS (kyso_home_page_parent_class)->dispose (object);
+  G_OBJECT_CLASS (kyso_dossiers_page_parent_class)->dispose (object);
 }
 
 static void
-kyso_home_page_finalize (GObject *object)
+kyso_dossiers_page_finalize (GObject *object)
 {
-  KysoHomePage *self = KYSO_HOME_PAGE (object);
+  KysoDossiersPage *self = KYSO_DOSSIERS_PAGE (object);
 
   g_clear_pointer (&self->account, kyso_applicant_free);
   g_free (self->province_id);
   g_free (self->return_to);
-  G_OBJECT_CLASS (kyso_home_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (kyso_dossiers_page_parent_class)->finalize (object);
 }
 
 static void
-kyso_home_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+kyso_dossiers_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_string (value, kyso_home_page_get_state (KYSO_HOME_PAGE (object)));
+      g_value_set_string (value, kyso_dossiers_page_get_state (KYSO_DOSSIERS_PAGE (object)));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -564,14 +564,14 @@ kyso_home_page_get_property (GObject *object, guint prop_id, GValue *value, GPar
 }
 
 static void
-kyso_home_page_class_init (KysoHomePageClass *klass)
+kyso_dossiers_page_class_init (KysoDossiersPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = kyso_home_page_dispose;
-  object_class->finalize = kyso_home_page_finalize;
-  object_class->get_property = kyso_home_page_get_property;
+  object_class->dispose = kyso_dossiers_page_dispose;
+  object_class->finalize = kyso_dossiers_page_finalize;
+  object_class->get_property = kyso_dossiers_page_get_property;
 
   properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "starting",
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -581,20 +581,20 @@ kyso_home_page_class_init (KysoHomePageClass *klass)
   g_type_ensure (KYSO_TYPE_DOSSIER_WIZARD);
   g_type_ensure (KYSO_TYPE_TRACKING_PAGE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-home-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, stack);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, starting_spinner);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, login_page);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, account_label);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, province_label);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, dossiers_list);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, procedures_stack);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, procedures_spinner);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, procedures_list);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, procedures_message);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, wizard);
-  gtk_widget_class_bind_template_child (widget_class, KysoHomePage, tracking_page);
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-dossiers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, starting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, login_page);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, account_label);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, province_label);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, dossiers_list);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, procedures_stack);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, procedures_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, procedures_list);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, procedures_message);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, wizard);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossiersPage, tracking_page);
   gtk_widget_class_bind_template_callback (widget_class, province_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
@@ -609,7 +609,7 @@ kyso_home_page_class_init (KysoHomePageClass *klass)
 }
 
 static void
-kyso_home_page_init (KysoHomePage *self)
+kyso_dossiers_page_init (KysoDossiersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->procedures = g_list_store_new (KYSO_TYPE_PROCEDURE);
@@ -621,13 +621,13 @@ kyso_home_page_init (KysoHomePage *self)
 }
 
 GtkWidget *
-kyso_home_page_new (void)
+kyso_dossiers_page_new (void)
 {
-  return g_object_new (KYSO_TYPE_HOME_PAGE, NULL);
+  return g_object_new (KYSO_TYPE_DOSSIERS_PAGE, NULL);
 }
 
 void
-kyso_home_page_set_context (KysoHomePage     *self,
+kyso_dossiers_page_set_context (KysoDossiersPage     *self,
                             KysoConfig       *config,
                             KysoProfileStore *profiles,
                             GSettings        *settings)
@@ -638,7 +638,7 @@ kyso_home_page_set_context (KysoHomePage     *self,
   g_autofree char *last = NULL;
   const char *configured;
 
-  g_return_if_fail (KYSO_IS_HOME_PAGE (self));
+  g_return_if_fail (KYSO_IS_DOSSIERS_PAGE (self));
   g_return_if_fail (config != NULL);
 
   g_clear_pointer (&self->config, kyso_config_unref);
@@ -666,79 +666,79 @@ kyso_home_page_set_context (KysoHomePage     *self,
 }
 
 KysoPortal *
-kyso_home_page_get_portal (KysoHomePage *self)
+kyso_dossiers_page_get_portal (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return self->portal;
 }
 
 const char *
-kyso_home_page_get_state (KysoHomePage *self)
+kyso_dossiers_page_get_state (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
 const KysoApplicant *
-kyso_home_page_get_account (KysoHomePage *self)
+kyso_dossiers_page_get_account (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return self->account;
 }
 
 GListModel *
-kyso_home_page_get_procedures (KysoHomePage *self)
+kyso_dossiers_page_get_procedures (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return G_LIST_MODEL (self->procedures);
 }
 
 gboolean
-kyso_home_page_is_searching (KysoHomePage *self)
+kyso_dossiers_page_is_searching (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), FALSE);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), FALSE);
   return self->searching;
 }
 
 GListModel *
-kyso_home_page_get_dossiers (KysoHomePage *self)
+kyso_dossiers_page_get_dossiers (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return kyso_dossier_list_get_model (self->dossiers);
 }
 
 gboolean
-kyso_home_page_is_loading_dossiers (KysoHomePage *self)
+kyso_dossiers_page_is_loading_dossiers (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), FALSE);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), FALSE);
   return kyso_dossier_list_is_loading (self->dossiers);
 }
 
 const char *
-kyso_home_page_get_dossier_status (KysoHomePage *self,
+kyso_dossiers_page_get_dossier_status (KysoDossiersPage *self,
                                    const char   *code)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return kyso_dossier_list_get_status (self->dossiers, code);
 }
 
 KysoLoginPage *
-kyso_home_page_get_login_page (KysoHomePage *self)
+kyso_dossiers_page_get_login_page (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return self->login_page;
 }
 
 KysoDossierWizard *
-kyso_home_page_get_wizard (KysoHomePage *self)
+kyso_dossiers_page_get_wizard (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return self->wizard;
 }
 
 KysoTrackingPage *
-kyso_home_page_get_tracking_page (KysoHomePage *self)
+kyso_dossiers_page_get_tracking_page (KysoDossiersPage *self)
 {
-  g_return_val_if_fail (KYSO_IS_HOME_PAGE (self), NULL);
+  g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return self->tracking_page;
 }

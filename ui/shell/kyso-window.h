@@ -4,7 +4,7 @@
 
 #include "kyso-application.h"
 #include "kyso-document-page.h"
-#include "kyso-home-page.h"
+#include "kyso-dossiers-page.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,7 @@ void        kyso_window_add_toast  (KysoWindow      *self,
                                     AdwToast        *toast);
 
 /* The Dossiers place (the portal) and the Documents place. */
-KysoHomePage     *kyso_window_get_home_page     (KysoWindow *self);
+KysoDossiersPage     *kyso_window_get_dossiers_page     (KysoWindow *self);
 KysoDocumentPage *kyso_window_get_document_page (KysoWindow *self);
 
 G_END_DECLS

@@ -18,35 +18,35 @@ G_BEGIN_DECLS
  * Actions (group "portal"): logout, search (s), apply (s: procedure id), resume (s: draft id),
  * delete-draft (s: draft id), track (s: dossier code, "" for an empty form), home, refresh. */
 
-#define KYSO_TYPE_HOME_PAGE (kyso_home_page_get_type ())
-G_DECLARE_FINAL_TYPE (KysoHomePage, kyso_home_page, KYSO, HOME_PAGE, AdwBin)
+#define KYSO_TYPE_DOSSIERS_PAGE (kyso_dossiers_page_get_type ())
+G_DECLARE_FINAL_TYPE (KysoDossiersPage, kyso_dossiers_page, KYSO, DOSSIERS_PAGE, AdwBin)
 
-GtkWidget         *kyso_home_page_new              (void);
+GtkWidget         *kyso_dossiers_page_new              (void);
 
 /* Sets everything up and resumes the stored session; @settings may be NULL. */
-void               kyso_home_page_set_context      (KysoHomePage     *self,
+void               kyso_dossiers_page_set_context      (KysoDossiersPage     *self,
                                                     KysoConfig       *config,
                                                     KysoProfileStore *profiles,
                                                     GSettings        *settings);
 
-KysoPortal        *kyso_home_page_get_portal       (KysoHomePage     *self);
+KysoPortal        *kyso_dossiers_page_get_portal       (KysoDossiersPage     *self);
 /* "starting", "login", "home", "wizard" or "tracking". */
-const char        *kyso_home_page_get_state        (KysoHomePage     *self);
+const char        *kyso_dossiers_page_get_state        (KysoDossiersPage     *self);
 /* The citizen's account details (NULL until known). */
-const KysoApplicant *kyso_home_page_get_account    (KysoHomePage     *self);
+const KysoApplicant *kyso_dossiers_page_get_account    (KysoDossiersPage     *self);
 /* The procedures found by the last search (KysoProcedure), and whether a search is running. */
-GListModel        *kyso_home_page_get_procedures   (KysoHomePage     *self);
-gboolean           kyso_home_page_is_searching     (KysoHomePage     *self);
+GListModel        *kyso_dossiers_page_get_procedures   (KysoDossiersPage     *self);
+gboolean           kyso_dossiers_page_is_searching     (KysoDossiersPage     *self);
 /* The dossiers listed (KysoDossier: drafts, and submitted ones with a code), and whether the
  * list (with statuses) is still loading. */
-GListModel        *kyso_home_page_get_dossiers     (KysoHomePage     *self);
-gboolean           kyso_home_page_is_loading_dossiers (KysoHomePage  *self);
+GListModel        *kyso_dossiers_page_get_dossiers     (KysoDossiersPage     *self);
+gboolean           kyso_dossiers_page_is_loading_dossiers (KysoDossiersPage  *self);
 /* The status shown for a submitted dossier, or NULL. */
-const char        *kyso_home_page_get_dossier_status (KysoHomePage   *self,
+const char        *kyso_dossiers_page_get_dossier_status (KysoDossiersPage   *self,
                                                       const char     *code);
 
-KysoLoginPage     *kyso_home_page_get_login_page   (KysoHomePage     *self);
-KysoDossierWizard *kyso_home_page_get_wizard       (KysoHomePage     *self);
-KysoTrackingPage  *kyso_home_page_get_tracking_page (KysoHomePage    *self);
+KysoLoginPage     *kyso_dossiers_page_get_login_page   (KysoDossiersPage     *self);
+KysoDossierWizard *kyso_dossiers_page_get_wizard       (KysoDossiersPage     *self);
+KysoTrackingPage  *kyso_dossiers_page_get_tracking_page (KysoDossiersPage    *self);
 
 G_END_DECLS
