@@ -67,6 +67,42 @@ host_of (const char *url)
   return g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
 }
 
+gboolean
+kyso_http_url_is_secure (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme, *host;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (uri == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") != 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+gboolean
+kyso_http_check_secure_url (const char *url, const char *what, GError **error)
+{
+  if (kyso_http_url_is_secure (url))
+    return TRUE;
+  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+               /* Translators: %s names a setting, such as “[neac] url”; %s is its value */
+               _("The address in %s (%s) must start with https://: passwords and sign-in tokens are "
+                 "never sent over an unencrypted connection."),
+               what, url != NULL ? url : "");
+  return FALSE;
+}
+
 KysoHttpResponse *
 kyso_http_request (const char            *method,
                    const char            *url,
@@ -94,6 +130,17 @@ kyso_http_request (const char            *method,
     options = &defaults;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  if ((options->require_secure || options->bearer_token != NULL) && !kyso_http_url_is_secure (url))
+    {
+      g_autofree char *host = host_of (url);
+
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   /* Translators: %s is a host name */
+                   _("Kyso did not connect to %s: its address does not start with https://, and "
+                     "passwords and sign-in tokens are never sent over an unencrypted connection."),
+                   host);
+      return NULL;
+    }
 
   ensure_curl ();
   curl = curl_easy_init ();
@@ -185,6 +232,37 @@ out:
   return response;
 }
 
+gboolean
+kyso_json_check_depth (const char *data, gssize len, guint max_depth)
+{
+  gsize n = len < 0 ? (data != NULL ? strlen (data) : 0) : (gsize) len;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++; /* the escaped character cannot end the string */
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 JsonNode *
 kyso_json_parse_bytes (GBytes *body, GError **error)
 {
@@ -192,6 +270,12 @@ kyso_json_parse_bytes (GBytes *body, GError **error)
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
+  if (data != NULL && !kyso_json_check_depth (data, (gssize) len, KYSO_JSON_MAX_DEPTH))
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                           _("The server sent an answer nested too deeply for Kyso to read."));
+      return NULL;
+    }
   if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
       || json_parser_get_root (parser) == NULL)
     {

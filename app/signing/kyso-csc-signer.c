@@ -88,6 +88,8 @@ job_new (KysoCscSigner *self, KysoSignProgressFunc progress, gpointer progress_d
 
   job->self = g_object_ref (self);
   job->http.ca_file = self->ca_file;
+  /* The service password and tokens never travel in clear. */
+  job->http.require_secure = TRUE;
   job->http.timeout_seconds = 30;
   job->http.max_body_bytes = 4 * 1024 * 1024;
   job->wait = kyso_remote_options_new_wait (&self->options, progress, progress_data, cancellable);
@@ -746,6 +748,8 @@ kyso_csc_signer_new (KysoConfig *config, const char *username, const char *provi
         _("The CSC signing service is not configured: the configuration needs [csc] url."));
       return NULL;
     }
+  if (!kyso_http_check_secure_url (url, "[csc] url", error))
+    return NULL;
   if (username == NULL || *username == '\0' || strchr (username, ':') != NULL)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,

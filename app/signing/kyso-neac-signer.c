@@ -77,6 +77,8 @@ job_new (KysoNeacSigner *self)
 
   job->self = g_object_ref (self);
   job->http.ca_file = self->ca_file;
+  /* The service password and tokens never travel in clear. */
+  job->http.require_secure = TRUE;
   /* A status answer is small; a gateway that takes longer than this is as good as down. */
   job->http.timeout_seconds = 30;
   job->http.max_body_bytes = 4 * 1024 * 1024;
@@ -634,6 +636,8 @@ kyso_neac_signer_new (KysoConfig *config, const char *account, const char *provi
                              "[neac] url and sp_id."));
       return NULL;
     }
+  if (!kyso_http_check_secure_url (url, "[neac] url", error))
+    return NULL;
   if (account == NULL || strlen (account) < 9 || strspn (account, "0123456789") != strlen (account))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,

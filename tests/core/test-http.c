@@ -89,6 +89,15 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
     }
   else if (g_str_equal (path, "/error"))
     send_response (out, 401, "application/json", "{\"error\": \"unauthorized\"}", 25);
+  else if (g_str_equal (path, "/deep"))
+    {
+      /* What crashes json-glib 1.6: a stack overflow on ~90 000 nested arrays. */
+      gsize depth = 200000;
+      g_autofree char *deep = g_malloc (2 * depth);
+      memset (deep, '[', depth);
+      memset (deep + depth, ']', depth);
+      send_response (out, 200, "application/json", deep, 2 * depth);
+    }
   else if (g_str_equal (path, "/text"))
     send_response (out, 200, "text/html", "<html>oops</html>", 17);
   else if (g_str_equal (path, "/big"))
@@ -270,6 +279,117 @@ test_body_limit (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_bytes_get_size (r2->body), ==, 2 * 1024 * 1024);
 }
 
+static void
+test_too_deep (Fixture *f, gconstpointer data)
+{
+  g_autofree char *u = url (f, "/deep");
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  g_autoptr(JsonNode) answer = kyso_http_post_json (u, NULL, NULL, &status, NULL, &error);
+
+  g_assert_null (answer);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_SERVER);
+  g_assert_nonnull (strstr (error->message, "deep"));
+}
+
+static char *
+nested (guint depth, const char *inner)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (s, i % 2 ? "[" : "{\"k\":");
+  g_string_append (s, inner);
+  for (guint i = depth; i > 0; i--)
+    g_string_append (s, (i - 1) % 2 ? "]" : "}");
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_json_depth (void)
+{
+  g_autofree char *at_limit = nested (KYSO_JSON_MAX_DEPTH, "1");
+  g_autofree char *over = nested (KYSO_JSON_MAX_DEPTH + 1, "1");
+  /* Brackets inside strings, with escaped quotes and backslashes, are text. */
+  g_autofree char *strings = nested (KYSO_JSON_MAX_DEPTH, "\"[[[{{\\\\\\\"[[[\"");
+  g_autoptr(GBytes) ok_bytes = g_bytes_new (at_limit, strlen (at_limit));
+  g_autoptr(GBytes) over_bytes = g_bytes_new (over, strlen (over));
+  g_autoptr(GBytes) strings_bytes = g_bytes_new (strings, strlen (strings));
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kyso_json_check_depth (at_limit, -1, KYSO_JSON_MAX_DEPTH));
+  g_assert_false (kyso_json_check_depth (over, -1, KYSO_JSON_MAX_DEPTH));
+  g_assert_true (kyso_json_check_depth (strings, -1, KYSO_JSON_MAX_DEPTH));
+  g_assert_true (kyso_json_check_depth ("[\"\\\"\"]", -1, 1));
+  g_assert_false (kyso_json_check_depth ("[[1]]", -1, 1));
+  g_assert_true (kyso_json_check_depth ("", 0, 0));
+  /* A length stops the scan: the second array is not read. */
+  g_assert_true (kyso_json_check_depth ("[][[", 2, 1));
+
+  ok = kyso_json_parse_bytes (ok_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+  text = kyso_json_parse_bytes (strings_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (text);
+  refused = kyso_json_parse_bytes (over_bytes, &error);
+  g_assert_null (refused);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_SERVER);
+}
+
+static void
+test_secure_url (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kyso_http_url_is_secure ("https://gwsca.vnpt.vn/sca/sp769"));
+  g_assert_true (kyso_http_url_is_secure ("HTTPS://example.vn/"));
+  g_assert_true (kyso_http_url_is_secure ("http://127.0.0.1:8080/neac/"));
+  g_assert_true (kyso_http_url_is_secure ("http://127.8.9.10/"));
+  g_assert_true (kyso_http_url_is_secure ("http://[::1]:99/x"));
+  g_assert_true (kyso_http_url_is_secure ("http://localhost/x"));
+  g_assert_false (kyso_http_url_is_secure ("http://gwsca.vnpt.vn/sca/sp769"));
+  g_assert_false (kyso_http_url_is_secure ("http://10.0.0.1/"));
+  g_assert_false (kyso_http_url_is_secure ("http://localhost.example.vn/"));
+  g_assert_false (kyso_http_url_is_secure ("http://127.0.0.1.example.vn/"));
+  g_assert_false (kyso_http_url_is_secure ("ftp://127.0.0.1/"));
+  g_assert_false (kyso_http_url_is_secure ("https:///nohost"));
+  g_assert_false (kyso_http_url_is_secure ("not a url"));
+  g_assert_false (kyso_http_url_is_secure (NULL));
+
+  g_assert_true (kyso_http_check_secure_url ("https://a.vn/", "[neac] url", &error));
+  g_assert_no_error (error);
+  g_assert_false (kyso_http_check_secure_url ("http://a.vn/", "[neac] url", &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "[neac] url"));
+}
+
+/* A bearer token (or require_secure) never leaves over plain http to another machine: refused
+ * before any connection is tried (the address below would otherwise time out). */
+static void
+test_token_in_clear (void)
+{
+  g_autoptr(GError) error = NULL;
+  KysoHttpOptions with_token = { .bearer_token = "secret", .connect_timeout_seconds = 1 };
+  KysoHttpOptions required = { .require_secure = TRUE, .connect_timeout_seconds = 1 };
+  g_autoptr(KysoHttpResponse) r1 = NULL;
+  g_autoptr(KysoHttpResponse) r2 = NULL;
+
+  r1 = kyso_http_request ("GET", "http://192.0.2.1/api", NULL, NULL, NULL, &with_token, NULL, &error);
+  g_assert_null (r1);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "192.0.2.1"));
+  g_assert_null (strstr (error->message, "secret"));
+  g_clear_error (&error);
+  r2 = kyso_http_request ("POST", "http://192.0.2.1/api", NULL, NULL, NULL, &required, NULL, &error);
+  g_assert_null (r2);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+}
+
 static gpointer
 cancel_later (gpointer data)
 {
@@ -338,7 +458,11 @@ main (int argc, char **argv)
   g_test_add ("/http/plain/not-json", Fixture, GINT_TO_POINTER (0), fixture_setup, test_not_json, fixture_teardown);
   g_test_add ("/http/plain/body-limit", Fixture, GINT_TO_POINTER (0), fixture_setup, test_body_limit, fixture_teardown);
   g_test_add ("/http/plain/cancel", Fixture, GINT_TO_POINTER (0), fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/http/plain/too-deep", Fixture, GINT_TO_POINTER (0), fixture_setup, test_too_deep, fixture_teardown);
   g_test_add_func ("/http/refused", test_refused);
+  g_test_add_func ("/http/json-depth", test_json_depth);
+  g_test_add_func ("/http/secure-url", test_secure_url);
+  g_test_add_func ("/http/token-in-clear", test_token_in_clear);
   g_test_add ("/http/tls/json", Fixture, GINT_TO_POINTER (1), fixture_setup, test_json_roundtrip, fixture_teardown);
   g_test_add ("/http/tls/untrusted", Fixture, GINT_TO_POINTER (1), fixture_setup, test_tls_untrusted, fixture_teardown);
   return g_test_run ();

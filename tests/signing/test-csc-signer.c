@@ -236,6 +236,11 @@ test_constructor (void)
   g_assert_null (kyso_csc_signer_new (empty, AN, NULL, &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
   g_clear_error (&error);
+  /* The citizen's password and the tokens never travel in clear. */
+  kyso_config_set (config, "csc", "url", "http://remotesigning.example.vn/csc/v2");
+  g_assert_null (kyso_csc_signer_new (config, AN, NULL, &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
   kyso_config_set (config, "csc", "url", "https://127.0.0.1:1/csc/v2");
   g_assert_null (kyso_csc_signer_new (config, "a:b", NULL, &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);

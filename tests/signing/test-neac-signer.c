@@ -326,6 +326,18 @@ test_constructor_errors (void)
   g_assert_null (kyso_neac_signer_new (config, AN, "VNPT-CA", &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
   g_clear_error (&error);
+  /* The SP password never travels in clear: plain http only to this machine. */
+  kyso_config_set (config, "neac", "url", "http://gwsca.vnpt.vn/sca/sp769");
+  g_assert_null (kyso_neac_signer_new (config, AN, "VNPT-CA", &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "https://"));
+  g_clear_error (&error);
+  kyso_config_set (config, "neac", "url", "http://127.0.0.1:1/neac/v1");
+  {
+    g_autoptr(KysoNeacSigner) loopback = kyso_neac_signer_new (config, AN, "VNPT-CA", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (loopback);
+  }
   kyso_config_set (config, "neac", "url", "https://127.0.0.1:1/neac/v1");
   g_assert_null (kyso_neac_signer_new (config, "12ab", "VNPT-CA", &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
