@@ -3,6 +3,7 @@
 COMMAND (config, N_("Show the configuration in use"))
 COMMAND (history, N_("Show who signed a PDF file, and whether each signature holds"))
 COMMAND (info, N_("Show the structure of a PDF file"))
+COMMAND (kiosk, N_("Set the operator PIN of kiosk mode, or show its settings"))
 COMMAND (login, N_("Log in to the provincial portal"))
 COMMAND (logout, N_("Log out of the provincial portal"))
 COMMAND (procedures, N_("List the procedures that can be applied for online"))
