@@ -14,6 +14,12 @@
 #include <string.h>
 
 #include "kyso-application.h"
+#include "kyso-dossiers-page.h"
+#include "kyso-dossier-wizard.h"
+#include "kyso-dossier-applicant.h"
+#include "kyso-dossier-components.h"
+#include "kyso-login-page.h"
+#include "kyso-tracking-page.h"
 #include "kyso-document-page.h"
 #include "kyso-p12-signer.h"
 #include "kyso-pdf-document.h"

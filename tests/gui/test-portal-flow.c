@@ -9,6 +9,12 @@
 #include "config.h"
 
 #include "kyso-application.h"
+#include "kyso-document-page.h"
+#include "kyso-dossier-wizard.h"
+#include "kyso-dossier-applicant.h"
+#include "kyso-dossier-components.h"
+#include "kyso-login-page.h"
+#include "kyso-tracking-page.h"
 #include "kyso-component-row.h"
 #include "kyso-dossier-history.h"
 #include "kyso-dossier-wait.h"

@@ -4,6 +4,13 @@
 #include "config.h"
 
 #include "kyso-application.h"
+#include "kyso-document-page.h"
+#include "kyso-dossiers-page.h"
+#include "kyso-dossier-wizard.h"
+#include "kyso-dossier-applicant.h"
+#include "kyso-dossier-components.h"
+#include "kyso-login-page.h"
+#include "kyso-tracking-page.h"
 #include "kyso-window.h"
 #include "kyso-settings-page.h"
 #include "kyso-account-row.h"

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 struct _KysoDocumentPage {
   GtkWidget               parent_instance;
 
+  KysoContext            *context;
+
   AdwToastOverlay        *toast_overlay;
   GtkWidget              *toolbar;
   GtkInfoBar             *error_bar;

@@ -7,7 +7,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "kyso-application.h"
 #include "kyso-pending.h"
 #include "kyso-sign-dialog.h"
 #include "kyso-sign-session.h"
@@ -99,18 +98,11 @@ search_keyword (KysoDocumentPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), FALSE);
 }
 
-static KysoApplication *
-get_application (void)
-{
-  GApplication *app = g_application_get_default ();
-  return KYSO_IS_APPLICATION (app) ? KYSO_APPLICATION (app) : NULL;
-}
-
 static char *
-dup_last_profile_id (void)
+dup_last_profile_id (KysoDocumentPage *self)
 {
-  KysoApplication *app = get_application ();
-  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
+  KysoContext *app = self->context;
+  GSettings *settings = app ? kyso_context_get_settings (app) : NULL;
 
   return settings ? g_settings_get_string (settings, "last-profile") : NULL;
 }
@@ -152,7 +144,7 @@ profiles_listed (GObject      *source,
   profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  last = dup_last_profile_id ();
+  last = dup_last_profile_id (self);
   for (guint i = 0; profiles != NULL && i < profiles->len; i++)
     if (chosen == NULL || g_strcmp0 (kyso_profile_get_id (profiles->pdata[i]), last) == 0)
       chosen = profiles->pdata[i];
@@ -169,7 +161,7 @@ kyso_document_page_place_signature_action (GtkWidget  *widget,
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   guint page = kyso_document_view_get_current_page (self->view);
-  KysoApplication *app = get_application ();
+  KysoContext *app = self->context;
   KysoPageGeometry g;
   KysoPageRect box;
   double w, h;
@@ -192,7 +184,7 @@ kyso_document_page_place_signature_action (GtkWidget  *widget,
       g_cancellable_cancel (self->profile_cancellable);
       g_clear_object (&self->profile_cancellable);
       self->profile_cancellable = g_cancellable_new ();
-      kyso_profile_store_list_async (kyso_application_get_profile_store (app), self->profile_cancellable,
+      kyso_profile_store_list_async (kyso_context_get_profile_store (app), self->profile_cancellable,
                                      profiles_listed, self);
     }
   else
@@ -226,8 +218,8 @@ sign_dialog_signed_cb (KysoSignDialog   *dialog,
                        GFile            *output,
                        KysoDocumentPage *self)
 {
-  KysoApplication *app = get_application ();
-  GSettings *settings = app ? kyso_application_get_settings (app) : NULL;
+  KysoContext *app = self->context;
+  GSettings *settings = app ? kyso_context_get_settings (app) : NULL;
   KysoProfile *profile = kyso_sign_dialog_get_profile (dialog);
   g_autofree char *name = g_file_get_basename (output);
   g_autoptr (GFile) parent = g_file_get_parent (output);
@@ -255,7 +247,7 @@ sign_dialog_signed_cb (KysoSignDialog   *dialog,
 void
 kyso_document_page_start_signing (KysoDocumentPage *self)
 {
-  KysoApplication *app = get_application ();
+  KysoContext *app = self->context;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   KysoSignPlacement placement = { self->placement_page, self->placement_rect, self->placement_invisible };
   KysoSignDialog *dialog;
@@ -267,15 +259,15 @@ kyso_document_page_start_signing (KysoDocumentPage *self)
     kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
   if (app != NULL)
     {
-      GSettings *settings = kyso_application_get_settings (app);
-      g_autofree char *last = dup_last_profile_id ();
+      GSettings *settings = kyso_context_get_settings (app);
+      g_autofree char *last = dup_last_profile_id (self);
       g_autofree char *tsa = settings ? g_settings_get_string (settings, "tsa-url") : NULL;
-      KysoConfig *config = kyso_application_get_config (app);
+      KysoConfig *config = kyso_context_get_config (app);
 
       kyso_sign_dialog_set_config (dialog, config);
       /* The time-stamp server from the settings page, else from the configuration file. */
       kyso_sign_dialog_set_tsa_url (dialog, tsa && *tsa ? tsa : kyso_config_get (config, "tsa", "url"));
-      kyso_sign_dialog_load_profiles (dialog, kyso_application_get_profile_store (app), last);
+      kyso_sign_dialog_load_profiles (dialog, kyso_context_get_profile_store (app), last);
     }
   g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
   g_set_weak_pointer (&self->sign_dialog, dialog);
@@ -350,7 +342,7 @@ resume_open_done (GObject      *source,
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
   g_autoptr (KysoPending) pending = user_data;
   g_autoptr (GError) error = NULL;
-  KysoApplication *app = get_application ();
+  KysoContext *app = self->context;
   GtkRoot *root;
   KysoSignPlacement placement = { 0 };
   KysoSignDialog *dialog;
@@ -362,8 +354,8 @@ resume_open_done (GObject      *source,
   dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
   if (self->signer_factory != NULL)
     kyso_sign_dialog_set_signer_factory (dialog, self->signer_factory, self->signer_factory_data, NULL);
-  kyso_sign_dialog_set_config (dialog, kyso_application_get_config (app));
-  if (!kyso_sign_dialog_resume (dialog, pending, kyso_application_get_profile_store (app), &error))
+  kyso_sign_dialog_set_config (dialog, kyso_context_get_config (app));
+  if (!kyso_sign_dialog_resume (dialog, pending, kyso_context_get_profile_store (app), &error))
     {
       gtk_window_destroy (GTK_WINDOW (dialog));
       kyso_document_page_show_error (self, error->message);

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "kyso-application.h"
 #include "kyso-document-thumbnails.h"
 #include "kyso-pending.h"
 #include "kyso-pdf-verify.h"
@@ -160,12 +159,10 @@ get_verifier (KysoDocumentPage *self)
 {
   if (self->verifier == NULL)
     {
-      GApplication *app = g_application_get_default ();
-
       self->verifier = kyso_pdf_verifier_new ();
       /* The trust anchors and TLS settings the citizen (or the kiosk operator) configured. */
-      if (KYSO_IS_APPLICATION (app))
-        kyso_pdf_verifier_apply_config (self->verifier, kyso_application_get_config (KYSO_APPLICATION (app)));
+      if (self->context != NULL)
+        kyso_pdf_verifier_apply_config (self->verifier, kyso_context_get_config (self->context));
     }
   return self->verifier;
 }
@@ -632,6 +629,7 @@ kyso_document_page_dispose (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->renderer);
   g_clear_object (&self->verifier);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->image_png, g_bytes_unref);
 
   G_OBJECT_CLASS (kyso_document_page_parent_class)->dispose (object);
@@ -768,6 +766,17 @@ kyso_document_page_init (KysoDocumentPage *self)
   kyso_document_page_show_pending (self, NULL);
   /* After start-up: a request a previous run left waiting for the phone is offered for resume. */
   self->pending_id = g_idle_add (kyso_document_page_check_pending_idle, self);
+}
+
+void
+kyso_document_page_set_context (KysoDocumentPage *self,
+                                KysoContext      *context)
+{
+  g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
+  g_return_if_fail (KYSO_IS_CONTEXT (context));
+
+  if (g_set_object (&self->context, context))
+    g_clear_object (&self->verifier);
 }
 
 GtkWidget *

@@ -2,6 +2,7 @@
 
 #include <adwaita.h>
 
+#include "kyso-context.h"
 #include "kyso-document-view.h"
 #include "kyso-history-panel.h"
 #include "kyso-sign-dialog.h"
@@ -28,6 +29,9 @@ G_DECLARE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, KYSO, DOCUMENT_PAGE,
 #define KYSO_DOCUMENT_PAGE_BOX_HEIGHT 80.0
 
 GtkWidget        *kyso_document_page_new            (void);
+/* The configuration (trust anchors, services), profiles and preferences signing uses. */
+void              kyso_document_page_set_context    (KysoDocumentPage    *self,
+                                                     KysoContext         *context);
 
 /* Opens @file (replacing the current document). Errors are also shown in the page. */
 void              kyso_document_page_open_async     (KysoDocumentPage    *self,

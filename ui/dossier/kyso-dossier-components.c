@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-dossier-components-private.h"
+#include "kyso-document-page.h"
 #include "kyso-dossier-history.h"
 #include "kyso-dossier-signing.h"
 #include "kyso-dossier-wait.h"
@@ -634,11 +635,13 @@ kyso_dossier_components_init (KysoDossierComponents *self)
 
 void
 kyso_dossier_components_set_context (KysoDossierComponents *self,
-                                     KysoPortal            *portal,
-                                     KysoConfig            *config,
-                                     KysoProfileStore      *profiles,
-                                     GSettings             *settings)
+                                     KysoPortal *portal,
+                                     KysoContext *context)
 {
+  KysoConfig *config = context != NULL ? kyso_context_get_config (context) : NULL;
+  KysoProfileStore *profiles = context != NULL ? kyso_context_get_profile_store (context) : NULL;
+  GSettings *settings = context != NULL ? kyso_context_get_settings (context) : NULL;
+
   g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
 
   g_set_object (&self->portal, portal);

@@ -7,6 +7,8 @@
 #include "kyso-portal.h"
 #include "kyso-profile-store.h"
 
+#include "kyso-context.h"
+
 G_BEGIN_DECLS
 
 /* Step 2 of the dossier wizard, "Thành phần hồ sơ": one KysoComponentRow per component, the
@@ -21,9 +23,7 @@ G_DECLARE_FINAL_TYPE (KysoDossierComponents, kyso_dossier_components, KYSO, DOSS
 
 void              kyso_dossier_components_set_context (KysoDossierComponents *self,
                                                        KysoPortal            *portal,
-                                                       KysoConfig            *config,
-                                                       KysoProfileStore      *profiles,
-                                                       GSettings             *settings);
+                                                       KysoContext           *context);
 /* Held around every change this page makes to the dossier (the wizard saves drafts in a
  * worker thread under the same lock). */
 void              kyso_dossier_components_set_dossier_lock (KysoDossierComponents *self,

@@ -813,11 +813,13 @@ kyso_dossier_wizard_new (void)
 
 void
 kyso_dossier_wizard_set_context (KysoDossierWizard *self,
-                                 KysoPortal        *portal,
-                                 KysoConfig        *config,
-                                 KysoProfileStore  *profiles,
-                                 GSettings         *settings)
+                                 KysoPortal *portal,
+                                 KysoContext *context)
 {
+  KysoConfig *config = context != NULL ? kyso_context_get_config (context) : NULL;
+  KysoProfileStore *profiles = context != NULL ? kyso_context_get_profile_store (context) : NULL;
+  GSettings *settings = context != NULL ? kyso_context_get_settings (context) : NULL;
+
   g_return_if_fail (KYSO_IS_DOSSIER_WIZARD (self));
 
   g_set_object (&self->portal, portal);
@@ -828,7 +830,7 @@ kyso_dossier_wizard_set_context (KysoDossierWizard *self,
     }
   g_set_object (&self->profiles, profiles);
   g_set_object (&self->settings, settings);
-  kyso_dossier_components_set_context (self->components, portal, config, profiles, settings);
+  kyso_dossier_components_set_context (self->components, portal, context);
 }
 
 void

@@ -3,10 +3,11 @@
 #include <adwaita.h>
 
 #include "kyso-config.h"
-#include "kyso-dossier-applicant.h"
-#include "kyso-dossier-components.h"
+#include "kyso-ui-types.h"
 #include "kyso-portal.h"
 #include "kyso-profile-store.h"
+
+#include "kyso-context.h"
 
 G_BEGIN_DECLS
 
@@ -33,12 +34,10 @@ typedef enum {
 
 GtkWidget       *kyso_dossier_wizard_new          (void);
 
-/* What the wizard works with; @settings may be NULL. */
-void             kyso_dossier_wizard_set_context  (KysoDossierWizard   *self,
-                                                   KysoPortal          *portal,
-                                                   KysoConfig          *config,
-                                                   KysoProfileStore    *profiles,
-                                                   GSettings           *settings);
+/* What the wizard works with: the portal session and the pages' context. */
+void             kyso_dossier_wizard_set_context (KysoDossierWizard *self,
+                                                  KysoPortal        *portal,
+                                                  KysoContext       *context);
 /* The logged-in citizen (from the portal's account details; may be NULL): prefills step 1
  * and is the national ID every signature must belong to. */
 void             kyso_dossier_wizard_set_account  (KysoDossierWizard   *self,

@@ -1,6 +1,9 @@
 #include "config.h"
 
 #include "kyso-dossiers-page.h"
+#include "kyso-dossier-wizard.h"
+#include "kyso-login-page.h"
+#include "kyso-tracking-page.h"
 #include "kyso-dossier-list.h"
 #include "kyso-error.h"
 #include "kyso-igate-portal.h"
@@ -13,6 +16,7 @@ struct _KysoDossiersPage
 {
   AdwBin parent_instance;
 
+  KysoContext *context;
   KysoConfig *config;
   KysoProfileStore *profiles;
   GSettings *settings;
@@ -249,7 +253,7 @@ use_portal (KysoDossiersPage *self,
 
   kyso_login_page_set_portal (self->login_page, portal);
   kyso_tracking_page_set_portal (self->tracking_page, portal);
-  kyso_dossier_wizard_set_context (self->wizard, portal, self->config, self->profiles, self->settings);
+  kyso_dossier_wizard_set_context (self->wizard, portal, self->context);
   kyso_dossier_list_set_portal (self->dossiers, portal);
   if (portal == NULL)
     {
@@ -534,6 +538,7 @@ kyso_dossiers_page_dispose (GObject *object)
   g_clear_object (&self->dossiers);
   g_clear_object (&self->procedures);
   g_clear_object (&self->profiles);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->config, kyso_config_unref);
   G_OBJECT_CLASS (kyso_dossiers_page_parent_class)->dispose (object);
@@ -627,11 +632,12 @@ kyso_dossiers_page_new (void)
 }
 
 void
-kyso_dossiers_page_set_context (KysoDossiersPage     *self,
-                            KysoConfig       *config,
-                            KysoProfileStore *profiles,
-                            GSettings        *settings)
+kyso_dossiers_page_set_context (KysoDossiersPage *self,
+                                KysoContext      *context)
 {
+  KysoConfig *config = kyso_context_get_config (context);
+  KysoProfileStore *profiles = kyso_context_get_profile_store (context);
+  GSettings *settings = kyso_context_get_settings (context);
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPortal) portal = NULL;
   g_autoptr(GPtrArray) presets = NULL;
@@ -641,6 +647,7 @@ kyso_dossiers_page_set_context (KysoDossiersPage     *self,
   g_return_if_fail (KYSO_IS_DOSSIERS_PAGE (self));
   g_return_if_fail (config != NULL);
 
+  g_set_object (&self->context, context);
   g_clear_pointer (&self->config, kyso_config_unref);
   self->config = kyso_config_ref (config);
   g_set_object (&self->profiles, profiles);

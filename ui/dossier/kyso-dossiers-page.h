@@ -3,11 +3,10 @@
 #include <adwaita.h>
 
 #include "kyso-config.h"
-#include "kyso-dossier-wizard.h"
-#include "kyso-login-page.h"
+#include "kyso-context.h"
+#include "kyso-ui-types.h"
 #include "kyso-portal.h"
 #include "kyso-profile-store.h"
-#include "kyso-tracking-page.h"
 
 G_BEGIN_DECLS
 
@@ -23,11 +22,9 @@ G_DECLARE_FINAL_TYPE (KysoDossiersPage, kyso_dossiers_page, KYSO, DOSSIERS_PAGE,
 
 GtkWidget         *kyso_dossiers_page_new              (void);
 
-/* Sets everything up and resumes the stored session; @settings may be NULL. */
+/* Sets everything up and resumes the stored session. */
 void               kyso_dossiers_page_set_context      (KysoDossiersPage     *self,
-                                                    KysoConfig       *config,
-                                                    KysoProfileStore *profiles,
-                                                    GSettings        *settings);
+                                                        KysoContext          *context);
 
 KysoPortal        *kyso_dossiers_page_get_portal       (KysoDossiersPage     *self);
 /* "starting", "login", "home", "wizard" or "tracking". */

@@ -259,6 +259,16 @@ delete_action (GtkWidget  *widget,
 /* Object -------------------------------------------------------------------------------- */
 
 void
+kyso_signatures_page_set_context (KysoSignaturesPage *self,
+                                  KysoContext        *context)
+{
+  g_return_if_fail (KYSO_IS_SIGNATURES_PAGE (self));
+  g_return_if_fail (KYSO_IS_CONTEXT (context));
+
+  kyso_signatures_page_set_store (self, kyso_context_get_profile_store (context));
+}
+
+void
 kyso_signatures_page_set_store (KysoSignaturesPage *self,
                               KysoProfileStore *store)
 {

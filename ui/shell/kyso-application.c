@@ -15,6 +15,7 @@ struct _KysoApplication
   KysoConfig *config;
   KysoProfileStore *profile_store;
   GSettings *settings;
+  KysoContext *context;
 };
 
 G_DEFINE_FINAL_TYPE (KysoApplication, kyso_application, ADW_TYPE_APPLICATION)
@@ -152,6 +153,7 @@ kyso_application_startup (GApplication *app)
     }
   self->profile_store = kyso_profile_store_new ();
   self->settings = settings_if_installed ();
+  self->context = kyso_context_new (self->config, self->profile_store, self->settings);
 }
 
 static void
@@ -169,6 +171,7 @@ kyso_application_dispose (GObject *object)
 {
   KysoApplication *self = KYSO_APPLICATION (object);
 
+  g_clear_object (&self->context);
   g_clear_object (&self->profile_store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->config, kyso_config_unref);
@@ -246,4 +249,11 @@ kyso_application_get_settings (KysoApplication *self)
 {
   g_return_val_if_fail (KYSO_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+KysoContext *
+kyso_application_get_context (KysoApplication *self)
+{
+  g_return_val_if_fail (KYSO_IS_APPLICATION (self), NULL);
+  return self->context;
 }

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "kyso-config.h"
+#include "kyso-context.h"
 #include "kyso-profile-store.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,7 @@ KysoProfileStore *kyso_application_get_profile_store (KysoApplication *self);
 /* Kyso's preferences, or NULL when the vn.kyso.Kyso schema is not installed (running from a
  * build tree without GSETTINGS_SCHEMA_DIR): callers then keep defaults. */
 GSettings        *kyso_application_get_settings      (KysoApplication *self);
+/* All three, as every page is given them; made at startup, never NULL after it. */
+KysoContext      *kyso_application_get_context       (KysoApplication *self);
 
 G_END_DECLS

@@ -50,13 +50,11 @@ tsa_apply_cb (KysoSettingsPage *self)
   g_settings_set_string (self->settings, "tsa-url", text);
 }
 
-void
-kyso_settings_page_set_settings (KysoSettingsPage *self,
-                                 GSettings        *settings)
+static void
+set_settings (KysoSettingsPage *self,
+              GSettings        *settings)
 {
   g_autofree char *tsa = NULL;
-
-  g_return_if_fail (KYSO_IS_SETTINGS_PAGE (self));
 
   g_set_object (&self->settings, settings);
   gtk_widget_set_sensitive (GTK_WIDGET (self->tsa_row), settings != NULL);
@@ -65,16 +63,25 @@ kyso_settings_page_set_settings (KysoSettingsPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->tsa_row), tsa != NULL ? tsa : "");
 }
 
-void
-kyso_settings_page_set_config (KysoSettingsPage *self,
-                               KysoConfig       *config)
+static void
+set_config (KysoSettingsPage *self,
+            KysoConfig       *config)
 {
   const char *file = config != NULL ? kyso_config_get_filename (config) : NULL;
 
-  g_return_if_fail (KYSO_IS_SETTINGS_PAGE (self));
-
   adw_action_row_set_subtitle (self->config_row,
                                file != NULL ? file : _("None: Kyso uses its built-in service addresses."));
+}
+
+void
+kyso_settings_page_set_context (KysoSettingsPage *self,
+                                KysoContext      *context)
+{
+  g_return_if_fail (KYSO_IS_SETTINGS_PAGE (self));
+  g_return_if_fail (KYSO_IS_CONTEXT (context));
+
+  set_settings (self, kyso_context_get_settings (context));
+  set_config (self, kyso_context_get_config (context));
 }
 
 static void
@@ -106,5 +113,5 @@ static void
 kyso_settings_page_init (KysoSettingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  kyso_settings_page_set_config (self, NULL);
+  set_config (self, NULL);
 }

@@ -2,7 +2,7 @@
 
 #include <adwaita.h>
 
-#include "kyso-config.h"
+#include "kyso-context.h"
 
 G_BEGIN_DECLS
 
@@ -10,10 +10,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoSettingsPage, kyso_settings_page, KYSO, SETTINGS_PAGE, AdwBin)
 
 /* The "Settings" page: the time-stamp server (GSettings tsa-url) and which configuration file
- * is in use. Without @settings (schema not installed) the editable rows are insensitive. */
-void kyso_settings_page_set_settings (KysoSettingsPage *self,
-                                      GSettings        *settings);
-void kyso_settings_page_set_config   (KysoSettingsPage *self,
-                                      KysoConfig       *config);
+ * is in use. Without the context's settings (schema not installed) the editable rows are
+ * insensitive. */
+void kyso_settings_page_set_context (KysoSettingsPage *self,
+                                     KysoContext      *context);
 
 G_END_DECLS

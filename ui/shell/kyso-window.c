@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-window.h"
+#include "kyso-application.h"
 #include "kyso-document-page.h"
 #include "kyso-dossiers-page.h"
 #include "kyso-signatures-page.h"
@@ -152,6 +153,7 @@ application_set_cb (KysoWindow *self,
                     gpointer    user_data)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KysoContext *context;
   GSettings *settings;
   g_autofree char *page = NULL;
 
@@ -160,12 +162,13 @@ application_set_cb (KysoWindow *self,
   self->set_up = TRUE;
   settings = kyso_application_get_settings (KYSO_APPLICATION (app));
 
-  kyso_dossiers_page_set_context (self->dossiers_page, kyso_application_get_config (KYSO_APPLICATION (app)),
-                              kyso_application_get_profile_store (KYSO_APPLICATION (app)), settings);
-  kyso_signatures_page_set_store (self->signatures_page,
-                                kyso_application_get_profile_store (KYSO_APPLICATION (app)));
-  kyso_settings_page_set_settings (self->settings_page, settings);
-  kyso_settings_page_set_config (self->settings_page, kyso_application_get_config (KYSO_APPLICATION (app)));
+  context = kyso_application_get_context (KYSO_APPLICATION (app));
+
+  /* Every place gets the same context, the same way. */
+  kyso_dossiers_page_set_context (self->dossiers_page, context);
+  kyso_document_page_set_context (self->documents_page, context);
+  kyso_signatures_page_set_context (self->signatures_page, context);
+  kyso_settings_page_set_context (self->settings_page, context);
 
   if (settings != NULL)
     {

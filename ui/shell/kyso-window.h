@@ -2,9 +2,7 @@
 
 #include <adwaita.h>
 
-#include "kyso-application.h"
-#include "kyso-document-page.h"
-#include "kyso-dossiers-page.h"
+#include "kyso-ui-types.h"
 
 G_BEGIN_DECLS
 
