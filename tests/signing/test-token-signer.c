@@ -1,0 +1,884 @@
+/* KysoTokenSigner against SoftHSM2: two tokens made by make-test-tokens.sh with the PDF tests' CA
+ * (SOFTHSM2_CONF in this test's temporary HOME), found the way a citizen's token is found — the
+ * module p11-kit registers (Debian's softhsm2.module) — or through a module file named in Kyso's
+ * configuration: kyso-test-p11-reader.so, SoftHSM2 behind a reader with a PIN retry counter, a PIN
+ * pad and a token that can be pulled out. Signatures are checked with OpenSSL, PDFs with pdfsig,
+ * mutool and `openssl cms -verify`. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kyso-error.h"
+#include "kyso-sign-session.h"
+#include "kyso-test-pdf.h"
+#include "kyso-token-signer.h"
+#include "kyso-token-signer-private.h"
+
+#define PIN_A "123456"
+#define PIN_B "654321"
+#define LABEL_A "Kyso Token A"
+#define LABEL_B "Kyso Token B"
+#define AN "Nguyễn Văn An"
+#define BINH "Trần Thị Bình"
+
+static char *tokens_dir;
+static char *reader_path;
+static char *state_dir;
+
+/* ---- setup ------------------------------------------------------------------------------- */
+
+static void
+make_tokens (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "signing", "make-test-tokens.sh", NULL);
+  g_autofree char *import = g_test_build_filename (G_TEST_BUILT, "signing", "kyso-test-token-import", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *err = NULL;
+  const char *tmp = g_getenv ("KYSO_TEST_TMPDIR");
+
+  tokens_dir = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "tokens", NULL);
+  if (kyso_test_run (NULL, &err, "sh", script, tokens_dir, kyso_test_pki_dir (), import, NULL) != 0)
+    g_error ("make-test-tokens.sh: %s", err);
+  conf = g_build_filename (tokens_dir, "softhsm2.conf", NULL);
+  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  if (kyso_test_run (&target, NULL, import, "--module-path", NULL) != 0)
+    g_error ("SoftHSM2 is not registered with p11-kit");
+  g_setenv ("KYSO_TEST_P11_TARGET", g_strstrip (target), TRUE);
+  reader_path = g_test_build_filename (G_TEST_BUILT, "signing", "kyso-test-p11-reader.so", NULL);
+  /* Set once, before any thread: the reader module reads it on every call. */
+  state_dir = g_build_filename (tokens_dir, "reader-state", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
+  g_setenv ("KYSO_TEST_P11_STATE", state_dir, TRUE);
+}
+
+/* A fresh state for the reader module: no counter, no PIN pad, every token in. */
+static void
+fresh_reader_state (void)
+{
+  g_autoptr (GDir) dir = g_dir_open (state_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (state_dir, name, NULL);
+      g_unlink (path);
+    }
+}
+
+static void
+reader_state (const char *label, const char *what, const char *contents)
+{
+  g_autofree char *name = g_strdup_printf ("%s.%s", label, what);
+  g_autofree char *path = g_build_filename (state_dir, name, NULL);
+
+  if (contents == NULL)
+    g_unlink (path);
+  else
+    g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* The reader module dlopens SoftHSM2 behind p11-kit's back, so p11-kit cannot know that both
+ * are one library: a signer finalized late (its last reference dropped by a worker thread) would
+ * finalize SoftHSM2 under the next test's signer. Each new signer waits for the last one's end. */
+static volatile gint signers_alive;
+
+static void
+signer_gone (gpointer data)
+{
+  g_atomic_int_dec_and_test (&signers_alive);
+}
+
+static KysoTokenSigner *
+track (KysoTokenSigner *signer)
+{
+  g_atomic_int_inc (&signers_alive);
+  /* Qdata goes after the signer's own finalize has released its modules. */
+  g_object_set_data_full (G_OBJECT (signer), "test-alive", signer, signer_gone);
+  return signer;
+}
+
+static void
+wait_previous_signers (void)
+{
+  for (guint i = 0; g_atomic_int_get (&signers_alive) > 0; i++)
+    {
+      g_assert_cmpuint (i, <, 10000);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The modules p11-kit registers (SoftHSM2 among them). */
+static KysoTokenSigner *
+registered_signer (void)
+{
+  wait_previous_signers ();
+  return track (kyso_token_signer_new (NULL, TRUE));
+}
+
+/* Only the reader module, named the way kyso.conf names it. */
+static KysoTokenSigner *
+reader_signer (void)
+{
+  const char *paths[] = { reader_path, NULL };
+
+  wait_previous_signers ();
+  fresh_reader_state ();
+  return track (kyso_token_signer_new (paths, FALSE));
+}
+
+/* ---- async helpers ----------------------------------------------------------------------- */
+
+static void
+on_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static GPtrArray *
+list_certificates (KysoTokenSigner *signer, GError **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  kyso_token_signer_list_certificates_async (signer, NULL, on_result, &r);
+  return kyso_token_signer_list_certificates_finish (signer, wait_result (&r), error);
+}
+
+static const KysoTokenCertificate *
+find_holder (GPtrArray *certs, const char *holder)
+{
+  for (guint i = 0; i < certs->len; i++)
+    {
+      const KysoTokenCertificate *c = g_ptr_array_index (certs, i);
+      if (g_strcmp0 (c->holder, holder) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+static const KysoTokenCertificate *
+holder_cert (GPtrArray *certs, const char *holder)
+{
+  const KysoTokenCertificate *c = find_holder (certs, holder);
+
+  if (c == NULL)
+    g_error ("no certificate of %s on the tokens", holder);
+  return c;
+}
+
+/* The credential id of @holder's certificate (asserting it can sign). */
+static char *
+credential_of (KysoTokenSigner *signer, const char *holder)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) certs = list_certificates (signer, &error);
+  const KysoTokenCertificate *c;
+
+  g_assert_no_error (error);
+  c = holder_cert (certs, holder);
+  g_assert_null (c->refusal);
+  return g_strdup (c->credential->id);
+}
+
+/* What the PIN function saw and what it answers. */
+typedef struct
+{
+  const char *const *answers; /* in order; past the end: give up (NULL) */
+  gboolean hold;              /* keep the request unanswered */
+  guint calls;
+  KysoTokenPinFlags flags[8];
+  char *messages[8];
+  char *labels[8];
+  KysoTokenPinRequest *held;
+} PinScript;
+
+static void
+pin_script_clear (PinScript *p)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (p->messages); i++)
+    {
+      g_free (p->messages[i]);
+      g_free (p->labels[i]);
+    }
+  g_clear_pointer (&p->held, kyso_token_pin_request_unref);
+  /* Ready for another round with the same answers. */
+  *p = (PinScript){ .answers = p->answers, .hold = p->hold };
+}
+
+static void
+script_pin (KysoTokenPinRequest *request, gpointer user_data)
+{
+  PinScript *p = user_data;
+  guint i = p->calls++;
+  KysoTokenPinFlags flags = kyso_token_pin_request_get_flags (request);
+
+  if (i < G_N_ELEMENTS (p->flags))
+    {
+      p->flags[i] = flags;
+      p->messages[i] = g_strdup (kyso_token_pin_request_get_message (request));
+      p->labels[i] = g_strdup (kyso_token_pin_request_get_token_label (request));
+    }
+  if (flags & KYSO_TOKEN_PIN_PAD)
+    return;
+  if (p->hold)
+    {
+      g_clear_pointer (&p->held, kyso_token_pin_request_unref);
+      p->held = kyso_token_pin_request_ref (request);
+      return;
+    }
+  kyso_token_pin_request_reply (request, p->answers != NULL ? p->answers[i] : NULL);
+}
+
+static void
+record_progress (const KysoSignProgress *progress, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%d ", progress->state);
+}
+
+static GPtrArray *
+make_digests (guint n)
+{
+  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("signed attributes of file %u", i);
+      guint8 md[32];
+      gsize len = sizeof md;
+      g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+      g_checksum_update (sum, (const guchar *)text, -1);
+      g_checksum_get_digest (sum, md, &len);
+      g_ptr_array_add (digests, g_bytes_new (md, len));
+    }
+  return digests;
+}
+
+static GPtrArray *
+sign (KysoTokenSigner *signer, const char *credential_id, GPtrArray *digests, GString *progress,
+      GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  KysoSignRequest request = { .credential_id = credential_id, .description = "test" };
+
+  kyso_signer_sign_digests_async (KYSO_SIGNER (signer), digests, &request, progress ? record_progress : NULL,
+                                  progress, cancellable, on_result, &r);
+  return kyso_signer_sign_digests_finish (KYSO_SIGNER (signer), wait_result (&r), error);
+}
+
+/* Independent check with OpenSSL and the certificate file. */
+static void
+assert_verifies (const char *cert_file, GBytes *digest, GBytes *sig)
+{
+  g_autofree char *path = g_build_filename (tokens_dir, cert_file, NULL);
+  FILE *f = fopen (path, "r");
+  X509 *cert;
+  EVP_PKEY_CTX *ctx;
+
+  if (f == NULL)
+    {
+      g_free (path);
+      path = kyso_test_pki_file (cert_file);
+      f = fopen (path, "r");
+    }
+  g_assert_nonnull (f);
+  cert = PEM_read_X509 (f, NULL, NULL, NULL);
+  fclose (f);
+  g_assert_nonnull (cert);
+  ctx = EVP_PKEY_CTX_new (X509_get0_pubkey (cert), NULL);
+  g_assert_cmpint (EVP_PKEY_verify_init (ctx), ==, 1);
+  g_assert_cmpint (EVP_PKEY_CTX_set_signature_md (ctx, EVP_sha256 ()), ==, 1);
+  g_assert_cmpint (EVP_PKEY_verify (ctx, g_bytes_get_data (sig, NULL), g_bytes_get_size (sig),
+                                    g_bytes_get_data (digest, NULL), g_bytes_get_size (digest)),
+                   ==, 1);
+  EVP_PKEY_CTX_free (ctx);
+  X509_free (cert);
+}
+
+/* ---- tests ------------------------------------------------------------------------------- */
+
+static void
+test_list (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) certs = list_certificates (signer, &error);
+  g_autoptr (GPtrArray) creds = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  const KysoTokenCertificate *an, *binh, *no_sign, *no_key;
+
+  g_assert_no_error (error);
+  /* Two tokens; the CA's own certificate on token A is no signing certificate and is left out. */
+  g_assert_cmpuint (certs->len, ==, 4);
+  an = find_holder (certs, AN);
+  binh = find_holder (certs, BINH);
+  no_sign = find_holder (certs, "Lê Văn Cường");
+  no_key = find_holder (certs, "Phạm Văn Dũng");
+  g_assert_nonnull (an);
+  g_assert_nonnull (binh);
+  g_assert_nonnull (no_sign);
+  g_assert_nonnull (no_key);
+  g_assert_cmpstr (an->token_label, ==, LABEL_A);
+  g_assert_cmpstr (binh->token_label, ==, LABEL_B);
+  g_assert_null (an->refusal);
+  g_assert_null (binh->refusal);
+  g_assert_nonnull (strstr (no_sign->refusal, "not meant for signing"));
+  g_assert_nonnull (strstr (no_key->refusal, "holds no private key"));
+  /* The chain: the certificate, then the CA found on the same token. */
+  g_assert_cmpuint (an->credential->chain->len, ==, 2);
+  g_assert_cmpuint (binh->credential->chain->len, ==, 1);
+  g_assert_cmpuint (strlen (an->credential->id), ==, 16);
+  g_assert_nonnull (strstr (an->issuer, "CN=Kyso PDF Test CA"));
+  g_assert_true (g_ascii_isxdigit (an->serial[0]));
+
+  /* Found by id and by serial number (any case, with colons). */
+  g_assert_true (kyso_token_certificates_find (certs, an->credential->id) == an);
+  {
+    g_autofree char *lower = g_ascii_strdown (binh->serial, -1);
+    g_assert_true (kyso_token_certificates_find (certs, lower) == binh);
+  }
+  g_assert_null (kyso_token_certificates_find (certs, "not-a-certificate"));
+
+  /* The KysoSigner view: only the two that can sign. */
+  kyso_signer_list_credentials_async (KYSO_SIGNER (signer), NULL, on_result, &r);
+  creds = kyso_signer_list_credentials_finish (KYSO_SIGNER (signer), wait_result (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (creds->len, ==, 2);
+}
+
+static void
+test_sign_rsa (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (3);
+  g_autoptr (GString) progress = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { PIN_A, NULL };
+  PinScript pin = { .answers = answers };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sigs->len, ==, 3);
+  /* One PIN for the three files. */
+  g_assert_cmpuint (pin.calls, ==, 1);
+  g_assert_cmpint (pin.flags[0], ==, 0);
+  g_assert_cmpstr (pin.labels[0], ==, LABEL_A);
+  g_assert_nonnull (strstr (pin.messages[0], LABEL_A));
+  g_assert_nonnull (strstr (pin.messages[0], AN));
+  g_assert_cmpstr (progress->str, ==, "0 1 2 ");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (sigs, i)), ==, 256);
+      assert_verifies ("signer.pem", g_ptr_array_index (digests, i), g_ptr_array_index (sigs, i));
+    }
+  pin_script_clear (&pin);
+}
+
+static void
+test_sign_ec (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, BINH);
+  g_autoptr (GPtrArray) digests = make_digests (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { PIN_B, NULL };
+  PinScript pin = { .answers = answers };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pin.calls, ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      const guint8 *der = g_bytes_get_data (g_ptr_array_index (sigs, i), NULL);
+      /* DER ECDSA-Sig-Value, not the token's raw r‖s. */
+      g_assert_cmpint (der[0], ==, 0x30);
+      assert_verifies ("signer-ec.pem", g_ptr_array_index (digests, i), g_ptr_array_index (sigs, i));
+    }
+  pin_script_clear (&pin);
+}
+
+static void
+test_wrong_pin_then_right (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { "000000", PIN_A, NULL };
+  PinScript pin = { .answers = answers };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pin.calls, ==, 2);
+  g_assert_true (pin.flags[1] & KYSO_TOKEN_PIN_RETRY);
+  g_assert_nonnull (strstr (pin.messages[1], "The PIN is wrong."));
+  assert_verifies ("signer.pem", g_ptr_array_index (digests, 0), g_ptr_array_index (sigs, 0));
+  pin_script_clear (&pin);
+}
+
+static void
+test_wrong_pin_give_up (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { "000000", NULL };
+  PinScript pin = { .answers = answers };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
+  g_assert_null (sigs);
+  g_assert_nonnull (strstr (error->message, "The PIN is wrong."));
+  g_assert_cmpuint (pin.calls, ==, 2);
+  pin_script_clear (&pin);
+
+  /* Giving up at the first request is a cancellation. */
+  {
+    PinScript none = { .answers = NULL };
+    g_clear_error (&error);
+    kyso_token_signer_set_pin_func (signer, script_pin, &none, NULL);
+    sigs = sign (signer, id, digests, NULL, NULL, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (sigs);
+    pin_script_clear (&none);
+  }
+}
+
+static void
+test_locked (void)
+{
+  g_autoptr (KysoTokenSigner) signer = reader_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *wrong[] = { "111111", "222222", "333333", NULL };
+  const char *right[] = { PIN_A, NULL };
+  PinScript pin = { .answers = wrong };
+  PinScript again = { .answers = right };
+
+  reader_state (LABEL_A, "max-tries", "3");
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_null (sigs);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_assert_cmpuint (pin.calls, ==, 3);
+  /* What the token said along the way: a wrong PIN lowers the count, then one try is left. */
+  g_assert_true (pin.flags[1] & KYSO_TOKEN_PIN_COUNT_LOW);
+  g_assert_false (pin.flags[1] & KYSO_TOKEN_PIN_FINAL_TRY);
+  g_assert_true (pin.flags[2] & KYSO_TOKEN_PIN_FINAL_TRY);
+  g_assert_nonnull (strstr (pin.messages[1], "Few tries are left"));
+  g_assert_nonnull (strstr (pin.messages[2], "One try is left"));
+  pin_script_clear (&pin);
+
+  /* Locked: not even asked, even with the right PIN at hand. */
+  g_clear_error (&error);
+  kyso_token_signer_set_pin_func (signer, script_pin, &again, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_assert_cmpuint (again.calls, ==, 0);
+  pin_script_clear (&again);
+}
+
+static void
+test_final_try_announced (void)
+{
+  g_autoptr (KysoTokenSigner) signer = reader_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { PIN_A, NULL };
+  PinScript pin = { .answers = answers };
+
+  /* Two wrong PINs in an earlier session: the first request already warns. */
+  reader_state (LABEL_A, "max-tries", "3");
+  reader_state (LABEL_A, "failures", "2");
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pin.flags[0] & KYSO_TOKEN_PIN_FINAL_TRY);
+  g_assert_false (pin.flags[0] & KYSO_TOKEN_PIN_RETRY);
+  g_assert_nonnull (strstr (pin.messages[0], "One try is left"));
+  pin_script_clear (&pin);
+}
+
+static void
+test_pin_pad (void)
+{
+  g_autoptr (KysoTokenSigner) signer = reader_signer ();
+  g_autofree char *id = credential_of (signer, BINH);
+  g_autoptr (GPtrArray) digests = make_digests (2);
+  g_autoptr (GString) progress = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  PinScript pin = { .answers = NULL };
+
+  reader_state (LABEL_B, "pinpad", PIN_B);
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, id, digests, progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pin.calls, ==, 1);
+  g_assert_true (pin.flags[0] & KYSO_TOKEN_PIN_PAD);
+  g_assert_nonnull (strstr (pin.messages[0], "keypad"));
+  g_assert_cmpstr (progress->str, ==, "0 1 2 ");
+  assert_verifies ("signer-ec.pem", g_ptr_array_index (digests, 1), g_ptr_array_index (sigs, 1));
+  pin_script_clear (&pin);
+
+  /* A wrong PIN typed on the pad. */
+  reader_state (LABEL_B, "pinpad", "999999");
+  reader_state (LABEL_B, "max-tries", "3");
+  g_clear_pointer (&sigs, g_ptr_array_unref);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "typed on the reader is wrong"));
+  g_assert_nonnull (strstr (error->message, "Few tries are left"));
+  pin_script_clear (&pin);
+}
+
+static void
+unplug_a (guint index, gpointer user_data)
+{
+  guint *signed_count = user_data;
+
+  *signed_count = index + 1;
+  if (index == 0)
+    reader_state (LABEL_A, "unplugged", "");
+}
+
+static void
+test_removed_mid_sign (void)
+{
+  g_autoptr (KysoTokenSigner) signer = reader_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { PIN_A, NULL };
+  PinScript pin = { .answers = answers };
+  guint signed_count = 0;
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  _kyso_token_signer_set_sign_hook (signer, unplug_a, &signed_count);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_null (sigs);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "pulled out"));
+  g_assert_nonnull (strstr (error->message, LABEL_A));
+  /* Pulled out after the first file: the second never came back. */
+  g_assert_cmpuint (signed_count, ==, 1);
+  _kyso_token_signer_set_sign_hook (signer, NULL, NULL);
+
+  /* Still out: signing says the token is not there, without asking the PIN. */
+  g_clear_error (&error);
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (pin.calls, ==, 1);
+
+  /* Back in: it signs. */
+  reader_state (LABEL_A, "unplugged", NULL);
+  g_clear_error (&error);
+  pin_script_clear (&pin);
+  pin = (PinScript){ .answers = answers };
+  sigs = sign (signer, id, digests, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sigs->len, ==, 5);
+  pin_script_clear (&pin);
+}
+
+static void
+on_tokens_changed (KysoTokenSigner *signer, gpointer user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_count (guint *count, guint expected)
+{
+  gboolean late = FALSE;
+  guint timer = g_timeout_add_seconds (10, timed_out, &late);
+
+  while (*count < expected && !late)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (late);
+  g_source_remove (timer);
+}
+
+static void
+test_watch (void)
+{
+  g_autoptr (KysoTokenSigner) signer = reader_signer ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) certs = NULL;
+  guint changes = 0;
+
+  g_signal_connect (signer, "tokens-changed", G_CALLBACK (on_tokens_changed), &changes);
+  kyso_token_signer_watch (signer, 50);
+  /* Let the watch take its first look with both tokens in. */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (changes, ==, 0);
+
+  reader_state (LABEL_B, "unplugged", "");
+  wait_for_count (&changes, 1);
+  certs = list_certificates (signer, &error);
+  g_assert_no_error (error);
+  g_assert_null (find_holder (certs, BINH));
+  g_assert_nonnull (find_holder (certs, AN));
+
+  reader_state (LABEL_B, "unplugged", NULL);
+  wait_for_count (&changes, 2);
+  g_clear_pointer (&certs, g_ptr_array_unref);
+  certs = list_certificates (signer, &error);
+  g_assert_nonnull (find_holder (certs, BINH));
+}
+
+static void
+test_refused_certificate (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) certs = list_certificates (signer, &error);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GPtrArray) sigs = NULL;
+  const char *answers[] = { PIN_A, NULL };
+  PinScript pin = { .answers = answers };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  sigs = sign (signer, holder_cert (certs, "Lê Văn Cường")->credential->id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "not meant for signing"));
+  g_assert_cmpuint (pin.calls, ==, 0);
+
+  g_clear_error (&error);
+  sigs = sign (signer, "0123456789abcdef", digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (pin.calls, ==, 0);
+
+  /* Only SHA-256 digests. */
+  g_clear_error (&error);
+  g_ptr_array_add (digests, g_bytes_new ("short", 5));
+  sigs = sign (signer, holder_cert (certs, AN)->credential->id, digests, NULL, NULL, &error);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  pin_script_clear (&pin);
+}
+
+static void
+test_no_pin_func (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = sign (signer, id, digests, NULL, NULL, &error);
+
+  g_assert_null (sigs);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "no way to ask"));
+}
+
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_while_asking (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, AN);
+  g_autoptr (GPtrArray) digests = make_digests (1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sigs = NULL;
+  PinScript pin = { .hold = TRUE };
+
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  g_timeout_add (200, cancel_later, cancellable);
+  sigs = sign (signer, id, digests, NULL, cancellable, &error);
+  g_assert_null (sigs);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (pin.calls, ==, 1);
+  /* A late answer is harmless. */
+  kyso_token_pin_request_reply (pin.held, PIN_A);
+  pin_script_clear (&pin);
+}
+
+static void
+test_bad_module (void)
+{
+  g_autofree char *missing = g_build_filename (tokens_dir, "no-such-module.so", NULL);
+  g_autofree char *not_module = g_build_filename (tokens_dir, "softhsm2.conf", NULL);
+  g_autoptr (GError) error = NULL;
+
+  {
+    const char *paths[] = { missing, NULL };
+    g_autoptr (KysoTokenSigner) signer = NULL;
+    wait_previous_signers ();
+    signer = track (kyso_token_signer_new (paths, TRUE));
+    g_autoptr (GPtrArray) certs = list_certificates (signer, &error);
+    g_assert_null (certs);
+    g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "no-such-module.so"));
+  }
+  g_clear_error (&error);
+  {
+    const char *paths[] = { not_module, NULL };
+    g_autoptr (KysoTokenSigner) signer = NULL;
+    wait_previous_signers ();
+    signer = track (kyso_token_signer_new (paths, FALSE));
+    g_autoptr (GPtrArray) digests = make_digests (1);
+    g_autoptr (GPtrArray) sigs = sign (signer, "0123456789abcdef", digests, NULL, NULL, &error);
+    g_assert_null (sigs);
+    g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+  }
+}
+
+static void
+test_config (void)
+{
+  g_autofree char *dir = kyso_test_tmpdir ();
+  g_autofree char *conf_path = g_build_filename (dir, "kyso.conf", NULL);
+  g_autofree char *reader_dir = g_path_get_dirname (reader_path);
+  g_autofree char *relative = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (KysoConfig) config = NULL;
+  g_autoptr (KysoTokenSigner) signer = NULL;
+  g_autoptr (GPtrArray) certs = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *link = g_build_filename (dir, "drivers", NULL);
+
+  /* A module path relative to the configuration file's folder; the registered ones left out. */
+  g_assert_cmpint (symlink (reader_dir, link), ==, 0);
+  contents
+    = g_strdup_printf ("[token]\nmodules= drivers/%s ;\nregistered=false\n", "kyso-test-p11-reader.so");
+  g_assert_true (g_file_set_contents (conf_path, contents, -1, NULL));
+  config = kyso_config_load (conf_path, &error);
+  g_assert_no_error (error);
+  fresh_reader_state ();
+  reader_state (LABEL_B, "unplugged", "");
+  wait_previous_signers ();
+  signer = track (kyso_token_signer_new_for_config (config));
+  certs = list_certificates (signer, &error);
+  g_assert_no_error (error);
+  /* Token B is out of the reader: if SoftHSM2 were loaded as registered too, it would show. */
+  g_assert_null (find_holder (certs, BINH));
+  g_assert_nonnull (find_holder (certs, AN));
+
+  /* No configuration: the registered modules. */
+  g_clear_object (&signer);
+  g_clear_pointer (&certs, g_ptr_array_unref);
+  wait_previous_signers ();
+  signer = track (kyso_token_signer_new_for_config (NULL));
+  certs = list_certificates (signer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_holder (certs, BINH));
+}
+
+/* The whole PAdES path with the token: pdfsig, mutool and openssl cms accept the file. */
+static void
+sign_pdf_with (const char *holder, const char *pin_value)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *id = credential_of (signer, holder);
+  g_autofree char *dir = kyso_test_tmpdir ();
+  g_autofree char *in = g_build_filename (dir, "in.pdf", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (KysoSignSession) session = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) cms = NULL;
+  KysoSignSessionOptions options = { .reason = "Nộp hồ sơ" };
+  const char *answers[] = { pin_value, NULL };
+  PinScript pin = { .answers = answers };
+  gsize len;
+
+  kyso_test_make_simple (in);
+  kyso_token_signer_set_pin_func (signer, script_pin, &pin, NULL);
+  session = kyso_sign_session_new (in, out, &options);
+  kyso_sign_session_sign_with_signer_async (session, KYSO_SIGNER (signer), id, NULL, NULL, NULL, on_result,
+                                            &r);
+  g_assert_true (kyso_sign_session_sign_with_signer_finish (session, wait_result (&r), &error));
+  g_assert_no_error (error);
+  kyso_test_assert_pdfsig (out, 1);
+  kyso_test_assert_mutool (out);
+  cms = kyso_test_assert_cms (out);
+  g_assert_nonnull (cms);
+  /* The PIN is nowhere in the output. */
+  g_assert_true (g_file_get_contents (out, &contents, &len, NULL));
+  g_assert_null (g_strstr_len (contents, (gssize)len, pin_value));
+  pin_script_clear (&pin);
+}
+
+static void
+test_pades_rsa (void)
+{
+  sign_pdf_with (AN, PIN_A);
+}
+
+static void
+test_pades_ec (void)
+{
+  sign_pdf_with (BINH, PIN_B);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  make_tokens ();
+  g_test_add_func ("/token-signer/list", test_list);
+  g_test_add_func ("/token-signer/sign-rsa", test_sign_rsa);
+  g_test_add_func ("/token-signer/sign-ec", test_sign_ec);
+  g_test_add_func ("/token-signer/wrong-pin-then-right", test_wrong_pin_then_right);
+  g_test_add_func ("/token-signer/wrong-pin-give-up", test_wrong_pin_give_up);
+  g_test_add_func ("/token-signer/locked", test_locked);
+  g_test_add_func ("/token-signer/final-try-announced", test_final_try_announced);
+  g_test_add_func ("/token-signer/pin-pad", test_pin_pad);
+  g_test_add_func ("/token-signer/removed-mid-sign", test_removed_mid_sign);
+  g_test_add_func ("/token-signer/watch", test_watch);
+  g_test_add_func ("/token-signer/refused-certificate", test_refused_certificate);
+  g_test_add_func ("/token-signer/no-pin-func", test_no_pin_func);
+  g_test_add_func ("/token-signer/cancel-while-asking", test_cancel_while_asking);
+  g_test_add_func ("/token-signer/bad-module", test_bad_module);
+  g_test_add_func ("/token-signer/config", test_config);
+  g_test_add_func ("/token-signer/pades-rsa", test_pades_rsa);
+  g_test_add_func ("/token-signer/pades-ec", test_pades_ec);
+  return g_test_run ();
+}
