@@ -859,7 +859,7 @@ kyso_token_signer_new (const char *const *module_paths, gboolean use_registered)
 }
 
 KysoTokenSigner *
-kyso_token_signer_new_for_config (KysoConfig *config)
+kyso_token_signer_new_for_config (KysoConfig *config, const char *extra_module)
 {
   const char *list = config != NULL ? kyso_config_get (config, "token", "modules") : NULL;
   const char *registered = config != NULL ? kyso_config_get (config, "token", "registered") : NULL;
@@ -869,6 +869,8 @@ kyso_token_signer_new_for_config (KysoConfig *config)
   gboolean use_registered = TRUE;
   g_auto (GStrv) parts = NULL;
 
+  if (extra_module != NULL)
+    g_ptr_array_add (paths, g_canonicalize_filename (extra_module, NULL));
   if (list != NULL)
     {
       parts = g_strsplit (list, ";", -1);

@@ -97,9 +97,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoTokenCertificate, kyso_token_certificate_free
 KysoTokenSigner *
 kyso_token_signer_new (const char *const *module_paths, gboolean use_registered);
 /* From kyso.conf: [token] modules=PATH;PATH… (relative to the file's folder), registered=true|false
- * (default true). @config may be NULL. */
+ * (default true); @extra_module (a path, may be NULL) is loaded first. @config may be NULL. */
 KysoTokenSigner *
-kyso_token_signer_new_for_config (KysoConfig *config);
+kyso_token_signer_new_for_config (KysoConfig *config, const char *extra_module);
 
 void
 kyso_token_signer_set_pin_func (KysoTokenSigner *self, KysoTokenPinFunc func, gpointer user_data,

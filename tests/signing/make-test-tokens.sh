@@ -13,8 +13,8 @@
 set -eu
 
 out=$1
-pki=$2
-import=$3
+pki=$(cd "$2" && pwd)
+import=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 mkdir -p "$out/tokens"
 cd "$out"
 out=$(pwd)

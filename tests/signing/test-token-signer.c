@@ -793,7 +793,7 @@ test_config (void)
   fresh_reader_state ();
   reader_state (LABEL_B, "unplugged", "");
   wait_previous_signers ();
-  signer = track (kyso_token_signer_new_for_config (config));
+  signer = track (kyso_token_signer_new_for_config (config, NULL));
   certs = list_certificates (signer, &error);
   g_assert_no_error (error);
   /* Token B is out of the reader: if SoftHSM2 were loaded as registered too, it would show. */
@@ -804,7 +804,7 @@ test_config (void)
   g_clear_object (&signer);
   g_clear_pointer (&certs, g_ptr_array_unref);
   wait_previous_signers ();
-  signer = track (kyso_token_signer_new_for_config (NULL));
+  signer = track (kyso_token_signer_new_for_config (NULL, NULL));
   certs = list_certificates (signer, &error);
   g_assert_no_error (error);
   g_assert_nonnull (find_holder (certs, BINH));
@@ -858,6 +858,28 @@ test_pades_ec (void)
   sign_pdf_with (BINH, PIN_B);
 }
 
+/* `kyso-cli tokens`: what `sign --token --cert` takes, and why a certificate cannot sign. */
+static void
+test_cli_tokens (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *missing = g_build_filename (tokens_dir, "no-such-module.so", NULL);
+
+  wait_previous_signers ();
+  g_assert_cmpint (kyso_test_run (&out, &err, g_getenv ("KYSO_CLI"), "tokens", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, AN));
+  g_assert_nonnull (strstr (out, BINH));
+  g_assert_nonnull (strstr (out, "Token: " LABEL_B));
+  g_assert_nonnull (strstr (out, "not meant for signing"));
+  g_assert_nonnull (strstr (out, "holds no private key"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (kyso_test_run (&out, &err, g_getenv ("KYSO_CLI"), "tokens", "--module", missing, NULL), ==,
+                   3);
+  g_assert_nonnull (strstr (err, "no-such-module.so"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -880,5 +902,6 @@ main (int argc, char **argv)
   g_test_add_func ("/token-signer/config", test_config);
   g_test_add_func ("/token-signer/pades-rsa", test_pades_rsa);
   g_test_add_func ("/token-signer/pades-ec", test_pades_ec);
+  g_test_add_func ("/token-signer/cli-tokens", test_cli_tokens);
   return g_test_run ();
 }
