@@ -33,6 +33,10 @@ struct _KysoSignatureBox {
 
   DragMode          drag_mode;
   KysoPageRect      drag_start;
+  /* Where the drag began, in the parent's coordinates: the box moves under the pointer during
+   * the drag, so offsets measured in its own coordinates would shrink by what it has moved. */
+  double            drag_x, drag_y;
+  double            drag_box_x, drag_box_y;   /* the same point in the box's coordinates then */
 };
 
 G_DEFINE_FINAL_TYPE (KysoSignatureBox, kyso_signature_box, GTK_TYPE_WIDGET)
@@ -241,6 +245,37 @@ motion_cb (GtkEventControllerMotion *motion,
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), cursor_for (hit_test (self, x, y)));
 }
 
+/* A point of the box in its parent's coordinates, which do not move with the box. */
+static void
+to_parent (KysoSignatureBox *self,
+           double            x,
+           double            y,
+           double           *px,
+           double           *py)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  *px = x, *py = y;
+  if (parent != NULL && !gtk_widget_translate_coordinates (GTK_WIDGET (self), parent, x, y, px, py))
+    *px = x, *py = y;
+}
+
+/* The drag's offset from its start in the parent's coordinates, from the gesture's offset
+ * (the pointer in the box's coordinates as it is now, minus the start point). */
+static void
+drag_offset (KysoSignatureBox *self,
+             double            offset_x,
+             double            offset_y,
+             double           *dx,
+             double           *dy)
+{
+  double px, py;
+
+  to_parent (self, self->drag_box_x + offset_x, self->drag_box_y + offset_y, &px, &py);
+  *dx = px - self->drag_x;
+  *dy = py - self->drag_y;
+}
+
 static void
 drag_begin_cb (GtkGestureDrag   *gesture,
                double            x,
@@ -249,6 +284,8 @@ drag_begin_cb (GtkGestureDrag   *gesture,
 {
   self->drag_mode = hit_test (self, x, y);
   self->drag_start = self->rect;
+  self->drag_box_x = x, self->drag_box_y = y;
+  to_parent (self, x, y, &self->drag_x, &self->drag_y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
@@ -260,9 +297,13 @@ drag_update_cb (GtkGestureDrag   *gesture,
                 KysoSignatureBox *self)
 {
   KysoPageRect r = self->drag_start;
-  double dx = offset_x / self->scale, dy = offset_y / self->scale;
+  double dx, dy;
   double min_w = KYSO_SIGNATURE_BOX_MIN_WIDTH, min_h = KYSO_SIGNATURE_BOX_MIN_HEIGHT;
 
+  if (self->drag_mode == DRAG_NONE)
+    return;
+  drag_offset (self, offset_x, offset_y, &dx, &dy);
+  dx /= self->scale, dy /= self->scale;
   switch (self->drag_mode)
     {
     case DRAG_MOVE:
