@@ -114,9 +114,10 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
                 provider ? provider : "?");
         if (p->transaction_id != NULL && g_strcmp0 (p->transaction_id, p->verification_code) != 0)
           printf (_("  Transaction code: %s\n"), p->transaction_id);
-        if (p->verification_code != NULL)
-          printf (_("  Verification code: %s — approve only if your phone shows the same code.\n"),
-                  p->verification_code);
+        /* The doc_id sent, exactly: the code the provider's app shows next to the document. */
+        for (guint i = 0; p->doc_codes != NULL && p->doc_codes[i] != NULL; i++)
+          printf (_("  Document code: %s — check that your phone shows this code for this document.\n"),
+                  p->doc_codes[i]);
         if (when != NULL)
           printf (_("  Approve before %s (%s left). Press Ctrl+C to stop waiting.\n"), when, left);
         if (r->tick_id == 0)

@@ -586,13 +586,13 @@ call_poll (KysoSignWait *wait, gpointer user_data, GError **error)
 static gboolean
 sign_in_thread (Job *job, GError **error)
 {
-  g_autofree char *code = kyso_sign_wait_verification_code (job->digests);
   g_auto(GStrv) doc_ids = kyso_remote_make_doc_ids (NULL, job->digests->len);
   gboolean resume = FALSE;
   guint expiry = job->self->options.expiry_seconds ? job->self->options.expiry_seconds
                                                    : KYSO_SIGN_WAIT_DEFAULT_EXPIRY_SECONDS;
 
-  kyso_sign_wait_set_info (job->wait, job->self->provider, NULL, code);
+  /* This service's app shows no code Kyso chose: none is shown here either. */
+  kyso_sign_wait_set_info (job->wait, job->self->provider, NULL, NULL);
   kyso_sign_wait_report (job->wait, KYSO_SIGN_STATE_SENDING);
   if (!connect_service (job, error))
     return FALSE;
@@ -620,14 +620,9 @@ sign_in_thread (Job *job, GError **error)
       if (!kyso_sign_wait_call (job->wait, call_authorize_and_sign, job, error))
         return FALSE;
       job->http.timeout_seconds = 30;
-      if (use_async (job) && job->pending != NULL)
-        {
-          kyso_pending_set_transaction_id (job->pending, job->response_id);
-          kyso_pending_set_verification_code (job->pending, code);
-          kyso_pending_set_expires_at (job->pending, kyso_sign_wait_get_expires_at (job->wait));
-          kyso_pending_set_state (job->pending, KYSO_PENDING_SENT);
-          kyso_remote_pending_save (job->pending);
-        }
+      if (use_async (job))
+        kyso_remote_pending_record (job->pending, job->response_id, NULL, NULL,
+                                    kyso_sign_wait_get_expires_at (job->wait), KYSO_PENDING_SENT);
     }
   if (use_async (job))
     {

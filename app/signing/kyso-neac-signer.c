@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "kyso-neac-signer.h"
+#include "kyso-neac-signer-private.h"
+#include "kyso-certificate.h"
 #include "kyso-error.h"
 #include "kyso-http.h"
 #include "kyso-remote-private.h"
@@ -12,7 +14,7 @@
 
 struct _KysoNeacSigner {
   GObject            parent_instance;
-  char              *url;       /* ends with '/' */
+  char              *url;       /* the documented base, …/sca/sp769/, ends with '/' */
   char              *sp_id;
   char              *ca_file;
   char              *account;
@@ -42,10 +44,10 @@ typedef struct {
   GPtrArray            *statuses;     /* cert_status per credential */
   const KysoSignerCredential *credential; /* borrowed from credentials */
   const char           *serial;            /* borrowed from serials */
-  char                 *transaction_id;
-  JsonObject           *data;         /* the last answer's "data" */
+  char                 *client_transaction_id; /* the id Kyso sent with sign (a retry sends it again) */
+  char                 *transaction_id;        /* the gateway's, from its answer: polled with */
+  JsonObject           *data;         /* the last answer's "data" (NULL when it had none) */
   GPtrArray            *signatures;
-  gboolean              unknown;      /* status said transaction_not_found */
 } Job;
 
 static void
@@ -64,6 +66,7 @@ job_free (gpointer data)
   g_clear_pointer (&job->credentials, g_ptr_array_unref);
   g_clear_pointer (&job->serials, g_ptr_array_unref);
   g_clear_pointer (&job->statuses, g_ptr_array_unref);
+  g_free (job->client_transaction_id);
   g_free (job->transaction_id);
   g_clear_pointer (&job->data, json_object_unref);
   g_clear_pointer (&job->signatures, g_ptr_array_unref);
@@ -108,37 +111,66 @@ add_string (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value (b);
 }
 
-/* Maps the gateway's error answers (DESIGN §3: 400 / 401 / 403) to what the citizen can do. */
-static void
-set_gateway_error (Job *job, guint status, const char *message, GError **error)
+static gboolean
+message_has (const char *message, const char * const *words)
 {
+  g_autofree char *lower = message != NULL ? g_utf8_strdown (message, -1) : NULL;
+
+  for (guint i = 0; lower != NULL && words[i] != NULL; i++)
+    if (strstr (lower, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+void
+_kyso_neac_set_gateway_error (const char *sp_id, const char *provider, guint status, const char *message,
+                              GError **error)
+{
+  static const char * const refused[] = { "reject", "refuse", "denied", "deny", "cancel", NULL };
+  static const char * const expired[] = { "expire", "timeout", "time_out", "hết hạn", NULL };
+  static const char * const revoked[] = { "revoke", "thu hồi", NULL };
+  static const char * const not_found[] = { "user_not_found", "certificate_not_found", "cert_not_found", NULL };
+
+  /* The documented codes decide; the message (text for logs, S1) only chooses the words. */
   if (status == 401)
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                  _("The NEAC signing gateway refused this computer’s service credentials. The "
                    "administrator must update them with “kyso-cli signing-credentials set --service neac "
                    "--sp-id %s”."),
-                 job->self->sp_id);
-  else if (g_strcmp0 (message, "certificate_revoked") == 0)
+                 sp_id);
+  else if (status == 403 && message_has (message, revoked))
     kyso_remote_set_revoked_error (error);
-  else if (g_strcmp0 (message, "certificate_expired") == 0)
+  else if (status == 403 && message_has (message, expired))
     kyso_remote_set_expired_error (error);
   else if (status == 403)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
                          _("Your signing certificate cannot be used right now. Contact your certificate "
                            "provider."));
-  else if (g_strcmp0 (message, "user_not_found") == 0 || g_strcmp0 (message, "certificate_not_found") == 0)
+  else if (status >= 500)
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                         _("The NEAC signing gateway had an internal error and did not finish the request. "
+                           "Nothing was signed; try again later."));
+  else if (message_has (message, refused))
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_REFUSED,
+                         _("The signing request was refused on the phone. Nothing was signed."));
+  else if (message_has (message, expired))
+    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_EXPIRED,
+                         _("The request was not approved in time. Nothing was signed; sign again and "
+                           "approve the request on your phone before the time runs out."));
+  else if (message_has (message, not_found))
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _("%s has no signing certificate for this ID number. Check the number and the provider "
                    "in your signature settings."),
-                 job->self->provider);
+                 provider);
   else
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                 /* Translators: %u is an HTTP status, %s the gateway's own word for the problem */
-                 _("The NEAC signing gateway did not accept the request (%u, %s). Nothing was signed."),
+                 /* Translators: %u is a status code such as 400, %s the gateway's own word for the problem */
+                 _("The NEAC signing gateway ended the request (%u, %s). Nothing was signed."),
                  status, message ? message : "?");
 }
 
-/* POSTs to the gateway; DONE leaves the answer's "data" in job->data. */
+/* POSTs to the gateway; DONE leaves the answer's "data" in job->data (NULL when the answer had
+ * none). An HTTP 4xx or an envelope status_code other than 200 ends the call with a message. */
 static KysoSignPollResult
 neac_post (Job *job, const char *path, JsonBuilder *b, GError **error)
 {
@@ -148,31 +180,29 @@ neac_post (Job *job, const char *path, JsonBuilder *b, GError **error)
   KysoSignPollResult r;
   JsonObject *root;
   guint status = 0;
+  gint64 status_code;
 
   json_builder_end_object (b);
   body = json_builder_get_root (b);
   g_clear_pointer (&job->data, json_object_unref);
-  job->unknown = FALSE;
   r = kyso_remote_post_json (url, body, NULL, &job->http, kyso_sign_wait_get_cancellable (job->wait), &answer,
                              &status, error);
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
   root = json_node_get_object (answer);
-  if (status != 200)
+  status_code = kyso_remote_json_int (root, "status_code", status);
+  if (status != 200 || status_code != 200)
     {
       const char *message = kyso_remote_json_string (root, "message");
-      job->unknown = g_strcmp0 (message, "transaction_not_found") == 0;
-      g_debug ("NEAC %s: HTTP %u %s", path, status, message ? message : "");
-      set_gateway_error (job, status, message, error);
+      guint code = status != 200 ? status : (guint) CLAMP (status_code, 0, 999);
+
+      g_debug ("sp769 %s: HTTP %u, status_code %" G_GINT64_FORMAT ", %s", path, status, status_code,
+               message ? message : "");
+      _kyso_neac_set_gateway_error (job->self->sp_id, job->self->provider, code, message, error);
       return KYSO_SIGN_POLL_FAILED;
     }
-  if (kyso_remote_json_object (root, "data") == NULL)
-    {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                           _("The NEAC signing gateway sent an incomplete answer. Nothing was signed."));
-      return KYSO_SIGN_POLL_FAILED;
-    }
-  job->data = json_object_ref (kyso_remote_json_object (root, "data"));
+  if (kyso_remote_json_object (root, "data") != NULL)
+    job->data = json_object_ref (kyso_remote_json_object (root, "data"));
   return KYSO_SIGN_POLL_DONE;
 }
 
@@ -191,6 +221,68 @@ lookup_password (Job *job, GError **error)
   return FALSE;
 }
 
+GPtrArray *
+_kyso_neac_parse_certificates (JsonObject *data, const char *account, const char *provider,
+                               GPtrArray **out_serials, GPtrArray **out_statuses, GError **error)
+{
+  g_autoptr(GPtrArray) credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_signer_credential_free);
+  g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *certs = kyso_remote_json_array (data, "user_certificates");
+  guint n_valid = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; certs != NULL && i < json_array_get_length (certs); i++)
+    {
+      JsonNode *node = json_array_get_element (certs, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *chain_data = kyso_remote_json_object (c, "chain_data");
+      const char *service_type = kyso_remote_json_string (c, "service_type");
+      const char *id = kyso_remote_json_string (c, "cert_id");
+      g_autoptr(GPtrArray) chain = NULL;
+      g_autoptr(GBytes) der = NULL;
+      g_autoptr(KysoCertificate) cert = NULL;
+      GDateTime *not_after;
+      guint at;
+
+      /* An organisation seal is not the citizen's signature: never offered. */
+      if (service_type != NULL && g_ascii_strcasecmp (service_type, "ESEAL") == 0)
+        continue;
+      der = kyso_remote_base64_decode (kyso_remote_json_string (c, "cert_data"));
+      if (der == NULL || id == NULL || (cert = kyso_certificate_new (der, NULL)) == NULL)
+        {
+          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                               _("The NEAC signing gateway sent a certificate Kyso cannot read."));
+          return NULL;
+        }
+      /* The citizen's own: the ID number on the certificate is the account's, whatever the
+       * order of the list. */
+      if (account != NULL && !kyso_certificate_matches_national_id (cert, account))
+        continue;
+      chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      g_ptr_array_add (chain, g_steal_pointer (&der));
+      /* Issuers, nearest first; root_cert may be null, and the CMS then carries less. */
+      for (guint k = 0; k < 2; k++)
+        {
+          GBytes *ca = kyso_remote_base64_decode (
+            kyso_remote_json_string (chain_data, k == 0 ? "ca_cert" : "root_cert"));
+          if (ca != NULL)
+            g_ptr_array_add (chain, ca);
+        }
+      /* Certificates valid today first, in the gateway's order; the others after them. */
+      not_after = kyso_certificate_get_not_after (cert);
+      at = not_after != NULL && g_date_time_to_unix (not_after) > now ? n_valid++ : credentials->len;
+      g_ptr_array_insert (credentials, (gint) at, kyso_signer_credential_new (id, provider, chain));
+      g_ptr_array_insert (serials, (gint) at, g_strdup (kyso_remote_json_string (c, "serial_number")));
+      g_ptr_array_insert (statuses, (gint) at, g_strdup (kyso_remote_json_string (c, "cert_status")));
+    }
+  if (out_serials != NULL)
+    *out_serials = g_steal_pointer (&serials);
+  if (out_statuses != NULL)
+    *out_statuses = g_steal_pointer (&statuses);
+  return g_steal_pointer (&credentials);
+}
+
 static KysoSignPollResult
 get_certificate (KysoSignWait *wait, gpointer user_data, GError **error)
 {
@@ -199,48 +291,19 @@ get_certificate (KysoSignWait *wait, gpointer user_data, GError **error)
   g_autofree char *tid = g_uuid_string_random ();
   g_autofree char *transaction_id = g_strconcat ("kyso-", tid, NULL);
   KysoSignPollResult r;
-  JsonArray *certs;
 
   add_string (b, "user_id", job->self->account);
-  add_string (b, "serial_number", NULL);
+  /* serial_number is optional: without it the gateway lists every certificate of the account. */
   add_string (b, "transaction_id", transaction_id);
-  r = neac_post (job, "credentials/get_certificate", b, error);
+  r = neac_post (job, "v1/credentials/get_certificate", b, error);
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
-
-  job->credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_signer_credential_free);
-  job->serials = g_ptr_array_new_with_free_func (g_free);
-  job->statuses = g_ptr_array_new_with_free_func (g_free);
-  certs = kyso_remote_json_array (job->data, "user_certificates");
-  for (guint i = 0; certs != NULL && i < json_array_get_length (certs); i++)
-    {
-      JsonNode *node = json_array_get_element (certs, i);
-      JsonObject *c = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonObject *chain_data = kyso_remote_json_object (c, "chain_data");
-      g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-      GBytes *der = kyso_remote_base64_decode (kyso_remote_json_string (c, "cert_data"));
-      const char *id = kyso_remote_json_string (c, "cert_id");
-
-      if (der == NULL || id == NULL)
-        {
-          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                               _("The NEAC signing gateway sent a certificate Kyso cannot read."));
-          return KYSO_SIGN_POLL_FAILED;
-        }
-      g_ptr_array_add (chain, der);
-      /* Issuers, nearest first; a gateway may leave them out, the CMS then carries less. */
-      for (guint k = 0; k < 2; k++)
-        {
-          GBytes *ca = kyso_remote_base64_decode (
-            kyso_remote_json_string (chain_data, k == 0 ? "ca_cert" : "root_cert"));
-          if (ca != NULL)
-            g_ptr_array_add (chain, ca);
-        }
-      g_ptr_array_add (job->credentials, kyso_signer_credential_new (id, job->self->provider, chain));
-      g_ptr_array_add (job->serials, g_strdup (kyso_remote_json_string (c, "serial_number")));
-      g_ptr_array_add (job->statuses, g_strdup (kyso_remote_json_string (c, "cert_status")));
-    }
-  return KYSO_SIGN_POLL_DONE;
+  g_clear_pointer (&job->credentials, g_ptr_array_unref);
+  g_clear_pointer (&job->serials, g_ptr_array_unref);
+  g_clear_pointer (&job->statuses, g_ptr_array_unref);
+  job->credentials = _kyso_neac_parse_certificates (job->data, job->self->account, job->self->provider,
+                                                    &job->serials, &job->statuses, error);
+  return job->credentials != NULL ? KYSO_SIGN_POLL_DONE : KYSO_SIGN_POLL_FAILED;
 }
 
 static void
@@ -306,24 +369,16 @@ choose_credential (Job *job, const char **serial, GError **error)
   return NULL;
 }
 
-static gint64
-parse_time (const char *iso)
-{
-  g_autoptr(GDateTime) dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-
-  return dt ? g_date_time_to_unix (dt) * G_USEC_PER_SEC : 0;
-}
-
 static KysoSignPollResult
 send_sign (KysoSignWait *wait, gpointer user_data, GError **error)
 {
   Job *job = user_data;
   g_autoptr(JsonBuilder) b = begin_body (job);
   KysoSignPollResult r;
-  gint64 expired_in;
+  const char *answered;
 
   add_string (b, "user_id", job->self->account);
-  add_string (b, "transaction_id", job->transaction_id);
+  add_string (b, "transaction_id", job->client_transaction_id);
   add_string (b, "transaction_desc", job->description);
   add_string (b, "serial_number", job->serial);
   json_builder_set_member_name (b, "sign_files");
@@ -336,28 +391,22 @@ send_sign (KysoSignWait *wait, gpointer user_data, GError **error)
 
       json_builder_begin_object (b);
       add_string (b, "data_to_be_signed", hex);
+      /* The code the phone shows next to this document, and that Kyso shows while waiting. */
       add_string (b, "doc_id", job->doc_ids[i]);
       add_string (b, "file_type", "pdf");
       add_string (b, "sign_type", "hash");
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  /* The same transaction_id on a retry: the gateway answers with the same transaction instead of
-   * asking the phone twice. */
-  r = neac_post (job, "signatures/sign", b, error);
+  /* The same transaction_id on a retry, so that the gateway can recognise it. */
+  r = neac_post (job, "v1/signatures/sign", b, error);
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
-  if (g_strcmp0 (kyso_remote_json_string (job->data, "transaction_id"), job->transaction_id) != 0)
-    {
-      g_set_error_literal (
-        error, KYSO_ERROR, KYSO_ERROR_SERVER,
-        _("The NEAC signing gateway answered for another transaction. Nothing was signed."));
-      return KYSO_SIGN_POLL_FAILED;
-    }
-  expired_in = kyso_remote_json_int (job->data, "expired_in", 0);
-  if (expired_in > 0)
-    kyso_sign_wait_set_expires_at (wait, g_get_real_time () + expired_in * G_USEC_PER_SEC);
-  kyso_sign_wait_set_info (wait, NULL, kyso_remote_json_string (job->data, "tran_code"), NULL);
+  /* The gateway may answer with a transaction_id of its own: that is the one to poll (S1, S2). */
+  answered = kyso_remote_json_string (job->data, "transaction_id");
+  g_free (job->transaction_id);
+  job->transaction_id = g_strdup (answered != NULL && *answered != '\0' ? answered : job->client_transaction_id);
+  kyso_sign_wait_set_info (wait, NULL, job->transaction_id, NULL);
   return KYSO_SIGN_POLL_DONE;
 }
 
@@ -398,91 +447,39 @@ collect_signatures (Job *job, GError **error)
   return KYSO_SIGN_POLL_DONE;
 }
 
+gboolean
+_kyso_neac_answer_is_done (JsonObject *data)
+{
+  JsonNode *n = data != NULL ? json_object_get_member (data, "signatures") : NULL;
+
+  return n != NULL && !JSON_NODE_HOLDS_NULL (n);
+}
+
+/* Done = "signatures" present and not null (S2, S3); any other answer the gateway accepts is
+ * still waiting, whatever its shape (the pending body is not documented). */
 static KysoSignPollResult
 poll_status (KysoSignWait *wait, gpointer user_data, GError **error)
 {
   Job *job = user_data;
   g_autoptr(JsonBuilder) b = begin_body (job);
   g_autofree char *escaped = g_uri_escape_string (job->transaction_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", escaped);
+  g_autofree char *path = g_strdup_printf ("v1/signatures/sign/%s/status", escaped);
   KysoSignPollResult r = neac_post (job, path, b, error);
-  const char *status;
-  gint64 expires_at;
 
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
-  status = kyso_remote_json_string (job->data, "status");
-  expires_at = parse_time (kyso_remote_json_string (job->data, "expired_at"));
-  if (expires_at > 0 && expires_at != kyso_sign_wait_get_expires_at (wait))
-    {
-      kyso_sign_wait_set_expires_at (wait, expires_at);
-      if (job->pending != NULL)
-        {
-          kyso_pending_set_expires_at (job->pending, expires_at);
-          kyso_remote_pending_save (job->pending);
-        }
-    }
-  if (g_strcmp0 (status, "PENDING") == 0)
+  if (!_kyso_neac_answer_is_done (job->data))
     return KYSO_SIGN_POLL_PENDING;
-  if (g_strcmp0 (status, "SUCCESS") == 0)
-    {
-      kyso_sign_wait_report (wait, KYSO_SIGN_STATE_APPROVED);
-      return collect_signatures (job, error);
-    }
-  if (g_strcmp0 (status, "REJECTED") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_REFUSED,
-                         _("The signing request was refused on the phone. Nothing was signed."));
-  else if (g_strcmp0 (status, "EXPIRED") == 0)
-    g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_EXPIRED,
-                         _("The request was not approved in time. Nothing was signed; sign again and "
-                           "approve the request on your phone before the time runs out."));
-  else
-    g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                 _("The NEAC signing gateway reported an unknown state (%s). Nothing was signed."),
-                 status ? status : "?");
-  return KYSO_SIGN_POLL_FAILED;
-}
-
-/* A record saved before the answer to `sign` arrived: ask the gateway whether it has the
- * transaction before sending it (again) — never two requests on the phone. */
-static gboolean
-resume_or_send (Job *job, gboolean resume, GError **error)
-{
-  if (resume && kyso_pending_get_state (job->pending) == KYSO_PENDING_PREPARED)
-    {
-      g_autoptr(GError) local = NULL;
-      KysoSignPollResult r;
-
-      r = poll_status (job->wait, job, &local);
-      if (r == KYSO_SIGN_POLL_FAILED && job->unknown)
-        resume = FALSE;
-      else if (r == KYSO_SIGN_POLL_FAILED || r == KYSO_SIGN_POLL_DONE)
-        {
-          /* Already decided (or already signed) while we were away: let the loop collect it. */
-          g_clear_error (&local);
-        }
-    }
-  if (resume)
-    return TRUE;
-  if (!kyso_sign_wait_call (job->wait, send_sign, job, error))
-    return FALSE;
-  if (job->pending != NULL)
-    {
-      kyso_pending_set_tran_code (job->pending, kyso_remote_json_string (job->data, "tran_code"));
-      kyso_pending_set_expires_at (job->pending, kyso_sign_wait_get_expires_at (job->wait));
-      kyso_pending_set_state (job->pending, KYSO_PENDING_SENT);
-      kyso_remote_pending_save (job->pending);
-    }
-  return TRUE;
+  kyso_sign_wait_report (wait, KYSO_SIGN_STATE_APPROVED);
+  return collect_signatures (job, error);
 }
 
 static gboolean
 sign_in_thread (Job *job, GError **error)
 {
-  g_autofree char *code = kyso_sign_wait_verification_code (job->digests);
   gboolean resume = FALSE;
 
-  kyso_sign_wait_set_info (job->wait, job->self->provider, NULL, code);
+  kyso_sign_wait_set_info (job->wait, job->self->provider, NULL, NULL);
   kyso_sign_wait_report (job->wait, KYSO_SIGN_STATE_SENDING);
   if (!lookup_password (job, error) || !kyso_sign_wait_call (job->wait, get_certificate, job, error))
     return FALSE;
@@ -496,28 +493,46 @@ sign_in_thread (Job *job, GError **error)
 
   if (resume)
     {
-      job->transaction_id = g_strdup (kyso_pending_get_transaction_id (job->pending));
+      const char * const *codes = kyso_pending_get_doc_ids (job->pending);
+
+      /* The codes the phone already shows for this request. */
+      if (codes != NULL && g_strv_length ((char **) codes) == job->digests->len)
+        {
+          g_strfreev (job->doc_ids);
+          job->doc_ids = g_strdupv ((char **) codes);
+        }
       kyso_sign_wait_set_expires_at (job->wait, kyso_pending_get_expires_at (job->pending));
-      kyso_sign_wait_set_info (job->wait, NULL, kyso_pending_get_tran_code (job->pending), NULL);
-      g_debug ("NEAC: resuming transaction %s", job->transaction_id);
+      if (kyso_pending_get_state (job->pending) == KYSO_PENDING_PREPARED)
+        {
+          /* Saved before the gateway's answer came: send the same request again, with the same
+           * transaction_id (README: the gateway answers a repeat with the same transaction). */
+          job->client_transaction_id = g_strdup (kyso_pending_get_transaction_id (job->pending));
+          resume = FALSE;
+        }
+      else
+        {
+          job->transaction_id = g_strdup (kyso_pending_get_transaction_id (job->pending));
+          kyso_sign_wait_set_info (job->wait, NULL, job->transaction_id, NULL);
+          g_debug ("sp769: resuming transaction %s", job->transaction_id);
+        }
     }
   else
     {
       g_autofree char *uuid = g_uuid_string_random ();
-      job->transaction_id = g_strconcat ("kyso-", uuid, NULL);
+      job->client_transaction_id = g_strconcat ("kyso-", uuid, NULL);
       kyso_sign_wait_set_expires_at (job->wait, kyso_remote_options_default_expiry (&job->self->options));
-      if (job->pending != NULL)
-        {
-          /* On disk before the request leaves: a crash from here on resumes this transaction. */
-          kyso_pending_set_transaction_id (job->pending, job->transaction_id);
-          kyso_pending_set_verification_code (job->pending, code);
-          kyso_pending_set_expires_at (job->pending, kyso_sign_wait_get_expires_at (job->wait));
-          if (!kyso_pending_save (job->pending, error))
-            return FALSE;
-        }
+      /* On disk before the request leaves: a crash from here on sends this same request. */
+      kyso_remote_pending_record (job->pending, job->client_transaction_id, NULL, (const char *const *) job->doc_ids,
+                                  kyso_sign_wait_get_expires_at (job->wait), KYSO_PENDING_PREPARED);
     }
-  if (!resume_or_send (job, resume, error))
-    return FALSE;
+  kyso_sign_wait_set_doc_codes (job->wait, (const char *const *) job->doc_ids);
+  if (!resume)
+    {
+      if (!kyso_sign_wait_call (job->wait, send_sign, job, error))
+        return FALSE;
+      kyso_remote_pending_record (job->pending, job->transaction_id, kyso_remote_json_string (job->data, "tran_code"),
+                                  NULL, 0, KYSO_PENDING_SENT);
+    }
   kyso_sign_wait_report (job->wait, KYSO_SIGN_STATE_WAITING);
   if (!kyso_sign_wait_poll (job->wait, poll_status, job, error))
     return FALSE;
@@ -530,18 +545,14 @@ sign_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   Job *job = task_data;
   GError *error = NULL;
 
+  /* Whether a failed request's record is kept is the caller's decision (the signing job's). */
   if (sign_in_thread (job, &error))
     {
       kyso_remote_pending_end (job->pending, NULL);
       g_task_return_pointer (task, g_steal_pointer (&job->signatures), (GDestroyNotify) g_ptr_array_unref);
     }
   else
-    {
-      /* Only a request that was made can be resumed; before that, there is nothing to keep. */
-      if (job->transaction_id != NULL)
-        kyso_remote_pending_end (job->pending, error);
-      g_task_return_error (task, error);
-    }
+    g_task_return_error (task, error);
 }
 
 static void
@@ -557,6 +568,9 @@ kyso_neac_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, con
   g_task_set_source_tag (task, kyso_neac_signer_sign_digests_async);
   g_task_set_task_data (task, job, job_free);
   job->wait = kyso_remote_options_new_wait (&self->options, progress, progress_data, cancellable);
+  /* Public clients poll about every 10 s (S2, S5); a little sooner at first. */
+  if (self->options.initial_ms == 0)
+    kyso_sign_wait_set_interval (job->wait, 3000, 10000);
   job->credential_id = g_strdup (request->credential_id);
   /* Translators: shown on the citizen's phone when the caller gives no description */
   job->description = g_strdup (request->description ? request->description : _("Sign documents with Kyso"));
@@ -572,7 +586,8 @@ kyso_neac_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, con
         }
       g_ptr_array_add (job->digests, g_bytes_ref (d));
     }
-  job->doc_ids = kyso_remote_make_doc_ids (request->doc_ids, digests->len);
+  /* doc_id is the code the citizen matches: Kyso chooses it (the names are not sent). */
+  job->doc_ids = kyso_remote_make_doc_codes (digests->len);
   job->pending = self->pending ? g_object_ref (self->pending) : NULL;
   g_task_run_in_thread (task, sign_thread);
 }
@@ -646,6 +661,9 @@ kyso_neac_signer_new (KysoConfig *config, const char *account, const char *provi
     }
   self = g_object_new (KYSO_TYPE_NEAC_SIGNER, NULL);
   self->url = g_str_has_suffix (url, "/") ? g_strdup (url) : g_strconcat (url, "/", NULL);
+  /* The documented base is …/sca/sp769 and Kyso adds v1/…; a base given with v1/ is taken too. */
+  if (g_str_has_suffix (self->url, "/v1/"))
+    self->url[strlen (self->url) - 3] = '\0';
   self->sp_id = g_strdup (sp_id);
   self->ca_file = g_strdup (kyso_config_get_path (config, "tls", "ca_file"));
   self->account = g_strdup (account);

@@ -6,12 +6,24 @@
 
 G_BEGIN_DECLS
 
-/* The NEAC remote signing gateway (Decision 769/QĐ-BTTTT, the sp769 shape): the citizen's
- * certificate stays with their CA, which asks for approval on the phone. Hash signing only.
+/* VNPT SmartCA's sp769 gateway, the shape Decision 769/QĐ-BTTTT gives NEAC (REAL-SERVICES.md §1):
+ * the citizen's certificate stays with their CA, which asks for approval on the phone. Hash
+ * signing only.
  *
- * Configuration: [neac] url (…/v1/), sp_id; [tls] ca_file. The sp_password is read from the Secret
- * Service (kyso-signing-credentials.h, service "neac", id = sp_id) on the worker thread, never
- * from a file or the command line. */
+ * - Certificates: only personal ones (never service_type ESEAL) that carry the account's ID number
+ *   (CCCD/CMND), valid ones first; cert_id is the credential id.
+ * - doc_id: Kyso chooses one short readable code per document (kyso_remote_make_doc_codes()); it is
+ *   what the CA's app shows, and the progress reports it (doc_codes / verification_code).
+ * - The gateway answers sign with its own transaction_id: that one is polled (about every 3–10 s)
+ *   until "signatures" is present; any other accepted answer is "still waiting" until the
+ *   deadline; an HTTP 4xx or a status_code other than 200 ends the wait with a message.
+ * - With a KysoPending, the request is recorded (the gateway's transaction id, tran_code, doc
+ *   ids, expiry) and saved; keeping or forgetting it after a failure is the caller's decision.
+ *
+ * Configuration: [neac] url (the documented base, e.g. https://gwsca.vnpt.vn/sca/sp769; Kyso
+ * appends v1/…; https only, except loopback), sp_id; [tls] ca_file. The sp_password is read from
+ * the Secret Service (kyso-signing-credentials.h, service "neac", id = sp_id) on the worker thread,
+ * never from a file or the command line. */
 
 #define KYSO_TYPE_NEAC_SIGNER (kyso_neac_signer_get_type ())
 G_DECLARE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO, NEAC_SIGNER, GObject)
@@ -33,7 +45,7 @@ void            kyso_neac_signer_set_pending      (KysoNeacSigner *self,
 /* The approval window when the gateway does not announce one (default 300 s). */
 void            kyso_neac_signer_set_expiry       (KysoNeacSigner *self,
                                                    guint           seconds);
-/* Polling interval bounds (defaults 2000 / 5000 ms). */
+/* Polling interval bounds (defaults 3000 / 10000 ms). */
 void            kyso_neac_signer_set_poll_interval (KysoNeacSigner *self,
                                                     guint           initial_ms,
                                                     guint           max_ms);

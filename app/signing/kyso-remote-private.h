@@ -38,6 +38,14 @@ gint64        kyso_remote_options_default_expiry (const KysoRemoteOptions *optio
 GStrv    kyso_remote_make_doc_ids        (const char * const *doc_ids,
                                           guint               n);
 
+/* The doc_id Kyso sends for each document is the code the citizen matches on the phone (sp769:
+ * "shown at the same time in the SP's interface and in the CA's confirmation app"): @n codes
+ * like "4K7-2QF9" (3 + 4 characters of 23456789ABCDEFGHJKMNPQRSTUVWXYZ, random, unique in the
+ * batch). */
+#define KYSO_REMOTE_DOC_CODE_LEN 8
+GStrv    kyso_remote_make_doc_codes      (guint               n);
+gboolean kyso_remote_is_doc_code         (const char         *code);
+
 /* Before asking: valid now, key usage allows signing, the subject's national ID is @account's
  * (when @account is not NULL), and not revoked (OCSP, then CRL; a revocation service that does
  * not answer is not a reason to refuse — the signature's own validation checks again).
@@ -78,10 +86,22 @@ gboolean kyso_remote_pending_begin       (KysoPending                *pending,
 /* Saves, logging (not failing) when the disk refuses: losing resumability is not worth a failed
  * signature. */
 void     kyso_remote_pending_save        (KysoPending                *pending);
-/* After the wait: success → state APPROVED, saved (the caller forgets it once the output is
- * written); a terminal failure → forgotten; cancellation → kept, so it can be resumed. */
+/* What a signer records once the service took the request: the service's transaction id, its
+ * tran_code, the doc codes sent, the expiry (0 = unchanged), and @state; then saves. NULL
+ * strings leave a field unchanged; @pending NULL does nothing. */
+void     kyso_remote_pending_record      (KysoPending                *pending,
+                                          const char                 *transaction_id,
+                                          const char                 *tran_code,
+                                          const char * const         *doc_codes,
+                                          gint64                      expires_at,
+                                          KysoPendingState            state);
+/* After the wait: success → state APPROVED, saved. A failure changes nothing: whether to keep or
+ * forget the record is the caller's decision (the signing job's), not the signer's. */
 void     kyso_remote_pending_end         (KysoPending                *pending,
                                           const GError               *error);
+/* A helper for that decision: TRUE when the same request may still succeed after @error
+ * (cancelled, or a network fault), so its record is worth keeping for a resume. */
+gboolean kyso_remote_error_may_resume    (const GError               *error);
 
 /* Small JSON readers that tolerate absent or mistyped members. */
 const char *kyso_remote_json_string      (JsonObject                 *object,

@@ -55,6 +55,43 @@ kyso_remote_make_doc_ids (const char * const *doc_ids, guint n)
   return out;
 }
 
+/* No 0/O, 1/I/L: read aloud or copied by hand without doubt. */
+static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+GStrv
+kyso_remote_make_doc_codes (guint n)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GStrv out = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char code[KYSO_REMOTE_DOC_CODE_LEN + 1];
+
+      do
+        {
+          for (guint k = 0; k < KYSO_REMOTE_DOC_CODE_LEN; k++)
+            code[k] = k == 3 ? '-' : code_alphabet[g_random_int_range (0, sizeof code_alphabet - 1)];
+          code[KYSO_REMOTE_DOC_CODE_LEN] = '\0';
+        }
+      while (g_hash_table_contains (seen, code));
+      out[i] = g_strdup (code);
+      g_hash_table_add (seen, out[i]);
+    }
+  return out;
+}
+
+gboolean
+kyso_remote_is_doc_code (const char *code)
+{
+  if (code == NULL || strlen (code) != KYSO_REMOTE_DOC_CODE_LEN)
+    return FALSE;
+  for (guint k = 0; k < KYSO_REMOTE_DOC_CODE_LEN; k++)
+    if (k == 3 ? code[k] != '-' : strchr (code_alphabet, code[k]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 kyso_remote_check_signatures (const KysoSignerCredential *credential, GPtrArray *digests,
                               GPtrArray *signatures, GError **error)
@@ -132,22 +169,49 @@ kyso_remote_pending_save (KysoPending *pending)
 }
 
 void
-kyso_remote_pending_end (KysoPending *pending, const GError *error)
+kyso_remote_pending_record (KysoPending *pending, const char *transaction_id, const char *tran_code,
+                            const char * const *doc_codes, gint64 expires_at, KysoPendingState state)
 {
+  g_autofree char *joined = doc_codes != NULL ? g_strjoinv (", ", (char **) doc_codes) : NULL;
+
   if (pending == NULL)
     return;
-  if (error == NULL)
+  if (transaction_id != NULL)
+    kyso_pending_set_transaction_id (pending, transaction_id);
+  if (tran_code != NULL)
+    kyso_pending_set_tran_code (pending, tran_code);
+  if (doc_codes != NULL)
+    {
+      /* set_digests empties the record's array first: hand it a copy. */
+      GPtrArray *old = kyso_pending_get_digests (pending);
+      g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+      for (guint i = 0; i < old->len; i++)
+        g_ptr_array_add (digests, g_bytes_ref (g_ptr_array_index (old, i)));
+      kyso_pending_set_digests (pending, digests, doc_codes);
+      kyso_pending_set_verification_code (pending, joined);
+    }
+  if (expires_at > 0)
+    kyso_pending_set_expires_at (pending, expires_at);
+  kyso_pending_set_state (pending, state);
+  kyso_remote_pending_save (pending);
+}
+
+void
+kyso_remote_pending_end (KysoPending *pending, const GError *error)
+{
+  if (pending != NULL && error == NULL)
     {
       kyso_pending_set_state (pending, KYSO_PENDING_APPROVED);
       kyso_remote_pending_save (pending);
     }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-           && !kyso_sign_wait_error_is_transient (error))
-    {
-      g_autoptr(GError) local = NULL;
-      if (!kyso_pending_forget (pending, &local))
-        g_warning ("Could not forget the pending signing request: %s", local->message);
-    }
+}
+
+gboolean
+kyso_remote_error_may_resume (const GError *error)
+{
+  return error != NULL
+         && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || kyso_sign_wait_error_is_transient (error));
 }
 
 const char *

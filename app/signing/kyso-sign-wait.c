@@ -17,6 +17,7 @@ struct _KysoSignWait {
   char                *provider;
   char                *transaction_id;
   char                *verification_code;
+  GStrv                doc_codes;
 };
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
   char                *provider;
   char                *transaction_id;
   char                *verification_code;
+  GStrv                doc_codes;
   gint64               expires_at;
 } ProgressMessage;
 
@@ -54,6 +56,7 @@ kyso_sign_wait_free (KysoSignWait *self)
   g_free (self->provider);
   g_free (self->transaction_id);
   g_free (self->verification_code);
+  g_strfreev (self->doc_codes);
   g_free (self);
 }
 
@@ -106,6 +109,17 @@ kyso_sign_wait_set_info (KysoSignWait *self, const char *provider, const char *t
   replace (&self->verification_code, verification_code);
 }
 
+void
+kyso_sign_wait_set_doc_codes (KysoSignWait *self, const char * const *codes)
+{
+  if (codes == NULL || codes[0] == NULL)
+    return;
+  g_strfreev (self->doc_codes);
+  self->doc_codes = g_strdupv ((char **) codes);
+  g_free (self->verification_code);
+  self->verification_code = g_strjoinv (", ", self->doc_codes);
+}
+
 static void
 progress_message_free (gpointer data)
 {
@@ -114,6 +128,7 @@ progress_message_free (gpointer data)
   g_free (msg->provider);
   g_free (msg->transaction_id);
   g_free (msg->verification_code);
+  g_strfreev (msg->doc_codes);
   g_free (msg);
 }
 
@@ -126,6 +141,7 @@ progress_dispatch (gpointer data)
     .provider = msg->provider,
     .transaction_id = msg->transaction_id,
     .verification_code = msg->verification_code,
+    .doc_codes = (const char * const *) msg->doc_codes,
     .expires_at = msg->expires_at,
   };
 
@@ -148,6 +164,7 @@ kyso_sign_wait_report (KysoSignWait *self, KysoSignState state)
   msg->provider = g_strdup (self->provider);
   msg->transaction_id = g_strdup (self->transaction_id);
   msg->verification_code = g_strdup (self->verification_code);
+  msg->doc_codes = g_strdupv (self->doc_codes);
   msg->expires_at = self->expires_at;
 
   /* Always queue (never g_main_context_invoke, which may run the callback right here on the worker
@@ -304,21 +321,4 @@ kyso_sign_wait_poll (KysoSignWait *self, KysoSignPollFunc func, gpointer user_da
       if (!kyso_sign_wait_sleep (self, delay, error))
         return FALSE;
     }
-}
-
-char *
-kyso_sign_wait_verification_code (GPtrArray *digests)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 out[32];
-  gsize len = sizeof out;
-
-  for (guint i = 0; digests != NULL && i < digests->len; i++)
-    {
-      gsize n;
-      const guint8 *d = g_bytes_get_data (g_ptr_array_index (digests, i), &n);
-      g_checksum_update (sum, d, (gssize) n);
-    }
-  g_checksum_get_digest (sum, out, &len);
-  return g_strdup_printf ("%04u", ((guint) out[0] << 8 | out[1]) % 10000);
 }

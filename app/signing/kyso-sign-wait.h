@@ -57,6 +57,11 @@ void          kyso_sign_wait_set_info          (KysoSignWait         *self,
                                                 const char           *provider,
                                                 const char           *transaction_id,
                                                 const char           *verification_code);
+/* The codes the provider's app shows for each document (the doc_ids Kyso sent), in the order of
+ * the digests; the next reports carry them as doc_codes, and as verification_code joined by ", ".
+ * NULL or empty leaves them unchanged. */
+void          kyso_sign_wait_set_doc_codes     (KysoSignWait         *self,
+                                                const char * const   *codes);
 /* Delivers a KysoSignProgress with @state to the caller's main context (FIFO order). */
 void          kyso_sign_wait_report            (KysoSignWait         *self,
                                                 KysoSignState         state);
@@ -80,10 +85,6 @@ gboolean      kyso_sign_wait_sleep             (KysoSignWait         *self,
                                                 guint                 ms,
                                                 GError              **error);
 
-/* The short code shown next to the request so the citizen can match it on the phone: four decimal
- * digits: the first two bytes, big-endian, modulo 10000, of SHA-256 over the concatenated digests
- * (as Smart-ID does). Same digests, same code; the NEAC sandbox computes the same as its tran_code. */
-char         *kyso_sign_wait_verification_code (GPtrArray            *digests);
 
 /* TRUE for errors worth retrying: KYSO_ERROR_NETWORK (refused, dropped, timed out). */
 gboolean      kyso_sign_wait_error_is_transient (const GError        *error);

@@ -38,7 +38,12 @@ typedef struct {
   KysoSignState state;
   const char   *provider;           /* e.g. "VNPT-CA"; which app to open on the phone */
   const char   *transaction_id;     /* the provider's transaction, NULL for local signers */
-  const char   *verification_code;  /* short code to match on the phone, NULL if none */
+  /* The code the provider's app shows for the document (the doc_id Kyso chose and sent), for the
+   * citizen to check that the phone shows this code for this document; with several documents
+   * the codes joined by ", ". NULL when the service shows no code Kyso chose: then show none. */
+  const char   *verification_code;
+  /* The same codes one per document, in the order of the digests (NULL-terminated), or NULL. */
+  const char * const *doc_codes;
   gint64        expires_at;         /* g_get_real_time() µs when the request lapses; 0 = none */
 } KysoSignProgress;
 
@@ -49,7 +54,9 @@ typedef void (*KysoSignProgressFunc) (const KysoSignProgress *progress,
 typedef struct {
   const char *credential_id;   /* from list_credentials */
   const char *description;     /* shown on the phone: what is being signed */
-  const char * const *doc_ids; /* one per digest, shown on the phone (file names); may be NULL */
+  /* One name per digest (file names), for services whose requests carry a document name; may be
+   * NULL. Not the code the phone shows: the signer chooses that (KysoSignProgress.doc_codes). */
+  const char * const *doc_ids;
 } KysoSignRequest;
 
 struct _KysoSignerInterface {

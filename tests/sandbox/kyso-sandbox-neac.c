@@ -1,10 +1,15 @@
-/* The NEAC remote-signing gateway in the sp769 shape (DESIGN §3): get_certificate, sign (hash
- * signing, one phone approval for every file), and status polling. See README.md. */
+/* VNPT SmartCA's sp769 gateway, the shape NEAC's 769 decision standardises (REAL-SERVICES.md §1):
+ * BASE/sca/sp769/v1/credentials/get_certificate, …/v1/signatures/sign (hash signing, one phone
+ * approval for every file) and …/v1/signatures/sign/{transaction_id}/status. The gateway answers
+ * with a transaction_id of its own, a UUID tran_code, lists an organisation seal (ESEAL) before
+ * the citizen's certificate, and its status answer has no "status" field. What the documents do
+ * not show (pending, refusal and expiry bodies) is decided here and listed in README.md. */
 
 #include "kyso-sandbox-private.h"
 #include "kyso-sandbox-pki.h"
 
 #define MAX_FILES 20
+#define SP769_V1  "/sca/sp769/v1/"
 
 static void
 neac_reply (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *message, JsonNode *data)
@@ -29,7 +34,7 @@ neac_reply (KysoSandbox *self, SoupServerMessage *msg, guint status, const char 
 
 /* The request object after the SP credentials check; NULL when an error was answered. */
 static JsonObject *
-neac_request (KysoSandbox *self, SoupServerMessage *msg, JsonNode **out_node)
+neac_request_full (KysoSandbox *self, SoupServerMessage *msg, gboolean empty_ok, JsonNode **out_node)
 {
   g_autoptr (JsonNode) node = kyso_sandbox_parse_request (msg, NULL);
   JsonObject *o;
@@ -48,13 +53,22 @@ neac_request (KysoSandbox *self, SoupServerMessage *msg, JsonNode **out_node)
   o = json_node_get_object (node);
   sp_id = json_object_get_string_member_with_default (o, "sp_id", NULL);
   sp_password = json_object_get_string_member_with_default (o, "sp_password", NULL);
-  if (g_strcmp0 (sp_id, self->sp_id) != 0 || g_strcmp0 (sp_password, self->sp_password) != 0)
+  /* The status call of the public clients (S2, S3) sends an empty body {}. */
+  if (empty_ok && json_object_get_size (o) == 0)
+    sp_id = sp_password = NULL;
+  else if (g_strcmp0 (sp_id, self->sp_id) != 0 || g_strcmp0 (sp_password, self->sp_password) != 0)
     {
-      neac_reply (self, msg, 401, "invalid_sp_credentials", NULL);
+      neac_reply (self, msg, 401, "SP_CREDENTIAL_INVALID", NULL);
       return NULL;
     }
   *out_node = g_steal_pointer (&node);
   return o;
+}
+
+static JsonObject *
+neac_request (KysoSandbox *self, SoupServerMessage *msg, JsonNode **out_node)
+{
+  return neac_request_full (self, msg, FALSE, out_node);
 }
 
 static const char *
@@ -83,6 +97,80 @@ add_string (JsonBuilder *b, const char *name, const char *value)
   json_builder_add_string_value (b, value);
 }
 
+/* An organisation seal (ESEAL) of the same CA family: made once per run, EC key, issued by the
+ * root. Never meant for a citizen; a client that offers it is wrong. */
+static X509 *
+seal_cert (KysoSandbox *self)
+{
+  static const KysoSandboxExt exts[] = {
+    { NID_basic_constraints, "critical,CA:FALSE" },
+    { NID_key_usage, "critical,digitalSignature,nonRepudiation" },
+    { NID_undef, NULL },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new ();
+  EVP_PKEY *key = NULL;
+  X509_NAME *name;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->seal_cert != NULL)
+    return self->seal_cert;
+  kyso_sandbox_key_job_add (jobs, &key, FALSE);
+  if (!kyso_sandbox_generate_keys (jobs, &error))
+    g_error ("kyso-sandbox: %s", error->message);
+  name = kyso_sandbox_simple_name ("CÔNG TY TNHH KYSO SANDBOX", "CÔNG TY TNHH KYSO SANDBOX");
+  X509_NAME_add_entry_by_NID (name, NID_userId, MBSTRING_UTF8, (const unsigned char *)"MST:0109999999", -1, -1, 0);
+  self->seal_cert = kyso_sandbox_make_cert (name, key, self->root_cert, self->root_key, now - 86400,
+                                            now + 365 * 86400, exts, &error);
+  X509_NAME_free (name);
+  EVP_PKEY_free (key);
+  if (self->seal_cert == NULL)
+    g_error ("kyso-sandbox: %s", error->message);
+  return self->seal_cert;
+}
+
+/* One entry of data.user_certificates[], every documented member. */
+static void
+add_certificate (KysoSandbox *self, JsonBuilder *b, const char *service_type, const char *service_name,
+                 const char *status, X509 *cert, X509 *issuer, const char *transaction_id)
+{
+  g_autofree char *serial = kyso_sandbox_pki_serial_hex (cert);
+  g_autofree char *cert_id = g_ascii_strdown (serial, -1);
+  g_autofree char *subject = kyso_sandbox_pki_name_string (X509_get_subject_name (cert));
+  g_autofree char *from = asn1_time_text (X509_get0_notBefore (cert));
+  g_autofree char *to = asn1_time_text (X509_get0_notAfter (cert));
+  g_autofree char *cert_b64 = kyso_sandbox_pki_base64 (cert);
+  g_autofree char *ca_b64 = issuer != NULL ? kyso_sandbox_pki_base64 (issuer) : NULL;
+
+  json_builder_begin_object (b);
+  add_string (b, "service_type", service_type);
+  add_string (b, "service_name", service_name);
+  add_string (b, "cert_id", cert_id);
+  add_string (b, "cert_status", status);
+  add_string (b, "serial_number", serial);
+  add_string (b, "cert_subject", subject);
+  add_string (b, "cert_valid_from", from);
+  add_string (b, "cert_valid_to", to);
+  add_string (b, "cert_data", cert_b64);
+  json_builder_set_member_name (b, "chain_data");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ca_cert");
+  if (ca_b64 != NULL)
+    json_builder_add_string_value (b, ca_b64);
+  else
+    json_builder_add_null_value (b);
+  /* "root_cert (may be null)": this gateway leaves it out. */
+  json_builder_set_member_name (b, "root_cert");
+  json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "transaction_id");
+  if (transaction_id != NULL)
+    json_builder_add_string_value (b, transaction_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
 /* The serial_number the client named is the one we serve (either case), or none was named. */
 static gboolean
 serial_matches (KysoSandbox *self, KysoSandboxCitizen *c, JsonObject *o)
@@ -99,10 +187,8 @@ handle_get_certificate (KysoSandbox *self, SoupServerMessage *msg)
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o = neac_request (self, msg, &node);
   KysoSandboxCitizen *c;
-  X509 *cert;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *serial = NULL, *cert_id = NULL, *subject = NULL, *from = NULL, *to = NULL;
-  g_autofree char *cert_b64 = NULL, *ca_b64 = NULL, *root_b64 = NULL;
+  const char *transaction_id;
 
   if (o == NULL)
     return;
@@ -117,36 +203,18 @@ handle_get_certificate (KysoSandbox *self, SoupServerMessage *msg)
       neac_reply (self, msg, 400, "certificate_not_found", NULL);
       return;
     }
-  cert = kyso_sandbox_pki_served_cert (self, c);
-  serial = kyso_sandbox_pki_serial_hex (cert);
-  cert_id = g_ascii_strdown (serial, -1);
-  subject = kyso_sandbox_pki_name_string (X509_get_subject_name (cert));
-  from = asn1_time_text (X509_get0_notBefore (cert));
-  to = asn1_time_text (X509_get0_notAfter (cert));
-  cert_b64 = kyso_sandbox_pki_base64 (cert);
-  ca_b64 = kyso_sandbox_pki_base64 (c->issuer);
-  root_b64 = kyso_sandbox_pki_base64 (self->root_cert);
-
+  transaction_id = json_object_get_string_member_with_default (o, "transaction_id", NULL);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "user_certificates");
   json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  add_string (b, "cert_id", cert_id);
-  add_string (b, "cert_status", cert_status_text (self, c));
-  add_string (b, "serial_number", serial);
-  add_string (b, "cert_subject", subject);
-  add_string (b, "cert_valid_from", from);
-  add_string (b, "cert_valid_to", to);
-  add_string (b, "cert_data", cert_b64);
-  json_builder_set_member_name (b, "chain_data");
-  json_builder_begin_object (b);
-  add_string (b, "ca_cert", ca_b64);
-  add_string (b, "root_cert", root_b64);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  /* The seal first: a client that takes the first entry signs as the company. */
+  add_certificate (self, b, "ESEAL", "VNPT SmartCA eSeal", "Đang hoạt động", seal_cert (self), self->root_cert,
+                   transaction_id);
+  add_certificate (self, b, "SMARTCA", "VNPT SmartCA", cert_status_text (self, c),
+                   kyso_sandbox_pki_served_cert (self, c), c->issuer, transaction_id);
   json_builder_end_array (b);
   json_builder_end_object (b);
-  neac_reply (self, msg, 200, "success", json_builder_get_root (b));
+  neac_reply (self, msg, 200, "SUCCESS", json_builder_get_root (b));
 }
 
 static gboolean
@@ -166,13 +234,11 @@ static void
 reply_sign_accepted (KysoSandbox *self, SoupServerMessage *msg, KysoSandboxTxn *txn)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  gint64 left = (txn->expires - g_get_real_time ()) / G_USEC_PER_SEC;
 
+  /* The gateway's own transaction_id, not the one the client sent (S1 §4.3 sample). */
   json_builder_begin_object (b);
   add_string (b, "transaction_id", txn->id);
   add_string (b, "tran_code", txn->tran_code);
-  json_builder_set_member_name (b, "expired_in");
-  json_builder_add_int_value (b, MAX (left, 0));
   json_builder_end_object (b);
   neac_reply (self, msg, 200, "sig_wait_for_user_confirm", json_builder_get_root (b));
 }
@@ -254,34 +320,52 @@ handle_sign (KysoSandbox *self, SoupServerMessage *msg)
     }
   g_string_ascii_down (fingerprint);
 
-  /* A retry of a sign whose answer was lost: same transaction, no second prompt on the phone. */
-  if ((txn = g_hash_table_lookup (self->txns, txn_id)) != NULL)
+  /* A retry of a sign whose answer was lost (the same client transaction_id): the same
+   * transaction, no second prompt on the phone. An assumption, see README.md. */
+  for (guint i = 0; i < self->txn_order->len; i++)
     {
-      if (!g_str_equal (txn->service, "neac") || g_strcmp0 (txn->fingerprint, fingerprint->str) != 0)
+      txn = g_ptr_array_index (self->txn_order, i);
+      if (!g_str_equal (txn->service, "neac") || g_strcmp0 (txn->client_id, txn_id) != 0)
+        continue;
+      if (g_strcmp0 (txn->fingerprint, fingerprint->str) != 0)
         neac_reply (self, msg, 400, "duplicate_transaction", NULL);
       else
         reply_sign_accepted (self, msg, txn);
       return;
     }
-  txn = kyso_sandbox_txn_new (
-    self, txn_id, "neac", c, json_object_get_string_member_with_default (o, "transaction_desc", NULL),
-    g_steal_pointer (&doc_ids), g_steal_pointer (&digests), NID_sha256, fingerprint->str);
+  {
+    g_autofree char *random = kyso_sandbox_random_token (9);
+    g_autofree char *own_id = g_strconcat ("SP769-", random, NULL);
+
+    for (char *p = own_id; *p; p++)
+      if (*p == '_')
+        *p = '-';
+    txn = kyso_sandbox_txn_new (
+      self, own_id, "neac", c, json_object_get_string_member_with_default (o, "transaction_desc", NULL),
+      g_steal_pointer (&doc_ids), g_steal_pointer (&digests), NID_sha256, fingerprint->str);
+    txn->client_id = g_strdup (txn_id);
+  }
   reply_sign_accepted (self, msg, txn);
 }
 
+/* Only "done" is documented: {status_code 200, message "SUCCESS", data {transaction_id,
+ * signatures[…]}}. While waiting this gateway answers a body of another shape, without
+ * "signatures"; a refusal is status_code 400 in an HTTP 200 answer, an expiry HTTP 400 (both
+ * assumptions, README.md). */
 static void
 handle_status (KysoSandbox *self, SoupServerMessage *msg, const char *txn_id)
 {
   g_autoptr (JsonNode) node = NULL;
-  JsonObject *o = neac_request (self, msg, &node);
+  JsonObject *o = neac_request_full (self, msg, TRUE, &node);
   KysoSandboxTxn *txn;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *expires = NULL;
-  const char *status;
 
   if (o == NULL)
     return;
-  txn = g_str_equal (txn_id, "latest") ? NULL : kyso_sandbox_txn_lookup (self, txn_id);
+  /* Only the gateway's own id: a client polling with the id it sent is not found. */
+  txn = g_hash_table_lookup (self->txns, txn_id);
+  if (txn != NULL)
+    txn = kyso_sandbox_txn_lookup (self, txn->id); /* expires it when due */
   if (txn == NULL || !g_str_equal (txn->service, "neac"))
     {
       neac_reply (self, msg, 400, "transaction_not_found", NULL);
@@ -289,49 +373,62 @@ handle_status (KysoSandbox *self, SoupServerMessage *msg, const char *txn_id)
     }
   switch (txn->state)
     {
-      case KYSO_SANDBOX_TXN_APPROVED:
-        status = "SUCCESS";
-        break;
       case KYSO_SANDBOX_TXN_REFUSED:
-        status = "REJECTED";
-        break;
+        {
+          g_autoptr (JsonBuilder) r = json_builder_new ();
+          g_autoptr (JsonNode) root = NULL;
+
+          json_builder_begin_object (r);
+          json_builder_set_member_name (r, "status_code");
+          json_builder_add_int_value (r, 400);
+          json_builder_set_member_name (r, "message");
+          json_builder_add_string_value (r, "user_reject_transaction");
+          json_builder_set_member_name (r, "data");
+          json_builder_add_null_value (r);
+          json_builder_end_object (r);
+          root = json_builder_get_root (r);
+          kyso_sandbox_reply_json (self, msg, 200, root);
+          return;
+        }
       case KYSO_SANDBOX_TXN_EXPIRED:
-        status = "EXPIRED";
-        break;
+        neac_reply (self, msg, 400, "transaction_expired", NULL);
+        return;
       case KYSO_SANDBOX_TXN_PENDING:
+        json_builder_begin_object (b);
+        add_string (b, "transaction_id", txn->id);
+        add_string (b, "tran_code", txn->tran_code);
+        json_builder_set_member_name (b, "tran_status");
+        json_builder_add_int_value (b, 4000);
+        json_builder_end_object (b);
+        neac_reply (self, msg, 200, "WAITING_FOR_SIGNER_CONFIRM", json_builder_get_root (b));
+        return;
+      case KYSO_SANDBOX_TXN_APPROVED:
       default:
-        status = "PENDING";
         break;
     }
-  expires = kyso_sandbox_format_time (txn->expires / G_USEC_PER_SEC);
   json_builder_begin_object (b);
   add_string (b, "transaction_id", txn->id);
-  add_string (b, "tran_code", txn->tran_code);
-  add_string (b, "status", status);
-  add_string (b, "expired_at", expires);
   json_builder_set_member_name (b, "signatures");
-  if (txn->state == KYSO_SANDBOX_TXN_APPROVED)
-    {
-      g_autoptr (GPtrArray) sigs = kyso_sandbox_txn_dup_signatures (self, txn);
-      g_autofree char *decided = kyso_sandbox_format_time (txn->decided / G_USEC_PER_SEC);
-      json_builder_begin_array (b);
-      for (guint i = 0; i < sigs->len; i++)
-        {
-          gsize len = 0;
-          const guchar *data = g_bytes_get_data (g_ptr_array_index (sigs, i), &len);
-          g_autofree char *b64 = g_base64_encode (data, len);
-          json_builder_begin_object (b);
-          add_string (b, "doc_id", g_ptr_array_index (txn->doc_ids, i));
-          add_string (b, "signature_value", b64);
-          add_string (b, "timestamp_signature", decided);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-    }
-  else
-    json_builder_add_null_value (b);
+  {
+    g_autoptr (GPtrArray) sigs = kyso_sandbox_txn_dup_signatures (self, txn);
+    json_builder_begin_array (b);
+    for (guint i = 0; i < sigs->len; i++)
+      {
+        gsize len = 0;
+        const guchar *data = g_bytes_get_data (g_ptr_array_index (sigs, i), &len);
+        g_autofree char *b64 = g_base64_encode (data, len);
+        json_builder_begin_object (b);
+        add_string (b, "doc_id", g_ptr_array_index (txn->doc_ids, i));
+        add_string (b, "signature_value", b64);
+        /* "timestamp_signature (nullable)" */
+        json_builder_set_member_name (b, "timestamp_signature");
+        json_builder_add_null_value (b);
+        json_builder_end_object (b);
+      }
+    json_builder_end_array (b);
+  }
   json_builder_end_object (b);
-  neac_reply (self, msg, 200, status, json_builder_get_root (b));
+  neac_reply (self, msg, 200, "SUCCESS", json_builder_get_root (b));
 }
 
 static void
@@ -339,9 +436,9 @@ neac_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
               gpointer user_data)
 {
   KysoSandbox *self = user_data;
-  const char *rest = path + strlen ("/neac/v1/");
+  const char *rest = path + strlen (SP769_V1);
 
-  if (!g_str_has_prefix (path, "/neac/v1/"))
+  if (!g_str_has_prefix (path, SP769_V1))
     neac_reply (self, msg, 404, "not_found", NULL);
   else if (g_str_equal (rest, "credentials/get_certificate"))
     {
@@ -367,10 +464,13 @@ neac_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
 void
 kyso_sandbox_neac_install (KysoSandbox *self)
 {
-  g_autofree char *url = kyso_sandbox_dup_url (self, "/neac/v1/");
+  g_autofree char *base = kyso_sandbox_dup_url (self, "/sca/sp769");
+  g_autofree char *v1 = kyso_sandbox_dup_url (self, SP769_V1);
 
-  kyso_sandbox_add_handler (self, "/neac", neac_handler, self);
-  kyso_sandbox_set_url (self, "neac", url);
-  kyso_sandbox_set_config (self, "neac", "url", url);
+  kyso_sandbox_add_handler (self, "/sca/sp769", neac_handler, self);
+  /* urls.neac: where the v1 calls go; kyso.conf [neac] url: the documented base, Kyso adds v1/. */
+  kyso_sandbox_set_url (self, "neac", v1);
+  kyso_sandbox_set_url (self, "sp769", base);
+  kyso_sandbox_set_config (self, "neac", "url", base);
   kyso_sandbox_set_config (self, "neac", "sp_id", self->sp_id);
 }

@@ -34,6 +34,7 @@ txn_free (gpointer p)
   g_clear_handle_id (&txn->expiry_source, g_source_remove);
   g_ptr_array_unref (txn->waiters);
   g_free (txn->id);
+  g_free (txn->client_id);
   g_free (txn->service);
   g_free (txn->description);
   g_ptr_array_unref (txn->doc_ids);
@@ -61,24 +62,11 @@ kyso_sandbox_txn_state_to_string (KysoSandboxTxnState state)
     }
 }
 
+/* sp769: "tran_code is a UUID" (REAL-SERVICES.md §1). The phone shows the doc_ids, not this. */
 char *
-kyso_sandbox_tran_code (GPtrArray *digests)
+kyso_sandbox_tran_code (void)
 {
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
-  guchar md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-
-  /* Documented in README.md so that a client can show the same code. */
-  EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
-  for (guint i = 0; i < digests->len; i++)
-    {
-      gsize len = 0;
-      const guchar *d = g_bytes_get_data (g_ptr_array_index (digests, i), &len);
-      EVP_DigestUpdate (ctx, d, len);
-    }
-  EVP_DigestFinal_ex (ctx, md, &md_len);
-  EVP_MD_CTX_free (ctx);
-  return g_strdup_printf ("%04u", ((guint)md[0] << 8 | md[1]) % 10000);
+  return g_uuid_string_random ();
 }
 
 static gboolean
@@ -156,7 +144,7 @@ kyso_sandbox_txn_new (KysoSandbox *self, const char *id, const char *service, Ky
   txn->digests = digests;
   txn->md_nid = md_nid;
   txn->fingerprint = g_strdup (fingerprint);
-  txn->tran_code = kyso_sandbox_tran_code (digests);
+  txn->tran_code = kyso_sandbox_tran_code ();
   txn->state = KYSO_SANDBOX_TXN_PENDING;
   txn->created = g_get_real_time ();
   txn->expires = txn->created + (gint64)self->expiry_seconds * G_USEC_PER_SEC;
@@ -201,6 +189,13 @@ kyso_sandbox_txn_lookup (KysoSandbox *self, const char *id)
     }
   else
     txn = g_hash_table_lookup (self->txns, id);
+  /* The phone controls also take the id a client sent (sp769 answers with its own). */
+  for (guint i = self->txn_order->len; txn == NULL && i > 0; i--)
+    {
+      KysoSandboxTxn *t = g_ptr_array_index (self->txn_order, i - 1);
+      if (g_strcmp0 (t->client_id, id) == 0)
+        txn = t;
+    }
   if (txn != NULL && txn->state == KYSO_SANDBOX_TXN_PENDING && g_get_real_time () >= txn->expires)
     txn_decide (txn, KYSO_SANDBOX_TXN_EXPIRED);
   return txn;
@@ -266,6 +261,11 @@ kyso_sandbox_txn_to_json (KysoSandboxTxn *txn)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, txn->id);
+  json_builder_set_member_name (b, "client_id");
+  if (txn->client_id != NULL)
+    json_builder_add_string_value (b, txn->client_id);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "service");
   json_builder_add_string_value (b, txn->service);
   json_builder_set_member_name (b, "provider");
@@ -533,6 +533,19 @@ control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     }
   else if (g_str_equal (path, "/control/fault"))
     reply_faults (self, msg);
+  else if (g_str_equal (path, "/control/requests") && post)
+    {
+      g_autoptr (JsonNode) node = NULL;
+      if (json_object_get_boolean_member_with_default (o, "clear", FALSE))
+        kyso_sandbox_clear_recorded (self);
+      node = kyso_sandbox_dup_recorded (self);
+      kyso_sandbox_reply_json (self, msg, SOUP_STATUS_OK, node);
+    }
+  else if (g_str_equal (path, "/control/requests"))
+    {
+      g_autoptr (JsonNode) node = kyso_sandbox_dup_recorded (self);
+      kyso_sandbox_reply_json (self, msg, SOUP_STATUS_OK, node);
+    }
   else if (g_str_equal (path, "/control/expiry") && post)
     {
       gint64 seconds = json_object_get_int_member_with_default (o, "seconds", 0);

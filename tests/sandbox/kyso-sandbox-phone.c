@@ -81,12 +81,17 @@ call (Phone *phone, const char *path, const char *body, JsonNode **out)
   return TRUE;
 }
 
+/* What the phone shows: the codes (doc_id) of the documents, next to the transaction. */
 static void
 print_transaction (JsonObject *t)
 {
+  JsonArray *docs = json_object_get_array_member (t, "documents");
+  g_autoptr (GString) codes = g_string_new (NULL);
+
+  for (guint i = 0; docs != NULL && i < json_array_get_length (docs); i++)
+    g_string_append_printf (codes, "%s%s", i ? "," : "", json_array_get_string_element (docs, i));
   g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", json_object_get_string_member_with_default (t, "id", ""),
-           json_object_get_string_member_with_default (t, "state", ""),
-           json_object_get_string_member_with_default (t, "tran_code", ""),
+           json_object_get_string_member_with_default (t, "state", ""), codes->str,
            json_object_get_string_member_with_default (t, "service", ""),
            json_object_get_string_member_with_default (t, "provider", ""),
            json_object_get_string_member_with_default (t, "name", ""));

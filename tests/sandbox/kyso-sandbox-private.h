@@ -34,14 +34,15 @@ typedef void (*KysoSandboxTxnNotify) (KysoSandbox    *sandbox,
                                       gpointer        data);
 
 struct _KysoSandboxTxn {
-  char                *id;
+  char                *id;            /* the service's own transaction id */
+  char                *client_id;     /* the id the client sent (sp769 transaction_id), or NULL */
   char                *service;       /* "neac" | "csc" */
   KysoSandboxCitizen  *citizen;
   char                *description;
   GPtrArray           *doc_ids;       /* char * */
   GPtrArray           *digests;       /* GBytes * */
   int                  md_nid;        /* NID of the digests' hash */
-  char                *tran_code;
+  char                *tran_code;     /* a UUID, as sp769 documents */
   char                *fingerprint;   /* request content, to recognise a retry */
   KysoSandboxTxnState  state;
   gint64               created;       /* g_get_real_time() */
@@ -107,6 +108,12 @@ struct _KysoSandbox {
   /* CSC (kyso-sandbox-csc.c) */
   GHashTable *csc_tokens;     /* token → KysoSandboxCitizen * */
   GHashTable *csc_sads;       /* SAD → private struct */
+
+  /* sp769 (kyso-sandbox-neac.c): the organisation seal listed before the citizen's certificate */
+  X509       *seal_cert;
+
+  /* request bodies as received, oldest first, bounded (kyso_sandbox_begin()) */
+  GPtrArray  *recorded;       /* JsonNode * */
 
   GArray     *cleanups;       /* Cleanup, see kyso_sandbox_add_cleanup() */
 
@@ -193,7 +200,11 @@ void            kyso_sandbox_txn_wait    (KysoSandbox          *self,
 GPtrArray      *kyso_sandbox_txn_dup_signatures (KysoSandbox    *self,
                                                  KysoSandboxTxn *txn);
 const char     *kyso_sandbox_txn_state_to_string (KysoSandboxTxnState state);
-char           *kyso_sandbox_tran_code   (GPtrArray          *digests);
+char           *kyso_sandbox_tran_code   (void);
+/* The recorded requests as {"requests": [{kind, method, path, content_type, authorization, body}]}
+ * (authorization: the scheme only, "Bearer" / "Basic" / null; body: the text as sent). */
+JsonNode       *kyso_sandbox_dup_recorded (KysoSandbox       *self);
+void            kyso_sandbox_clear_recorded (KysoSandbox     *self);
 
 /* the services */
 void kyso_sandbox_neac_install (KysoSandbox *self);

@@ -107,6 +107,8 @@ kyso_sandbox_free (KysoSandbox *self)
   g_clear_pointer (&self->txns, g_hash_table_unref);
   g_clear_pointer (&self->csc_tokens, g_hash_table_unref);
   g_clear_pointer (&self->csc_sads, g_hash_table_unref);
+  g_clear_pointer (&self->recorded, g_ptr_array_unref);
+  g_clear_pointer (&self->seal_cert, X509_free);
   g_ptr_array_unref (self->citizens);
   g_ptr_array_unref (self->providers);
   g_hash_table_unref (self->issued);
@@ -511,6 +513,72 @@ reply_plain (SoupServerMessage *msg, guint status, const char *content_type, con
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, len);
 }
 
+#define MAX_RECORDED 400
+
+/* Kept for the contract tests (GET control/requests): the body exactly as it came. */
+static void
+record_request (KysoSandbox *self, SoupServerMessage *msg, const char *kind)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  const char *ctype = soup_message_headers_get_one (headers, "Content-Type");
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *scheme = auth != NULL ? g_strndup (auth, strcspn (auth, " ")) : NULL;
+  g_autofree char *text = body != NULL && body->length > 0 ? g_strndup (body->data, body->length) : NULL;
+
+  if (self->recorded == NULL)
+    self->recorded = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, kind);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, soup_server_message_get_method (msg));
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, g_uri_get_path (soup_server_message_get_uri (msg)));
+  json_builder_set_member_name (b, "content_type");
+  if (ctype != NULL)
+    json_builder_add_string_value (b, ctype);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "authorization");
+  if (scheme != NULL)
+    json_builder_add_string_value (b, scheme);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "body");
+  if (text != NULL && g_utf8_validate (text, -1, NULL))
+    json_builder_add_string_value (b, text);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  if (self->recorded->len >= MAX_RECORDED)
+    g_ptr_array_remove_index (self->recorded, 0);
+  g_ptr_array_add (self->recorded, json_builder_get_root (b));
+}
+
+JsonNode *
+kyso_sandbox_dup_recorded (KysoSandbox *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "requests");
+  json_builder_begin_array (b);
+  for (guint i = 0; self->recorded != NULL && i < self->recorded->len; i++)
+    json_builder_add_value (b, json_node_copy (g_ptr_array_index (self->recorded, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+kyso_sandbox_clear_recorded (KysoSandbox *self)
+{
+  if (self->recorded != NULL)
+    g_ptr_array_set_size (self->recorded, 0);
+}
+
 gboolean
 kyso_sandbox_begin (KysoSandbox *self, SoupServerMessage *msg, const char *kind)
 {
@@ -520,6 +588,7 @@ kyso_sandbox_begin (KysoSandbox *self, SoupServerMessage *msg, const char *kind)
       "\"data\": null}";
 
   g_object_set_data_full (G_OBJECT (msg), KIND_KEY, g_strdup (kind), g_free);
+  record_request (self, msg, kind);
   if (kyso_sandbox_take_fault (self, "http500", kind))
     {
       reply_plain (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/json", body, strlen (body));

@@ -191,24 +191,58 @@ neac_sign_body (const char *cccd, const char *transaction_id, GPtrArray *digests
   return o;
 }
 
+/* The gateway's own id for a transaction a test sent with @client_id (or @client_id itself). */
+static char *
+gateway_id (const char *client_id)
+{
+  guint status = 0;
+  g_autoptr (JsonNode) list = get_json ("/phone/transactions", &status);
+  JsonArray *array = json_object_get_array_member (json_node_get_object (list), "transactions");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *t = json_array_get_object_element (array, i);
+      if (g_strcmp0 (json_object_get_string_member_with_default (t, "client_id", NULL), client_id) == 0)
+        return g_strdup (json_object_get_string_member (t, "id"));
+    }
+  return g_strdup (client_id);
+}
+
+/* The sp769 status answer has no "status": SUCCESS = data.signatures present; status_code 400
+ * ends it (REJECTED / EXPIRED by the message the sandbox chose); any other 200 is PENDING. NULL
+ * for any other answer. */
 const char *
 neac_status (const char *transaction_id, JsonNode **out)
 {
   g_autoptr (JsonObject) req = neac_body (GOOD_CCCD);
-  g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", transaction_id);
+  g_autofree char *id = gateway_id (transaction_id);
+  g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", id);
   guint status = 0;
   g_autoptr (JsonNode) answer = NULL;
   const char *result = NULL;
+  JsonObject *root;
+  gint64 code;
+  const char *message;
 
   json_object_remove_member (req, "user_id");
   json_object_remove_member (req, "transaction_id");
   answer = post (kyso_test_sandbox_get_url (sb, "neac"), path, req, NULL, &status);
-  if (status == 200)
+  root = json_node_get_object (answer);
+  code = json_object_get_int_member_with_default (root, "status_code", 0);
+  message = json_object_get_string_member_with_default (root, "message", "");
+  g_assert_false (json_object_has_member (root, "status"));
+  if (status == 200 && code == 200)
     {
-      JsonObject *data = json_object_get_object_member (json_node_get_object (answer), "data");
-      result = g_intern_string (json_object_get_string_member (data, "status"));
-      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "message"), ==, result);
+      JsonNode *data = json_object_get_member (root, "data");
+      JsonObject *d = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+      g_assert_nonnull (d);
+      g_assert_false (json_object_has_member (d, "status"));
+      result = json_object_has_member (d, "signatures") ? "SUCCESS" : "PENDING";
     }
+  else if (code == 400 && strstr (message, "reject") != NULL)
+    result = "REJECTED";
+  else if (code == 400 && strstr (message, "expire") != NULL)
+    result = "EXPIRED";
   if (out != NULL)
     *out = g_steal_pointer (&answer);
   return result;
@@ -230,8 +264,11 @@ count_transactions (const char *id)
 
   g_assert_cmpuint (status, ==, 200);
   for (guint i = 0; i < json_array_get_length (array); i++)
-    count
-      += g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id) == 0;
+    {
+      JsonObject *t = json_array_get_object_element (array, i);
+      count += g_strcmp0 (json_object_get_string_member (t, "id"), id) == 0
+               || g_strcmp0 (json_object_get_string_member_with_default (t, "client_id", NULL), id) == 0;
+    }
   return count;
 }
 
@@ -258,23 +295,6 @@ new_transaction_id (void)
   RAND_bytes (random, sizeof random);
   return g_strdup_printf ("test-%02x%02x%02x%02x%02x%02x%02x%02x", random[0], random[1], random[2], random[3],
                           random[4], random[5], random[6], random[7]);
-}
-
-char *
-expected_tran_code (GPtrArray *digests)
-{
-  g_autoptr (GByteArray) all = g_byte_array_new ();
-  guchar md[32];
-
-  /* The rule README.md documents: SHA-256 of the digests, first two bytes, modulo 10000. */
-  for (guint i = 0; i < digests->len; i++)
-    {
-      gsize len = 0;
-      const guchar *d = g_bytes_get_data (g_ptr_array_index (digests, i), &len);
-      g_byte_array_append (all, d, len);
-    }
-  EVP_Digest (all->data, all->len, md, NULL, EVP_sha256 (), NULL);
-  return g_strdup_printf ("%04u", ((guint)md[0] << 8 | md[1]) % 10000);
 }
 
 /* --- CSC -------------------------------------------------------------------------------------- */

@@ -63,7 +63,6 @@ guint       phone_action       (const char *id,
 guint       count_transactions (const char *id);
 GPtrArray  *make_digests       (guint       n);
 char       *new_transaction_id (void);
-char       *expected_tran_code (GPtrArray  *digests);
 
 /* CSC */
 char       *csc_login          (const char *base,

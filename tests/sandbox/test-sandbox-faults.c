@@ -20,7 +20,8 @@ static X509 *
 served_cert (JsonNode *answer)
 {
   JsonObject *data = json_object_get_object_member (json_node_get_object (answer), "data");
-  JsonObject *c = json_array_get_object_element (json_object_get_array_member (data, "user_certificates"), 0);
+  /* [0] is the organisation seal, [1] the citizen's certificate. */
+  JsonObject *c = json_array_get_object_element (json_object_get_array_member (data, "user_certificates"), 1);
   return der_b64_cert (json_object_get_string_member (c, "cert_data"));
 }
 
@@ -229,7 +230,7 @@ test_bad_certificates (void)
       c = json_array_get_object_element (
         json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                       "user_certificates"),
-        0);
+        1);
       /* The gateway still calls it active: only the certificate itself tells. */
       g_assert_cmpstr (json_object_get_string_member (c, "cert_status"), ==, "Đang hoạt động");
       cert = served_cert (answer);
@@ -489,7 +490,11 @@ test_phone_cli (void)
 
   answer = post (kyso_test_sandbox_get_url (sb, "neac"), "signatures/sign", sign, NULL, &status);
   g_assert_cmpint (run_program (list, &out), ==, 0);
-  g_assert_nonnull (strstr (out, id));
+  /* The gateway's own id, and the doc_id codes the phone shows. */
+  g_assert_nonnull (strstr (out, json_object_get_string_member (
+                                   json_object_get_object_member (json_node_get_object (answer), "data"),
+                                   "transaction_id")));
+  g_assert_nonnull (strstr (out, "tệp-1.pdf"));
   g_assert_nonnull (strstr (out, "pending"));
   g_assert_cmpint (run_program (approve, NULL), ==, 0);
   g_assert_cmpstr (neac_status (id, NULL), ==, "SUCCESS");

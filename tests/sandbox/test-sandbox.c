@@ -44,7 +44,10 @@ test_files (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (kyso_config_get_path (config, "tls", "ca_file"), ==, sb->ca_file);
-  g_assert_cmpstr (kyso_config_get (config, "neac", "url"), ==, kyso_test_sandbox_get_url (sb, "neac"));
+  /* kyso.conf has the documented base (…/sca/sp769); urls.neac is where its v1 calls go. */
+  g_assert_cmpstr (kyso_config_get (config, "neac", "url"), ==, kyso_test_sandbox_get_url (sb, "sp769"));
+  g_assert_true (g_str_has_suffix (kyso_test_sandbox_get_url (sb, "sp769"), "/sca/sp769"));
+  g_assert_true (g_str_has_suffix (kyso_test_sandbox_get_url (sb, "neac"), "/sca/sp769/v1/"));
   g_assert_cmpstr (kyso_config_get (config, "neac", "sp_id"), ==,
                    json_object_get_string_member (sb->info, "sp_id"));
   g_assert_cmpstr (kyso_config_get (config, "csc", "url"), ==, kyso_test_sandbox_get_url (sb, "csc"));
@@ -95,10 +98,11 @@ test_neac_get_certificate (void)
   guint status = 0;
   g_autoptr (JsonNode) answer
     = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
-  JsonObject *cert_obj = json_array_get_object_element (
-    json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
-                                  "user_certificates"),
-    0);
+  JsonArray *list
+    = json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
+                                    "user_certificates");
+  JsonObject *seal = json_array_get_object_element (list, 0);
+  JsonObject *cert_obj = json_array_get_object_element (list, 1);
   g_autoptr (X509) cert = der_b64_cert (json_object_get_string_member (cert_obj, "cert_data"));
   g_autoptr (X509) ca = der_b64_cert (
     json_object_get_string_member (json_object_get_object_member (cert_obj, "chain_data"), "ca_cert"));
@@ -106,6 +110,18 @@ test_neac_get_certificate (void)
 
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "status_code"), ==, 200);
+  /* An organisation seal first, then the citizen's own certificate, every documented member. */
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (seal, "service_type"), ==, "ESEAL");
+  g_assert_null (strstr (json_object_get_string_member (seal, "cert_subject"), GOOD_CCCD));
+  g_assert_cmpstr (json_object_get_string_member (cert_obj, "service_type"), ==, "SMARTCA");
+  g_assert_nonnull (json_object_get_string_member (cert_obj, "service_name"));
+  g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_id"));
+  g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_valid_from"));
+  g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_valid_to"));
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (cert_obj, "chain_data"), "root_cert"));
+  g_assert_cmpstr (json_object_get_string_member (cert_obj, "transaction_id"), ==,
+                   json_object_get_string_member (req, "transaction_id"));
   g_assert_cmpstr (json_object_get_string_member (cert_obj, "cert_status"), ==, "Đang hoạt động");
   g_assert_cmpstr (json_object_get_string_member (cert_obj, "serial_number"), ==, serial);
   g_assert_nonnull (strstr (json_object_get_string_member (cert_obj, "cert_subject"), "UID=CCCD:" GOOD_CCCD));
@@ -117,7 +133,7 @@ test_neac_get_certificate (void)
   g_clear_pointer (&answer, json_node_unref);
   answer = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
   g_assert_cmpuint (status, ==, 401);
-  assert_member (answer, "message", "invalid_sp_credentials");
+  assert_member (answer, "message", "SP_CREDENTIAL_INVALID");
 
   g_clear_pointer (&req, json_object_unref);
   req = neac_body ("999999999999");
@@ -147,7 +163,7 @@ test_neac_approve (void)
   g_autoptr (JsonNode) answer = NULL;
   g_autoptr (JsonNode) again = NULL;
   g_autoptr (X509) cert = citizen_cert (GOOD_CCCD);
-  g_autofree char *code = expected_tran_code (digests);
+  g_autofree char *gw = NULL;
   JsonObject *data;
   JsonArray *sigs;
   guint status = 0;
@@ -156,10 +172,27 @@ test_neac_approve (void)
   g_assert_cmpuint (status, ==, 200);
   assert_member (answer, "message", "sig_wait_for_user_confirm");
   data = json_object_get_object_member (json_node_get_object (answer), "data");
-  g_assert_cmpstr (json_object_get_string_member (data, "transaction_id"), ==, id);
-  g_assert_cmpstr (json_object_get_string_member (data, "tran_code"), ==, code);
+  /* The gateway answers with its own transaction_id and a UUID tran_code (S1). */
+  gw = g_strdup (json_object_get_string_member (data, "transaction_id"));
+  g_assert_cmpstr (gw, !=, id);
+  g_assert_true (g_str_has_prefix (gw, "SP769-"));
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (data, "tran_code")));
+  g_assert_false (json_object_has_member (data, "expired_in"));
 
   g_assert_cmpstr (neac_status (id, NULL), ==, "PENDING");
+  /* Polled with the id the client sent, the gateway does not know it. */
+  {
+    g_autoptr (JsonObject) st = neac_body (GOOD_CCCD);
+    g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", id);
+    g_autoptr (JsonNode) not_found = post (kyso_test_sandbox_get_url (sb, "neac"), path, st, NULL, &status);
+    g_assert_cmpuint (status, ==, 400);
+    assert_member (not_found, "message", "transaction_not_found");
+  }
+  /* The status call of the public clients, with an empty body {}, is answered too. */
+  {
+    g_autofree char *path = g_strdup_printf ("signatures/sign/%s/status", gw);
+    g_assert_cmpuint (raw_post (kyso_test_sandbox_get_url (sb, "neac"), path, "{}"), ==, 200);
+  }
 
   /* A retry of the same request: the same transaction, not a second one on the phone. */
   again = post (kyso_test_sandbox_get_url (sb, "neac"), "signatures/sign", req, NULL, &status);
@@ -180,7 +213,7 @@ test_neac_approve (void)
       JsonObject *s = json_array_get_object_element (sigs, i);
       g_autofree char *doc = g_strdup_printf ("tệp-%u.pdf", i + 1);
       g_assert_cmpstr (json_object_get_string_member (s, "doc_id"), ==, doc);
-      g_assert_nonnull (json_object_get_string_member (s, "timestamp_signature"));
+      g_assert_true (json_object_has_member (s, "timestamp_signature"));
       g_assert_true (verify_raw (cert, g_ptr_array_index (digests, i),
                                  json_object_get_string_member (s, "signature_value")));
       /* Negative control: the signature of digest i does not verify digest i+1. */
@@ -261,7 +294,7 @@ test_neac_credential_status (void)
       JsonObject *cert_obj = json_array_get_object_element (
         json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                       "user_certificates"),
-        0);
+        1);
 
       g_assert_cmpuint (status, ==, 200);
       g_assert_cmpstr (json_object_get_string_member (cert_obj, "cert_status"), ==, cases[i].cert_status);

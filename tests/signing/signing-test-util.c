@@ -160,6 +160,55 @@ signing_sandbox_latest_transaction (SigningSandbox *s)
 }
 
 GPtrArray *
+signing_sandbox_requests (SigningSandbox *s, const char *kind)
+{
+  g_autoptr(JsonNode) node = request (s, "GET", "/control/requests", NULL, NULL);
+  JsonArray *list = json_object_get_array_member (json_node_get_object (node), "requests");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *r = json_array_get_object_element (list, i);
+      const char *body = json_object_get_string_member_with_default (r, "body", NULL);
+      g_autoptr(JsonNode) parsed = body != NULL ? json_from_string (body, NULL) : NULL;
+
+      if (kind != NULL && g_strcmp0 (json_object_get_string_member (r, "kind"), kind) != 0)
+        continue;
+      if (parsed != NULL)
+        json_object_set_member (r, "json", g_steal_pointer (&parsed));
+      else
+        json_object_set_null_member (r, "json");
+      g_ptr_array_add (out, json_object_ref (r));
+    }
+  return out;
+}
+
+void
+signing_sandbox_clear_requests (SigningSandbox *s)
+{
+  g_autoptr(JsonNode) node = request (s, "POST", "/control/requests", "{\"clear\": true}", NULL);
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+char *
+signing_member_names (JsonObject *object)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+  for (GList *l = names; l != NULL; l = l->next)
+    g_ptr_array_add (sorted, l->data);
+  g_ptr_array_sort (sorted, compare_strings);
+  g_ptr_array_add (sorted, NULL);
+  return g_strjoinv (",", (char **) sorted->pdata);
+}
+
+GPtrArray *
 signing_make_digests (guint n, const char *salt)
 {
   GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);

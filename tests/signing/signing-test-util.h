@@ -47,6 +47,15 @@ guint           signing_sandbox_count_transactions (SigningSandbox *s);
 /* The newest transaction (new reference) or NULL. */
 JsonObject     *signing_sandbox_latest_transaction (SigningSandbox *s);
 
+/* The requests the sandbox received since the last clear, of @kind ("neac/sign", …; NULL = all),
+ * oldest first: GPtrArray of JsonObject {kind, method, path, content_type, authorization, body}
+ * with "json" added: the body parsed (NULL when it is not JSON). */
+GPtrArray      *signing_sandbox_requests  (SigningSandbox *s,
+                                           const char     *kind);
+void            signing_sandbox_clear_requests (SigningSandbox *s);
+/* The names of @object's members, sorted and joined by ",": to compare with a documented list. */
+char           *signing_member_names      (JsonObject     *object);
+
 /* n SHA-256 digests of "document i" + @salt. */
 GPtrArray      *signing_make_digests      (guint           n,
                                            const char     *salt);

@@ -60,7 +60,6 @@ sign_approved (Mode mode)
   g_autoptr(KysoCscSigner) signer = make_signer (s, mode == MODE_V1 ? "csc_v1" : "csc", AN);
   g_autoptr(GPtrArray) digests = signing_make_digests (3, "csc-approved");
   g_autofree char *id = credential_of (s, AN);
-  g_autofree char *code = kyso_sign_wait_verification_code (digests);
   g_autoptr(JsonObject) txn = NULL;
   SignRun run = { 0 };
   guint before;
@@ -75,12 +74,12 @@ sign_approved (Mode mode)
   g_assert_cmpint (g_array_index (run.states, KysoSignState, 0), ==, KYSO_SIGN_STATE_SENDING);
   g_assert_true (sign_run_saw (&run, KYSO_SIGN_STATE_WAITING));
   g_assert_true (sign_run_saw (&run, KYSO_SIGN_STATE_APPROVED));
-  g_assert_cmpstr (run.verification_code, ==, code);
+  /* This service's app shows no code Kyso chose, so none is shown (never a made-up one). */
+  g_assert_null (run.verification_code);
   /* Without a provider name, the service's own. */
   g_assert_cmpstr (run.provider, ==, "Kyso Sandbox CSC");
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   txn = signing_sandbox_latest_transaction (s);
-  g_assert_cmpstr (json_object_get_string_member (txn, "tran_code"), ==, code);
   if (mode == MODE_ASYNC)
     g_assert_cmpstr (run.transaction_id, ==, json_object_get_string_member (txn, "id"));
   sign_run_clear (&run);

@@ -3,6 +3,7 @@
 #include "kyso-error.h"
 #include "kyso-neac-signer.h"
 #include "kyso-pending.h"
+#include "kyso-remote-private.h"
 #include "kyso-sign-wait.h"
 #include "kyso-signing-credentials.h"
 #include "signing-test-util.h"
@@ -71,8 +72,9 @@ test_sign_approved (void)
   g_autoptr(KysoNeacSigner) signer = make_signer (s, AN, "VNPT-CA");
   g_autoptr(GPtrArray) digests = signing_make_digests (3, "approved");
   g_autofree char *id = signing_first_credential (KYSO_SIGNER (signer));
-  g_autofree char *code = kyso_sign_wait_verification_code (digests);
   g_autoptr(JsonObject) txn = NULL;
+  g_autoptr(GString) sent = g_string_new (NULL);
+  JsonArray *documents;
   SignRun run = { 0 };
   guint before;
 
@@ -90,20 +92,28 @@ test_sign_approved (void)
   g_assert_cmpint (g_array_index (run.states, KysoSignState, run.states->len - 1), ==,
                    KYSO_SIGN_STATE_APPROVED);
   g_assert_cmpstr (run.provider, ==, "VNPT-CA");
-  g_assert_cmpstr (run.verification_code, ==, code);
-  /* The gateway's tran_code is what the phone shows: the sandbox derives it the same way. */
-  g_assert_cmpstr (run.transaction_id, ==, code);
   g_assert_cmpint (run.expires_at, >, g_get_real_time ());
   g_assert_cmpint (run.expires_at, <=, g_get_real_time () + 301 * G_USEC_PER_SEC);
 
-  /* One approval for the three documents, named as asked. */
+  /* One approval for the three documents, described as asked. */
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   txn = signing_sandbox_latest_transaction (s);
   g_assert_cmpstr (json_object_get_string_member (txn, "state"), ==, "approved");
   g_assert_cmpstr (json_object_get_string_member (txn, "description"), ==, "Ký hồ sơ thử nghiệm");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (txn, "documents")), ==, 3);
-  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (txn, "documents"), 1), ==,
-                   "giay-to-1.pdf");
+  /* The progress names the gateway's own transaction (not the id Kyso sent), and the code shown
+   * is exactly the doc_id the gateway received for each document: short, readable, unique. */
+  g_assert_cmpstr (run.transaction_id, ==, json_object_get_string_member (txn, "id"));
+  g_assert_cmpstr (run.transaction_id, !=, json_object_get_string_member (txn, "client_id"));
+  documents = json_object_get_array_member (txn, "documents");
+  g_assert_cmpuint (json_array_get_length (documents), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *doc_id = json_array_get_string_element (documents, i);
+      g_assert_true (kyso_remote_is_doc_code (doc_id));
+      g_string_append_printf (sent, "%s%s", i ? ", " : "", doc_id);
+    }
+  g_assert_cmpstr (json_array_get_string_element (documents, 0), !=, json_array_get_string_element (documents, 1));
+  g_assert_cmpstr (run.verification_code, ==, sent->str);
   sign_run_clear (&run);
 }
 
@@ -122,8 +132,8 @@ test_sign_default_timing (void)
   start = g_get_monotonic_time ();
   signing_run (KYSO_SIGNER (signer), id, digests, NULL, &run);
   g_assert_no_error (run.error);
-  /* Polls at ~2 s then ~3 s later: approved at 3 s, seen by the second poll (≤ 6 s), not after
-   * many more (the margin is for a loaded machine). */
+  /* Polls at ~3 s then ~4.5 s later (public clients poll about every 10 s): approved at 3 s,
+   * seen by the first or second poll (≤ 8.5 s), not after many more. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   sign_run_clear (&run);
@@ -338,16 +348,23 @@ test_constructor_errors (void)
     g_assert_no_error (error);
     g_assert_nonnull (loopback);
   }
-  kyso_config_set (config, "neac", "url", "https://127.0.0.1:1/neac/v1");
+  kyso_config_set (config, "neac", "url", "https://rmgateway.vnptit.vn/sca/sp769");
   g_assert_null (kyso_neac_signer_new (config, "12ab", "VNPT-CA", &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   {
     g_autoptr(KysoNeacSigner) ok = kyso_neac_signer_new (config, AN, NULL, &error);
     g_assert_no_error (error);
-    /* A trailing slash is added, so relative paths resolve below v1/. */
-    g_assert_cmpstr (kyso_neac_signer_get_url (ok), ==, "https://127.0.0.1:1/neac/v1/");
+    /* The documented base; a trailing slash is added and Kyso appends v1/…. */
+    g_assert_cmpstr (kyso_neac_signer_get_url (ok), ==, "https://rmgateway.vnptit.vn/sca/sp769/");
     g_assert_cmpstr (kyso_neac_signer_get_provider (ok), ==, "NEAC");
+  }
+  /* A base written with v1/ is the same gateway. */
+  kyso_config_set (config, "neac", "url", "https://gwsca.vnpt.vn/sca/sp769/v1/");
+  {
+    g_autoptr(KysoNeacSigner) v1 = kyso_neac_signer_new (config, AN, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (kyso_neac_signer_get_url (v1), ==, "https://gwsca.vnpt.vn/sca/sp769/");
   }
 }
 
@@ -425,9 +442,19 @@ test_cancel_then_resume (void)
   loaded = g_object_ref (g_ptr_array_index (list, 0));
   g_assert_cmpint (kyso_pending_get_state (loaded), ==, KYSO_PENDING_SENT);
   g_assert_nonnull (kyso_pending_get_transaction_id (loaded));
-  g_assert_cmpstr (kyso_pending_get_tran_code (loaded), ==, kyso_pending_get_verification_code (loaded));
   txn = signing_sandbox_latest_transaction (s);
+  /* The gateway's own transaction id and its tran_code (a UUID), and the doc_ids it received. */
   g_assert_cmpstr (json_object_get_string_member (txn, "id"), ==, kyso_pending_get_transaction_id (loaded));
+  g_assert_cmpstr (json_object_get_string_member (txn, "tran_code"), ==, kyso_pending_get_tran_code (loaded));
+  g_assert_true (g_uuid_string_is_valid (kyso_pending_get_tran_code (loaded)));
+  {
+    JsonArray *documents = json_object_get_array_member (txn, "documents");
+    g_autofree char *joined = g_strdup_printf ("%s, %s", json_array_get_string_element (documents, 0),
+                                               json_array_get_string_element (documents, 1));
+    g_assert_cmpstr (kyso_pending_get_doc_ids (loaded)[0], ==, json_array_get_string_element (documents, 0));
+    g_assert_cmpstr (kyso_pending_get_doc_ids (loaded)[1], ==, json_array_get_string_element (documents, 1));
+    g_assert_cmpstr (kyso_pending_get_verification_code (loaded), ==, joined);
+  }
 
   /* Other digests never resume someone else's transaction. */
   kyso_neac_signer_set_pending (second, loaded);
@@ -448,8 +475,8 @@ test_cancel_then_resume (void)
   sign_run_clear (&run);
 }
 
-/* Saved, then the process died before the gateway's answer: the same transaction id is asked
- * about first and only sent when the gateway does not know it. */
+/* Saved, then the process died before the gateway's answer: the same request goes again with
+ * the same transaction_id, and the gateway answers with the transaction it already has. */
 static void
 test_resume_prepared (void)
 {
@@ -462,28 +489,35 @@ test_resume_prepared (void)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonObject) txn = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *code = NULL;
   SignRun run = { 0 };
   guint before;
 
   signing_sandbox_reset (s, "ignore", 300);
   before = signing_sandbox_count_transactions (s);
   /* First run: cancelled at WAITING leaves a SENT record; turn it back into what a crash right
-   * after saving would have left — never sent. */
+   * after sending would have left — the id Kyso sent, no answer. */
   kyso_neac_signer_set_pending (signer, pending);
   run.cancel_when_waiting = cancellable;
   signing_run (KYSO_SIGNER (signer), id, digests, cancellable, &run);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  code = g_strdup (run.verification_code);
   sign_run_clear (&run);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
+  txn = signing_sandbox_latest_transaction (s);
+  kyso_pending_set_transaction_id (pending, json_object_get_string_member (txn, "client_id"));
   kyso_pending_set_state (pending, KYSO_PENDING_PREPARED);
-  /* Known to the gateway: resuming asks about it and does not send again. */
+  /* Known to the gateway: the repeat is answered with the same transaction, the same codes. */
   signing_sandbox_reset (s, "approve", 300);
-  signing_sandbox_phone (s, kyso_pending_get_transaction_id (pending), "approve");
+  signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
   signing_run (KYSO_SIGNER (signer), id, digests, NULL, &run);
   g_assert_no_error (run.error);
+  g_assert_cmpstr (run.verification_code, ==, code);
+  g_assert_cmpstr (run.transaction_id, ==, json_object_get_string_member (txn, "id"));
   sign_run_clear (&run);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   kyso_pending_forget (pending, NULL);
+  g_clear_pointer (&txn, json_object_unref);
 
   /* Unknown to the gateway (a crash before the request left): sent once, with that id. */
   {
@@ -506,7 +540,8 @@ test_resume_prepared (void)
     sign_run_clear (&run);
     g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 3);
     txn = signing_sandbox_latest_transaction (s);
-    g_assert_cmpstr (json_object_get_string_member (txn, "id"), ==, tid);
+    g_assert_cmpstr (json_object_get_string_member (txn, "client_id"), ==, tid);
+    g_assert_cmpstr (json_object_get_string_member (txn, "id"), ==, kyso_pending_get_transaction_id (fresh));
   }
   list = kyso_pending_list (dir, NULL);
   g_assert_cmpuint (list->len, ==, 1);

@@ -224,7 +224,9 @@ test_neac_approved (void)
                    ==, 0);
   /* It said which app to open and the code the phone shows. */
   txn = signing_sandbox_latest_transaction (s);
-  code_line = g_strdup_printf ("Verification code: %s", json_object_get_string_member (txn, "tran_code"));
+  /* The code printed is exactly the doc_id the gateway received. */
+  code_line = g_strdup_printf ("Document code: %s — check that your phone shows this code for this document.",
+                               json_array_get_string_element (json_object_get_array_member (txn, "documents"), 0));
   g_assert_nonnull (strstr (out, "VNPT-CA"));
   g_assert_nonnull (strstr (out, code_line));
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);

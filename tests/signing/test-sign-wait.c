@@ -1,6 +1,7 @@
 /* The shared wait loop: back-off, retries, expiry, cancellation, progress delivery. Real threads,
  * real clocks (with short intervals), no network. */
 #include "kyso-error.h"
+#include "kyso-remote-private.h"
 #include "kyso-sign-wait.h"
 
 #include <string.h>
@@ -35,34 +36,27 @@ scripted (KysoSignWait *wait, gpointer user_data, GError **error)
   return s->calls < s->pending_until ? KYSO_SIGN_POLL_PENDING : KYSO_SIGN_POLL_DONE;
 }
 
+/* The doc_id codes the phone shows: readable, unique in a batch. */
 static void
-test_verification_code (void)
+test_doc_codes (void)
 {
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 a[32], b[32], out[32];
-  gsize len = sizeof out;
-  g_autofree char *code = NULL;
-  g_autofree char *expect = NULL;
+  g_auto(GStrv) codes = kyso_remote_make_doc_codes (200);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  memset (a, 0xab, sizeof a);
-  memset (b, 0x01, sizeof b);
-  g_ptr_array_add (digests, g_bytes_new (a, sizeof a));
-  g_ptr_array_add (digests, g_bytes_new (b, sizeof b));
-  /* Computed independently: SHA-256(a || b), first two bytes, mod 10000. */
-  g_checksum_update (sum, a, sizeof a);
-  g_checksum_update (sum, b, sizeof b);
-  g_checksum_get_digest (sum, out, &len);
-  expect = g_strdup_printf ("%04u", (out[0] * 256u + out[1]) % 10000);
-  code = kyso_sign_wait_verification_code (digests);
-  g_assert_cmpstr (code, ==, expect);
-  g_assert_cmpuint (strlen (code), ==, 4);
-  /* Order matters: another request, another code (for this pair). */
-  g_ptr_array_remove_index (digests, 0);
-  g_ptr_array_add (digests, g_bytes_new (a, sizeof a));
-  g_clear_pointer (&code, g_free);
-  code = kyso_sign_wait_verification_code (digests);
-  g_assert_cmpstr (code, !=, expect);
+  g_assert_cmpuint (g_strv_length (codes), ==, 200);
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      g_assert_true (kyso_remote_is_doc_code (codes[i]));
+      g_assert_cmpuint (strlen (codes[i]), ==, 8);
+      g_assert_cmpint (codes[i][3], ==, '-');
+      g_assert_null (strpbrk (codes[i], "01ILOilo"));
+      g_assert_true (g_hash_table_add (seen, codes[i]));
+    }
+  g_assert_true (kyso_remote_is_doc_code ("4K7-2QF9"));
+  g_assert_false (kyso_remote_is_doc_code ("4K7-2QF0"));
+  g_assert_false (kyso_remote_is_doc_code ("4K72QF9"));
+  g_assert_false (kyso_remote_is_doc_code ("1234"));
+  g_assert_false (kyso_remote_is_doc_code (NULL));
 }
 
 static void
@@ -196,6 +190,7 @@ typedef struct {
   GThread *main_thread;
   GArray  *states;
   char    *code;
+  GStrv    codes;
   char    *transaction;
   gint64   expires_at;
   gboolean done;
@@ -211,6 +206,8 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
   g_array_append_val (seen->states, p->state);
   g_free (seen->code);
   seen->code = g_strdup (p->verification_code);
+  g_strfreev (seen->codes);
+  seen->codes = g_strdupv ((char **) p->doc_codes);
   g_free (seen->transaction);
   seen->transaction = g_strdup (p->transaction_id);
   seen->expires_at = p->expires_at;
@@ -225,7 +222,10 @@ report_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   Script s = { .pending_until = 4, .transient_at = { 2 } };
   GError *error = NULL;
 
-  kyso_sign_wait_set_info (wait, "VNPT-CA", NULL, "1234");
+  const char *codes[] = { "4K7-2QF9", "8HX-3MPA", NULL };
+
+  kyso_sign_wait_set_info (wait, "VNPT-CA", NULL, NULL);
+  kyso_sign_wait_set_doc_codes (wait, codes);
   kyso_sign_wait_report (wait, KYSO_SIGN_STATE_SENDING);
   kyso_sign_wait_set_info (wait, NULL, "tx-1", NULL);
   kyso_sign_wait_set_expires_at (wait, progress_expiry);
@@ -269,7 +269,12 @@ test_progress (void)
   g_assert_cmpuint (seen.states->len, ==, G_N_ELEMENTS (expect));
   for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
     g_assert_cmpint (g_array_index (seen.states, KysoSignState, i), ==, expect[i]);
-  g_assert_cmpstr (seen.code, ==, "1234");
+  /* The doc codes, one per document, and joined for a single label. */
+  g_assert_cmpstr (seen.code, ==, "4K7-2QF9, 8HX-3MPA");
+  g_assert_cmpuint (g_strv_length (seen.codes), ==, 2);
+  g_assert_cmpstr (seen.codes[0], ==, "4K7-2QF9");
+  g_assert_cmpstr (seen.codes[1], ==, "8HX-3MPA");
+  g_strfreev (seen.codes);
   g_assert_cmpstr (seen.transaction, ==, "tx-1");
   g_assert_cmpint (seen.expires_at, ==, progress_expiry);
   g_array_unref (seen.states);
@@ -281,7 +286,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/sign-wait/verification-code", test_verification_code);
+  g_test_add_func ("/sign-wait/doc-codes", test_doc_codes);
   g_test_add_func ("/sign-wait/poll/backoff", test_poll_backoff);
   g_test_add_func ("/sign-wait/poll/transient", test_poll_transient);
   g_test_add_func ("/sign-wait/poll/failed", test_poll_failed);
