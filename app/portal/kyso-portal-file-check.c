@@ -66,6 +66,20 @@ content_matches (const FileType *type, const guint8 *head, gsize len)
   return len >= type->magic_len && memcmp (head, type->magic, type->magic_len) == 0;
 }
 
+/* Sizes as portals and the component rows write them: MB of 1024 × 1024 bytes ("20 MB"), not
+ * MiB (which nobody at a counter reads) nor g_format_size's decimal MB (20 MiB is not 21.0 MB). */
+static char *
+portal_size (guint64 bytes)
+{
+  const guint64 mb = 1024 * 1024;
+
+  if (bytes % mb == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " MB", bytes / mb);
+  if (bytes >= mb)
+    return g_strdup_printf ("%.1f MB", (double) bytes / mb);
+  return g_strdup_printf ("%.0f KB", MAX (1.0, (double) bytes / 1024));
+}
+
 gboolean
 kyso_portal_check_file_fd (int                 fd,
                            const char         *name,
@@ -104,8 +118,8 @@ kyso_portal_check_file_fd (int                 fd,
     }
   if (max_bytes > 0 && (guint64) st.st_size > max_bytes)
     {
-      g_autofree char *limit = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
-      g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *limit = portal_size (max_bytes);
+      g_autofree char *size = portal_size ((guint64) st.st_size);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
                    _("“%s” is %s; this component accepts files up to %s. Reduce the file (for example scan at a lower resolution) and try again."),
                    name, size, limit);

@@ -863,8 +863,8 @@ test_resume_cancel (void)
 
   activate (GTK_WIDGET (home), "portal.resume", kyso_dossier_get_draft_id (draft));
   kyso_test_wait_until (wizard_state_is, "steps", 20000);
-  /* Only the declaration was missing. */
-  g_assert_cmpint (kyso_dossier_wizard_get_step (wizard ()), ==, KYSO_DOSSIER_STEP_FEES);
+  /* A file is not uploaded yet (it is signed by someone else): step 2, where it can be dealt with. */
+  g_assert_cmpint (kyso_dossier_wizard_get_step (wizard ()), ==, KYSO_DOSSIER_STEP_COMPONENTS);
   kyso_test_wait_until (is_blocked, "to-khai-khai-sinh", 20000);
   activate (GTK_WIDGET (wizard ()), "dossier.declaration", NULL);
   activate (GTK_WIDGET (wizard ()), "dossier.next", NULL);

@@ -289,10 +289,17 @@ kyso_component_row_update (KysoComponentRow  *self,
   show_button (self->cancel_button, state == KYSO_COMPONENT_UPLOADING);
   show_button (self->remove_button, has_file && !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_dropdown), !busy && state != KYSO_COMPONENT_UPLOADED);
-  if (state == KYSO_COMPONENT_SIGNED || (state == KYSO_COMPONENT_FAILED && has_file))
-    gtk_widget_add_css_class (self->upload_button, "suggested-action");
+}
+
+void
+kyso_component_row_set_main_attach (KysoComponentRow *self,
+                                    gboolean          main)
+{
+  g_return_if_fail (KYSO_IS_COMPONENT_ROW (self));
+  if (main)
+    gtk_widget_add_css_class (self->attach_button, "suggested-action");
   else
-    gtk_widget_remove_css_class (self->upload_button, "suggested-action");
+    gtk_widget_remove_css_class (self->attach_button, "suggested-action");
 }
 
 KysoComponentState

@@ -38,6 +38,9 @@ void                    kyso_component_row_update        (KysoComponentRow      
                                                           gboolean                signed_file,
                                                           const char             *detail);
 KysoComponentState      kyso_component_row_get_state     (KysoComponentRow       *self);
+/* Shows "Attach File…" as the page's main button (the next thing to do is giving this file). */
+void                    kyso_component_row_set_main_attach (KysoComponentRow     *self,
+                                                          gboolean              main);
 const char             *kyso_component_row_get_detail    (KysoComponentRow       *self);
 /* Upload progress, 0…1, with a line such as "1.2 MB of 3.4 MB". */
 void                    kyso_component_row_set_progress  (KysoComponentRow       *self,

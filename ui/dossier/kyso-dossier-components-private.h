@@ -46,6 +46,8 @@ struct _KysoDossierComponents
   AdwComboRow *profile_row;
   GtkLabel *message_label;
   GtkWidget *add_profile_button;
+  GtkWidget *sign_all_button;
+  GtkWidget *upload_all_button;
 };
 
 KysoDossierEntry *kyso_dossier_components_entry_for     (KysoDossierComponents *self,
@@ -63,6 +65,11 @@ KysoProfile      *kyso_dossier_components_dup_profile   (KysoDossierComponents *
 guint             kyso_dossier_components_account_index (KysoDossierComponents *self,
                                                          KysoProfile           *profile,
                                                          gboolean              *matches);
+
+/* FALSE (and a message for people) when @path is a PDF that cannot be read: checked when a file
+ * is attached and before signing, so one damaged file never sinks the others. */
+gboolean          kyso_dossier_components_check_pdf     (const char            *path,
+                                                         GError               **error);
 
 /* Around every change of the dossier: its draft is saved by a worker thread. */
 #define KYSO_DOSSIER_CHANGE_BEGIN(self) G_STMT_START { if ((self)->dossier_lock != NULL) g_mutex_lock ((self)->dossier_lock); } G_STMT_END

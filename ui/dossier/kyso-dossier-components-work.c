@@ -259,6 +259,25 @@ sign_keys (KysoDossierComponents *self,
   kyso_dossier_signing_run_async (signing, sign_progress_cb, self, self->sign_cancellable, signed_cb, data);
 }
 
+/* A damaged PDF (a draft's file truncated since it was attached) is said on its own row and
+ * left out, so the other files are still signed. */
+static gboolean
+readable (KysoDossierComponents *self,
+          const char            *key)
+{
+  KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
+  Slot *slot = slot_for (self, key);
+  g_autoptr(GError) error = NULL;
+
+  if (kyso_dossier_components_check_pdf (entry->path, &error))
+    return TRUE;
+  g_free (slot->error);
+  slot->error = g_strdup (error->message);
+  slot->blocked = FALSE;
+  kyso_dossier_components_refresh_row (self, key);
+  return FALSE;
+}
+
 static gboolean
 signable (KysoDossierComponents *self,
           const char            *key)
@@ -280,7 +299,7 @@ kyso_dossier_components_sign_activated (GtkWidget  *widget,
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   const char *key = g_variant_get_string (parameter, NULL);
 
-  if (signable (self, key))
+  if (signable (self, key) && readable (self, key))
     g_ptr_array_add (keys, g_strdup (key));
   sign_keys (self, keys);
 }
@@ -293,6 +312,7 @@ kyso_dossier_components_sign_all_activated (GtkWidget  *widget,
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *components = kyso_procedure_get_components (self->procedure);
+  guint damaged = 0;
 
   /* In the procedure's order: the phone lists the files that way. */
   for (guint i = 0; i < components->len; i++)
@@ -301,7 +321,17 @@ kyso_dossier_components_sign_all_activated (GtkWidget  *widget,
       Slot *slot = slot_for (self, key);
 
       if (signable (self, key) && slot->signer_name == NULL)
-        g_ptr_array_add (keys, g_strdup (key));
+        {
+          if (readable (self, key))
+            g_ptr_array_add (keys, g_strdup (key));
+          else
+            damaged++;
+        }
+    }
+  if (keys->len == 0 && damaged > 0)
+    {
+      kyso_dossier_components_set_message (self, _("The file to sign is damaged: see its row."), TRUE);
+      return;
     }
   if (keys->len == 0)
     {

@@ -6,6 +6,7 @@
 #include "kyso-dossier-signing.h"
 #include "kyso-dossier-wait.h"
 #include "kyso-error.h"
+#include "kyso-pdf-document.h"
 #include "kyso-providers.h"
 #include "kyso-sign-dialog.h"
 #include "kyso-window.h"
@@ -61,6 +62,93 @@ static gboolean
 is_busy (KysoDossierComponents *self)
 {
   return self->signing || self->uploads > 0;
+}
+
+/* The next thing to do, and the row it is about (for "attach"). */
+static const char *
+next_action (KysoDossierComponents *self,
+             Slot                 **for_slot)
+{
+  GPtrArray *components = self->procedure != NULL ? kyso_procedure_get_components (self->procedure) : NULL;
+  gboolean sign = FALSE, upload = FALSE;
+
+  *for_slot = NULL;
+  for (guint i = 0; components != NULL && i < components->len; i++)
+    {
+      KysoProcedureComponent *c = components->pdata[i];
+      const char *key = kyso_procedure_component_get_key (c);
+      KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
+      Slot *slot = g_hash_table_lookup (self->slots, key);
+      g_autofree char *lower = entry != NULL ? g_ascii_strdown (entry->path, -1) : NULL;
+
+      if (slot == NULL)
+        continue;
+      if (entry == NULL)
+        {
+          if (kyso_procedure_component_get_required (c) || slot->error != NULL)
+            {
+              *for_slot = slot;
+              return "attach";
+            }
+          continue;
+        }
+      if (entry->uploaded != NULL || slot->blocked)
+        continue;
+      if (slot->signer_name == NULL && g_str_has_suffix (lower, ".pdf"))
+        sign = TRUE;
+      upload = TRUE;
+    }
+  return sign ? "sign" : upload ? "upload" : NULL;
+}
+
+static void
+set_main (GtkWidget *button,
+          gboolean   main)
+{
+  if (main)
+    gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
+}
+
+/* One main (blue) button on the step: the next thing to do. */
+static void
+update_main (KysoDossierComponents *self)
+{
+  Slot *for_slot;
+  const char *next = next_action (self, &for_slot);
+  GHashTableIter iter;
+  Slot *slot;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+    kyso_component_row_set_main_attach (slot->row, slot == for_slot);
+  set_main (self->sign_all_button, g_strcmp0 (next, "sign") == 0);
+  set_main (self->upload_all_button, g_strcmp0 (next, "upload") == 0);
+}
+
+void
+kyso_dossier_components_cancel_work (KysoDossierComponents *self)
+{
+  GHashTableIter iter;
+  Slot *slot;
+
+  g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+    if (slot->upload != NULL)
+      g_cancellable_cancel (slot->upload);
+  if (self->sign_cancellable != NULL)
+    g_cancellable_cancel (self->sign_cancellable);
+}
+
+const char *
+kyso_dossier_components_get_next_action (KysoDossierComponents *self)
+{
+  Slot *for_slot;
+
+  g_return_val_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self), NULL);
+  return next_action (self, &for_slot);
 }
 
 void
@@ -119,6 +207,7 @@ kyso_dossier_components_refresh_row (KysoDossierComponents *self,
   kyso_component_row_update (slot->row, state, entry != NULL ? entry->path : NULL, signed_file, detail);
   if (entry != NULL)
     kyso_component_row_set_kind (slot->row, entry->kind);
+  update_main (self);
 }
 
 static void
@@ -248,6 +337,31 @@ load_profiles (KysoDossierComponents *self)
 /* Attaching ----------------------------------------------------------------------------------- */
 
 gboolean
+kyso_dossier_components_check_pdf (const char  *path,
+                                   GError     **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *name = NULL;
+  g_autoptr(KysoPdfDocument) doc = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (!g_str_has_suffix (lower, ".pdf"))
+    return TRUE;
+  doc = kyso_pdf_document_open (path, &local);
+  if (doc != NULL)
+    return TRUE;
+  name = g_path_get_basename (path);
+  /* What the reader says ("no startxref" …) means nothing to a citizen: say what to do. */
+  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+               /* Translators: %s is a file name */
+               _("“%s” is damaged or incomplete (perhaps it did not finish downloading), so it cannot be signed or "
+                 "sent. Get the file again, then attach it."),
+               name);
+  g_debug ("%s: %s", name, local->message);
+  return FALSE;
+}
+
+gboolean
 kyso_dossier_components_attach (KysoDossierComponents *self,
                                 const char            *key,
                                 GFile                 *file)
@@ -257,6 +371,7 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
   KysoDossierEntry *old;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *old_name = NULL;
 
   g_return_val_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -271,25 +386,37 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
   if (path == NULL)
     g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                          _("Kyso can only attach files on this computer."));
-  else
-    kyso_procedure_component_check_file (component, path, NULL, &error);
-  if (error != NULL)
-    {
-      slot->error = g_strdup (error->message);
-      kyso_dossier_components_refresh_row (self, key);
-      return FALSE;
-    }
+  else if (kyso_procedure_component_check_file (component, path, NULL, &error))
+    kyso_dossier_components_check_pdf (path, &error);
 
-  /* A replaced file that the portal already holds is no longer part of the dossier. */
+  /* Whatever was attached before is being replaced: it goes, even when the new file is refused
+   * (else the file chosen by mistake stays ready to be uploaded for this component). A file the
+   * portal already holds is no longer part of the dossier either. */
   old = kyso_dossier_components_entry_for (self, key);
+  old_name = old != NULL ? g_path_get_basename (old->path) : NULL;
   if (old != NULL && old->uploaded != NULL && self->portal != NULL)
     kyso_portal_delete_file_async (self->portal, old->uploaded->id, NULL, NULL, NULL);
   KYSO_DOSSIER_CHANGE_BEGIN (self);
   kyso_dossier_remove_files (self->dossier, key);
-  kyso_dossier_add_file (self->dossier, key, path, kyso_component_row_get_kind (slot->row));
+  if (error == NULL)
+    kyso_dossier_add_file (self->dossier, key, path, kyso_component_row_get_kind (slot->row));
   KYSO_DOSSIER_CHANGE_END (self);
   g_clear_pointer (&slot->signer_name, g_free);
   g_clear_pointer (&slot->signer_id, g_free);
+  /* What was said about the component or the page before no longer applies. */
+  kyso_dossier_components_set_message (self, NULL, FALSE);
+  if (error != NULL)
+    {
+      if (old_name != NULL)
+        /* Translators: the first %s says why a file was refused; the second is the file attached before */
+        slot->error = g_strdup_printf (_("%s “%s”, attached before, was taken off too: attach the right file."),
+                                       error->message, old_name);
+      else
+        slot->error = g_strdup (error->message);
+      kyso_dossier_components_refresh_row (self, key);
+      kyso_dossier_components_changed (self);
+      return FALSE;
+    }
   kyso_dossier_components_refresh_row (self, key);
   kyso_dossier_components_identify (self, key);
   kyso_dossier_components_changed (self);
@@ -389,6 +516,8 @@ remove_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_clear_pointer (&slot->signer_id, g_free);
   g_clear_pointer (&slot->error, g_free);
   slot->blocked = FALSE;
+  /* An error about the removed file must not stay on screen. */
+  kyso_dossier_components_set_message (self, NULL, FALSE);
   kyso_dossier_components_refresh_row (self, key);
   kyso_dossier_components_changed (self);
 }
@@ -609,6 +738,8 @@ kyso_dossier_components_class_init (KysoDossierComponentsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, profile_row);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, message_label);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, add_profile_button);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, sign_all_button);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, upload_all_button);
   gtk_widget_class_bind_template_callback (widget_class, profile_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "components.attach", "s", attach_activated);

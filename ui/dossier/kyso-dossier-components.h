@@ -36,6 +36,12 @@ void              kyso_dossier_components_load        (KysoDossierComponents *se
                                                        KysoProcedure         *procedure);
 /* Signing or uploading is under way (the wizard waits). */
 gboolean          kyso_dossier_components_is_busy     (KysoDossierComponents *self);
+/* What the citizen does next on this step, the one button shown as the main (blue) one:
+ * "attach" (a required component has no file), "sign" (a PDF not signed yet), "upload" (a file
+ * not at the portal yet), or NULL when the step is done (the wizard's Next is next). */
+const char       *kyso_dossier_components_get_next_action (KysoDossierComponents *self);
+/* Stops the uploads under way and the signing waiting for the phone (the dossier is closing). */
+void              kyso_dossier_components_cancel_work (KysoDossierComponents *self);
 KysoComponentRow *kyso_dossier_components_get_row     (KysoDossierComponents *self,
                                                        const char            *key);
 /* Attaches @file to component @key, as the file chooser does. FALSE when it is refused (type,

@@ -117,6 +117,11 @@ update_buttons (KysoDossierWizard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dossier.submit", last && !busy);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), last ? "dossier.submit" : "dossier.next");
   gtk_button_set_label (GTK_BUTTON (self->next_button), last ? _("_Submit Dossier") : _("_Next"));
+  /* One main (blue) button: on step 2 it is Next only once the files are done. */
+  if (self->step != KYSO_DOSSIER_STEP_COMPONENTS || kyso_dossier_components_get_next_action (self->components) == NULL)
+    gtk_widget_add_css_class (self->next_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->next_button, "suggested-action");
 }
 
 /* Drafts ---------------------------------------------------------------------------------------- */
@@ -344,7 +349,17 @@ check_up_to (KysoDossierWizard *self,
   if (at != self->step)
     go_to (self, at);
   if (at == KYSO_DOSSIER_STEP_INFORMATION)
-    kyso_dossier_applicant_mark_field (self->applicant, field);
+    {
+      /* Every problem of the form at once, top to bottom. */
+      g_autofree char *all = kyso_dossier_applicant_check (self->applicant);
+
+      if (all != NULL)
+        {
+          show_error (self, all);
+          return at;
+        }
+      kyso_dossier_applicant_mark_field (self->applicant, field);
+    }
   show_error (self, error->message);
   return at;
 }
@@ -391,12 +406,25 @@ components_changed_cb (KysoDossierWizard *self)
 {
   show_error (self, NULL);
   save_draft (self);
+  update_buttons (self);
 }
 
 static void
 components_busy_cb (KysoDossierWizard *self)
 {
   update_buttons (self);
+}
+
+/* A problem of step 1 that the citizen has just fixed goes from the screen at once. */
+static void
+applicant_changed_cb (KysoDossierWizard *self)
+{
+  g_autofree char *still = NULL;
+
+  if (self->step != KYSO_DOSSIER_STEP_INFORMATION || self->error == NULL)
+    return;
+  still = kyso_dossier_applicant_recheck (self->applicant);
+  show_error (self, still);
 }
 
 static void
@@ -522,10 +550,50 @@ copy_code_activated (GtkWidget *widget, const char *action_name, GVariant *param
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("Dossier code copied")));
 }
 
+static void close_now (KysoDossierWizard *self);
+
+static void
+close_response_cb (AdwMessageDialog  *dialog,
+                   const char        *response,
+                   KysoDossierWizard *self)
+{
+  if (g_strcmp0 (response, "close") == 0)
+    {
+      kyso_dossier_components_cancel_work (self->components);
+      close_now (self);
+    }
+}
+
 static void
 close_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  /* Files still going to the portal (or waiting for the phone): ask before dropping them. */
+  if (!kyso_dossier_components_is_busy (self->components) || self->step == KYSO_DOSSIER_STEP_DONE)
+    {
+      close_now (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Stop Uploading?"),
+                                   _("Files of this dossier are still being uploaded or signed. If you close it "
+                                     "now, that stops; your dossier is kept as a draft and you can upload them "
+                                     "later."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Uploading"), "close",
+                                    _("_Stop and Close"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_now (KysoDossierWizard *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
 
   if (self->dossier != NULL && self->step == KYSO_DOSSIER_STEP_INFORMATION)
     {
@@ -555,7 +623,15 @@ resume_step (KysoDossierWizard *self)
 
   if (kyso_dossier_get_code (self->dossier) != NULL)
     return KYSO_DOSSIER_STEP_DONE;
-  if (kyso_dossier_validate (self->dossier, self->procedure, &field, &error))
+  if (!kyso_dossier_validate (self->dossier, self->procedure, &field, &error)
+      && (g_strcmp0 (field, "declaration") != 0 && kyso_procedure_find_component (self->procedure, field) == NULL
+          && g_strcmp0 (field, "component") != 0))
+    return KYSO_DOSSIER_STEP_INFORMATION;
+  /* Files signed but not sent yet are where the citizen stopped: step 2 shows them and Upload. */
+  for (guint i = 0; i < kyso_dossier_get_entries (self->dossier)->len; i++)
+    if (((KysoDossierEntry *) kyso_dossier_get_entries (self->dossier)->pdata[i])->uploaded == NULL)
+      return KYSO_DOSSIER_STEP_COMPONENTS;
+  if (field == NULL)
     return KYSO_DOSSIER_STEP_SUBMIT;
   if (g_strcmp0 (field, "declaration") == 0)
     return KYSO_DOSSIER_STEP_FEES;
@@ -797,6 +873,7 @@ kyso_dossier_wizard_init (KysoDossierWizard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_mutex_init (&self->dossier_lock);
   kyso_dossier_components_set_dossier_lock (self->components, &self->dossier_lock);
+  g_signal_connect_swapped (self->applicant, "changed", G_CALLBACK (applicant_changed_cb), self);
   self->fee_rows = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->fee_rows), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (self->fee_rows, "boxed-list");
