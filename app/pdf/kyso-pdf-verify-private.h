@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* The verifier fills the reports field by field; nothing outside app/pdf/kyso-pdf-verify*.c
- * should include this. */
+ * and the DOCX verifier (app/ooxml/kyso-ooxml-verify.c, which fills the same reports) should
+ * include this. */
 struct _KysoPdfSignatureReport {
   GObject parent_instance;
 
