@@ -9,7 +9,7 @@ import os
 import re
 import sys
 
-MARKERS = re.compile(r'\b(?:N?C?_)\("|translatable="yes"')
+MARKERS = re.compile(r'\b(?:N?C?_) ?\("|translatable="yes"')
 SCANNED = ('app', 'ui')
 EXTENSIONS = ('.c', '.h', '.ui')
 
