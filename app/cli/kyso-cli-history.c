@@ -41,8 +41,9 @@ cell_text (const char *s)
 static char *
 date_cell (KysoPdfSignatureReport *s)
 {
-  GDateTime *stamp = kyso_pdf_signature_report_get_timestamp_time (s);
-  GDateTime *t = stamp != NULL ? stamp : kyso_pdf_signature_report_get_signing_time (s);
+  /* A time-stamp's time only when its authority is trusted: otherwise it proves nothing. */
+  gboolean stamp = kyso_pdf_signature_report_get_signing_time_source (s) == KYSO_SIGNING_TIME_TIMESTAMP;
+  GDateTime *t = kyso_pdf_signature_report_get_best_signing_time (s);
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *text = NULL;
 
@@ -51,7 +52,7 @@ date_cell (KysoPdfSignatureReport *s)
   local = g_date_time_to_local (t);
   text = g_date_time_format (local, "%d/%m/%Y %H:%M");
   /* Translators: marks a signing date that comes from a trusted time-stamp, not the signer's clock */
-  return stamp != NULL ? g_strdup_printf (_("%s (time-stamp)"), text) : g_steal_pointer (&text);
+  return stamp ? g_strdup_printf (_("%s (time-stamp)"), text) : g_steal_pointer (&text);
 }
 
 static void

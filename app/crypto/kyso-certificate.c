@@ -10,18 +10,19 @@
 #include <openssl/x509v3.h>
 #include <string.h>
 
-struct _KysoCertificate {
-  GObject    parent_instance;
-  X509      *x509;
-  GBytes    *der;
-  char      *holder_name;
-  char      *email;
-  char      *national_id;
-  char      *national_id_kind;
-  char      *issuer_name;
-  char      *subject;
-  char      *issuer;
-  char      *serial;
+struct _KysoCertificate
+{
+  GObject parent_instance;
+  X509 *x509;
+  GBytes *der;
+  char *holder_name;
+  char *email;
+  char *national_id;
+  char *national_id_kind;
+  char *issuer_name;
+  char *subject;
+  char *issuer;
+  char *serial;
   GDateTime *not_before;
   GDateTime *not_after;
 };
@@ -72,12 +73,12 @@ asn1_to_utf8 (const ASN1_STRING *value)
     return NULL;
   /* A CA may put anything in a name; what reaches people is valid UTF-8, and a NUL inside
    * (the old "paypal.com\0.evil" trick) makes the whole value unusable. */
-  if (memchr (utf8, 0, (size_t) len) != NULL)
+  if (memchr (utf8, 0, (size_t)len) != NULL)
     {
       OPENSSL_free (utf8);
       return NULL;
     }
-  out = g_utf8_make_valid ((const char *) utf8, len);
+  out = g_utf8_make_valid ((const char *)utf8, len);
   OPENSSL_free (utf8);
   g_strstrip (out);
   if (*out == '\0')
@@ -96,7 +97,7 @@ name_entry (const X509_NAME *name, int nid)
 static char *
 name_one_line (const X509_NAME *name)
 {
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
+  g_autoptr (BIO) bio = BIO_new (BIO_s_mem ());
   char *data = NULL;
   long len;
 
@@ -127,14 +128,14 @@ san_email (X509 *x509)
 
 /* Personal ID kinds, best first: the chip ID card (CCCD; "CC" and "DDCN", the personal ID
  * number, are the same 12 digits), the old ID card (CMND), the passport (HC). */
-static const char * const personal_kinds[] = { "CCCD", "DDCN", "CC", "CMND", "HC" };
+static const char *const personal_kinds[] = { "CCCD", "DDCN", "CC", "CMND", "HC" };
 
 static int
 kind_rank (const char *kind)
 {
   for (guint i = 0; i < G_N_ELEMENTS (personal_kinds); i++)
     if (g_strcmp0 (kind, personal_kinds[i]) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 
@@ -174,7 +175,7 @@ parse_id_value (const char *value, char **out_kind, char **out_id)
 
   if (colon != NULL)
     {
-      g_autofree char *prefix = g_strndup (value, (gsize) (colon - value));
+      g_autofree char *prefix = g_strndup (value, (gsize)(colon - value));
       kind = keep_alnum_upper (prefix);
       id = keep_alnum_upper (colon + 1);
       if (kind == NULL || id == NULL || kind_rank (kind) < 0)
@@ -301,16 +302,16 @@ kyso_certificate_new_from_x509 (X509 *x509)
 KysoCertificate *
 kyso_certificate_new (GBytes *data, GError **error)
 {
-  g_autoptr(X509) x509 = NULL;
+  g_autoptr (X509) x509 = NULL;
   gsize len = 0;
   const char *bytes;
 
   g_return_val_if_fail (data != NULL, NULL);
 
   bytes = g_bytes_get_data (data, &len);
-  if (len > 0 && len < G_MAXINT && g_strstr_len (bytes, (gssize) MIN (len, 4096), "-----BEGIN") != NULL)
+  if (len > 0 && len < G_MAXINT && g_strstr_len (bytes, (gssize)MIN (len, 4096), "-----BEGIN") != NULL)
     {
-      g_autoptr(BIO) bio = BIO_new_mem_buf (bytes, (int) len);
+      g_autoptr (BIO) bio = BIO_new_mem_buf (bytes, (int)len);
       x509 = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
     }
   else
@@ -318,7 +319,7 @@ kyso_certificate_new (GBytes *data, GError **error)
   if (x509 == NULL)
     {
       kyso_crypto_clear_errors ();
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, _("The certificate cannot be read."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, _ ("The certificate cannot be read."));
       return NULL;
     }
   return kyso_certificate_new_from_x509 (x509);
@@ -413,7 +414,7 @@ kyso_certificate_get_not_after (KysoCertificate *self)
 char *
 kyso_certificate_dup_fingerprint (KysoCertificate *self)
 {
-  g_autoptr(GBytes) md = NULL;
+  g_autoptr (GBytes) md = NULL;
 
   g_return_val_if_fail (KYSO_IS_CERTIFICATE (self), NULL);
   md = kyso_crypto_sha256 (g_bytes_get_data (self->der, NULL), g_bytes_get_size (self->der));
@@ -431,15 +432,87 @@ kyso_certificate_can_sign (KysoCertificate *self)
   return ku == UINT32_MAX || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
 }
 
+/* Extended key usages under which a certificate may sign documents: any purpose, e-mail (S/MIME
+ * certificates sign PDFs in practice), document signing (RFC 9336), Adobe's and Microsoft's
+ * document-signing purposes. */
+static gboolean
+eku_allows_documents (EXTENDED_KEY_USAGE *eku)
+{
+  static const char *const allowed[] = {
+    "2.5.29.37.0",             /* anyExtendedKeyUsage */
+    "1.3.6.1.5.5.7.3.4",       /* emailProtection */
+    "1.3.6.1.5.5.7.3.36",      /* id-kp-documentSigning */
+    "1.2.840.113583.1.1.5",    /* Adobe Authentic Documents Trust */
+    "1.3.6.1.4.1.311.10.3.12", /* Microsoft document signing */
+  };
+
+  for (int i = 0; i < sk_ASN1_OBJECT_num (eku); i++)
+    {
+      char oid[80];
+
+      if (OBJ_obj2txt (oid, sizeof oid, sk_ASN1_OBJECT_value (eku, i), 1) <= 0)
+        continue;
+      for (gsize j = 0; j < G_N_ELEMENTS (allowed); j++)
+        if (strcmp (oid, allowed[j]) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+kyso_certificate_is_for_document_signing (KysoCertificate *self, const char **out_reason)
+{
+  EXTENDED_KEY_USAGE *eku;
+  gboolean tls_server = FALSE, documents;
+  guint32 ku;
+
+  g_return_val_if_fail (KYSO_IS_CERTIFICATE (self), FALSE);
+  if (X509_check_ca (self->x509) != 0 && (X509_get_extension_flags (self->x509) & EXFLAG_CA) != 0)
+    {
+      if (out_reason != NULL)
+        *out_reason
+          = _ ("The signer’s certificate belongs to a certification authority, not to a person: it may "
+               "only issue certificates.");
+      return FALSE;
+    }
+  ku = X509_get_key_usage (self->x509);
+  if (ku != UINT32_MAX && (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0)
+    {
+      if (out_reason != NULL)
+        *out_reason
+          = _ ("The signer’s certificate is not allowed to make signatures (its key usage allows neither "
+               "digital signature nor non-repudiation).");
+      return FALSE;
+    }
+  eku = X509_get_ext_d2i (self->x509, NID_ext_key_usage, NULL, NULL);
+  for (int i = 0; i < sk_ASN1_OBJECT_num (eku); i++)
+    tls_server |= OBJ_obj2nid (sk_ASN1_OBJECT_value (eku, i)) == NID_server_auth;
+  documents = eku == NULL || eku_allows_documents (eku);
+  sk_ASN1_OBJECT_pop_free (eku, ASN1_OBJECT_free);
+  kyso_crypto_clear_errors ();
+  /* A web server's certificate (serverAuth, with nothing for documents) is not a signer's. A
+   * client-authentication certificate is: Vietnamese token certificates often carry only
+   * clientAuth besides keyUsage digitalSignature, nonRepudiation. */
+  if (tls_server && !documents)
+    {
+      if (out_reason != NULL)
+        *out_reason = _ ("The signer’s certificate is a web server (TLS) certificate, not one for signing "
+                         "documents.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 kyso_certificate_is_valid_at (KysoCertificate *self, GDateTime *time)
 {
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr (GDateTime) now = NULL;
 
   g_return_val_if_fail (KYSO_IS_CERTIFICATE (self), FALSE);
   if (time == NULL)
     time = now = g_date_time_new_now_utc ();
-  return g_date_time_compare (time, self->not_before) >= 0 && g_date_time_compare (time, self->not_after) <= 0;
+  return g_date_time_compare (time, self->not_before) >= 0
+         && g_date_time_compare (time, self->not_after) <= 0;
 }
 
 gboolean
@@ -454,17 +527,17 @@ kyso_certificate_matches_national_id (KysoCertificate *self, const char *id)
 static char *
 format_date (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
 
   /* Translators: a date as people write it in Vietnam */
-  return g_date_time_format (local, _("%d/%m/%Y"));
+  return g_date_time_format (local, _ ("%d/%m/%Y"));
 }
 
 gboolean
 kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_national_id, GDateTime *now,
                                     GError **error)
 {
-  g_autoptr(GDateTime) current = NULL;
+  g_autoptr (GDateTime) current = NULL;
 
   g_return_val_if_fail (KYSO_IS_CERTIFICATE (self), FALSE);
 
@@ -474,23 +547,25 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
     {
       g_autofree char *date = format_date (self->not_before);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _("The certificate of %s is not valid until %s. Try again from that day, or check the "
-                     "computer's clock."), self->holder_name, date);
+                   _ ("The certificate of %s is not valid until %s. Try again from that day, or check the "
+                      "computer's clock."),
+                   self->holder_name, date);
       return FALSE;
     }
   if (g_date_time_compare (now, self->not_after) > 0)
     {
       g_autofree char *date = format_date (self->not_after);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _("The certificate of %s expired on %s. Renew it with %s, then try again."), self->holder_name,
-                   date, self->issuer_name);
+                   _ ("The certificate of %s expired on %s. Renew it with %s, then try again."),
+                   self->holder_name, date, self->issuer_name);
       return FALSE;
     }
   if (!kyso_certificate_can_sign (self))
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _("The certificate of %s is not meant for signing documents. Choose a signing certificate."),
-                   self->holder_name);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+        _ ("The certificate of %s is not meant for signing documents. Choose a signing certificate."),
+        self->holder_name);
       return FALSE;
     }
   if (expected_national_id == NULL)
@@ -498,17 +573,20 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
   /* ID numbers stay out of these messages: they may end up in logs. */
   if (self->national_id == NULL)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _("The certificate of %s does not state an ID number, so Kyso cannot tell that it is yours. "
-                     "Choose the certificate issued for your CCCD/CMND number."), self->holder_name);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+        _ ("The certificate of %s does not state an ID number, so Kyso cannot tell that it is yours. "
+           "Choose the certificate issued for your CCCD/CMND number."),
+        self->holder_name);
       return FALSE;
     }
   if (!kyso_certificate_matches_national_id (self, expected_national_id))
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _("The certificate of %s was issued for a different ID number than the one in this signature "
-                     "profile. Check the account number in the profile, or choose another certificate."),
-                   self->holder_name);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+        _ ("The certificate of %s was issued for a different ID number than the one in this signature "
+           "profile. Check the account number in the profile, or choose another certificate."),
+        self->holder_name);
       return FALSE;
     }
   return TRUE;

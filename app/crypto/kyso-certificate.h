@@ -44,6 +44,12 @@ GDateTime       *kyso_certificate_get_not_after    (KysoCertificate *self);
 char            *kyso_certificate_dup_fingerprint  (KysoCertificate *self);
 /* TRUE when keyUsage is absent or allows digitalSignature or nonRepudiation. */
 gboolean         kyso_certificate_can_sign         (KysoCertificate *self);
+/* Whether a document signature by this certificate can be accepted at all: FALSE for a CA
+ * certificate, a keyUsage without digitalSignature and nonRepudiation, or a TLS server
+ * certificate (extendedKeyUsage serverAuth with no document-signing purpose). *@out_reason
+ * (may be NULL) gets a static translated sentence when FALSE. */
+gboolean         kyso_certificate_is_for_document_signing (KysoCertificate  *self,
+                                                           const char      **out_reason);
 /* TRUE when @time (NULL = now) lies within the validity period. */
 gboolean         kyso_certificate_is_valid_at      (KysoCertificate *self,
                                                     GDateTime       *time);

@@ -10,15 +10,16 @@
 #include <openssl/ts.h>
 #include <string.h>
 
-struct _KysoCmsVerifier {
+struct _KysoCmsVerifier
+{
   CMS_ContentInfo *cms;
-  CMS_SignerInfo  *si;         /* owned by cms */
-  KysoCmsKind      kind;
-  const EVP_MD    *content_md; /* what the caller hashes the byte ranges with */
-  const EVP_MD    *signer_md;  /* the SignerInfo's digestAlgorithm */
-  GBytes          *econtent;   /* encapsulated content: SHA-1 value or TSTInfo DER */
-  TS_TST_INFO     *tst;        /* KYSO_CMS_KIND_TIMESTAMP */
-  STACK_OF (X509) *certs;      /* the CMS's certificates */
+  CMS_SignerInfo *si; /* owned by cms */
+  KysoCmsKind kind;
+  const EVP_MD *content_md; /* what the caller hashes the byte ranges with */
+  const EVP_MD *signer_md;  /* the SignerInfo's digestAlgorithm */
+  GBytes *econtent;         /* encapsulated content: SHA-1 value or TSTInfo DER */
+  TS_TST_INFO *tst;         /* KYSO_CMS_KIND_TIMESTAMP */
+  STACK_OF (X509) * certs;  /* the CMS's certificates */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TS_TST_INFO, TS_TST_INFO_free)
@@ -28,17 +29,17 @@ kyso_pades_level_to_string (KysoPadesLevel level)
 {
   switch (level)
     {
-    case KYSO_PADES_LEVEL_B_B:
-      return "B-B";
-    case KYSO_PADES_LEVEL_B_T:
-      return "B-T";
-    case KYSO_PADES_LEVEL_B_LT:
-      return "B-LT";
-    case KYSO_PADES_LEVEL_B_LTA:
-      return "B-LTA";
-    case KYSO_PADES_LEVEL_NONE:
-    default:
-      return NULL;
+      case KYSO_PADES_LEVEL_B_B:
+        return "B-B";
+      case KYSO_PADES_LEVEL_B_T:
+        return "B-T";
+      case KYSO_PADES_LEVEL_B_LT:
+        return "B-LT";
+      case KYSO_PADES_LEVEL_B_LTA:
+        return "B-LTA";
+      case KYSO_PADES_LEVEL_NONE:
+      default:
+        return NULL;
     }
 }
 
@@ -52,6 +53,8 @@ kyso_cms_result_free (KysoCmsResult *result)
   g_clear_pointer (&result->claimed_signing_time, g_date_time_unref);
   g_clear_pointer (&result->timestamp_time, g_date_time_unref);
   g_clear_object (&result->timestamp_signer);
+  g_clear_pointer (&result->signing_time_used, g_date_time_unref);
+  g_clear_object (&result->anchor);
   g_clear_pointer (&result->revocation_time, g_date_time_unref);
   g_clear_pointer (&result->reasons, g_ptr_array_unref);
   g_free (result);
@@ -94,19 +97,19 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
   self = g_new0 (KysoCmsVerifier, 1);
   data = p = g_bytes_get_data (cms_der, &len);
   if (data == NULL || len == 0 || len > G_MAXLONG)
-    return broken (self, error, _("The signature is empty."));
-  self->cms = d2i_CMS_ContentInfo (NULL, &p, (long) len);
+    return broken (self, error, _ ("The signature is empty."));
+  self->cms = d2i_CMS_ContentInfo (NULL, &p, (long)len);
   if (self->cms == NULL)
-    return broken (self, error, _("The signature data cannot be read (it is not a CMS signature)."));
+    return broken (self, error, _ ("The signature data cannot be read (it is not a CMS signature)."));
   /* /Contents is a fixed-size placeholder: the CMS is followed by zeros, and by nothing else. */
   for (const unsigned char *q = p; q < data + len; q++)
     if (*q != 0)
-      return broken (self, error, _("There is extra data after the signature inside the signature value."));
+      return broken (self, error, _ ("There is extra data after the signature inside the signature value."));
 
   if (OBJ_obj2nid (CMS_get0_type (self->cms)) != NID_pkcs7_signed)
-    return broken (self, error, _("The signature data is not a signed-data structure."));
+    return broken (self, error, _ ("The signature data is not a signed-data structure."));
   if (sk_CMS_SignerInfo_num (CMS_get0_SignerInfos (self->cms)) != 1)
-    return broken (self, error, _("The signature data must hold exactly one signer."));
+    return broken (self, error, _ ("The signature data must hold exactly one signer."));
   self->si = sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (self->cms), 0);
   self->certs = CMS_get1_certs (self->cms);
   if (self->certs == NULL)
@@ -119,24 +122,24 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
       kyso_cms_verifier_free (self);
       kyso_crypto_clear_errors ();
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                           _("The signature uses a digest algorithm Kyso does not know."));
+                           _ ("The signature uses a digest algorithm Kyso does not know."));
       return NULL;
     }
 
   type = CMS_get0_eContentType (self->cms);
   content = CMS_get0_content (self->cms);
   if (content != NULL && *content != NULL)
-    self->econtent = g_bytes_new (ASN1_STRING_get0_data (*content), (gsize) ASN1_STRING_length (*content));
+    self->econtent = g_bytes_new (ASN1_STRING_get0_data (*content), (gsize)ASN1_STRING_length (*content));
 
   if (OBJ_obj2nid (type) == NID_id_smime_ct_TSTInfo)
     {
       const unsigned char *t;
       if (self->econtent == NULL)
-        return broken (self, error, _("The time-stamp holds no time-stamp information."));
+        return broken (self, error, _ ("The time-stamp holds no time-stamp information."));
       t = g_bytes_get_data (self->econtent, NULL);
-      self->tst = d2i_TS_TST_INFO (NULL, &t, (long) g_bytes_get_size (self->econtent));
+      self->tst = d2i_TS_TST_INFO (NULL, &t, (long)g_bytes_get_size (self->econtent));
       if (self->tst == NULL)
-        return broken (self, error, _("The time-stamp information cannot be read."));
+        return broken (self, error, _ ("The time-stamp information cannot be read."));
       self->kind = KYSO_CMS_KIND_TIMESTAMP;
       imprint_alg = TS_MSG_IMPRINT_get_algo (TS_TST_INFO_get_msg_imprint (self->tst));
       self->content_md = EVP_get_digestbyobj (imprint_alg->algorithm);
@@ -145,7 +148,7 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
           kyso_cms_verifier_free (self);
           kyso_crypto_clear_errors ();
           g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                               _("The time-stamp uses a digest algorithm Kyso does not know."));
+                               _ ("The time-stamp uses a digest algorithm Kyso does not know."));
           return NULL;
         }
     }
@@ -163,10 +166,11 @@ kyso_cms_verifier_new (GBytes *cms_der, GError **error)
           self->content_md = EVP_sha1 ();
         }
       else
-        return broken (self, error, _("The signature carries content of its own instead of signing the file."));
+        return broken (self, error,
+                       _ ("The signature carries content of its own instead of signing the file."));
     }
   else
-    return broken (self, error, _("The signature signs something other than a document."));
+    return broken (self, error, _ ("The signature signs something other than a document."));
 
   kyso_crypto_clear_errors ();
   return self;
@@ -217,25 +221,25 @@ md_display_name (const EVP_MD *md)
 {
   switch (EVP_MD_get_type (md))
     {
-    case NID_sha1:
-      return "SHA-1";
-    case NID_sha224:
-      return "SHA-224";
-    case NID_sha256:
-      return "SHA-256";
-    case NID_sha384:
-      return "SHA-384";
-    case NID_sha512:
-      return "SHA-512";
-    case NID_md5:
-      return "MD5";
-    default:
-      return OBJ_nid2sn (EVP_MD_get_type (md));
+      case NID_sha1:
+        return "SHA-1";
+      case NID_sha224:
+        return "SHA-224";
+      case NID_sha256:
+        return "SHA-256";
+      case NID_sha384:
+        return "SHA-384";
+      case NID_sha512:
+        return "SHA-512";
+      case NID_md5:
+        return "MD5";
+      default:
+        return OBJ_nid2sn (EVP_MD_get_type (md));
     }
 }
 
 static X509 *
-find_signer (KysoCmsVerifier *self, STACK_OF (X509) *untrusted)
+find_signer (KysoCmsVerifier *self, STACK_OF (X509) * untrusted)
 {
   for (int i = 0; i < sk_X509_num (untrusted); i++)
     if (CMS_SignerInfo_cert_cmp (self->si, sk_X509_value (untrusted, i)) == 0)
@@ -257,7 +261,7 @@ digest_of (const EVP_MD *md, GBytes *data)
 static gboolean
 octets_equal (const ASN1_OCTET_STRING *s, GBytes *b)
 {
-  return s != NULL && b != NULL && (gsize) ASN1_STRING_length (s) == g_bytes_get_size (b)
+  return s != NULL && b != NULL && (gsize)ASN1_STRING_length (s) == g_bytes_get_size (b)
          && memcmp (ASN1_STRING_get0_data (s), g_bytes_get_data (b, NULL), g_bytes_get_size (b)) == 0;
 }
 
@@ -267,65 +271,69 @@ expected_message_digest (KysoCmsVerifier *self, GBytes *content_digest, KysoCmsR
 {
   switch (self->kind)
     {
-    case KYSO_CMS_KIND_SHA1_CONTENT:
-      if (!g_bytes_equal (self->econtent, content_digest))
-        {
-          set_broken (r, _("The document was changed after it was signed: its digest does not match."));
-          return NULL;
-        }
-      return digest_of (self->signer_md, self->econtent);
-    case KYSO_CMS_KIND_TIMESTAMP:
-      if (!octets_equal (TS_MSG_IMPRINT_get_msg (TS_TST_INFO_get_msg_imprint (self->tst)), content_digest))
-        {
-          set_broken (r, _("The document was changed after it was time-stamped: its digest does not match."));
-          return NULL;
-        }
-      return digest_of (self->signer_md, self->econtent);
-    case KYSO_CMS_KIND_DETACHED:
-    default:
-      return g_bytes_ref (content_digest);
+      case KYSO_CMS_KIND_SHA1_CONTENT:
+        if (!g_bytes_equal (self->econtent, content_digest))
+          {
+            set_broken (r, _ ("The document was changed after it was signed: its digest does not match."));
+            return NULL;
+          }
+        return digest_of (self->signer_md, self->econtent);
+      case KYSO_CMS_KIND_TIMESTAMP:
+        if (!octets_equal (TS_MSG_IMPRINT_get_msg (TS_TST_INFO_get_msg_imprint (self->tst)), content_digest))
+          {
+            set_broken (r,
+                        _ ("The document was changed after it was time-stamped: its digest does not match."));
+            return NULL;
+          }
+        return digest_of (self->signer_md, self->econtent);
+      case KYSO_CMS_KIND_DETACHED:
+      default:
+        return g_bytes_ref (content_digest);
     }
 }
 
 static void
 check_signature (KysoCmsVerifier *self, X509 *signer, GBytes *content_digest, KysoCmsResult *r)
 {
-  g_autoptr(GBytes) expected = expected_message_digest (self, content_digest, r);
+  g_autoptr (GBytes) expected = expected_message_digest (self, content_digest, r);
 
   if (expected == NULL)
     return;
   if (CMS_signed_get_attr_count (self->si) > 0)
     {
-      const ASN1_OCTET_STRING *md = CMS_signed_get0_data_by_OBJ (self->si, OBJ_nid2obj (NID_pkcs9_messageDigest),
-                                                                 -3, V_ASN1_OCTET_STRING);
-      const ASN1_OBJECT *ctype = CMS_signed_get0_data_by_OBJ (self->si, OBJ_nid2obj (NID_pkcs9_contentType), -3,
-                                                              V_ASN1_OBJECT);
+      const ASN1_OCTET_STRING *md = CMS_signed_get0_data_by_OBJ (
+        self->si, OBJ_nid2obj (NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING);
+      const ASN1_OBJECT *ctype
+        = CMS_signed_get0_data_by_OBJ (self->si, OBJ_nid2obj (NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
       if (!octets_equal (md, expected))
         {
-          set_broken (r, md == NULL ? _("The signature does not state which document digest it signs.")
-                                    : _("The document was changed after it was signed: its digest does not match."));
+          set_broken (r, md == NULL
+                           ? _ ("The signature does not state which document digest it signs.")
+                           : _ ("The document was changed after it was signed: its digest does not match."));
           return;
         }
       /* RFC 5652 §11.1: the content-type attribute must name what is signed. */
       if (ctype == NULL || OBJ_cmp (ctype, CMS_get0_eContentType (self->cms)) != 0)
         {
-          set_broken (r, _("The signature's content type does not match what it signs."));
+          set_broken (r, _ ("The signature's content type does not match what it signs."));
           return;
         }
       CMS_SignerInfo_set1_signer_cert (self->si, signer);
       if (CMS_SignerInfo_verify (self->si) != 1)
-        set_broken (r, _("The signature value does not verify with the signer's certificate: it was forged or "
-                         "damaged."));
+        set_broken (r,
+                    _ ("The signature value does not verify with the signer's certificate: it was forged or "
+                       "damaged."));
     }
   else
     {
       /* Old PKCS#7 without attributes: the signature is directly over the content's digest. */
-      if (!kyso_crypto_verify_digest (X509_get0_pubkey (signer), self->signer_md, g_bytes_get_data (expected, NULL),
-                                      g_bytes_get_size (expected),
-                                      ASN1_STRING_get0_data (CMS_SignerInfo_get0_signature (self->si)),
-                                      (gsize) ASN1_STRING_length (CMS_SignerInfo_get0_signature (self->si)), NULL))
-        set_broken (r, _("The signature value does not verify with the signer's certificate: it was forged or "
-                         "damaged."));
+      if (!kyso_crypto_verify_digest (
+            X509_get0_pubkey (signer), self->signer_md, g_bytes_get_data (expected, NULL),
+            g_bytes_get_size (expected), ASN1_STRING_get0_data (CMS_SignerInfo_get0_signature (self->si)),
+            (gsize)ASN1_STRING_length (CMS_SignerInfo_get0_signature (self->si)), NULL))
+        set_broken (r,
+                    _ ("The signature value does not verify with the signer's certificate: it was forged or "
+                       "damaged."));
     }
 }
 
@@ -334,13 +342,13 @@ check_signature (KysoCmsVerifier *self, X509 *signer, GBytes *content_digest, Ky
 static void
 check_signing_certificate (KysoCmsVerifier *self, X509 *signer, KysoCmsResult *r)
 {
-  const ASN1_STRING *v2 = CMS_signed_get0_data_by_OBJ (self->si, OBJ_nid2obj (NID_id_smime_aa_signingCertificateV2),
-                                                       -3, V_ASN1_SEQUENCE);
-  const ASN1_STRING *v1 = CMS_signed_get0_data_by_OBJ (self->si, OBJ_nid2obj (NID_id_smime_aa_signingCertificate),
-                                                       -3, V_ASN1_SEQUENCE);
+  const ASN1_STRING *v2 = CMS_signed_get0_data_by_OBJ (
+    self->si, OBJ_nid2obj (NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE);
+  const ASN1_STRING *v1 = CMS_signed_get0_data_by_OBJ (
+    self->si, OBJ_nid2obj (NID_id_smime_aa_signingCertificate), -3, V_ASN1_SEQUENCE);
   ESS_SIGNING_CERT_V2 *ss2 = NULL;
   ESS_SIGNING_CERT *ss1 = NULL;
-  STACK_OF (X509) *just_signer;
+  STACK_OF (X509) * just_signer;
   const unsigned char *p;
 
   if (v2 == NULL && v1 == NULL)
@@ -369,7 +377,7 @@ check_signing_certificate (KysoCmsVerifier *self, X509 *signer, KysoCmsResult *r
   if (r->has_signing_certificate)
     return;
 bad:
-  set_broken (r, _("The signature names a different certificate than the one it carries."));
+  set_broken (r, _ ("The signature names a different certificate than the one it carries."));
 }
 
 static void
@@ -382,21 +390,23 @@ read_signing_time (KysoCmsVerifier *self, KysoCmsResult *r)
     r->claimed_signing_time = asn1_time_to_datetime (t->value.utctime);
 }
 
-static gboolean check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOptions *trust,
-                                guint depth, GCancellable *cancellable, KysoCmsResult **out, GError **error);
+static gboolean
+check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOptions *trust, guint depth,
+                GCancellable *cancellable, KysoCmsResult **out, GError **error);
 
 /* The signature time-stamp, an unsigned attribute: anyone may add one, so a bad one is ignored
  * (with a reason), never a reason to call the signature broken. */
 static void
-check_signature_timestamp (KysoCmsVerifier *self, const KysoTrustOptions *trust, guint depth, KysoCmsResult *r)
+check_signature_timestamp (KysoCmsVerifier *self, const KysoTrustOptions *trust, guint depth,
+                           KysoCmsResult *r)
 {
   int idx = CMS_unsigned_get_attr_by_NID (self->si, NID_id_smime_aa_timeStampToken, -1);
   ASN1_TYPE *t = idx >= 0 ? X509_ATTRIBUTE_get0_type (CMS_unsigned_get_attr (self->si, idx), 0) : NULL;
-  g_autoptr(GBytes) token = NULL;
-  g_autoptr(GBytes) sig = NULL;
-  g_autoptr(GBytes) imprint = NULL;
-  g_autoptr(KysoCmsVerifier) tv = NULL;
-  g_autoptr(KysoCmsResult) tr = NULL;
+  g_autoptr (GBytes) token = NULL;
+  g_autoptr (GBytes) sig = NULL;
+  g_autoptr (GBytes) imprint = NULL;
+  g_autoptr (KysoCmsVerifier) tv = NULL;
+  g_autoptr (KysoCmsResult) tr = NULL;
   KysoTrustOptions sub = { 0 };
   ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature (self->si);
 
@@ -404,12 +414,12 @@ check_signature_timestamp (KysoCmsVerifier *self, const KysoTrustOptions *trust,
     return;
   if (t == NULL || t->type != V_ASN1_SEQUENCE)
     goto bad;
-  token = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence),
-                       (gsize) ASN1_STRING_length (t->value.sequence));
+  token
+    = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence), (gsize)ASN1_STRING_length (t->value.sequence));
   tv = kyso_cms_verifier_new (token, NULL);
   if (tv == NULL || tv->kind != KYSO_CMS_KIND_TIMESTAMP)
     goto bad;
-  sig = g_bytes_new (ASN1_STRING_get0_data (sigval), (gsize) ASN1_STRING_length (sigval));
+  sig = g_bytes_new (ASN1_STRING_get0_data (sigval), (gsize)ASN1_STRING_length (sigval));
   imprint = digest_of (tv->content_md, sig);
   /* The TSA's chain is judged with the same anchors; its revocation is not fetched. */
   if (trust != NULL)
@@ -422,28 +432,31 @@ check_signature_timestamp (KysoCmsVerifier *self, const KysoTrustOptions *trust,
   r->timestamp_signer = g_object_ref (tr->signer);
   r->timestamp_trust = tr->trust;
   if (tr->trust != KYSO_TRUST_TRUSTED)
-    add_reason (r, g_strdup (_("The time-stamp authority is not one Kyso trusts.")));
+    add_reason (
+      r, g_strdup (_ ("The time-stamp authority is not one Kyso trusts, so its time proves nothing: the "
+                      "signature is checked as of now.")));
   return;
 
 bad:
   r->timestamp_invalid = TRUE;
-  add_reason (r, g_strdup (_("The signature's time-stamp does not verify and was ignored.")));
+  add_reason (r, g_strdup (_ ("The signature's time-stamp does not verify and was ignored.")));
 }
 
 static void
-check_trust (KysoCmsVerifier *self, X509 *signer, STACK_OF (X509) *untrusted, X509_STORE *store,
-             const KysoTrustOptions *trust, KysoCmsResult *r, STACK_OF (X509) **out_chain)
+check_trust (KysoCmsVerifier *self, X509 *signer, STACK_OF (X509) * untrusted, X509_STORE *store,
+             KysoCmsResult *r, STACK_OF (X509) * *out_chain)
 {
   g_autofree char *reason = NULL;
-  GDateTime *at = trust && trust->validation_time ? trust->validation_time : r->timestamp_time;
-  time_t when = at ? (time_t) g_date_time_to_unix (at) : time (NULL);
+  time_t when = (time_t)g_date_time_to_unix (r->signing_time_used);
 
   /* A time-stamp authority's certificate must be one (critical extendedKeyUsage timeStamping). */
   r->trust = kyso_trust_verify (store, signer, untrusted, when,
-                                self->kind == KYSO_CMS_KIND_TIMESTAMP ? X509_PURPOSE_TIMESTAMP_SIGN : 0, out_chain,
-                                &reason);
+                                self->kind == KYSO_CMS_KIND_TIMESTAMP ? X509_PURPOSE_TIMESTAMP_SIGN : 0,
+                                out_chain, &reason);
   for (int i = 0; i < sk_X509_num (*out_chain); i++)
     g_ptr_array_add (r->chain, kyso_certificate_new_from_x509 (sk_X509_value (*out_chain, i)));
+  if (r->trust == KYSO_TRUST_TRUSTED && r->chain->len > 0)
+    r->anchor = g_object_ref (g_ptr_array_index (r->chain, r->chain->len - 1));
   if (reason != NULL)
     add_reason (r, g_steal_pointer (&reason));
 }
@@ -452,17 +465,17 @@ static gboolean
 check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOptions *trust, guint depth,
                 GCancellable *cancellable, KysoCmsResult **out, GError **error)
 {
-  g_autoptr(KysoCmsResult) r = g_new0 (KysoCmsResult, 1);
-  g_autoptr(X509_STORE) store = NULL;
+  g_autoptr (KysoCmsResult) r = g_new0 (KysoCmsResult, 1);
+  g_autoptr (X509_STORE) store = NULL;
   STACK_OF (X509) *untrusted = NULL;
   STACK_OF (X509) *chain = NULL;
   X509 *signer;
   gboolean ok = TRUE;
 
-  if (g_bytes_get_size (content_digest) != (gsize) EVP_MD_get_size (self->content_md))
+  if (g_bytes_get_size (content_digest) != (gsize)EVP_MD_get_size (self->content_md))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("The document digest does not have the size the signature's algorithm gives."));
+                           _ ("The document digest does not have the size the signature's algorithm gives."));
       return FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -473,11 +486,11 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
   r->reasons = g_ptr_array_new_with_free_func (g_free);
   r->chain = g_ptr_array_new_with_free_func (g_object_unref);
   /* For adbe.pkcs7.sha1 the file itself is only covered by SHA-1, whatever signs that value. */
-  r->digest_algorithm = md_display_name (self->kind == KYSO_CMS_KIND_SHA1_CONTENT ? self->content_md
-                                                                                  : self->signer_md);
-  r->weak_algorithm = EVP_MD_get_type (self->signer_md) == NID_md5 || EVP_MD_get_type (self->signer_md) == NID_sha1
-                      || EVP_MD_get_type (self->content_md) == NID_md5
-                      || EVP_MD_get_type (self->content_md) == NID_sha1;
+  r->digest_algorithm
+    = md_display_name (self->kind == KYSO_CMS_KIND_SHA1_CONTENT ? self->content_md : self->signer_md);
+  r->weak_algorithm
+    = EVP_MD_get_type (self->signer_md) == NID_md5 || EVP_MD_get_type (self->signer_md) == NID_sha1
+      || EVP_MD_get_type (self->content_md) == NID_md5 || EVP_MD_get_type (self->content_md) == NID_sha1;
   r->trust = KYSO_TRUST_UNKNOWN;
   r->timestamp_trust = KYSO_TRUST_UNKNOWN;
   r->revocation = KYSO_REVOCATION_UNKNOWN;
@@ -493,7 +506,7 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
   signer = find_signer (self, untrusted);
   if (signer == NULL)
     {
-      set_broken (r, _("The signature does not carry its signer's certificate, so it cannot be checked."));
+      set_broken (r, _ ("The signature does not carry its signer's certificate, so it cannot be checked."));
       goto done;
     }
   r->signer = kyso_certificate_new_from_x509 (signer);
@@ -506,19 +519,43 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
   else
     check_signature_timestamp (self, trust, depth, r);
 
+  /* Only a time-stamp whose authority is trusted proves when the signature existed; otherwise
+   * everything is judged as of now (ETSI EN 319 102-1 §5.6.2.1). A document time-stamp's own
+   * chain is judged as of now too, never as of the time it claims. */
+  r->signing_time_used = trust != NULL && trust->validation_time != NULL
+                           ? g_date_time_ref (trust->validation_time)
+                           : g_date_time_new_now_utc ();
+  if (self->kind != KYSO_CMS_KIND_TIMESTAMP && r->timestamp_time != NULL
+      && r->timestamp_trust == KYSO_TRUST_TRUSTED)
+    {
+      g_date_time_unref (r->signing_time_used);
+      r->signing_time_used = g_date_time_ref (r->timestamp_time);
+      r->time_proven = TRUE;
+    }
   if (self->kind != KYSO_CMS_KIND_TIMESTAMP && r->has_signing_certificate)
-    r->level = r->timestamp_time ? KYSO_PADES_LEVEL_B_T : KYSO_PADES_LEVEL_B_B;
+    r->level = r->time_proven ? KYSO_PADES_LEVEL_B_T : KYSO_PADES_LEVEL_B_B;
   if (r->weak_algorithm)
-    add_reason (r, g_strdup_printf (_("The signature uses %s, an algorithm no longer considered secure."),
+    add_reason (r, g_strdup_printf (_ ("The signature uses %s, an algorithm no longer considered secure."),
                                     r->digest_algorithm));
+  if (self->kind != KYSO_CMS_KIND_TIMESTAMP)
+    {
+      const char *usage = NULL;
+
+      if (!kyso_certificate_is_for_document_signing (r->signer, &usage))
+        {
+          r->not_for_signing = TRUE;
+          add_reason (r, g_strdup (usage));
+        }
+    }
+  r->signer_expired = !kyso_certificate_is_valid_at (r->signer, r->signing_time_used);
 
   store = kyso_trust_store_new (trust);
-  check_trust (self, signer, untrusted, store, trust, r, &chain);
+  check_trust (self, signer, untrusted, store, r, &chain);
 
   if (!r->intact)
-    add_reason (r, g_strdup (_("Revocation was not checked: the signature is broken.")));
+    add_reason (r, g_strdup (_ ("Revocation was not checked: the signature is broken.")));
   else if (r->trust != KYSO_TRUST_TRUSTED)
-    add_reason (r, g_strdup (_("Revocation was not checked: the certificate is not trusted.")));
+    add_reason (r, g_strdup (_ ("Revocation was not checked: the certificate is not trusted.")));
   else
     {
       g_autofree char *reason = NULL;
@@ -526,8 +563,11 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
 
       X509 *issuer = sk_X509_num (chain) > 1 ? sk_X509_value (chain, 1) : NULL;
 
-      r->revocation = kyso_revocation_check (signer, issuer, store, untrusted, trust, cancellable,
-                                             &r->revocation_time, &reason, &local_error);
+      /* Kept revocation data must have been issued after the signing time: the proven one, or
+       * now when nothing proves it (then only a fresh answer will do). */
+      r->revocation = kyso_revocation_check_at (signer, issuer, store, untrusted, trust, r->signing_time_used,
+                                                cancellable, &r->revocation_time, &r->revocation_kept,
+                                                &reason, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
@@ -536,10 +576,10 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
         }
       if (r->revocation == KYSO_REVOCATION_REVOKED)
         {
-          g_autoptr(GDateTime) local = r->revocation_time ? g_date_time_to_local (r->revocation_time) : NULL;
-          g_autofree char *when = local ? g_date_time_format (local, _("%d/%m/%Y %H:%M")) : NULL;
-          add_reason (r, when ? g_strdup_printf (_("The signer's certificate was revoked on %s."), when)
-                              : g_strdup (_("The signer's certificate has been revoked.")));
+          g_autoptr (GDateTime) local = r->revocation_time ? g_date_time_to_local (r->revocation_time) : NULL;
+          g_autofree char *when = local ? g_date_time_format (local, _ ("%d/%m/%Y %H:%M")) : NULL;
+          add_reason (r, when ? g_strdup_printf (_ ("The signer's certificate was revoked on %s."), when)
+                              : g_strdup (_ ("The signer's certificate has been revoked.")));
         }
       if (reason != NULL)
         add_reason (r, g_steal_pointer (&reason));
@@ -573,8 +613,8 @@ gboolean
 kyso_cms_verify_document_timestamp (GBytes *token_der, GBytes *content_digest, const KysoTrustOptions *trust,
                                     GCancellable *cancellable, KysoCmsResult **out, GError **error)
 {
-  g_autoptr(KysoCmsVerifier) v = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (KysoCmsVerifier) v = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (out != NULL, FALSE);
   *out = NULL;
@@ -583,7 +623,7 @@ kyso_cms_verify_document_timestamp (GBytes *token_der, GBytes *content_digest, c
     {
       g_clear_pointer (&v, kyso_cms_verifier_free);
       g_set_error_literal (&local_error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-                           _("The document time-stamp is not a time-stamp token."));
+                           _ ("The document time-stamp is not a time-stamp token."));
     }
   if (v == NULL)
     {

@@ -67,12 +67,29 @@ typedef struct {
   gboolean             timestamp_invalid;
   /* The time-stamp authority's certificate, when there is a valid time-stamp. */
   KysoCertificate     *timestamp_signer;
+  /* Whether the TSA's chain reaches a trust anchor now (the validation time). Only a trusted
+   * time-stamp proves when the signature existed. */
   KysoTrustStatus      timestamp_trust;
+  /* B-B, or B-T when a trusted time-stamp covers the signature (what the CMS alone proves). */
   KysoPadesLevel       level;
-  /* Trust at the validation time: timestamp_time if any, else now (or the option's). */
+  /* The time the chain and the certificates' validity were judged at: a trusted time-stamp's
+   * time (time_proven), else the validation time (now, or the option's). */
+  GDateTime           *signing_time_used;
+  gboolean             time_proven;
+  /* Trust at signing_time_used. */
   KysoTrustStatus      trust;
+  /* The anchor the chain ended at, when trusted. */
+  KysoCertificate     *anchor;
+  /* The signer's certificate is not one for signing documents (a CA's, TLS-only, no
+   * digitalSignature/nonRepudiation): the signature cannot be accepted. */
+  gboolean             not_for_signing;
+  /* The signer's certificate was outside its validity at signing_time_used. */
+  gboolean             signer_expired;
   KysoRevocationStatus revocation;
   GDateTime           *revocation_time;       /* when REVOKED and known */
+  /* The revocation answer came from the data kept in the document (options' ocsp_responses,
+   * crls), not from the network. */
+  gboolean             revocation_kept;
   /* Sentences for people (translated), most important first: why broken, untrusted, unknown. */
   GPtrArray           *reasons;
 } KysoCmsResult;

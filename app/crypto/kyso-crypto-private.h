@@ -83,4 +83,19 @@ KysoRevocationStatus kyso_revocation_check (X509                   *cert,
                                             char                  **out_reason,
                                             GError                **error);
 
+/* The same, with the revocation data kept in the document (@options' ocsp_responses and crls)
+ * tried first: an answer counts only when issued after @signed_at (NULL = any). *@out_kept (may
+ * be NULL) is TRUE when the answer came from that kept data. */
+KysoRevocationStatus kyso_revocation_check_at (X509                   *cert,
+                                               X509                   *issuer,
+                                               X509_STORE             *store,
+                                               STACK_OF (X509)        *untrusted,
+                                               const KysoTrustOptions *options,
+                                               GDateTime              *signed_at,
+                                               GCancellable           *cancellable,
+                                               GDateTime             **out_revoked_at,
+                                               gboolean               *out_kept,
+                                               char                  **out_reason,
+                                               GError                **error);
+
 G_END_DECLS

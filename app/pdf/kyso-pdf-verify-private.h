@@ -19,6 +19,9 @@ struct _KysoPdfSignatureReport {
   char *serial;
   GDateTime *signing_time;
   GDateTime *timestamp_time;
+  KysoSigningTimeSource time_source;
+  char *anchor;
+  char *anchor_sha256;
   char *digest;
   char *subfilter;
   gboolean doc_timestamp;

@@ -6,16 +6,24 @@
 #include <json-glib/json-glib.h>
 
 /* Problems that mean the bytes or the signature cannot be trusted at all. */
-#define INVALIDATING                                                                                       \
-  (KYSO_SIGNATURE_PROBLEM_BYTE_RANGE | KYSO_SIGNATURE_PROBLEM_CONTENTS | KYSO_SIGNATURE_PROBLEM_GAP |      \
-   KYSO_SIGNATURE_PROBLEM_OVERLAP | KYSO_SIGNATURE_PROBLEM_COVERAGE | KYSO_SIGNATURE_PROBLEM_CMS |         \
-   KYSO_SIGNATURE_PROBLEM_DIGEST | KYSO_SIGNATURE_PROBLEM_SIGNATURE | KYSO_SIGNATURE_PROBLEM_DOCMDP |      \
-   KYSO_SIGNATURE_PROBLEM_REVOKED | KYSO_SIGNATURE_PROBLEM_TIMESTAMP)
+#define INVALIDATING                                                                                         \
+  (KYSO_SIGNATURE_PROBLEM_BYTE_RANGE | KYSO_SIGNATURE_PROBLEM_CONTENTS | KYSO_SIGNATURE_PROBLEM_GAP          \
+   | KYSO_SIGNATURE_PROBLEM_OVERLAP | KYSO_SIGNATURE_PROBLEM_COVERAGE | KYSO_SIGNATURE_PROBLEM_CMS           \
+   | KYSO_SIGNATURE_PROBLEM_DIGEST | KYSO_SIGNATURE_PROBLEM_SIGNATURE | KYSO_SIGNATURE_PROBLEM_DOCMDP        \
+   | KYSO_SIGNATURE_PROBLEM_REVOKED | KYSO_SIGNATURE_PROBLEM_TIMESTAMP | KYSO_SIGNATURE_PROBLEM_CERTIFICATE  \
+   | KYSO_SIGNATURE_PROBLEM_KEY_USAGE)
+
+/* Problems that leave an intact signature unconfirmed. */
+#define UNCONFIRMED                                                                                          \
+  (KYSO_SIGNATURE_PROBLEM_UNTRUSTED | KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN                              \
+   | KYSO_SIGNATURE_PROBLEM_WEAK_ALGORITHM | KYSO_SIGNATURE_PROBLEM_TIMESTAMP_UNTRUSTED                      \
+   | KYSO_SIGNATURE_PROBLEM_TIMESTAMP_ORDER | KYSO_SIGNATURE_PROBLEM_EXPIRED_NO_PROOF)
 
 /* Problems of what came after a signature that was intact when made. */
 #define MODIFYING (KYSO_SIGNATURE_PROBLEM_CHANGED | KYSO_SIGNATURE_PROBLEM_STRUCTURE)
 
-struct _KysoPdfVerifyReport {
+struct _KysoPdfVerifyReport
+{
   GObject parent_instance;
 
   char *path;
@@ -39,6 +47,8 @@ kyso_pdf_signature_report_finalize (GObject *object)
   g_free (self->serial);
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   g_clear_pointer (&self->timestamp_time, g_date_time_unref);
+  g_free (self->anchor);
+  g_free (self->anchor_sha256);
   g_free (self->digest);
   g_free (self->subfilter);
   g_ptr_array_unref (self->reasons);
@@ -75,10 +85,8 @@ kyso_pdf_verify_text_dup (const char *text)
 }
 
 void
-kyso_pdf_signature_report_add_reason (KysoPdfSignatureReport *self,
-                                      KysoSignatureProblem    problem,
-                                      const char             *format,
-                                      ...)
+kyso_pdf_signature_report_add_reason (KysoPdfSignatureReport *self, KysoSignatureProblem problem,
+                                      const char *format, ...)
 {
   g_autofree char *raw = NULL;
   va_list args;
@@ -107,19 +115,19 @@ kyso_pdf_signature_report_finish (KysoPdfSignatureReport *self)
     self->status = KYSO_SIGNATURE_STATUS_INVALID;
   else if ((self->problems & MODIFYING) != 0 || self->changes_after >= KYSO_PDF_CHANGES_FORM)
     self->status = KYSO_SIGNATURE_STATUS_MODIFIED;
-  else if (self->trust != KYSO_TRUST_TRUSTED)
-    self->status = KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED;
+  else if (self->trust != KYSO_TRUST_TRUSTED || (self->problems & UNCONFIRMED) != 0)
+    self->status = KYSO_SIGNATURE_STATUS_INDETERMINATE;
   else
     self->status = KYSO_SIGNATURE_STATUS_VALID;
   /* NULL-terminate for get_reasons(); the array is not added to afterwards. */
   g_ptr_array_add (self->reasons, NULL);
 }
 
-#define GETTER(type, name, field_)                                                                         \
-  type kyso_pdf_signature_report_get_##name (KysoPdfSignatureReport *self)                                 \
-  {                                                                                                        \
-    g_return_val_if_fail (KYSO_IS_PDF_SIGNATURE_REPORT (self), 0);                                         \
-    return self->field_;                                                                                   \
+#define GETTER(type, name, field_)                                                                           \
+  type kyso_pdf_signature_report_get_##name (KysoPdfSignatureReport *self)                                   \
+  {                                                                                                          \
+    g_return_val_if_fail (KYSO_IS_PDF_SIGNATURE_REPORT (self), 0);                                           \
+    return self->field_;                                                                                     \
   }
 
 GETTER (const char *, field, field)
@@ -131,6 +139,9 @@ GETTER (const char *, serial, serial)
 GETTER (GDateTime *, signing_time, signing_time)
 GETTER (GDateTime *, timestamp_time, timestamp_time)
 GETTER (const char *, digest, digest)
+GETTER (KysoSigningTimeSource, signing_time_source, time_source)
+GETTER (const char *, trust_anchor, anchor)
+GETTER (const char *, trust_anchor_sha256, anchor_sha256)
 GETTER (const char *, subfilter, subfilter)
 GETTER (KysoPadesLevel, level, level)
 GETTER (gboolean, integrity, integrity)
@@ -143,6 +154,13 @@ GETTER (KysoSignatureStatus, status, status)
 GETTER (KysoSignatureProblem, problems, problems)
 
 #undef GETTER
+
+GDateTime *
+kyso_pdf_signature_report_get_best_signing_time (KysoPdfSignatureReport *self)
+{
+  g_return_val_if_fail (KYSO_IS_PDF_SIGNATURE_REPORT (self), NULL);
+  return self->time_source == KYSO_SIGNING_TIME_TIMESTAMP ? self->timestamp_time : self->signing_time;
+}
 
 gboolean
 kyso_pdf_signature_report_is_document_timestamp (KysoPdfSignatureReport *self)
@@ -166,7 +184,7 @@ kyso_pdf_signature_report_get_reasons (KysoPdfSignatureReport *self)
   g_return_val_if_fail (KYSO_IS_PDF_SIGNATURE_REPORT (self), empty);
   if (self->reasons->len == 0 || g_ptr_array_index (self->reasons, self->reasons->len - 1) != NULL)
     return empty;
-  return (const char *const *) self->reasons->pdata;
+  return (const char *const *)self->reasons->pdata;
 }
 
 /* The report of a whole file. */
@@ -236,7 +254,7 @@ kyso_pdf_verify_report_get_n_signatures (KysoPdfVerifyReport *self)
 KysoPdfSignatureReport *
 kyso_pdf_verify_report_get_signature (KysoPdfVerifyReport *self, guint index)
 {
-  g_autoptr(KysoPdfSignatureReport) item = NULL;
+  g_autoptr (KysoPdfSignatureReport) item = NULL;
 
   g_return_val_if_fail (KYSO_IS_PDF_VERIFY_REPORT (self), NULL);
   item = g_list_model_get_item (G_LIST_MODEL (self->signatures), index);
@@ -262,15 +280,63 @@ kyso_pdf_verify_report_get_status (KysoPdfVerifyReport *self)
 const char *
 kyso_signature_status_to_string (KysoSignatureStatus status)
 {
-  static const char *const names[] = { "valid", "valid_untrusted", "modified", "invalid" };
-  return (guint) status < G_N_ELEMENTS (names) ? names[status] : "invalid";
+  static const char *const names[] = { "valid", "indeterminate", "modified", "invalid" };
+  return (guint)status < G_N_ELEMENTS (names) ? names[status] : "invalid";
+}
+
+const char *
+kyso_signature_problem_to_string (KysoSignatureProblem problem)
+{
+  static const char *const codes[] = {
+    "byte_range_malformed",
+    "contents_malformed",
+    "gap_not_contents",
+    "overlapping_ranges",
+    "revision_not_covered",
+    "cms_unusable",
+    "digest_mismatch",
+    "signature_value_invalid",
+    "certification_violated",
+    "changed_after_signing",
+    "malformed_update",
+    "chain_not_trusted",
+    "certificate_expired_at_signing_time",
+    "certificate_revoked",
+    "timestamp_invalid",
+    "certificate_not_for_signing",
+    "revocation_unknown",
+    "weak_algorithm",
+    "timestamp_not_trusted",
+    "timestamp_out_of_order",
+    "certificate_expired_no_proof_of_time",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    if (problem == (KysoSignatureProblem)(1u << i))
+      return codes[i];
+  return NULL;
+}
+
+const char *
+kyso_signing_time_source_to_string (KysoSigningTimeSource source)
+{
+  switch (source)
+    {
+      case KYSO_SIGNING_TIME_TIMESTAMP:
+        return "timestamp";
+      case KYSO_SIGNING_TIME_CLAIMED:
+        return "claimed";
+      case KYSO_SIGNING_TIME_NONE:
+      default:
+        return "none";
+    }
 }
 
 const char *
 kyso_pdf_changes_to_string (KysoPdfChanges changes)
 {
   static const char *const names[] = { "none", "signatures", "form", "annotations", "other" };
-  return (guint) changes < G_N_ELEMENTS (names) ? names[changes] : "other";
+  return (guint)changes < G_N_ELEMENTS (names) ? names[changes] : "other";
 }
 
 const char *
@@ -278,17 +344,18 @@ kyso_signature_status_to_label (KysoSignatureStatus status)
 {
   switch (status)
     {
-    case KYSO_SIGNATURE_STATUS_VALID:
-      /* Translators: the status of a signature in the signing history */
-      return _("Valid");
-    case KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED:
-      /* Translators: the signature is intact but its certificate does not chain to a trusted CA */
-      return _("Valid, certificate not trusted");
-    case KYSO_SIGNATURE_STATUS_MODIFIED:
-      return _("Modified after signing");
-    case KYSO_SIGNATURE_STATUS_INVALID:
-    default:
-      return _("Invalid");
+      case KYSO_SIGNATURE_STATUS_VALID:
+        /* Translators: the status of a signature in the signing history */
+        return _ ("Valid");
+      case KYSO_SIGNATURE_STATUS_INDETERMINATE:
+        /* Translators: ETSI "indeterminate": the signature is intact but cannot be confirmed (its
+         * certificate is not trusted, revocation is unknown, …). Must not say "valid". */
+        return _ ("Cannot be confirmed");
+      case KYSO_SIGNATURE_STATUS_MODIFIED:
+        return _ ("Modified after signing");
+      case KYSO_SIGNATURE_STATUS_INVALID:
+      default:
+        return _ ("Invalid");
     }
 }
 
@@ -319,7 +386,9 @@ add_signature (JsonBuilder *b, KysoPdfSignatureReport *s)
   add_string (b, "national_id", s->national_id);
   add_string (b, "issuer", s->issuer);
   add_string (b, "serial", s->serial);
-  add_time (b, "signing_time", s->signing_time);
+  add_time (b, "signing_time", kyso_pdf_signature_report_get_best_signing_time (s));
+  add_string (b, "signing_time_source", kyso_signing_time_source_to_string (s->time_source));
+  add_time (b, "claimed_signing_time", s->signing_time);
   add_time (b, "timestamp_time", s->timestamp_time);
   add_string (b, "digest", s->digest);
   add_string (b, "subfilter", s->subfilter);
@@ -328,8 +397,16 @@ add_signature (JsonBuilder *b, KysoPdfSignatureReport *s)
   add_string (b, "coverage", s->whole_file ? "whole" : "revision");
   add_string (b, "changes_after", kyso_pdf_changes_to_string (s->changes_after));
   add_string (b, "trust", kyso_trust_status_to_string (s->trust));
+  add_string (b, "trust_anchor", s->anchor);
+  add_string (b, "trust_anchor_sha256", s->anchor_sha256);
   add_string (b, "revocation", kyso_revocation_status_to_string (s->revocation));
   add_string (b, "status", kyso_signature_status_to_string (s->status));
+  json_builder_set_member_name (b, "reason_codes");
+  json_builder_begin_array (b);
+  for (guint i = 0; (1u << i) <= (guint)KYSO_SIGNATURE_PROBLEM_LAST; i++)
+    if ((s->problems & (1u << i)) != 0)
+      json_builder_add_string_value (b, kyso_signature_problem_to_string ((KysoSignatureProblem)(1u << i)));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);
   for (const char *const *r = kyso_pdf_signature_report_get_reasons (s); *r != NULL; r++)
@@ -341,9 +418,9 @@ add_signature (JsonBuilder *b, KysoPdfSignatureReport *s)
 char *
 kyso_pdf_verify_report_to_json (KysoPdfVerifyReport *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   guint n;
 
   g_return_val_if_fail (KYSO_IS_PDF_VERIFY_REPORT (self), NULL);

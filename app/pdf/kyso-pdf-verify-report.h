@@ -11,12 +11,32 @@ G_BEGIN_DECLS
  * per signature (in the order of the revisions they sign). Both are immutable once
  * kyso_pdf_verifier_verify() has returned them; the GUI's signing-history panel shows them. */
 
+/* The validation model of ETSI EN 319 102-1, plus "modified" for what a later revision did:
+ *   valid          intact, unchanged since, trusted chain usable at the proven signing time,
+ *                  revocation known, strong algorithms;
+ *   indeterminate  intact and unchanged, but it cannot be confirmed: chain not trusted, revocation
+ *                  unknown, time-stamp not trusted, weak algorithm, certificate expired with no
+ *                  proof the signature was made before (the problems say which);
+ *   modified       intact when signed, changed after in a way that matters;
+ *   invalid        broken, forged, malformed, revoked, or a certificate not usable for signing
+ *                  (a CA's, TLS-only, expired at the proven signing time).
+ * Ordered from best to worst. */
 typedef enum {
-  KYSO_SIGNATURE_STATUS_VALID,            /* intact, unchanged since, chain trusted */
-  KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED,  /* intact and unchanged, but the chain is not trusted */
-  KYSO_SIGNATURE_STATUS_MODIFIED,         /* intact when signed, changed after in a way that matters */
-  KYSO_SIGNATURE_STATUS_INVALID,          /* broken, forged, malformed or revoked */
+  KYSO_SIGNATURE_STATUS_VALID,
+  KYSO_SIGNATURE_STATUS_INDETERMINATE,
+  KYSO_SIGNATURE_STATUS_MODIFIED,
+  KYSO_SIGNATURE_STATUS_INVALID,
 } KysoSignatureStatus;
+
+/* The former name of INDETERMINATE (it is never shown as "valid"). */
+#define KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED KYSO_SIGNATURE_STATUS_INDETERMINATE
+
+/* Where the signing time a signature was judged at comes from. */
+typedef enum {
+  KYSO_SIGNING_TIME_NONE,       /* nothing: judged as of now */
+  KYSO_SIGNING_TIME_CLAIMED,    /* the signer's computer (/M or signingTime): proves nothing, judged as of now */
+  KYSO_SIGNING_TIME_TIMESTAMP,  /* a time-stamp from a trusted authority */
+} KysoSigningTimeSource;
 
 /* What the revisions after a signature changed, worst first wins. */
 typedef enum {
@@ -41,11 +61,20 @@ typedef enum {
   KYSO_SIGNATURE_PROBLEM_CHANGED      = 1 << 9,   /* later revisions change what is shown */
   KYSO_SIGNATURE_PROBLEM_STRUCTURE    = 1 << 10,  /* later revisions are malformed (appended junk,
                                                    * duplicate objects, redefined signatures) */
-  KYSO_SIGNATURE_PROBLEM_UNTRUSTED    = 1 << 11,  /* chain does not reach a trust anchor */
-  KYSO_SIGNATURE_PROBLEM_CERTIFICATE  = 1 << 12,  /* certificate not valid at signing time (untrusted) */
+  KYSO_SIGNATURE_PROBLEM_UNTRUSTED    = 1 << 11,  /* chain does not reach a trust anchor (indeterminate) */
+  KYSO_SIGNATURE_PROBLEM_CERTIFICATE  = 1 << 12,  /* certificate not valid at the proven signing time */
   KYSO_SIGNATURE_PROBLEM_REVOKED      = 1 << 13,
   KYSO_SIGNATURE_PROBLEM_TIMESTAMP    = 1 << 14,  /* the time-stamp does not verify */
+  KYSO_SIGNATURE_PROBLEM_KEY_USAGE    = 1 << 15,  /* a CA's, TLS-only or non-signing certificate (invalid) */
+  /* Indeterminate: */
+  KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN = 1 << 16,  /* no usable OCSP/CRL answer */
+  KYSO_SIGNATURE_PROBLEM_WEAK_ALGORITHM     = 1 << 17,  /* MD5, SHA-1, adbe.pkcs7.sha1 */
+  KYSO_SIGNATURE_PROBLEM_TIMESTAMP_UNTRUSTED = 1 << 18, /* the TSA's chain is not trusted */
+  KYSO_SIGNATURE_PROBLEM_TIMESTAMP_ORDER    = 1 << 19,  /* time-stamp before /M, or after the next revision */
+  KYSO_SIGNATURE_PROBLEM_EXPIRED_NO_PROOF   = 1 << 20,  /* certificate expired now, no proof of earlier signing */
 } KysoSignatureProblem;
+
+#define KYSO_SIGNATURE_PROBLEM_LAST KYSO_SIGNATURE_PROBLEM_EXPIRED_NO_PROOF
 
 #define KYSO_TYPE_PDF_SIGNATURE_REPORT (kyso_pdf_signature_report_get_type ())
 G_DECLARE_FINAL_TYPE (KysoPdfSignatureReport, kyso_pdf_signature_report, KYSO, PDF_SIGNATURE_REPORT, GObject)
@@ -59,13 +88,24 @@ const char             *kyso_pdf_signature_report_get_issuer         (KysoPdfSig
 const char             *kyso_pdf_signature_report_get_serial         (KysoPdfSignatureReport *self);
 /* The time in /M, as the signer's computer claimed it. */
 GDateTime              *kyso_pdf_signature_report_get_signing_time   (KysoPdfSignatureReport *self);
-/* The time of a verified signature time-stamp (trustworthy), or NULL. */
+/* The time of a signature time-stamp that verifies, or NULL; trustworthy only when the
+ * signing-time source is TIMESTAMP (its authority is trusted). */
 GDateTime              *kyso_pdf_signature_report_get_timestamp_time (KysoPdfSignatureReport *self);
+/* The signing time to show: the trusted time-stamp's, else the claimed one (/M), else NULL; and
+ * where it comes from. */
+GDateTime              *kyso_pdf_signature_report_get_best_signing_time (KysoPdfSignatureReport *self);
+KysoSigningTimeSource   kyso_pdf_signature_report_get_signing_time_source (KysoPdfSignatureReport *self);
+/* The trust anchor the signer's chain ends at (its holder name, and SHA-256 in lower-case hex),
+ * or NULL when not trusted. */
+const char             *kyso_pdf_signature_report_get_trust_anchor   (KysoPdfSignatureReport *self);
+const char             *kyso_pdf_signature_report_get_trust_anchor_sha256 (KysoPdfSignatureReport *self);
 /* "SHA-256", …; "ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161" … */
 const char             *kyso_pdf_signature_report_get_digest         (KysoPdfSignatureReport *self);
 const char             *kyso_pdf_signature_report_get_subfilter      (KysoPdfSignatureReport *self);
 /* TRUE for a document time-stamp (/Type /DocTimeStamp) rather than a person's signature. */
 gboolean                kyso_pdf_signature_report_is_document_timestamp (KysoPdfSignatureReport *self);
+/* The PAdES level proven: B-T needs a trusted time-stamp, B-LT revocation data kept in the file
+ * that was used, B-LTA a trusted document time-stamp over that data. */
 KysoPadesLevel          kyso_pdf_signature_report_get_level          (KysoPdfSignatureReport *self);
 /* The byte ranges' digest matches and the signature verifies with the signer's key. */
 gboolean                kyso_pdf_signature_report_get_integrity      (KysoPdfSignatureReport *self);
@@ -99,11 +139,18 @@ KysoPdfSignatureReport *kyso_pdf_verify_report_get_signature (KysoPdfVerifyRepor
 /* The `kyso-cli verify --json` document (owned, UTF-8, pretty-printed). */
 char                *kyso_pdf_verify_report_to_json         (KysoPdfVerifyReport *self);
 
-/* Stable names used in the JSON ("valid", "modified", "signatures" …); the PAdES level, trust
- * and revocation words come from kyso_pades_level_to_string() and kyso-trust.h. */
+/* Stable names used in the JSON ("valid", "indeterminate", "modified", "signatures" …); the
+ * PAdES level, trust and revocation words come from kyso_pades_level_to_string() and
+ * kyso-trust.h. */
 const char *kyso_signature_status_to_string     (KysoSignatureStatus     status);
+/* The reason code of one problem flag ("chain_not_trusted", "revocation_unknown" …), NULL when
+ * @problem is not exactly one known flag. */
+const char *kyso_signature_problem_to_string    (KysoSignatureProblem    problem);
+/* "timestamp", "claimed", "none". */
+const char *kyso_signing_time_source_to_string  (KysoSigningTimeSource   source);
 const char *kyso_pdf_changes_to_string          (KysoPdfChanges          changes);
-/* Translated, for people ("Valid", "Modified after signing" …). */
+/* Translated, for people ("Valid", "Cannot be confirmed", "Modified after signing" …); never
+ * says "valid" for anything but VALID. */
 const char *kyso_signature_status_to_label      (KysoSignatureStatus     status);
 
 G_END_DECLS

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 #define KYSO_TYPE_PDF_VERIFIER (kyso_pdf_verifier_get_type ())
 G_DECLARE_FINAL_TYPE (KysoPdfVerifier, kyso_pdf_verifier, KYSO, PDF_VERIFIER, GObject)
 
-/* Trusts the system store and Kyso's bundled anchors by default; online. */
+/* Trusts Kyso's list of the Vietnamese public CAs (kyso_trust_bundled_dir()) by default, and
+ * never the system's TLS store; online. */
 KysoPdfVerifier *kyso_pdf_verifier_new (void);
 
 /* A PEM file of trust anchors (`--trust FILE`); may be called several times. */
@@ -32,16 +33,23 @@ void kyso_pdf_verifier_add_trust_file       (KysoPdfVerifier *self,
 /* A folder of PEM/DER anchors. */
 void kyso_pdf_verifier_add_trust_dir        (KysoPdfVerifier *self,
                                              const char      *path);
-/* Whether the system store (/etc/ssl/certs) and the bundled folder count (default TRUE). */
-void kyso_pdf_verifier_set_use_system_store (KysoPdfVerifier *self,
-                                             gboolean         use);
+/* Whether Kyso's list of the Vietnamese public CAs counts (default TRUE); FALSE leaves only the
+ * anchors given (tests, an operator who lists its own). */
+void kyso_pdf_verifier_set_use_bundled_trust (KysoPdfVerifier *self,
+                                              gboolean         use);
+/* Judge as of @now instead of the current time (re-checking an old file, tests with a faked
+ * clock); NULL = the current time. */
+void kyso_pdf_verifier_set_validation_time  (KysoPdfVerifier *self,
+                                             GDateTime       *now);
 /* No network: revocation is reported "unknown" at once (default FALSE). */
 void kyso_pdf_verifier_set_offline          (KysoPdfVerifier *self,
                                              gboolean         offline);
 /* Per OCSP/CRL request, in seconds (0 = the default, 5 s). */
 void kyso_pdf_verifier_set_timeout          (KysoPdfVerifier *self,
                                              guint            seconds);
-/* Takes `[trust] anchors=PEM;PEM;…` and `[tls] ca_file` from a configuration file. */
+/* Takes `[trust] anchors=PEM;PEM;…` (the operator's anchors, e.g. the sandbox's root) and
+ * `[tls] ca_file` (for https revocation services only: never a document anchor) from a
+ * configuration file. */
 void kyso_pdf_verifier_apply_config         (KysoPdfVerifier *self,
                                              KysoConfig      *config);
 

@@ -209,7 +209,7 @@ kyso_verify (const char *path, GError **error)
 {
   g_autoptr(KysoPdfVerifier) v = kyso_pdf_verifier_new ();
 
-  kyso_pdf_verifier_set_use_system_store (v, FALSE);
+  kyso_pdf_verifier_set_use_bundled_trust (v, FALSE);
   kyso_pdf_verifier_set_offline (v, TRUE);
   return kyso_pdf_verifier_verify (v, path, NULL, error);
 }

@@ -390,12 +390,23 @@ resp_to_bytes (TS_RESP *resp)
   return out;
 }
 
+static time_t forced_gen_time;
+static const char *tsa_name = "tsa";
+
+static int
+forced_time_cb (TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
+{
+  *sec = (long) forced_gen_time;
+  *usec = 0;
+  return 1;
+}
+
 static TS_RESP *
 make_response (TS_REQ *req)
 {
   TS_RESP_CTX *ctx = TS_RESP_CTX_new ();
-  X509 *cert = load_cert ("tsa");
-  EVP_PKEY *key = load_key ("tsa");
+  X509 *cert = load_cert (tsa_name);
+  EVP_PKEY *key = load_key (tsa_name);
   ASN1_OBJECT *policy = OBJ_txt2obj ("1.3.6.1.4.1.99999.1", 1);
   unsigned char *der = NULL;
   int len = i2d_TS_REQ (req, &der);
@@ -408,6 +419,8 @@ make_response (TS_REQ *req)
   g_assert_cmpint (TS_RESP_CTX_add_md (ctx, EVP_sha256 ()), ==, 1);
   g_assert_cmpint (TS_RESP_CTX_set_ess_cert_id_digest (ctx, EVP_sha256 ()), ==, 1);
   g_assert_cmpint (TS_RESP_CTX_set_signer_digest (ctx, EVP_sha256 ()), ==, 1);
+  if (forced_gen_time != 0)
+    TS_RESP_CTX_set_time_cb (ctx, forced_time_cb, NULL);
   resp = TS_RESP_create_response (ctx, bio);
   g_assert_nonnull (resp);
   BIO_free (bio);
@@ -465,6 +478,19 @@ kyso_test_tsa_respond (GBytes *request_der, KysoTestTsaMode mode)
   out = resp_to_bytes (resp);
   TS_RESP_free (resp);
   TS_REQ_free (req);
+  return out;
+}
+
+GBytes *
+kyso_test_tsa_token_custom (GBytes *data, const char *tsa, GDateTime *gen_time)
+{
+  GBytes *out;
+
+  tsa_name = tsa;
+  forced_gen_time = gen_time != NULL ? (time_t) g_date_time_to_unix (gen_time) : 0;
+  out = kyso_test_tsa_token_for (data);
+  tsa_name = "tsa";
+  forced_gen_time = 0;
   return out;
 }
 

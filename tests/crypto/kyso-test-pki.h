@@ -79,6 +79,11 @@ GBytes *kyso_test_tsa_respond (GBytes         *request_der,
                                KysoTestTsaMode mode);
 /* A TimeStampToken over SHA-256(@data), made directly (no HTTP). */
 GBytes *kyso_test_tsa_token_for (GBytes *data);
+/* The same from the PKI's certificate @tsa ("tsa", or "rogue-tsa" under the untrusted root) with
+ * the genTime @gen_time (NULL = now): a backdating authority. Not thread-safe. */
+GBytes *kyso_test_tsa_token_custom (GBytes     *data,
+                                    const char *tsa,
+                                    GDateTime  *gen_time);
 /* A handler for kyso_test_http_new(); @user_data points to a KysoTestTsaMode. */
 GBytes *kyso_test_tsa_handler (KysoTestHttp *server,
                                const char   *method,

@@ -10,6 +10,9 @@
 #   expired    valid 2020–2021                              no-sign      keyUsage keyEncipherment only
 #   ocsp       the OCSP responder (extendedKeyUsage OCSPSigning)
 #   tsa        the time-stamp authority (extendedKeyUsage critical timeStamping)
+#   tls-server  a web server's certificate (extendedKeyUsage serverAuth): not a document signer
+#   short       RSA, OCSP, valid for 30 days from now (a certificate that expires; B-LT tests)
+#   rogue-tsa   a time-stamp authority under other-root (nobody trusts it; it backdates)
 #   other-root/ other   a chain nobody trusts
 #   signer-twin  the signer's key and serial number with another subject (substitution attack)
 #   signer.p12, signer-ec.p12 (password "secret-pass"), sub/sub.crl (DER), trust/ (hashed dir)
@@ -128,6 +131,15 @@ keyUsage = critical, keyEncipherment"
 issue sub ocsp rsa:2048 "/C=VN/O=Kyso Test CA/CN=Kyso Test OCSP" "basicConstraints = CA:false
 keyUsage = critical, digitalSignature
 extendedKeyUsage = OCSPSigning"
+issue sub tls-server rsa:2048 "/C=VN/O=Kyso Test/CN=www.example.vn" "basicConstraints = CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:www.example.vn"
+issue sub short rsa:2048 "/C=VN/CN=Ngô Văn Ngắn/UID=CCCD:003003003003" "$leaf_ext
+$aia" -days 30
+issue other-root rogue-tsa rsa:2048 "/C=VN/O=Nobody/CN=Rogue TSA" "basicConstraints = CA:false
+keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = critical, timeStamping"
 issue root tsa rsa:2048 "/C=VN/O=Kyso Test/CN=Kyso Test TSA" "basicConstraints = CA:false
 keyUsage = critical, digitalSignature, nonRepudiation
 extendedKeyUsage = critical, timeStamping"

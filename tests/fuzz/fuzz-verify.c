@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (verifier == NULL)
     {
       verifier = kyso_pdf_verifier_new ();
-      kyso_pdf_verifier_set_use_system_store (verifier, FALSE);
+      kyso_pdf_verifier_set_use_bundled_trust (verifier, FALSE);
       kyso_pdf_verifier_set_offline (verifier, TRUE);
     }
   report = kyso_pdf_verifier_verify_bytes (verifier, bytes, NULL, NULL);

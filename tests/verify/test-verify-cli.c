@@ -46,10 +46,18 @@ test_exit_status (void)
   g_autofree char *junk = g_build_filename (dir, "junk.pdf", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
 
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", "--trust", root_pem,
-                                signed_pdf, NULL), ==, 0);
+  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--no-system-trust", "--trust", root_pem, signed_pdf, NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (out, "Nguyễn Văn An"));
   g_assert_nonnull (strstr (out, "Result: Valid"));
+  g_assert_nonnull (strstr (out, "Kyso Test Root CA"));
+  g_clear_pointer (&out, g_free);
+  /* Offline, revocation is unknown: intact and trusted, but it cannot be confirmed, and it is
+   * never called valid. */
+  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", "--trust", root_pem,
+                                signed_pdf, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "Result: Cannot be confirmed"));
+  g_assert_null (strstr (out, "Valid"));
   g_clear_pointer (&out, g_free);
   /* Intact but not trusted: not "valid". */
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==, 1);
@@ -82,17 +90,21 @@ test_json (void)
 {
   static const char *const top[] = { "file", "status", "signatures", NULL };
   static const char *const sig[] = { "field", "signer", "email", "national_id", "issuer", "serial",
-                                     "signing_time", "timestamp_time", "digest", "subfilter", "level",
-                                     "integrity", "coverage", "changes_after", "trust", "revocation", "status",
-                                     "reasons", NULL };
+                                     "signing_time", "signing_time_source", "claimed_signing_time",
+                                     "timestamp_time", "digest", "subfilter", "level", "integrity", "coverage",
+                                     "changes_after", "trust", "trust_anchor", "trust_anchor_sha256",
+                                     "revocation", "status", "reason_codes", "reasons", NULL };
   g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = NULL, parser2 = NULL;
   JsonObject *root, *s;
   JsonArray *sigs;
   g_autoptr(GDateTime) when = NULL;
 
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--offline", "--no-system-trust", "--trust",
-                                root_pem, signed_pdf, NULL), ==, 0);
+  g_autoptr(JsonParser) parser3 = NULL;
+  g_autofree char *anchor_sha256 = NULL;
+
+  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--no-system-trust", "--trust", root_pem, signed_pdf,
+                                NULL), ==, 0);
   root = parse_json (out, &parser);
   assert_keys (root, top);
   g_assert_cmpstr (json_object_get_string_member (root, "file"), ==, signed_pdf);
@@ -113,11 +125,37 @@ test_json (void)
   g_assert_cmpstr (json_object_get_string_member (s, "coverage"), ==, "whole");
   g_assert_cmpstr (json_object_get_string_member (s, "changes_after"), ==, "none");
   g_assert_cmpstr (json_object_get_string_member (s, "trust"), ==, "trusted");
-  g_assert_cmpstr (json_object_get_string_member (s, "revocation"), ==, "unknown");
+  g_assert_cmpstr (json_object_get_string_member (s, "revocation"), ==, "good");
   g_assert_cmpstr (json_object_get_string_member (s, "status"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (s, "signing_time_source"), ==, "claimed");
+  g_assert_cmpstr (json_object_get_string_member (s, "trust_anchor"), ==, "Kyso Test Root CA");
+  kyso_test_openssl (&anchor_sha256, "x509", "-in", root_pem, "-noout", "-fingerprint", "-sha256", NULL);
+  {
+    g_autofree char *hex = g_ascii_strdown (strchr (anchor_sha256, '=') + 1, -1);
+    GString *plain_hex = g_string_new (NULL);
+
+    for (const char *c = hex; *c != 0; c++)
+      if (g_ascii_isxdigit (*c))
+        g_string_append_c (plain_hex, *c);
+    g_assert_cmpstr (json_object_get_string_member (s, "trust_anchor_sha256"), ==, plain_hex->str);
+    g_string_free (plain_hex, TRUE);
+  }
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "reason_codes")), ==, 0);
   when = g_date_time_new_from_iso8601 (json_object_get_string_member (s, "signing_time"), NULL);
   g_assert_nonnull (when);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (s, "reasons")));
+
+  /* Offline: indeterminate, with the reason code. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--offline", "--no-system-trust", "--trust",
+                                root_pem, signed_pdf, NULL), ==, 1);
+  root = parse_json (out, &parser3);
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "indeterminate");
+  s = json_array_get_object_element (json_object_get_array_member (root, "signatures"), 0);
+  g_assert_cmpstr (json_object_get_string_member (s, "status"), ==, "indeterminate");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "reason_codes")), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (s, "reason_codes"), 0), ==,
+                   "revocation_unknown");
 
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--offline", "--no-system-trust", "--trust",
@@ -144,8 +182,8 @@ test_config_trust (void)
   g_assert_cmpint (g_mkdir_with_parents (conf_dir, 0700), ==, 0);
   kyso_vf_write (anchor, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem));
   kyso_vf_write (conf, text, strlen (text));
-  g_assert_cmpint (kyso_vf_cli (NULL, NULL, "--config", conf, "verify", "--offline", "--no-system-trust", signed_pdf,
-                                NULL), ==, 0);
+  g_assert_cmpint (kyso_vf_cli (NULL, NULL, "--config", conf, "verify", "--no-system-trust", signed_pdf, NULL), ==,
+                   0);
   g_assert_cmpint (kyso_vf_cli (NULL, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==, 1);
 }
 
@@ -236,6 +274,7 @@ int
 main (int argc, char **argv)
 {
   int status;
+  GPid ocsp;
 
   g_test_init (&argc, &argv, NULL);
   dir = kyso_vf_tmpdir ();
@@ -257,7 +296,10 @@ main (int argc, char **argv)
   g_test_add_func ("/verify-cli/json", test_json);
   g_test_add_func ("/verify-cli/config-trust", test_config_trust);
   g_test_add_func ("/verify-cli/history", test_history);
+  /* The test PKI's OCSP responder: online, a trusted signature's revocation is known. */
+  ocsp = kyso_test_ocsp_start ();
   status = g_test_run ();
+  kyso_test_ocsp_stop (ocsp);
   kyso_test_pki_cleanup ();
   return status;
 }

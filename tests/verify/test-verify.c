@@ -5,6 +5,7 @@
 #include "kyso-error.h"
 #include "kyso-pdf-document.h"
 #include "kyso-pdf-verify.h"
+#include "kyso-pades.h"
 #include "kyso-test-pki.h"
 #include "verify-fixture.h"
 
@@ -27,7 +28,7 @@ verify_full (const char *path, gboolean trusted, gboolean offline, GError **erro
 {
   g_autoptr(KysoPdfVerifier) v = kyso_pdf_verifier_new ();
 
-  kyso_pdf_verifier_set_use_system_store (v, FALSE);
+  kyso_pdf_verifier_set_use_bundled_trust (v, FALSE);
   kyso_pdf_verifier_set_offline (v, offline);
   kyso_pdf_verifier_set_timeout (v, 2);
   if (trusted)
@@ -35,11 +36,13 @@ verify_full (const char *path, gboolean trusted, gboolean offline, GError **erro
   return kyso_pdf_verifier_verify (v, path, NULL, error);
 }
 
+/* Online, against the test PKI's OCSP responder (started in main): revocation known, so that an
+ * intact signature by a trusted certificate is valid, not indeterminate. */
 static KysoPdfVerifyReport *
 verify (const char *path)
 {
   g_autoptr(GError) error = NULL;
-  KysoPdfVerifyReport *report = verify_full (path, TRUE, TRUE, &error);
+  KysoPdfVerifyReport *report = verify_full (path, TRUE, FALSE, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (report);
@@ -102,7 +105,9 @@ test_valid_pdfsig (void)
   g_assert_cmpint (kyso_pdf_signature_report_get_revision (s), ==, 1);
   g_assert_cmpint (kyso_pdf_signature_report_get_changes_after (s), ==, KYSO_PDF_CHANGES_NONE);
   g_assert_cmpint (kyso_pdf_signature_report_get_trust (s), ==, KYSO_TRUST_TRUSTED);
-  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (s), ==, KYSO_REVOCATION_UNKNOWN);
+  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (s), ==, KYSO_REVOCATION_GOOD);
+  g_assert_cmpstr (kyso_pdf_signature_report_get_trust_anchor (s), ==, "Kyso Test Root CA");
+  g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_CLAIMED);
   g_assert_cmpint (kyso_pdf_signature_report_get_docmdp (s), ==, 0);
   g_assert_false (kyso_pdf_signature_report_is_document_timestamp (s));
   g_assert_cmphex (kyso_pdf_signature_report_get_problems (s), ==, 0);
@@ -117,7 +122,7 @@ test_valid_untrusted (void)
 
   g_assert_no_error (error);
   s = kyso_pdf_verify_report_get_signature (report, 0);
-  g_assert_cmpint (kyso_pdf_signature_report_get_status (s), ==, KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED);
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (s), ==, KYSO_SIGNATURE_STATUS_INDETERMINATE);
   g_assert_cmpint (kyso_pdf_signature_report_get_trust (s), ==, KYSO_TRUST_UNTRUSTED);
   g_assert_true (kyso_pdf_signature_report_get_problems (s) & KYSO_SIGNATURE_PROBLEM_UNTRUSTED);
   g_assert_true (kyso_pdf_signature_report_get_integrity (s));
@@ -899,11 +904,14 @@ test_bytes (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPdfVerifyReport) r = NULL;
 
-  kyso_pdf_verifier_set_use_system_store (v, FALSE);
+  kyso_pdf_verifier_set_use_bundled_trust (v, FALSE);
   kyso_pdf_verifier_add_trust_file (v, root_pem);
   r = kyso_pdf_verifier_verify_bytes (v, bytes, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (kyso_pdf_verify_report_get_status (r), ==, KYSO_SIGNATURE_STATUS_VALID);
+  /* Never online: revocation unknown, so it cannot be confirmed. */
+  g_assert_cmpint (kyso_pdf_verify_report_get_status (r), ==, KYSO_SIGNATURE_STATUS_INDETERMINATE);
+  g_assert_true (kyso_pdf_signature_report_get_problems (kyso_pdf_verify_report_get_signature (r, 0))
+                 & KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN);
   g_assert_null (kyso_pdf_verify_report_get_path (r));
 }
 
@@ -921,12 +929,12 @@ verify_async (const char *path, GCancellable *cancellable, GError **error)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
 
-  kyso_pdf_verifier_set_use_system_store (v, FALSE);
-  kyso_pdf_verifier_set_offline (v, TRUE);
+  kyso_pdf_verifier_set_use_bundled_trust (v, FALSE);
+  kyso_pdf_verifier_set_timeout (v, 2);
   kyso_pdf_verifier_add_trust_file (v, root_pem);
   kyso_pdf_verifier_verify_async (v, file, cancellable, got_result, &result);
   /* Settings changed after the call must not affect the running check. */
-  kyso_pdf_verifier_set_use_system_store (v, TRUE);
+  kyso_pdf_verifier_set_use_bundled_trust (v, TRUE);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return kyso_pdf_verifier_verify_finish (v, result, error);
@@ -964,7 +972,6 @@ test_revocation (void)
   g_autofree char *revoked = path_in ("revoked.pdf");
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPdfVerifyReport) good = NULL, bad = NULL, offline = NULL;
-  GPid ocsp = kyso_test_ocsp_start ();
 
   kyso_vf_openssl_sign (plain, revoked, "Revoked", 0, "revoked");
   good = verify_full (signed_pdf, TRUE, FALSE, &error);
@@ -979,16 +986,254 @@ test_revocation (void)
   g_assert_cmpint (kyso_pdf_verify_report_get_status (bad), ==, KYSO_SIGNATURE_STATUS_INVALID);
   g_assert_true (kyso_pdf_signature_report_get_problems (kyso_pdf_verify_report_get_signature (bad, 0))
                  & KYSO_SIGNATURE_PROBLEM_REVOKED);
-  kyso_test_ocsp_stop (ocsp);
-  offline = verify_full (revoked, TRUE, TRUE, &error);
+  offline = verify_full (signed_pdf, TRUE, TRUE, &error);
   g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (offline, 0)), ==,
                    KYSO_REVOCATION_UNKNOWN);
+  /* Revocation unknown: intact and trusted, but not confirmed. */
+  g_assert_cmpint (kyso_pdf_verify_report_get_status (offline), ==, KYSO_SIGNATURE_STATUS_INDETERMINATE);
+  g_assert_true (kyso_pdf_signature_report_get_problems (kyso_pdf_verify_report_get_signature (offline, 0))
+                 & KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN);
+}
+
+
+/* ---- the validation model, with throwaway PKIs ------------------------------------------- */
+
+typedef struct {
+  const char *leaf;      /* the test PKI's certificate and key that sign */
+  const char *tsa;       /* NULL: no time-stamp; "tsa" (trusted) or "rogue-tsa" (untrusted root) */
+  GDateTime  *gen_time;  /* the time-stamp's time (NULL = now) */
+} PadesCms;
+
+/* A PAdES CMS (ETSI.CAdES.detached) built by Kyso's builder, signed with the test key. */
+static GBytes *
+pades_cms (GBytes *signed_bytes, gpointer user_data)
+{
+  PadesCms *o = user_data;
+  g_autoptr(GPtrArray) chain = kyso_test_pki_chain (o->leaf);
+  guint8 md[32];
+  g_autoptr(GBytes) digest = NULL;
+  g_autoptr(KysoPadesBuilder) b = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *der;
+
+  {
+    g_autoptr(GChecksum) c = g_checksum_new (G_CHECKSUM_SHA256);
+    gsize n = sizeof md;
+
+    g_checksum_update (c, g_bytes_get_data (signed_bytes, NULL), (gssize) g_bytes_get_size (signed_bytes));
+    g_checksum_get_digest (c, md, &n);
+  }
+  digest = g_bytes_new (md, sizeof md);
+  b = kyso_pades_builder_new (digest, chain, &error);
+  g_assert_no_error (error);
+  sig = kyso_test_pki_sign_digest (o->leaf, kyso_pades_builder_get_digest_to_sign (b));
+  g_assert_true (kyso_pades_builder_set_signature (b, sig, &error));
+  if (o->tsa != NULL)
+    {
+      g_autoptr(GBytes) token = kyso_test_tsa_token_custom (kyso_pades_builder_get_signature (b), o->tsa,
+                                                            o->gen_time);
+      g_assert_true (kyso_pades_builder_add_timestamp_token (b, token, &error));
+    }
+  der = kyso_pades_builder_to_der (b, &error);
+  g_assert_no_error (error);
+  return der;
+}
+
+static void
+pades_sign (const char *in, const char *out, const PadesCms *cms, const char *m)
+{
+  KysoVfSignOptions options = { .subfilter = "ETSI.CAdES.detached", .m = m };
+
+  kyso_vf_sign_with (in, out, "Signature1", &options, pades_cms, (gpointer) cms);
+}
+
+static void
+assert_problem (KysoPdfSignatureReport *s, KysoSignatureStatus status, KysoSignatureProblem problems)
+{
+  if (kyso_pdf_signature_report_get_status (s) != status
+      || (kyso_pdf_signature_report_get_problems (s) & problems) != problems)
+    for (const char *const *r = kyso_pdf_signature_report_get_reasons (s); *r != NULL; r++)
+      g_test_message ("reason: %s", *r);
+  g_assert_cmpstr (kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s)), ==,
+                   kyso_signature_status_to_string (status));
+  g_assert_cmphex (kyso_pdf_signature_report_get_problems (s) & problems, ==, problems);
+}
+
+/* The issue's first case: a certificate that expired, and a home-made time-stamp authority that
+ * backdates into the certificate's validity. The untrusted time decides nothing: the signature is
+ * judged as of now, when the certificate is expired, and cannot be confirmed. */
+static void
+test_model_expired_backdated (void)
+{
+  g_autofree char *out = path_in ("expired-backdated.pdf");
+  g_autoptr(GDateTime) back = g_date_time_new_utc (2020, 6, 1, 10, 0, 0);
+  PadesCms cms = { "expired", "rogue-tsa", back };
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  KysoPdfSignatureReport *s;
+
+  pades_sign (plain, out, &cms, "D:20200601095900+00'00'");
+  report = verify (out);
+  s = kyso_pdf_verify_report_get_signature (report, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_INDETERMINATE,
+                  KYSO_SIGNATURE_PROBLEM_TIMESTAMP_UNTRUSTED | KYSO_SIGNATURE_PROBLEM_EXPIRED_NO_PROOF);
+  g_assert_true (kyso_pdf_signature_report_get_integrity (s));
+  g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_CLAIMED);
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_B);
+  g_assert_nonnull (kyso_pdf_signature_report_get_timestamp_time (s));
+  g_assert_cmpint (kyso_pdf_verify_report_get_status (report), !=, KYSO_SIGNATURE_STATUS_VALID);
+}
+
+/* A trusted time-stamp proves when the signature was made; a certificate expired then is
+ * invalid, not merely unconfirmed. */
+static void
+test_model_expired_at_signing (void)
+{
+  g_autofree char *out = path_in ("expired-stamped.pdf");
+  PadesCms cms = { "expired", "tsa", NULL };
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  KysoPdfSignatureReport *s;
+
+  pades_sign (plain, out, &cms, NULL);
+  report = verify (out);
+  s = kyso_pdf_verify_report_get_signature (report, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CERTIFICATE);
+  g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_TIMESTAMP);
+}
+
+/* A time-stamp earlier than the signing time the signer's computer wrote. */
+static void
+test_model_timestamp_before_m (void)
+{
+  g_autofree char *out = path_in ("stamp-before-m.pdf");
+  PadesCms cms = { "signer", "tsa", NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 3);
+  g_autofree char *m = g_date_time_format (later, "D:%Y%m%d%H%M%S+00'00'");
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+
+  pades_sign (plain, out, &cms, m);
+  report = verify (out);
+  assert_problem (kyso_pdf_verify_report_get_signature (report, 0), KYSO_SIGNATURE_STATUS_INDETERMINATE,
+                  KYSO_SIGNATURE_PROBLEM_TIMESTAMP_ORDER);
+}
+
+/* B-T with a trusted authority: the time is proven, revocation known online, valid. */
+static void
+test_model_b_t (void)
+{
+  g_autofree char *out = path_in ("b-t.pdf");
+  PadesCms cms = { "signer", "tsa", NULL };
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  KysoPdfSignatureReport *s;
+
+  pades_sign (plain, out, &cms, NULL);
+  report = verify (out);
+  s = kyso_pdf_verify_report_get_signature (report, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_VALID, 0);
+  g_assert_cmphex (kyso_pdf_signature_report_get_problems (s), ==, 0);
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_T);
+  g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_TIMESTAMP);
+  g_assert_true (kyso_pdf_signature_report_get_best_signing_time (s)
+                 == kyso_pdf_signature_report_get_timestamp_time (s));
+}
+
+/* Certificates that may not sign documents: a web server's, a CA's, one without
+ * digitalSignature/nonRepudiation. All invalid, however well the chain is trusted. */
+static void
+test_model_not_for_signing (void)
+{
+  static const char *const leaves[] = { "tls-server", "sub/sub", "no-sign" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (leaves); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("not-for-signing-%zu.pdf", i);
+      g_autofree char *out = path_in (name);
+      g_autoptr(KysoPdfVerifyReport) report = NULL;
+      /* The sub CA signs with only the root beside it. */
+      OpensslCmsOptions o = { leaves[i], NULL, i == 1 ? "root/root.pem" : NULL };
+      KysoVfSignOptions options = { 0 };
+
+      kyso_vf_sign_with (plain, out, "Sig", &options, kyso_vf_openssl_cms, &o);
+      report = verify (out);
+      g_test_message ("%s", leaves[i]);
+      assert_problem (kyso_pdf_verify_report_get_signature (report, 0), KYSO_SIGNATURE_STATUS_INVALID,
+                      KYSO_SIGNATURE_PROBLEM_KEY_USAGE);
+    }
+}
+
+/* SHA-1: intact and trusted, but no longer a proof. */
+static void
+test_model_sha1 (void)
+{
+  g_autofree char *out = path_in ("sha1.pdf");
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  KysoPdfSignatureReport *s;
+
+  kyso_vf_openssl_sign_md (plain, out, "Sig", "signer", "sha1");
+  report = verify (out);
+  s = kyso_pdf_verify_report_get_signature (report, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_INDETERMINATE, KYSO_SIGNATURE_PROBLEM_WEAK_ALGORITHM);
+  g_assert_cmpstr (kyso_pdf_signature_report_get_digest (s), ==, "SHA-1");
+}
+
+/* The system's TLS store is never a document anchor: with nothing configured, even a
+ * certificate the system would trust for TLS leads nowhere. */
+static void
+test_model_no_system_store (void)
+{
+  g_autoptr(KysoPdfVerifier) v = kyso_pdf_verifier_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  g_autofree char *ssl_dir = path_in ("fake-system-store");
+  g_autofree char *anchor = g_build_filename (ssl_dir, "root.pem", NULL);
+  g_autoptr(GBytes) pem = kyso_vf_read (root_pem);
+
+  /* Even with the test root among "system" certificates (SSL_CERT_DIR), nothing trusts it. */
+  g_assert_cmpint (g_mkdir_with_parents (ssl_dir, 0700), ==, 0);
+  kyso_vf_write (anchor, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem));
+  g_setenv ("SSL_CERT_DIR", ssl_dir, TRUE);
+  g_setenv ("SSL_CERT_FILE", anchor, TRUE);
+  kyso_pdf_verifier_set_offline (v, TRUE);
+  report = kyso_pdf_verifier_verify (v, signed_pdf, NULL, &error);
+  g_unsetenv ("SSL_CERT_DIR");
+  g_unsetenv ("SSL_CERT_FILE");
+  g_assert_no_error (error);
+  assert_problem (kyso_pdf_verify_report_get_signature (report, 0), KYSO_SIGNATURE_STATUS_INDETERMINATE,
+                  KYSO_SIGNATURE_PROBLEM_UNTRUSTED);
+  g_assert_null (kyso_pdf_signature_report_get_trust_anchor (kyso_pdf_verify_report_get_signature (report, 0)));
+}
+
+/* A signature dressed as a document time-stamp (/Type /DocTimeStamp, /SubFilter ETSI.RFC3161)
+ * after a certification that allows no changes: it is a signature (its CMS says so), so the
+ * certification is broken, and it is not reported as a time-stamp. */
+static void
+test_model_disguised_timestamp (void)
+{
+  g_autofree char *certified = path_in ("certified-p1.pdf");
+  g_autofree char *out = path_in ("disguised-ts.pdf");
+  KysoVfSignOptions options = { .type = "DocTimeStamp", .subfilter = "ETSI.RFC3161" };
+  OpensslCmsOptions o = { "signer-ec", NULL, NULL };
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+  KysoPdfSignatureReport *first, *second;
+
+  kyso_vf_openssl_sign (plain, certified, "Cert", 1, NULL);
+  kyso_vf_sign_with (certified, out, "Stamp", &options, kyso_vf_openssl_cms, &o);
+  report = verify (out);
+  g_assert_cmpuint (kyso_pdf_verify_report_get_n_signatures (report), ==, 2);
+  first = kyso_pdf_verify_report_get_signature (report, 0);
+  second = kyso_pdf_verify_report_get_signature (report, 1);
+  g_assert_false (kyso_pdf_signature_report_is_document_timestamp (second));
+  g_assert_cmpstr (kyso_pdf_signature_report_get_signer (second), ==, "Trần Thị Bình");
+  assert_problem (first, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_DOCMDP);
+  g_assert_true (has_reason (second, "marked as a document time-stamp"));
 }
 
 int
 main (int argc, char **argv)
 {
   int status;
+  GPid ocsp;
 
   g_test_init (&argc, &argv, NULL);
   dir = kyso_vf_tmpdir ();
@@ -1030,7 +1275,17 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/bytes", test_bytes);
   g_test_add_func ("/verify/async", test_async);
   g_test_add_func ("/verify/revocation", test_revocation);
+  g_test_add_func ("/verify/model/expired-backdated-tsa", test_model_expired_backdated);
+  g_test_add_func ("/verify/model/expired-at-signing", test_model_expired_at_signing);
+  g_test_add_func ("/verify/model/timestamp-before-m", test_model_timestamp_before_m);
+  g_test_add_func ("/verify/model/b-t", test_model_b_t);
+  g_test_add_func ("/verify/model/not-for-signing", test_model_not_for_signing);
+  g_test_add_func ("/verify/model/sha1", test_model_sha1);
+  g_test_add_func ("/verify/model/no-system-store", test_model_no_system_store);
+  g_test_add_func ("/verify/model/disguised-timestamp", test_model_disguised_timestamp);
+  ocsp = kyso_test_ocsp_start ();
   status = g_test_run ();
+  kyso_test_ocsp_stop (ocsp);
   kyso_test_pki_cleanup ();
   return status;
 }

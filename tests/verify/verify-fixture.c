@@ -268,28 +268,34 @@ kyso_vf_append_update (const char *path, guint first_num, ...)
 }
 
 void
-kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int docmdp, const char *signer_name)
+kyso_vf_sign_with (const char *in, const char *out, const char *field, const KysoVfSignOptions *options,
+                   KysoVfCmsMaker maker, gpointer user_data)
 {
   guint page = kyso_vf_page_num (in), catalog = kyso_vf_catalog_num (in), next = kyso_vf_size (in);
-  guint sig = next, widget = next + 1;
+  guint sig = next, widget = next + 1, ap = next + 2;
+  int docmdp = options->docmdp;
   g_autofree char *zeros = g_strnfill (2 * CONTENTS_BYTES, '0');
   g_autofree char *reference = docmdp > 0
     ? g_strdup_printf ("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
                        "/TransformParams /P %d /V /1.2 >> >>]", docmdp)
     : g_strdup ("");
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *m = g_date_time_format (now, "D:%Y%m%d%H%M%S+00'00'");
+  g_autofree char *m = options->m != NULL ? g_strdup (options->m) : g_date_time_format (now, "D:%Y%m%d%H%M%S+00'00'");
   g_autofree char *sig_body = g_strdup_printf (
-    "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (%s) "
-    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>", m, reference, zeros);
+    "<< /Type /%s /Filter /Adobe.PPKLite /SubFilter /%s /M (%s) "
+    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>", options->type != NULL ? options->type : "Sig",
+    options->subfilter != NULL ? options->subfilter : "adbe.pkcs7.detached", m, reference, zeros);
+  g_autofree char *ap_ref = options->appearance != NULL ? g_strdup_printf (" /AP << /N %u 0 R >>", ap) : g_strdup ("");
   g_autofree char *widget_body = g_strdup_printf (
-    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /Rect [0 0 0 0] /F 132 /P %u 0 R /V %u 0 R >>", field, page,
-    sig);
+    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /Rect %s /F 132 /P %u 0 R /V %u 0 R%s >>", field,
+    options->rect != NULL ? options->rect : "[0 0 0 0]", page, sig, ap_ref);
+  g_autofree char *ap_body = options->appearance != NULL
+    ? g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox %s /Length %zu >>\nstream\n%s\nendstream",
+                       options->rect, strlen (options->appearance), options->appearance)
+    : NULL;
   g_autofree char *page_body = NULL, *catalog_body = NULL;
-  g_autofree char *signed_bin = NULL, *cms = NULL, *signer = NULL, *key = NULL, *cas = NULL;
   g_autoptr(GBytes) bytes = NULL, der = NULL;
   g_autofree guint8 *copy = NULL;
-  g_autofree char *dir = kyso_vf_tmpdir ();
   char range[64];
   gsize len, contents_at, range_at, gap_start, gap_end;
 
@@ -337,7 +343,11 @@ kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int do
     g_autoptr(GBytes) src = kyso_vf_read (in);
     kyso_vf_write (out, g_bytes_get_data (src, NULL), g_bytes_get_size (src));
   }
-  kyso_vf_append_update (out, sig, sig_body, widget, widget_body, page, page_body, catalog, catalog_body, 0);
+  if (ap_body != NULL)
+    kyso_vf_append_update (out, sig, sig_body, widget, widget_body, ap, ap_body, page, page_body, catalog,
+                           catalog_body, 0);
+  else
+    kyso_vf_append_update (out, sig, sig_body, widget, widget_body, page, page_body, catalog, catalog_body, 0);
 
   /* Fill in the /ByteRange around the /Contents placeholder, then sign those bytes. */
   bytes = kyso_vf_read (out);
@@ -351,25 +361,15 @@ kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int do
   g_assert_cmpuint (strlen (range), ==, strlen (BYTE_RANGE_PLACEHOLDER));
   memcpy (copy + range_at, range, strlen (range));
 
-  signed_bin = g_build_filename (dir, "signed.bin", NULL);
-  cms = g_build_filename (dir, "sig.der", NULL);
   {
     g_autoptr(GByteArray) data = g_byte_array_new ();
+    g_autoptr(GBytes) signed_bytes = NULL;
+
     g_byte_array_append (data, copy, (guint) gap_start);
     g_byte_array_append (data, copy + gap_end, (guint) (len - gap_end));
-    kyso_vf_write (signed_bin, data->data, data->len);
+    signed_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+    der = maker (signed_bytes, user_data);
   }
-  {
-    g_autofree char *pem = g_strconcat (signer_name != NULL ? signer_name : "signer", ".pem", NULL);
-    g_autofree char *k = g_strconcat (signer_name != NULL ? signer_name : "signer", ".key", NULL);
-    signer = kyso_test_pki_path (pem);
-    key = kyso_test_pki_path (k);
-  }
-  cas = kyso_test_pki_path ("cas.pem");
-  g_assert_cmpint (kyso_test_openssl (NULL, "cms", "-sign", "-binary", "-in", signed_bin, "-signer", signer, "-inkey",
-                                      key, "-certfile", cas, "-md", "sha256", "-outform", "DER", "-out", cms,
-                                      "-nosmimecap", NULL), ==, 0);
-  der = kyso_vf_read (cms);
   g_assert_cmpuint (g_bytes_get_size (der), <=, CONTENTS_BYTES);
   for (gsize i = 0; i < g_bytes_get_size (der); i++)
     {
@@ -379,6 +379,45 @@ kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int do
       copy[gap_start + 2 + 2 * i] = (guint8) hex[b & 15];
     }
   kyso_vf_write (out, copy, len);
+}
+
+GBytes *
+kyso_vf_openssl_cms (GBytes *signed_bytes, gpointer user_data)
+{
+  OpensslCmsOptions *o = user_data;
+  g_autofree char *dir = kyso_vf_tmpdir ();
+  g_autofree char *signed_bin = g_build_filename (dir, "signed.bin", NULL);
+  g_autofree char *cms = g_build_filename (dir, "sig.der", NULL);
+  g_autofree char *pem = g_strconcat (o->signer != NULL ? o->signer : "signer", ".pem", NULL);
+  g_autofree char *k = g_strconcat (o->signer != NULL ? o->signer : "signer", ".key", NULL);
+  g_autofree char *signer = kyso_test_pki_path (pem);
+  g_autofree char *key = kyso_test_pki_path (k);
+  g_autofree char *cas = kyso_test_pki_path (o->certfile != NULL ? o->certfile : "cas.pem");
+
+  kyso_vf_write (signed_bin, g_bytes_get_data (signed_bytes, NULL), g_bytes_get_size (signed_bytes));
+  g_assert_cmpint (kyso_test_openssl (NULL, "cms", "-sign", "-binary", "-in", signed_bin, "-signer", signer, "-inkey",
+                                      key, "-certfile", cas, "-md", o->md != NULL ? o->md : "sha256", "-outform",
+                                      "DER", "-out", cms, "-nosmimecap", NULL), ==, 0);
+  return kyso_vf_read (cms);
+}
+
+void
+kyso_vf_openssl_sign (const char *in, const char *out, const char *field, int docmdp, const char *signer_name)
+{
+  KysoVfSignOptions options = { .docmdp = docmdp };
+  OpensslCmsOptions o = { signer_name, NULL };
+
+  kyso_vf_sign_with (in, out, field, &options, kyso_vf_openssl_cms, &o);
+}
+
+void
+kyso_vf_openssl_sign_md (const char *in, const char *out, const char *field, const char *signer_name,
+                         const char *md)
+{
+  KysoVfSignOptions options = { 0 };
+  OpensslCmsOptions o = { signer_name, md };
+
+  kyso_vf_sign_with (in, out, field, &options, kyso_vf_openssl_cms, &o);
 }
 
 int

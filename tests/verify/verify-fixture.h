@@ -65,6 +65,43 @@ void    kyso_vf_openssl_sign (const char *in,
                               int         docmdp,
                               const char *signer);
 
+/* The same with `openssl cms -md @md` ("sha1" …). */
+void    kyso_vf_openssl_sign_md (const char *in,
+                                 const char *out,
+                                 const char *field,
+                                 const char *signer,
+                                 const char *md);
+
+/* The general form: the signature dictionary and widget as @options say, the CMS made by
+ * @maker from the signed bytes (the file without the /Contents gap). */
+typedef GBytes *(*KysoVfCmsMaker) (GBytes  *signed_bytes,
+                                   gpointer user_data);
+typedef struct {
+  int         docmdp;      /* 1–3: a certification signature */
+  const char *type;        /* "Sig" (NULL) or "DocTimeStamp" */
+  const char *subfilter;   /* NULL = adbe.pkcs7.detached */
+  const char *m;           /* /M as written (NULL = now) */
+  const char *rect;        /* widget /Rect (NULL = [0 0 0 0], invisible) */
+  const char *appearance;  /* content of the widget's /AP /N (needs @rect), NULL = none */
+} KysoVfSignOptions;
+
+/* A KysoVfCmsMaker running `openssl cms -sign` as the test PKI's signer; @user_data is an
+ * OpensslCmsOptions (signer NULL = "signer", md NULL = sha256). */
+typedef struct {
+  const char *signer;
+  const char *md;
+  const char *certfile;  /* the CA certificates to include (NULL = "cas.pem") */
+} OpensslCmsOptions;
+GBytes *kyso_vf_openssl_cms (GBytes  *signed_bytes,
+                             gpointer user_data);
+
+void    kyso_vf_sign_with (const char              *in,
+                           const char              *out,
+                           const char              *field,
+                           const KysoVfSignOptions *options,
+                           KysoVfCmsMaker           maker,
+                           gpointer                 user_data);
+
 /* Runs kyso-cli (from $KYSO_CLI) with the arguments; returns the exit status and fills @out and
  * @err (may be NULL). */
 int     kyso_vf_cli (char      **out,
