@@ -16,6 +16,8 @@ struct _KysoHistoryEntry {
   char              *title;
   gboolean           timestamped;
   int                page;
+  char              *trust_anchor;
+  char              *level;
 };
 
 G_DEFINE_FINAL_TYPE (KysoHistoryEntry, kyso_history_entry, G_TYPE_OBJECT)
@@ -140,6 +142,8 @@ kyso_history_entry_finalize (GObject *object)
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   g_free (self->reason);
   g_free (self->title);
+  g_free (self->trust_anchor);
+  g_free (self->level);
 
   G_OBJECT_CLASS (kyso_history_entry_parent_class)->finalize (object);
 }
@@ -301,6 +305,8 @@ kyso_history_entry_set_title (KysoHistoryEntry *self,
   g_return_if_fail (KYSO_IS_HISTORY_ENTRY (self));
 
   g_free (self->title);
+  g_free (self->trust_anchor);
+  g_free (self->level);
   self->title = g_strdup (title);
 }
 
@@ -322,7 +328,8 @@ kyso_history_entry_new_from_report (KysoPdfSignatureReport *report)
     case KYSO_SIGNATURE_STATUS_VALID:
       folded = KYSO_HISTORY_STATUS_VALID;
       break;
-    case KYSO_SIGNATURE_STATUS_VALID_UNTRUSTED:
+    case KYSO_SIGNATURE_STATUS_INDETERMINATE:
+      /* Never shown as valid: it could not be confirmed (the reasons say why). */
       folded = KYSO_HISTORY_STATUS_WARNING;
       break;
     case KYSO_SIGNATURE_STATUS_MODIFIED:
@@ -336,7 +343,11 @@ kyso_history_entry_new_from_report (KysoPdfSignatureReport *report)
   if (reasons != NULL && reasons[0] != NULL)
     reason = g_strjoinv (" ", (char **) reasons);
 
-  stamped = kyso_pdf_signature_report_get_timestamp_time (report);
+  /* A time-stamp's time only when its authority is trusted; otherwise what the signer's computer
+   * said, marked as such. */
+  stamped = kyso_pdf_signature_report_get_signing_time_source (report) == KYSO_SIGNING_TIME_TIMESTAMP
+              ? kyso_pdf_signature_report_get_timestamp_time (report)
+              : NULL;
   claimed = kyso_pdf_signature_report_get_signing_time (report);
   self = kyso_history_entry_new (kyso_pdf_signature_report_get_signer (report),
                                  kyso_pdf_signature_report_get_email (report),
@@ -344,5 +355,21 @@ kyso_history_entry_new_from_report (KysoPdfSignatureReport *report)
                                  stamped ? stamped : claimed, folded, reason);
   self->timestamped = stamped != NULL;
   self->title = g_strdup (kyso_signature_status_to_label (status));
+  self->trust_anchor = g_strdup (kyso_pdf_signature_report_get_trust_anchor (report));
+  self->level = g_strdup (kyso_pades_level_to_string (kyso_pdf_signature_report_get_level (report)));
   return self;
+}
+
+const char *
+kyso_history_entry_get_trust_anchor (KysoHistoryEntry *self)
+{
+  g_return_val_if_fail (KYSO_IS_HISTORY_ENTRY (self), NULL);
+  return self->trust_anchor;
+}
+
+const char *
+kyso_history_entry_get_level (KysoHistoryEntry *self)
+{
+  g_return_val_if_fail (KYSO_IS_HISTORY_ENTRY (self), NULL);
+  return self->level;
 }

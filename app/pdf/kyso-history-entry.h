@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   KYSO_HISTORY_STATUS_VALID,     /* intact, and the certificate chain is trusted */
-  KYSO_HISTORY_STATUS_WARNING,   /* intact, but trust could not be established (see reason) */
+  KYSO_HISTORY_STATUS_WARNING,   /* intact, but it cannot be confirmed (indeterminate: see reason) */
   KYSO_HISTORY_STATUS_INVALID,   /* broken, or the document was changed after signing */
 } KysoHistoryStatus;
 
@@ -55,6 +55,11 @@ void               kyso_history_entry_set_timestamped  (KysoHistoryEntry *self,
 int                kyso_history_entry_get_page         (KysoHistoryEntry *self);
 void               kyso_history_entry_set_page         (KysoHistoryEntry *self,
                                                         int               page);
+
+/* From a verifier's report: the trust anchor the signer's chain ends at (its name), and the PAdES
+ * level proven ("B-B" … "B-LTA"); NULL when none. */
+const char        *kyso_history_entry_get_trust_anchor (KysoHistoryEntry *self);
+const char        *kyso_history_entry_get_level        (KysoHistoryEntry *self);
 
 /* "dd/mm/yyyy HH:MM" in local time, as the portals write dates; NULL when unknown. */
 char              *kyso_history_entry_format_time      (KysoHistoryEntry *self);

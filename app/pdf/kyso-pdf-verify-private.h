@@ -78,6 +78,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoPdfSigEntry, kyso_pdf_sig_entry_free)
 GPtrArray *kyso_pdf_verify_collect (KysoPdfHistory  *history,
                                     GError         **error);
 
+/* kyso-pdf-verify-overlay.c: a signature whose page a later signature's visible widget draws over
+ * (page content or an earlier signature's box under it) is marked modified. @file is the whole
+ * file (NULL: not checked). Runs after the integrity checks, before the reports are finished. */
+void kyso_pdf_verify_check_overlays (KysoPdfHistory  *history,
+                                     KysoPdfDocument *doc,
+                                     GBytes          *file,
+                                     GPtrArray       *entries,
+                                     GCancellable    *cancellable);
+
 /* "D:YYYYMMDDHHmmSSOHH'mm'" (ISO 32000-1 §7.9.4) → GDateTime, or NULL when malformed. */
 GDateTime *kyso_pdf_parse_date (const guint8 *text,
                                 gsize         len);

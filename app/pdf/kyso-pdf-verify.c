@@ -506,8 +506,8 @@ upgrade_level (KysoPdfHistory *h, GPtrArray *entries, KysoPdfSigEntry *e, KysoCm
 }
 
 static KysoPdfVerifyReport *
-run (Settings *s, KysoPdfDocument *doc, KysoPdfSource *source, const char *path, GCancellable *cancellable,
-     GError **error)
+run (Settings *s, KysoPdfDocument *doc, KysoPdfSource *source, GBytes *file, const char *path,
+     GCancellable *cancellable, GError **error)
 {
   g_autoptr (KysoPdfHistory) h = kyso_pdf_history_new (doc, source);
   g_autoptr (GPtrArray) entries = NULL;
@@ -623,6 +623,7 @@ run (Settings *s, KysoPdfDocument *doc, KysoPdfSource *source, const char *path,
       if (!check_changes (h, entries, e, cancellable, error))
         return NULL;
     }
+  kyso_pdf_verify_check_overlays (h, doc, file, entries, cancellable);
   check_time_order (entries);
   for (guint i = 0; i < entries->len; i++)
     {
@@ -641,6 +642,8 @@ static KysoPdfVerifyReport *
 verify_path (Settings *s, const char *path, GCancellable *cancellable, GError **error)
 {
   g_autoptr (KysoPdfDocument) doc = NULL;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) file = NULL;
   KysoPdfSource *source;
   int fd;
 
@@ -657,7 +660,10 @@ verify_path (Settings *s, const char *path, GCancellable *cancellable, GError **
   source = kyso_pdf_source_new_fd (fd, error);
   if (source == NULL)
     return NULL;
-  return run (s, doc, source, path, cancellable, error);
+  /* Mapped, not read: only the overlay check reads it, and only when a later signature is visible. */
+  mapped = g_mapped_file_new (path, FALSE, NULL);
+  file = mapped != NULL ? g_mapped_file_get_bytes (mapped) : NULL;
+  return run (s, doc, source, file, path, cancellable, error);
 }
 
 KysoPdfVerifyReport *
@@ -684,7 +690,7 @@ kyso_pdf_verifier_verify_bytes (KysoPdfVerifier *self, GBytes *bytes, GCancellab
   doc = kyso_pdf_document_open_bytes (bytes, error);
   if (doc == NULL)
     return NULL;
-  return run (s, doc, kyso_pdf_source_new_bytes (bytes), NULL, cancellable, error);
+  return run (s, doc, kyso_pdf_source_new_bytes (bytes), bytes, NULL, cancellable, error);
 }
 
 typedef struct

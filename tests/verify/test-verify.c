@@ -4,6 +4,7 @@
 
 #include "kyso-error.h"
 #include "kyso-pdf-document.h"
+#include "kyso-history-entry.h"
 #include "kyso-pdf-verify.h"
 #include "kyso-pades.h"
 #include "kyso-test-pki.h"
@@ -1082,6 +1083,17 @@ test_model_expired_backdated (void)
   g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_B);
   g_assert_nonnull (kyso_pdf_signature_report_get_timestamp_time (s));
   g_assert_cmpint (kyso_pdf_verify_report_get_status (report), !=, KYSO_SIGNATURE_STATUS_VALID);
+  /* The history panel: a warning, never worded "valid", and the untrusted time is not shown as
+   * confirmed by a time-stamp. */
+  {
+    g_autoptr (KysoHistoryEntry) entry = kyso_history_entry_new_from_report (s);
+    g_autofree char *title = g_ascii_strdown (kyso_history_entry_get_title (entry), -1);
+
+    g_assert_cmpint (kyso_history_entry_get_status (entry), ==, KYSO_HISTORY_STATUS_WARNING);
+    g_assert_null (strstr (title, "valid"));
+    g_assert_false (kyso_history_entry_get_timestamped (entry));
+    g_assert_null (kyso_history_entry_get_trust_anchor (entry));
+  }
 }
 
 /* A trusted time-stamp proves when the signature was made; a certificate expired then is
@@ -1136,6 +1148,14 @@ test_model_b_t (void)
   g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_TIMESTAMP);
   g_assert_true (kyso_pdf_signature_report_get_best_signing_time (s)
                  == kyso_pdf_signature_report_get_timestamp_time (s));
+  {
+    g_autoptr (KysoHistoryEntry) entry = kyso_history_entry_new_from_report (s);
+
+    g_assert_cmpint (kyso_history_entry_get_status (entry), ==, KYSO_HISTORY_STATUS_VALID);
+    g_assert_true (kyso_history_entry_get_timestamped (entry));
+    g_assert_cmpstr (kyso_history_entry_get_trust_anchor (entry), ==, "Kyso Test Root CA");
+    g_assert_cmpstr (kyso_history_entry_get_level (entry), ==, "B-T");
+  }
 }
 
 /* Certificates that may not sign documents: a web server's, a CA's, one without
@@ -1229,6 +1249,60 @@ test_model_disguised_timestamp (void)
   g_assert_true (has_reason (second, "marked as a document time-stamp"));
 }
 
+/* Sneaky Signature: a second signature whose visible box covers the page's text (its appearance
+ * paints over it) changes what the page shows: the first signature is modified. */
+static void
+test_overlay_covers_content (void)
+{
+  g_autofree char *first = path_in ("overlay-first.pdf");
+  g_autofree char *out = path_in ("overlay.pdf");
+  KysoVfSignOptions options = { .rect = "[60 680 560 740]",
+                                .appearance = "1 1 1 rg 0 0 500 60 re f BT /Helv 24 Tf 0 g 12 20 Td (Nothing) Tj ET" };
+  OpensslCmsOptions o = { "signer-ec", NULL, NULL };
+  g_autoptr(KysoPdfVerifyReport) report = NULL;
+
+  kyso_vf_openssl_sign (plain, first, "First", 0, NULL);
+  kyso_vf_sign_with (first, out, "Second", &options, kyso_vf_openssl_cms, &o);
+  report = verify (out);
+  g_assert_cmpuint (kyso_pdf_verify_report_get_n_signatures (report), ==, 2);
+  assert_problem (kyso_pdf_verify_report_get_signature (report, 0), KYSO_SIGNATURE_STATUS_MODIFIED,
+                  KYSO_SIGNATURE_PROBLEM_CHANGED);
+  g_assert_true (has_reason (kyso_pdf_verify_report_get_signature (report, 0), "Second"));
+  assert_problem (kyso_pdf_verify_report_get_signature (report, 1), KYSO_SIGNATURE_STATUS_VALID, 0);
+}
+
+/* A third signature's box over the second one's box hides it: the second is modified. A box on an
+ * empty part of the page is what co-signers do, and leaves earlier signatures valid. */
+static void
+test_overlay_covers_signature (void)
+{
+  g_autofree char *first = path_in ("co-first.pdf");
+  g_autofree char *second = path_in ("co-second.pdf");
+  g_autofree char *third = path_in ("co-third.pdf");
+  KysoVfSignOptions visible = { .rect = "[300 100 500 160]",
+                                .appearance = "0 0 1 rg 0 0 200 60 re f" };
+  KysoVfSignOptions blank_area = { .rect = "[300 300 500 360]",
+                                   .appearance = "0 0 1 rg 0 0 200 60 re f" };
+  KysoVfSignOptions on_top = { .rect = "[320 110 480 150]", .appearance = "1 1 1 rg 0 0 160 40 re f" };
+  OpensslCmsOptions o = { "signer", NULL, NULL };
+  g_autoptr(KysoPdfVerifyReport) co = NULL, hidden = NULL;
+
+  kyso_vf_sign_with (plain, first, "A", &visible, kyso_vf_openssl_cms, &o);
+  kyso_vf_sign_with (first, second, "B", &blank_area, kyso_vf_openssl_cms, &o);
+  co = verify (second);
+  assert_problem (kyso_pdf_verify_report_get_signature (co, 0), KYSO_SIGNATURE_STATUS_VALID, 0);
+  assert_problem (kyso_pdf_verify_report_get_signature (co, 1), KYSO_SIGNATURE_STATUS_VALID, 0);
+
+  kyso_vf_sign_with (second, third, "C", &on_top, kyso_vf_openssl_cms, &o);
+  hidden = verify (third);
+  assert_problem (kyso_pdf_verify_report_get_signature (hidden, 0), KYSO_SIGNATURE_STATUS_MODIFIED,
+                  KYSO_SIGNATURE_PROBLEM_CHANGED);
+  /* B's box is elsewhere, but C's box covers A's, which B's revision showed: B is modified too. */
+  assert_problem (kyso_pdf_verify_report_get_signature (hidden, 1), KYSO_SIGNATURE_STATUS_MODIFIED,
+                  KYSO_SIGNATURE_PROBLEM_CHANGED);
+  assert_problem (kyso_pdf_verify_report_get_signature (hidden, 2), KYSO_SIGNATURE_STATUS_VALID, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1283,6 +1357,8 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/model/sha1", test_model_sha1);
   g_test_add_func ("/verify/model/no-system-store", test_model_no_system_store);
   g_test_add_func ("/verify/model/disguised-timestamp", test_model_disguised_timestamp);
+  g_test_add_func ("/verify/overlay/covers-content", test_overlay_covers_content);
+  g_test_add_func ("/verify/overlay/covers-signature", test_overlay_covers_signature);
   ocsp = kyso_test_ocsp_start ();
   status = g_test_run ();
   kyso_test_ocsp_stop (ocsp);

@@ -3,6 +3,7 @@
 #include "kyso-pdf-document.h"
 #include "kyso-test-pki.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -289,15 +290,24 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
   g_autofree char *widget_body = g_strdup_printf (
     "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /Rect %s /F 132 /P %u 0 R /V %u 0 R%s >>", field,
     options->rect != NULL ? options->rect : "[0 0 0 0]", page, sig, ap_ref);
-  g_autofree char *ap_body = options->appearance != NULL
-    ? g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox %s /Length %zu >>\nstream\n%s\nendstream",
-                       options->rect, strlen (options->appearance), options->appearance)
-    : NULL;
+  g_autofree char *ap_body = NULL;
   g_autofree char *page_body = NULL, *catalog_body = NULL;
   g_autoptr(GBytes) bytes = NULL, der = NULL;
   g_autofree guint8 *copy = NULL;
   char range[64];
   gsize len, contents_at, range_at, gap_start, gap_end;
+
+  if (options->appearance != NULL)
+    {
+      double r[4] = { 0 };
+
+      /* The appearance's own space: its box is the widget's size, at the origin. */
+      g_assert_nonnull (options->rect);
+      g_assert_cmpint (sscanf (options->rect, "[%lf %lf %lf %lf]", &r[0], &r[1], &r[2], &r[3]), ==, 4);
+      ap_body = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Length %zu >>\nstream\n%s\n"
+                                 "endstream", r[2] - r[0], r[3] - r[1], strlen (options->appearance),
+                                 options->appearance);
+    }
 
   /* The new widget joins the page's /Annots and the form's /Fields; a certification also goes
    * into the catalog's /Perms. */

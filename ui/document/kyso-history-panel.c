@@ -28,7 +28,7 @@ status_title (KysoHistoryStatus status)
     case KYSO_HISTORY_STATUS_VALID:
       return _("Valid signature");
     case KYSO_HISTORY_STATUS_WARNING:
-      return _("Signature not fully verified");
+      return _("Signature cannot be confirmed");
     case KYSO_HISTORY_STATUS_INVALID:
     default:
       return _("Invalid signature");
@@ -134,6 +134,12 @@ create_row (gpointer item,
       gtk_widget_add_css_class (note, "dim-label");
       gtk_grid_attach (GTK_GRID (grid), note, 1, 4, 1, 1);
     }
+  if (kyso_history_entry_get_trust_anchor (entry) != NULL)
+    /* Translators: the root certification authority the signer's certificate leads to */
+    add_field (GTK_GRID (grid), 5, _("Trusted through"), kyso_history_entry_get_trust_anchor (entry));
+  if (kyso_history_entry_get_level (entry) != NULL)
+    /* Translators: the PAdES level proven, B-B … B-LTA (B-LT and B-LTA still verify years later) */
+    add_field (GTK_GRID (grid), 6, _("Signature level"), kyso_history_entry_get_level (entry));
   gtk_box_append (GTK_BOX (box), grid);
 
   row = gtk_list_box_row_new ();
