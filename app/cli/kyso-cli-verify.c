@@ -2,6 +2,8 @@
 
 #include "kyso-cli-verify.h"
 #include "kyso-error.h"
+#include "kyso-ooxml-package.h"
+#include "kyso-ooxml-verify.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
@@ -31,7 +33,13 @@ KysoPdfVerifyReport *
 kyso_cli_verify_run (KysoPdfVerifier *verifier, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  KysoPdfVerifyReport *report = kyso_pdf_verifier_verify (verifier, path, NULL, &error);
+  KysoPdfVerifyReport *report = NULL;
+
+  /* A ZIP is a Word document (OPC package); anything else is read as a PDF. */
+  if (kyso_ooxml_is_package_file (path))
+    report = kyso_pdf_verifier_verify_other (verifier, kyso_ooxml_verify, path, NULL, &error);
+  else
+    report = kyso_pdf_verifier_verify (verifier, path, NULL, &error);
 
   if (report == NULL)
     kyso_cli_error (_ ("Cannot check “%s”: %s"), path, error->message);
@@ -172,11 +180,11 @@ kyso_cli_cmd_verify (KysoCliContext *ctx, int argc, char **argv)
   g_autoptr (KysoPdfVerifyReport) report = NULL;
   guint n;
 
-  if (!kyso_cli_parse (_ ("FILE"), _ ("Check the signatures of a PDF file"), entries, &argc, &argv))
+  if (!kyso_cli_parse (_ ("FILE"), _ ("Check the signatures of a PDF file or a Word document (DOCX)"), entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   if (argc != 2)
     {
-      kyso_cli_error (_ ("Give exactly one PDF file to check."));
+      kyso_cli_error (_ ("Give exactly one file to check."));
       return KYSO_EXIT_USAGE;
     }
   verifier = kyso_cli_verify_make_verifier (ctx, trust, offline, no_system);

@@ -693,6 +693,34 @@ kyso_pdf_verifier_verify_bytes (KysoPdfVerifier *self, GBytes *bytes, GCancellab
   return run (s, doc, kyso_pdf_source_new_bytes (bytes), bytes, NULL, cancellable, error);
 }
 
+KysoPdfVerifyReport *
+kyso_pdf_verifier_verify_other (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc func, const char *path,
+                                GCancellable *cancellable, GError **error)
+{
+  g_autoptr (Settings) s = NULL;
+  g_autofree char *bundled = g_build_filename (PKGDATADIR, "trust", NULL);
+  const char *dirs[16] = { NULL };
+  KysoTrustOptions trust = { 0 };
+  guint n_dirs = 0;
+
+  g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
+  g_return_val_if_fail (func != NULL && path != NULL, NULL);
+  s = settings_snapshot (self);
+  /* The same trust as run() gives a PDF's signatures. */
+  if (s->use_system && g_file_test (bundled, G_FILE_TEST_IS_DIR))
+    dirs[n_dirs++] = bundled;
+  for (guint i = 0; s->dirs[i] != NULL && n_dirs + 1 < G_N_ELEMENTS (dirs); i++)
+    dirs[n_dirs++] = s->dirs[i];
+  trust.use_system_store = FALSE;
+  trust.validation_time = s->now;
+  trust.directories = dirs;
+  trust.files = (const char *const *)s->files;
+  trust.offline = s->offline;
+  trust.timeout_seconds = s->timeout;
+  trust.tls_ca_file = s->tls_ca_file;
+  return func (path, &trust, cancellable, error);
+}
+
 typedef struct
 {
   Settings *settings; /* taken on the calling thread */

@@ -77,6 +77,19 @@ KysoPdfVerifyReport *kyso_pdf_verifier_verify_bytes  (KysoPdfVerifier     *self,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
 
+/* Another kind of document verified with this verifier's trust (a snapshot: the system store and
+ * bundled anchors unless turned off, the files and folders given, offline, timeouts): @func is a
+ * verifier such as kyso_ooxml_verify() (DOCX), called here with @path and those options. */
+typedef KysoPdfVerifyReport *(*KysoPdfVerifierOtherFunc) (const char              *path,
+                                                          const KysoTrustOptions  *trust,
+                                                          GCancellable            *cancellable,
+                                                          GError                 **error);
+KysoPdfVerifyReport *kyso_pdf_verifier_verify_other  (KysoPdfVerifier          *self,
+                                                      KysoPdfVerifierOtherFunc  func,
+                                                      const char               *path,
+                                                      GCancellable             *cancellable,
+                                                      GError                  **error);
+
 /* The certification (DocMDP) level of @doc as it is now: 1–3 when the catalog's /Perms /DocMDP
  * names a signature dictionary (its /Reference DocMDP transform's /P; 2 when absent; an unknown
  * value reads as 1), 0 when the document is not certified. @out_num (may be NULL) receives that

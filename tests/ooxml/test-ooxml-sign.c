@@ -12,6 +12,7 @@
 #include "ooxml-test-util.h"
 
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 
 static char *
 tmp_path (const char *name)
@@ -359,6 +360,64 @@ test_unsigned_document (void)
   g_assert_cmpint (kyso_pdf_verify_report_get_status (report), ==, KYSO_SIGNATURE_STATUS_INVALID);
 }
 
+/* `kyso-cli verify` reads a DOCX like a PDF: exit 0 and the signer for a valid signature, 1
+ * when the document changed, 3 for a package it cannot read. */
+static int
+run_cli (char **out, const char *path)
+{
+  g_autofree char *root = kyso_test_pki_path ("root/root.pem");
+  const char *argv[] = { g_getenv ("KYSO_CLI"), "verify", "--offline", "--no-system-trust", "--trust", root, path,
+                         NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_cli_verify (void)
+{
+  g_autofree char *in = minimal_docx ("cli.docx", "Số tiền: 100");
+  g_autofree char *signed_path = tmp_path ("cli-signed.docx");
+  g_autofree char *changed = tmp_path ("cli-changed.docx");
+  g_autofree char *junk = tmp_path ("cli-junk.docx");
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *out3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) edited = NULL;
+  g_autoptr(KysoOoxmlPackage) package = NULL;
+  g_autofree char *copy = NULL;
+  gsize len = 0;
+
+  if (g_getenv ("KYSO_CLI") == NULL)
+    {
+      g_test_skip ("KYSO_CLI is not set");
+      return;
+    }
+  g_assert_true (kyso_test_docx_sign (in, signed_path, "signer", NULL, &error));
+  g_assert_cmpint (run_cli (&out, signed_path), ==, 0);
+  g_assert_nonnull (strstr (out, "Nguyễn Văn An"));
+  g_assert_nonnull (strstr (out, "/_xmlsignatures/sig1.xml"));
+
+  package = kyso_ooxml_package_open (signed_path, NULL, &error);
+  g_assert_no_error (error);
+  len = g_bytes_get_size (kyso_ooxml_package_get_part (package, "word/document.xml"));
+  copy = g_malloc0 (len + 1);
+  memcpy (copy, g_bytes_get_data (kyso_ooxml_package_get_part (package, "word/document.xml"), NULL), len);
+  strstr (copy, "100")[0] = '9';
+  edited = g_bytes_new (copy, len);
+  kyso_test_docx_replace_part (signed_path, changed, "word/document.xml", edited);
+  g_assert_cmpint (run_cli (&out2, changed), ==, 1);
+  g_assert_nonnull (strstr (out2, "word/document.xml"));
+
+  g_file_set_contents (junk, "PK\3\4 not really a zip", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_cli (&out3, junk), ==, 3);
+}
+
 static void
 on_ready (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -475,6 +534,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ooxml/verify/untrusted", test_untrusted);
   g_test_add_func ("/ooxml/verify/unsigned", test_unsigned_document);
   g_test_add_func ("/ooxml/verify/corpus", test_corpus);
+  g_test_add_func ("/ooxml/verify/cli", test_cli_verify);
   g_test_add_func ("/ooxml/verify/corpus-pretty-printed", test_corpus_pretty_printed);
   ret = g_test_run ();
   kyso_test_pki_cleanup ();
