@@ -33,6 +33,10 @@ kyso_applicant_copy (const KysoApplicant *self)
   copy->address = g_strdup (self->address);
   copy->phone = g_strdup (self->phone);
   copy->email = g_strdup (self->email);
+  copy->id_issue_place_id = g_strdup (self->id_issue_place_id);
+  copy->province_id = g_strdup (self->province_id);
+  copy->district_id = g_strdup (self->district_id);
+  copy->ward_id = g_strdup (self->ward_id);
   return copy;
 }
 
@@ -55,6 +59,10 @@ kyso_applicant_free (KysoApplicant *self)
   g_free (self->address);
   g_free (self->phone);
   g_free (self->email);
+  g_free (self->id_issue_place_id);
+  g_free (self->province_id);
+  g_free (self->district_id);
+  g_free (self->ward_id);
   g_free (self);
 }
 
@@ -63,13 +71,13 @@ kyso_gender_to_string (KysoGender gender)
 {
   switch (gender)
     {
-    case KYSO_GENDER_MALE:
-      return "male";
-    case KYSO_GENDER_FEMALE:
-      return "female";
-    case KYSO_GENDER_UNKNOWN:
-    default:
-      return NULL;
+      case KYSO_GENDER_MALE:
+        return "male";
+      case KYSO_GENDER_FEMALE:
+        return "female";
+      case KYSO_GENDER_UNKNOWN:
+      default:
+        return NULL;
     }
 }
 
@@ -98,7 +106,7 @@ normalise_date (const char *s)
   if (sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3
       && sscanf (s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) != 3)
     return NULL;
-  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y) || y < 1900)
+  if (!g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y) || y < 1900)
     return NULL;
   return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
@@ -134,13 +142,13 @@ dup_trimmed (JsonObject *obj, const char *member)
 KysoApplicant *
 kyso_applicant_new_from_json (JsonNode *node, GError **error)
 {
-  g_autoptr(KysoApplicant) self = NULL;
+  g_autoptr (KysoApplicant) self = NULL;
   JsonObject *obj;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("The applicant information must be a JSON object."));
+                           _ ("The applicant information must be a JSON object."));
       return NULL;
     }
   obj = json_node_get_object (node);
@@ -157,6 +165,10 @@ kyso_applicant_new_from_json (JsonNode *node, GError **error)
   self->gender = gender_from_string (kyso_pj_string (obj, "gender"));
   self->id_issue_date = dup_trimmed (obj, "id_issue_date");
   self->birth_date = dup_trimmed (obj, "birth_date");
+  self->id_issue_place_id = dup_trimmed (obj, "id_issue_place_id");
+  self->province_id = dup_trimmed (obj, "province_id");
+  self->district_id = dup_trimmed (obj, "district_id");
+  self->ward_id = dup_trimmed (obj, "ward_id");
   replace_date (&self->id_issue_date);
   replace_date (&self->birth_date);
   return g_steal_pointer (&self);
@@ -174,7 +186,7 @@ add (JsonBuilder *b, const char *name, const char *value)
 JsonNode *
 kyso_applicant_to_json (const KysoApplicant *self, gboolean with_private)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -193,6 +205,10 @@ kyso_applicant_to_json (const KysoApplicant *self, gboolean with_private)
   if (with_private)
     add (b, "phone", self->phone);
   add (b, "email", self->email);
+  add (b, "id_issue_place_id", self->id_issue_place_id);
+  add (b, "province_id", self->province_id);
+  add (b, "district_id", self->district_id);
+  add (b, "ward_id", self->ward_id);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -226,7 +242,7 @@ empty (const char *s)
 gboolean
 kyso_applicant_validate (const KysoApplicant *self, const char **out_field, GError **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *birth = NULL;
   g_autofree char *issued = NULL;
@@ -235,30 +251,30 @@ kyso_applicant_validate (const KysoApplicant *self, const char **out_field, GErr
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (empty (self->full_name))
-    return fail (out_field, "full_name", error, _("Enter the applicant’s full name."));
+    return fail (out_field, "full_name", error, _ ("Enter the applicant’s full name."));
   /* CCCD numbers have 12 digits, the older CMND numbers 9. */
   if (!all_digits (self->id_number, 9, 9) && !all_digits (self->id_number, 12, 12))
     return fail (out_field, "id_number", error,
-                 _("The ID number must have 12 digits (CCCD) or 9 digits (CMND)."));
+                 _ ("The ID number must have 12 digits (CCCD) or 9 digits (CMND)."));
   birth = normalise_date (self->birth_date);
   if (birth == NULL || strcmp (birth, today) > 0)
-    return fail (out_field, "birth_date", error, _("Enter a valid date of birth (DD/MM/YYYY)."));
+    return fail (out_field, "birth_date", error, _ ("Enter a valid date of birth (DD/MM/YYYY)."));
   issued = normalise_date (self->id_issue_date);
   if (issued == NULL || strcmp (issued, today) > 0 || strcmp (issued, birth) < 0)
     return fail (out_field, "id_issue_date", error,
-                 _("Enter the date the ID card was issued (DD/MM/YYYY), as printed on the card."));
+                 _ ("Enter the date the ID card was issued (DD/MM/YYYY), as printed on the card."));
   if (empty (self->id_issue_place))
-    return fail (out_field, "id_issue_place", error, _("Enter where the ID card was issued."));
+    return fail (out_field, "id_issue_place", error, _ ("Enter where the ID card was issued."));
   if (self->gender == KYSO_GENDER_UNKNOWN)
-    return fail (out_field, "gender", error, _("Choose the applicant’s gender."));
+    return fail (out_field, "gender", error, _ ("Choose the applicant’s gender."));
   if (empty (self->province))
-    return fail (out_field, "province", error, _("Choose the province or city."));
+    return fail (out_field, "province", error, _ ("Choose the province or city."));
   if (empty (self->district))
-    return fail (out_field, "district", error, _("Choose the district."));
+    return fail (out_field, "district", error, _ ("Choose the district."));
   if (empty (self->ward))
-    return fail (out_field, "ward", error, _("Choose the ward or commune."));
+    return fail (out_field, "ward", error, _ ("Choose the ward or commune."));
   if (empty (self->address))
-    return fail (out_field, "address", error, _("Enter the address (house number, street, hamlet)."));
+    return fail (out_field, "address", error, _ ("Enter the address (house number, street, hamlet)."));
   /* Vietnamese numbers: 0xxxxxxxxx (10 digits) or +84xxxxxxxxx. */
   phone = self->phone;
   if (phone != NULL && g_str_has_prefix (phone, "+84"))
@@ -268,12 +284,12 @@ kyso_applicant_validate (const KysoApplicant *self, const char **out_field, GErr
   else
     phone = NULL;
   if (!all_digits (phone, 9, 9))
-    return fail (out_field, "phone", error, _("Enter a mobile phone number such as 0912345678."));
+    return fail (out_field, "phone", error, _ ("Enter a mobile phone number such as 0912345678."));
   if (!empty (self->email))
     {
       const char *at = strchr (self->email, '@');
       if (at == NULL || at == self->email || strchr (at, '.') == NULL || strchr (self->email, ' ') != NULL)
-        return fail (out_field, "email", error, _("The email address is not valid."));
+        return fail (out_field, "email", error, _ ("The email address is not valid."));
     }
   return TRUE;
 }

@@ -18,13 +18,12 @@
 static const SecretSchema *
 draft_schema (void)
 {
-  static const SecretSchema schema = {
-    "vn.kyso.Kyso.Draft", SECRET_SCHEMA_NONE,
-    {
-      { "draft", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
+  static const SecretSchema schema = { "vn.kyso.Kyso.Draft",
+                                       SECRET_SCHEMA_NONE,
+                                       {
+                                         { "draft", SECRET_SCHEMA_ATTRIBUTE_STRING },
+                                         { NULL, 0 },
+                                       } };
   return &schema;
 }
 
@@ -43,7 +42,7 @@ draft_path (const char *draft_id, GError **error)
   /* The id becomes a file name: accept only what kyso_dossier_new() makes. */
   if (draft_id == NULL || !g_uuid_string_is_valid (draft_id))
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _("There is no such draft."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _ ("There is no such draft."));
       return NULL;
     }
   name = g_strconcat (draft_id, ".json", NULL);
@@ -59,8 +58,8 @@ kind_to_string (KysoCopyKind kind)
 static JsonNode *
 draft_to_json (KysoDossier *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *saved = g_date_time_format_iso8601 (now);
 
   json_builder_begin_object (b);
@@ -76,6 +75,13 @@ draft_to_json (KysoDossier *self)
   json_builder_add_string_value (b, self->submission_key);
   json_builder_set_member_name (b, "declaration");
   json_builder_add_boolean_value (b, self->declaration);
+  if (self->reserved_code != NULL)
+    {
+      json_builder_set_member_name (b, "reserved_code");
+      json_builder_add_string_value (b, self->reserved_code);
+      json_builder_set_member_name (b, "code_pattern");
+      json_builder_add_string_value (b, self->code_pattern);
+    }
   if (self->code != NULL)
     {
       json_builder_set_member_name (b, "code");
@@ -107,7 +113,7 @@ draft_to_json (KysoDossier *self)
           json_builder_set_member_name (b, "name");
           json_builder_add_string_value (b, e->uploaded->name);
           json_builder_set_member_name (b, "size");
-          json_builder_add_int_value (b, (gint64) e->uploaded->size);
+          json_builder_add_int_value (b, (gint64)e->uploaded->size);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -120,8 +126,8 @@ draft_to_json (KysoDossier *self)
 static char *
 private_fields_to_string (const KysoApplicant *applicant)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id_number");
@@ -140,8 +146,8 @@ kyso_dossier_save_draft (KysoDossier *self, GCancellable *cancellable, GError **
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *label = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(KysoAtomicFile) file = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (KysoAtomicFile) file = NULL;
   char *secret;
   gboolean stored;
 
@@ -154,16 +160,16 @@ kyso_dossier_save_draft (KysoDossier *self, GCancellable *cancellable, GError **
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not create the drafts folder “%s”: %s"), dir, g_strerror (saved));
+                   _ ("Could not create the drafts folder “%s”: %s"), dir, g_strerror (saved));
       return FALSE;
     }
 
   /* Secrets first: a draft file never exists without its private fields stored. */
   secret = private_fields_to_string (self->applicant);
   /* Translators: the label of a Secret Service item; %s is a procedure's name */
-  label = g_strdup_printf (_("Kyso dossier draft: %s"), self->procedure_name ? self->procedure_name : "");
-  stored = secret_password_store_sync (draft_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                                       cancellable, error, "draft", self->draft_id, NULL);
+  label = g_strdup_printf (_ ("Kyso dossier draft: %s"), self->procedure_name ? self->procedure_name : "");
+  stored = secret_password_store_sync (draft_schema (), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                                       error, "draft", self->draft_id, NULL);
   secret_password_free (secret);
   if (!stored)
     return FALSE;
@@ -177,7 +183,7 @@ kyso_dossier_save_draft (KysoDossier *self, GCancellable *cancellable, GError **
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not protect the draft file: %s"), g_strerror (saved));
+                   _ ("Could not protect the draft file: %s"), g_strerror (saved));
       return FALSE;
     }
   if (!kyso_write_all (kyso_atomic_file_get_fd (file), text, strlen (text), error))
@@ -188,7 +194,7 @@ kyso_dossier_save_draft (KysoDossier *self, GCancellable *cancellable, GError **
 static gboolean
 apply_private_fields (KysoApplicant *applicant, const char *secret)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *obj;
 
   if (secret == NULL || !json_parser_load_from_data (parser, secret, -1, NULL)
@@ -207,9 +213,9 @@ kyso_dossier_load_draft (const char *draft_id, GCancellable *cancellable, GError
 {
   g_autofree char *path = draft_path (draft_id, error);
   g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(KysoDossier) self = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (KysoDossier) self = NULL;
+  g_autoptr (GError) local_error = NULL;
   JsonObject *obj;
   JsonArray *entries;
   char *secret;
@@ -220,16 +226,16 @@ kyso_dossier_load_draft (const char *draft_id, GCancellable *cancellable, GError
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _("There is no such draft."));
+        g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _ ("There is no such draft."));
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, contents, (gssize) len, NULL)
+  if (!json_parser_load_from_data (parser, contents, (gssize)len, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-                           _("The draft is damaged and cannot be resumed. Start the dossier again."));
+                           _ ("The draft is damaged and cannot be resumed. Start the dossier again."));
       return NULL;
     }
   obj = json_node_get_object (json_parser_get_root (parser));
@@ -246,9 +252,12 @@ kyso_dossier_load_draft (const char *draft_id, GCancellable *cancellable, GError
     }
   self->declaration = kyso_pj_bool (obj, "declaration", FALSE);
   self->code = g_strdup (kyso_pj_string (obj, "code"));
+  self->reserved_code = g_strdup (kyso_pj_string (obj, "reserved_code"));
+  self->code_pattern = g_strdup (kyso_pj_string (obj, "code_pattern"));
   if (kyso_pj_object (obj, "applicant") != NULL)
     {
-      KysoApplicant *applicant = kyso_applicant_new_from_json (json_object_get_member (obj, "applicant"), NULL);
+      KysoApplicant *applicant
+        = kyso_applicant_new_from_json (json_object_get_member (obj, "applicant"), NULL);
       if (applicant != NULL)
         {
           kyso_applicant_free (self->applicant);
@@ -265,9 +274,9 @@ kyso_dossier_load_draft (const char *draft_id, GCancellable *cancellable, GError
 
       if (kyso_pj_string (e, "key") == NULL || kyso_pj_string (e, "path") == NULL)
         continue;
-      entry = kyso_dossier_add_file (self, kyso_pj_string (e, "key"), kyso_pj_string (e, "path"),
-                                     g_strcmp0 (kyso_pj_string (e, "kind"), "copy") == 0
-                                       ? KYSO_COPY_KIND_COPY : KYSO_COPY_KIND_ORIGINAL);
+      entry = kyso_dossier_add_file (
+        self, kyso_pj_string (e, "key"), kyso_pj_string (e, "path"),
+        g_strcmp0 (kyso_pj_string (e, "kind"), "copy") == 0 ? KYSO_COPY_KIND_COPY : KYSO_COPY_KIND_ORIGINAL);
       if (kyso_pj_string (e, "idempotency_key") != NULL)
         {
           g_free (entry->idempotency_key);
@@ -275,7 +284,7 @@ kyso_dossier_load_draft (const char *draft_id, GCancellable *cancellable, GError
         }
       if (up != NULL && kyso_pj_string (up, "id") != NULL)
         entry->uploaded = kyso_portal_file_new (kyso_pj_string (up, "id"), kyso_pj_string (up, "name"),
-                                                (guint64) kyso_pj_int (up, "size", 0), NULL);
+                                                (guint64)kyso_pj_int (up, "size", 0), NULL);
     }
 
   secret = secret_password_lookup_sync (draft_schema (), cancellable, &local_error, "draft", draft_id, NULL);
@@ -294,7 +303,7 @@ gboolean
 kyso_dossier_delete_draft (const char *draft_id, GCancellable *cancellable, GError **error)
 {
   g_autofree char *path = draft_path (draft_id, error);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (path == NULL)
     return FALSE;
@@ -307,15 +316,16 @@ kyso_dossier_delete_draft (const char *draft_id, GCancellable *cancellable, GErr
   if (g_unlink (path) != 0 && errno != ENOENT)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not delete the draft: %s"), g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not delete the draft: %s"),
+                   g_strerror (saved));
       return FALSE;
     }
   return TRUE;
 }
 
-typedef struct {
-  char  *id;
+typedef struct
+{
+  char *id;
   gint64 mtime;
 } DraftInfo;
 
@@ -333,10 +343,10 @@ GStrv
 kyso_dossier_list_drafts (GError **error)
 {
   g_autofree char *dir = drafts_dir ();
-  g_autoptr(GDir) d = NULL;
-  g_autoptr(GArray) infos = g_array_new (FALSE, FALSE, sizeof (DraftInfo));
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (GArray) infos = g_array_new (FALSE, FALSE, sizeof (DraftInfo));
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GError) local_error = NULL;
   const char *name;
 
   d = g_dir_open (dir, 0, &local_error);
@@ -363,7 +373,7 @@ kyso_dossier_list_drafts (GError **error)
       if (g_stat (path, &st) != 0)
         continue;
       info.id = g_steal_pointer (&id);
-      info.mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      info.mtime = (gint64)st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
       g_array_append_val (infos, info);
     }
   g_array_sort (infos, newest_first);
@@ -374,6 +384,47 @@ kyso_dossier_list_drafts (GError **error)
       g_free (info->id);
     }
   return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+kyso_dossier_sent_files (const char *code)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_portal_file_free);
+  g_auto (GStrv) ids = kyso_dossier_list_drafts (NULL);
+
+  for (gsize i = 0; ids != NULL && ids[i] != NULL && files->len == 0; i++)
+    {
+      g_autofree char *path = draft_path (ids[i], NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      JsonArray *entries;
+      gsize len;
+
+      if (path == NULL || !g_file_get_contents (path, &contents, &len, NULL)
+          || !json_parser_load_from_data (parser, contents, (gssize)len, NULL)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      obj = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (kyso_pj_string (obj, "code"), code) != 0
+          && g_strcmp0 (kyso_pj_string (obj, "reserved_code"), code) != 0)
+        continue;
+      entries = kyso_pj_array (obj, "entries");
+      for (guint e = 0; entries != NULL && e < json_array_get_length (entries); e++)
+        {
+          JsonObject *entry = kyso_pj_array_object (entries, e);
+          JsonObject *up = kyso_pj_object (entry, "uploaded");
+          KysoPortalFile *file;
+
+          if (kyso_pj_string (up, "id") == NULL)
+            continue;
+          file = kyso_portal_file_new (kyso_pj_string (up, "id"), kyso_pj_string (up, "name"),
+                                       (guint64)MAX (0, kyso_pj_int (up, "size", 0)), NULL);
+          file->component = g_strdup (kyso_pj_string (entry, "key"));
+          g_ptr_array_add (files, file);
+        }
+    }
+  return files;
 }
 
 static void
@@ -388,12 +439,10 @@ save_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 }
 
 void
-kyso_dossier_save_draft_async (KysoDossier         *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+kyso_dossier_save_draft_async (KysoDossier *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (KYSO_IS_DOSSIER (self));
 
@@ -424,12 +473,10 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 }
 
 void
-kyso_dossier_load_draft_async (const char          *draft_id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+kyso_dossier_load_draft_async (const char *draft_id, GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (draft_id != NULL);
 

@@ -7,7 +7,8 @@
 
 G_DEFINE_FINAL_TYPE (KysoDossier, kyso_dossier, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_DECLARATION,
   PROP_CODE,
@@ -40,6 +41,8 @@ kyso_dossier_finalize (GObject *object)
   g_clear_pointer (&self->applicant, kyso_applicant_free);
   g_ptr_array_unref (self->entries);
   g_free (self->code);
+  g_free (self->reserved_code);
+  g_free (self->code_pattern);
   G_OBJECT_CLASS (kyso_dossier_parent_class)->finalize (object);
 }
 
@@ -50,14 +53,14 @@ kyso_dossier_get_property (GObject *object, guint prop_id, GValue *value, GParam
 
   switch (prop_id)
     {
-    case PROP_DECLARATION:
-      g_value_set_boolean (value, self->declaration);
-      break;
-    case PROP_CODE:
-      g_value_set_string (value, self->code);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_DECLARATION:
+        g_value_set_boolean (value, self->declaration);
+        break;
+      case PROP_CODE:
+        g_value_set_string (value, self->code);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -68,11 +71,11 @@ kyso_dossier_set_property (GObject *object, guint prop_id, const GValue *value, 
 
   switch (prop_id)
     {
-    case PROP_DECLARATION:
-      kyso_dossier_set_declaration (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_DECLARATION:
+        kyso_dossier_set_declaration (self, g_value_get_boolean (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -85,18 +88,17 @@ kyso_dossier_class_init (KysoDossierClass *klass)
   object_class->get_property = kyso_dossier_get_property;
   object_class->set_property = kyso_dossier_set_property;
 
-  properties[PROP_DECLARATION] =
-    g_param_spec_boolean ("declaration", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_CODE] =
-    g_param_spec_string ("code", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DECLARATION] = g_param_spec_boolean (
+    "declaration", NULL, NULL, FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CODE]
+    = g_param_spec_string ("code", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 kyso_dossier_init (KysoDossier *self)
 {
-  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_dossier_entry_free);
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_dossier_entry_free);
   self->applicant = kyso_applicant_new ();
   self->draft_id = g_uuid_string_random ();
   self->submission_key = g_uuid_string_random ();
@@ -257,10 +259,7 @@ fail_field (const char **out_field, const char *field)
 }
 
 gboolean
-kyso_dossier_validate (KysoDossier   *self,
-                       KysoProcedure *procedure,
-                       const char   **out_field,
-                       GError       **error)
+kyso_dossier_validate (KysoDossier *self, KysoProcedure *procedure, const char **out_field, GError **error)
 {
   GPtrArray *components;
 
@@ -270,7 +269,7 @@ kyso_dossier_validate (KysoDossier   *self,
   if (g_strcmp0 (self->procedure_id, kyso_procedure_get_id (procedure)) != 0)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("This dossier was prepared for another procedure."));
+                           _ ("This dossier was prepared for another procedure."));
       return fail_field (out_field, "procedure");
     }
   if (!kyso_applicant_validate (self->applicant, out_field, error))
@@ -285,7 +284,7 @@ kyso_dossier_validate (KysoDossier   *self,
       if (c == NULL)
         {
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                       _("This procedure has no component “%s”."), entry->key);
+                       _ ("This procedure has no component “%s”."), entry->key);
           return fail_field (out_field, "component");
         }
       if (entry->uploaded == NULL && !kyso_procedure_component_check_file (c, entry->path, NULL, error))
@@ -301,13 +300,14 @@ kyso_dossier_validate (KysoDossier   *self,
       gboolean present = FALSE;
 
       for (guint e = 0; e < self->entries->len && !present; e++)
-        present = g_strcmp0 (((KysoDossierEntry *) g_ptr_array_index (self->entries, e))->key,
-                             kyso_procedure_component_get_key (c)) == 0;
+        present = g_strcmp0 (((KysoDossierEntry *)g_ptr_array_index (self->entries, e))->key,
+                             kyso_procedure_component_get_key (c))
+                  == 0;
       if (kyso_procedure_component_get_required (c) && !present)
         {
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                        /* Translators: %s is the name of a dossier component */
-                       _("Attach a file for “%s”: the procedure requires it."),
+                       _ ("Attach a file for “%s”: the procedure requires it."),
                        kyso_procedure_component_get_name (c));
           if (out_field != NULL)
             *out_field = kyso_procedure_component_get_key (c);
@@ -317,7 +317,7 @@ kyso_dossier_validate (KysoDossier   *self,
   if (!self->declaration)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("Tick the declaration that the information given is true before submitting."));
+                           _ ("Tick the declaration that the information given is true before submitting."));
       return fail_field (out_field, "declaration");
     }
   return TRUE;

@@ -36,8 +36,8 @@ kyso_base64url_encode (const guint8 *data, gsize len)
 GBytes *
 kyso_base64url_decode (const char *text, gssize len)
 {
-  g_autoptr(GString) std = NULL;
-  gsize n = len < 0 ? strlen (text) : (gsize) len;
+  g_autoptr (GString) std = NULL;
+  gsize n = len < 0 ? strlen (text) : (gsize)len;
   guchar *data;
   gsize out_len;
 
@@ -68,7 +68,8 @@ auth_error (GError **error, const char *why)
   /* The detail is for developers; the citizen only needs to know the login was not accepted. */
   g_debug ("ID token refused: %s", why);
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-               _("The login server’s answer could not be verified (%s). Try to log in again; if it keeps failing, the portal address in the settings may be wrong."),
+               _ ("The login server’s answer could not be verified (%s). Try to log in again; if it keeps "
+                  "failing, the portal address in the settings may be wrong."),
                why);
   return NULL;
 }
@@ -76,15 +77,15 @@ auth_error (GError **error, const char *why)
 static JsonNode *
 decode_json_part (const char *part, gsize len)
 {
-  g_autoptr(GBytes) bytes = kyso_base64url_decode (part, (gssize) len);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) bytes = kyso_base64url_decode (part, (gssize)len);
+  g_autoptr (JsonParser) parser = json_parser_new ();
   gsize n;
   const char *data;
 
   if (bytes == NULL)
     return NULL;
   data = g_bytes_get_data (bytes, &n);
-  if (n == 0 || !json_parser_load_from_data (parser, data, (gssize) n, NULL)
+  if (n == 0 || !json_parser_load_from_data (parser, data, (gssize)n, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
@@ -94,34 +95,34 @@ char *
 kyso_jwt_dup_kid (const char *jwt)
 {
   const char *dot = jwt != NULL ? strchr (jwt, '.') : NULL;
-  g_autoptr(JsonNode) header = NULL;
+  g_autoptr (JsonNode) header = NULL;
 
   if (dot == NULL)
     return NULL;
-  header = decode_json_part (jwt, (gsize) (dot - jwt));
+  header = decode_json_part (jwt, (gsize)(dot - jwt));
   return header != NULL ? g_strdup (kyso_pj_string (json_node_get_object (header), "kid")) : NULL;
 }
 
 static BIGNUM *
 bn_from_b64url (const char *text)
 {
-  g_autoptr(GBytes) bytes = text != NULL ? kyso_base64url_decode (text, -1) : NULL;
+  g_autoptr (GBytes) bytes = text != NULL ? kyso_base64url_decode (text, -1) : NULL;
   gsize n;
   const guint8 *data;
 
   if (bytes == NULL)
     return NULL;
   data = g_bytes_get_data (bytes, &n);
-  return n > 0 ? BN_bin2bn (data, (int) n, NULL) : NULL;
+  return n > 0 ? BN_bin2bn (data, (int)n, NULL) : NULL;
 }
 
 static EVP_PKEY *
 rsa_key_from_jwk (JsonObject *jwk)
 {
-  g_autoptr(BIGNUM) n = bn_from_b64url (kyso_pj_string (jwk, "n"));
-  g_autoptr(BIGNUM) e = bn_from_b64url (kyso_pj_string (jwk, "e"));
-  g_autoptr(OSSL_PARAM_BLD) bld = NULL;
-  g_autoptr(EVP_PKEY_CTX) ctx = NULL;
+  g_autoptr (BIGNUM) n = bn_from_b64url (kyso_pj_string (jwk, "n"));
+  g_autoptr (BIGNUM) e = bn_from_b64url (kyso_pj_string (jwk, "e"));
+  g_autoptr (OSSL_PARAM_BLD) bld = NULL;
+  g_autoptr (EVP_PKEY_CTX) ctx = NULL;
   OSSL_PARAM *params = NULL;
   EVP_PKEY *key = NULL;
 
@@ -160,8 +161,7 @@ find_key (JsonNode *jwks, JsonObject *header)
       const char *use = kyso_pj_string (k, "use");
       const char *kalg = kyso_pj_string (k, "alg");
 
-      if (g_strcmp0 (kyso_pj_string (k, "kty"), "RSA") != 0
-          || (use != NULL && strcmp (use, "sig") != 0)
+      if (g_strcmp0 (kyso_pj_string (k, "kty"), "RSA") != 0 || (use != NULL && strcmp (use, "sig") != 0)
           || (kalg != NULL && g_strcmp0 (kalg, alg) != 0))
         continue;
       if (kid != NULL && g_strcmp0 (kyso_pj_string (k, "kid"), kid) != 0)
@@ -202,12 +202,12 @@ audience_ok (JsonObject *claims, const char *audience)
 JsonNode *
 kyso_jwt_verify (const char *jwt, JsonNode *jwks, const KysoJwtCheck *check, GError **error)
 {
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(JsonNode) header_node = NULL;
-  g_autoptr(JsonNode) claims_node = NULL;
-  g_autoptr(GBytes) sig = NULL;
-  g_autoptr(EVP_PKEY) key = NULL;
-  g_autoptr(EVP_MD_CTX) mdctx = NULL;
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (JsonNode) header_node = NULL;
+  g_autoptr (JsonNode) claims_node = NULL;
+  g_autoptr (GBytes) sig = NULL;
+  g_autoptr (EVP_PKEY) key = NULL;
+  g_autoptr (EVP_MD_CTX) mdctx = NULL;
   g_autofree char *signed_part = NULL;
   JsonObject *header, *claims, *jwk;
   const EVP_MD *md;
@@ -217,7 +217,9 @@ kyso_jwt_verify (const char *jwt, JsonNode *jwks, const KysoJwtCheck *check, GEr
   const guint8 *sig_data;
   gsize sig_len;
 
-  g_return_val_if_fail (check != NULL && check->issuer != NULL && check->audience != NULL, NULL);
+  g_return_val_if_fail (check != NULL && check->issuer != NULL
+                          && (check->audience != NULL || check->authorized_party != NULL),
+                        NULL);
 
   if (jwt == NULL)
     return auth_error (error, "no ID token");
@@ -247,7 +249,7 @@ kyso_jwt_verify (const char *jwt, JsonNode *jwks, const KysoJwtCheck *check, GEr
   if (jwk == NULL)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
-                           _("The login server signed with a key it does not publish."));
+                           _ ("The login server signed with a key it does not publish."));
       return NULL;
     }
   key = rsa_key_from_jwk (jwk);
@@ -258,7 +260,7 @@ kyso_jwt_verify (const char *jwt, JsonNode *jwks, const KysoJwtCheck *check, GEr
   sig_data = g_bytes_get_data (sig, &sig_len);
   mdctx = EVP_MD_CTX_new ();
   if (mdctx == NULL || EVP_DigestVerifyInit (mdctx, NULL, md, NULL, key) != 1
-      || EVP_DigestVerify (mdctx, sig_data, sig_len, (const guint8 *) signed_part, strlen (signed_part)) != 1)
+      || EVP_DigestVerify (mdctx, sig_data, sig_len, (const guint8 *)signed_part, strlen (signed_part)) != 1)
     {
       ERR_clear_error ();
       return auth_error (error, "bad signature");
@@ -271,7 +273,8 @@ kyso_jwt_verify (const char *jwt, JsonNode *jwks, const KysoJwtCheck *check, GEr
   nbf = kyso_pj_int (claims, "nbf", 0);
   if (g_strcmp0 (kyso_pj_string (claims, "iss"), check->issuer) != 0)
     return auth_error (error, "wrong issuer");
-  if (!audience_ok (claims, check->audience))
+  if (check->audience != NULL ? !audience_ok (claims, check->audience)
+                              : g_strcmp0 (kyso_pj_string (claims, "azp"), check->authorized_party) != 0)
     return auth_error (error, "wrong audience");
   if (exp < 0 || exp + leeway < now)
     return auth_error (error, "expired");

@@ -15,7 +15,6 @@
 /* An access token this close to expiry is refreshed before use. */
 #define DEFAULT_MIN_VALIDITY 30
 
-
 G_DEFINE_FINAL_TYPE (KysoOidcClient, kyso_oidc_client, G_TYPE_OBJECT)
 
 static void
@@ -36,6 +35,8 @@ kyso_oidc_client_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->scope);
   g_free (self->label);
+  g_free (self->redirect);
+  g_free (self->userinfo_endpoint);
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
   g_free (self->jwks_uri);
@@ -45,6 +46,8 @@ kyso_oidc_client_finalize (GObject *object)
   clear_secret (&self->access_token);
   clear_secret (&self->refresh_token);
   g_clear_pointer (&self->claims, json_node_unref);
+  g_clear_pointer (&self->access_claims, json_node_unref);
+  g_clear_pointer (&self->userinfo, json_node_unref);
   g_mutex_clear (&self->op_lock);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (kyso_oidc_client_parent_class)->finalize (object);
@@ -62,6 +65,7 @@ kyso_oidc_client_init (KysoOidcClient *self)
   g_mutex_init (&self->op_lock);
   g_mutex_init (&self->lock);
   self->scope = g_strdup ("openid");
+  self->redirect = g_strdup ("http://127.0.0.1/callback");
 }
 
 KysoOidcClient *
@@ -76,7 +80,7 @@ kyso_oidc_client_new (const char *issuer, const char *client_id, const char *ca_
   self->issuer = g_strdup (issuer);
   self->client_id = g_strdup (client_id);
   self->ca_file = g_strdup (ca_file);
-  self->label = g_strdup (_("Kyso portal session"));
+  self->label = g_strdup (_ ("Kyso portal session"));
   return self;
 }
 
@@ -111,6 +115,14 @@ kyso_oidc_client_set_label (KysoOidcClient *self, const char *label)
 }
 
 void
+kyso_oidc_client_set_redirect (KysoOidcClient *self, const char *redirect)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+  g_free (self->redirect);
+  self->redirect = g_strdup (redirect != NULL ? redirect : "http://127.0.0.1/callback");
+}
+
+void
 kyso_oidc_client_set_state_func (KysoOidcClient *self, GCallback func, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
@@ -122,7 +134,7 @@ static void
 state_changed (KysoOidcClient *self)
 {
   if (self->state_func != NULL)
-    ((void (*) (gpointer)) self->state_func) (self->state_data);
+    ((void (*) (gpointer))self->state_func) (self->state_data);
 }
 
 /* ---- HTTP helpers ---- */
@@ -140,7 +152,7 @@ http_options (KysoOidcClient *self, KysoHttpOptions *options)
 static gboolean
 endpoint_ok (const char *url)
 {
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr (GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *host;
 
   if (uri == NULL || g_uri_get_host (uri) == NULL)
@@ -155,8 +167,8 @@ endpoint_ok (const char *url)
 static JsonNode *
 get_json (KysoOidcClient *self, const char *url, GCancellable *cancellable, GError **error)
 {
-  static const char * const headers[] = { "Accept: application/json", NULL };
-  g_autoptr(KysoHttpResponse) response = NULL;
+  static const char *const headers[] = { "Accept: application/json", NULL };
+  g_autoptr (KysoHttpResponse) response = NULL;
   KysoHttpOptions options;
 
   http_options (self, &options);
@@ -166,7 +178,8 @@ get_json (KysoOidcClient *self, const char *url, GCancellable *cancellable, GErr
   if (response->status != 200)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                   _("The login server answered with an error (HTTP %u). Try again later."), response->status);
+                   _ ("The login server answered with an error (HTTP %u). Try again later."),
+                   response->status);
       return NULL;
     }
   return kyso_json_parse_bytes (response->body, error);
@@ -185,19 +198,19 @@ kyso_oidc_append_param (GString *form, const char *name, const char *value)
 /* POSTs a form; returns the JSON answer whatever the status (OAuth errors are JSON too). */
 JsonNode *
 kyso_oidc_post_form (KysoOidcClient *self, const char *url, GString *form, guint *out_status,
-           GCancellable *cancellable, GError **error)
+                     GCancellable *cancellable, GError **error)
 {
-  static const char * const headers[] = { "Accept: application/json", NULL };
-  g_autoptr(KysoHttpResponse) response = NULL;
-  g_autoptr(GBytes) body = NULL;
+  static const char *const headers[] = { "Accept: application/json", NULL };
+  g_autoptr (KysoHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = NULL;
   KysoHttpOptions options;
 
   http_options (self, &options);
   body = g_bytes_new (form->str, form->len);
   /* The form holds secrets (password, refresh token): wipe it now that it is copied. */
   memset (form->str, 0, form->len);
-  response = kyso_http_request ("POST", url, headers, body, "application/x-www-form-urlencoded",
-                                &options, cancellable, error);
+  response = kyso_http_request ("POST", url, headers, body, "application/x-www-form-urlencoded", &options,
+                                cancellable, error);
   if (response == NULL)
     return NULL;
   *out_status = response->status;
@@ -213,7 +226,7 @@ kyso_oidc_random_b64url (gsize n)
   char *out;
 
   g_assert (n <= sizeof buf);
-  if (RAND_bytes (buf, (int) n) != 1)
+  if (RAND_bytes (buf, (int)n) != 1)
     g_error ("The system random number generator failed");
   out = kyso_base64url_encode (buf, n);
   memset (buf, 0, sizeof buf);
@@ -226,7 +239,7 @@ gboolean
 kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GError **error)
 {
   g_autofree char *url = NULL;
-  g_autoptr(JsonNode) meta = NULL;
+  g_autoptr (JsonNode) meta = NULL;
   JsonObject *obj;
   JsonArray *methods;
 
@@ -238,7 +251,7 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
   if (!endpoint_ok (url))
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                   _("The login server address “%s” must start with https://."), self->issuer);
+                   _ ("The login server address “%s” must start with https://."), self->issuer);
       return FALSE;
     }
   meta = get_json (self, url, cancellable, error);
@@ -252,7 +265,8 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
       || !endpoint_ok (kyso_pj_string (obj, "jwks_uri")))
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                   _("The login server at %s does not describe itself correctly. Check the portal address in the settings."),
+                   _ ("The login server at %s does not describe itself correctly. Check the portal address "
+                      "in the settings."),
                    self->issuer);
       return FALSE;
     }
@@ -270,7 +284,8 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
       if (!s256)
         {
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                       _("The login server at %s does not support PKCE (S256), which Kyso requires."), self->issuer);
+                       _ ("The login server at %s does not support PKCE (S256), which Kyso requires."),
+                       self->issuer);
           return FALSE;
         }
     }
@@ -283,6 +298,8 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
     self->revocation_endpoint = g_strdup (kyso_pj_string (obj, "revocation_endpoint"));
   if (endpoint_ok (kyso_pj_string (obj, "end_session_endpoint")))
     self->end_session_endpoint = g_strdup (kyso_pj_string (obj, "end_session_endpoint"));
+  if (endpoint_ok (kyso_pj_string (obj, "userinfo_endpoint")))
+    self->userinfo_endpoint = g_strdup (kyso_pj_string (obj, "userinfo_endpoint"));
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -303,11 +320,11 @@ kyso_oidc_client_discover (KysoOidcClient *self, GCancellable *cancellable, GErr
 /* ---- Tokens ---- */
 
 static JsonNode *
-verify_id_token (KysoOidcClient *self, const char *id_token, const char *nonce,
-                 GCancellable *cancellable, GError **error)
+verify_id_token (KysoOidcClient *self, const char *id_token, const char *nonce, GCancellable *cancellable,
+                 GError **error)
 {
   KysoJwtCheck check = { .issuer = self->issuer, .audience = self->client_id, .nonce = nonce };
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
   JsonNode *claims;
 
   for (int attempt = 0; attempt < 2; attempt++)
@@ -334,11 +351,57 @@ verify_id_token (KysoOidcClient *self, const char *id_token, const char *nonce,
   return NULL;
 }
 
+/* The claims of an access token that is a JWT signed by the provider for this client (Keycloak's
+ * are), or NULL for an opaque token. The token came straight from the token endpoint over TLS;
+ * checking it still keeps Kyso from reading claims a proxy or a bug put there. */
+static JsonNode *
+access_token_claims (KysoOidcClient *self, const char *access)
+{
+  KysoJwtCheck check = { .issuer = self->issuer, .authorized_party = self->client_id };
+  g_autoptr (GError) error = NULL;
+  JsonNode *claims;
+
+  if (self->jwks == NULL || strchr (access, '.') == NULL)
+    return NULL;
+  claims = kyso_jwt_verify (access, self->jwks, &check, &error);
+  if (claims == NULL)
+    g_debug ("access token claims not used: %s", error->message);
+  return claims;
+}
+
+/* GETs the userinfo endpoint with @access. NULL (and no error) when there is none or it failed:
+ * the profile is then what the tokens say. */
+static JsonNode *
+fetch_userinfo (KysoOidcClient *self, const char *access, GCancellable *cancellable)
+{
+  static const char *const headers[] = { "Accept: application/json", NULL };
+  g_autoptr (KysoHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  KysoHttpOptions options;
+  JsonNode *answer;
+
+  if (self->userinfo_endpoint == NULL)
+    return NULL;
+  http_options (self, &options);
+  options.bearer_token = access;
+  response
+    = kyso_http_request ("GET", self->userinfo_endpoint, headers, NULL, NULL, &options, cancellable, &error);
+  if (response == NULL || response->status != 200)
+    {
+      g_debug ("userinfo not read: %s", response == NULL ? error->message : "HTTP error");
+      return NULL;
+    }
+  answer = kyso_json_parse_bytes (response->body, NULL);
+  if (answer != NULL && !JSON_NODE_HOLDS_OBJECT (answer))
+    g_clear_pointer (&answer, json_node_unref);
+  return answer;
+}
+
 /* Takes a successful token response: checks it, keeps the access token in memory and the
  * refresh token in the Secret Service. */
 gboolean
-kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *nonce, gboolean require_id_token,
-               GCancellable *cancellable, GError **error)
+kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *nonce,
+                         gboolean require_id_token, GCancellable *cancellable, GError **error)
 {
   JsonObject *obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
   const char *access = kyso_pj_string (obj, "access_token");
@@ -346,12 +409,14 @@ kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *n
   const char *refresh = kyso_pj_string (obj, "refresh_token");
   const char *id_token = kyso_pj_string (obj, "id_token");
   gint64 expires_in = kyso_pj_int (obj, "expires_in", 300);
-  g_autoptr(JsonNode) claims = NULL;
+  g_autoptr (JsonNode) claims = NULL;
+  g_autoptr (JsonNode) access_claims = NULL;
+  g_autoptr (JsonNode) userinfo = NULL;
 
   if (access == NULL || (type != NULL && g_ascii_strcasecmp (type, "bearer") != 0))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                           _("The login server sent an answer Kyso cannot use. Try again later."));
+                           _ ("The login server sent an answer Kyso cannot use. Try again later."));
       return FALSE;
     }
   if (id_token != NULL)
@@ -362,18 +427,38 @@ kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *n
       /* OIDC Core §12.2: a refreshed ID token must be about the same person. */
       if (self->claims != NULL
           && g_strcmp0 (kyso_pj_string (json_node_get_object (self->claims), "sub"),
-                        kyso_pj_string (json_node_get_object (claims), "sub")) != 0)
+                        kyso_pj_string (json_node_get_object (claims), "sub"))
+               != 0)
         {
           g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                               _("The login server answered for another person. Log in again."));
+                               _ ("The login server answered for another person. Log in again."));
           return FALSE;
         }
     }
   else if (require_id_token)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("The login server did not identify the citizen (no ID token). Try again."));
+                           _ ("The login server did not identify the citizen (no ID token). Try again."));
       return FALSE;
+    }
+
+  access_claims = access_token_claims (self, access);
+  /* The profile: read once per login or resumed session, and only when it is about the person
+   * the ID token names (OIDC Core §5.3.2). */
+  if (self->claims == NULL || self->userinfo == NULL)
+    {
+      JsonNode *id_claims = claims != NULL ? claims : self->claims;
+      const char *sub = id_claims != NULL ? kyso_pj_string (json_node_get_object (id_claims), "sub") : NULL;
+
+      /* Without an ID token there is nobody to compare with: no profile from userinfo. */
+      if (sub != NULL)
+        userinfo = fetch_userinfo (self, access, cancellable);
+      if (userinfo != NULL && g_strcmp0 (kyso_pj_string (json_node_get_object (userinfo), "sub"), sub) != 0)
+        {
+          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
+                               _ ("The login server answered for another person. Log in again."));
+          return FALSE;
+        }
     }
 
   if (refresh != NULL && g_strcmp0 (refresh, self->refresh_token) != 0
@@ -394,6 +479,13 @@ kyso_oidc_accept_tokens (KysoOidcClient *self, JsonNode *response, const char *n
       g_clear_pointer (&self->claims, json_node_unref);
       self->claims = g_steal_pointer (&claims);
     }
+  g_clear_pointer (&self->access_claims, json_node_unref);
+  self->access_claims = g_steal_pointer (&access_claims);
+  if (userinfo != NULL)
+    {
+      g_clear_pointer (&self->userinfo, json_node_unref);
+      self->userinfo = g_steal_pointer (&userinfo);
+    }
   g_mutex_unlock (&self->lock);
   state_changed (self);
   return TRUE;
@@ -406,6 +498,8 @@ forget_session (KysoOidcClient *self)
   clear_secret (&self->access_token);
   clear_secret (&self->refresh_token);
   g_clear_pointer (&self->claims, json_node_unref);
+  g_clear_pointer (&self->access_claims, json_node_unref);
+  g_clear_pointer (&self->userinfo, json_node_unref);
   self->access_expires = 0;
   g_mutex_unlock (&self->lock);
   state_changed (self);
@@ -420,8 +514,8 @@ kyso_oidc_oauth_error (JsonNode *answer)
 static gboolean
 refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GString) form = g_string_new (NULL);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr (GString) form = g_string_new (NULL);
+  g_autoptr (JsonNode) answer = NULL;
   guint status = 0;
 
   if (!kyso_oidc_discover_locked (self, cancellable, error))
@@ -430,7 +524,7 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
    * valid, or answers invalid_grant): one more try after a dropped connection or a 5xx. */
   for (int attempt = 0; attempt < 2; attempt++)
     {
-      g_autoptr(GError) local_error = NULL;
+      g_autoptr (GError) local_error = NULL;
 
       g_string_truncate (form, 0);
       kyso_oidc_append_param (form, "grant_type", "refresh_token");
@@ -458,13 +552,13 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
       forget_session (self);
       kyso_session_store_clear (self->issuer, self->client_id, NULL, NULL);
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("Your portal session has ended. Log in again."));
+                           _ ("Your portal session has ended. Log in again."));
       return FALSE;
     }
   if (status != 200)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                   _("The login server answered with an error (HTTP %u). Try again later."), status);
+                   _ ("The login server answered with an error (HTTP %u). Try again later."), status);
       return FALSE;
     }
   if (!kyso_oidc_accept_tokens (self, answer, NULL, FALSE, cancellable, error))
@@ -478,7 +572,7 @@ refresh_locked (KysoOidcClient *self, const char *refresh_token, GCancellable *c
 gboolean
 kyso_oidc_client_restore (KysoOidcClient *self, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
   char *stored;
   gboolean ok;
 
@@ -518,7 +612,7 @@ kyso_oidc_client_dup_access_token (KysoOidcClient *self, guint min_validity, GCa
   g_mutex_lock (&self->op_lock);
   now = g_get_real_time () / G_USEC_PER_SEC;
   g_mutex_lock (&self->lock);
-  if (self->access_token != NULL && self->access_expires - now > (gint64) min_validity)
+  if (self->access_token != NULL && self->access_expires - now > (gint64)min_validity)
     token = g_strdup (self->access_token);
   else
     refresh = g_strdup (self->refresh_token);
@@ -528,7 +622,7 @@ kyso_oidc_client_dup_access_token (KysoOidcClient *self, guint min_validity, GCa
     {
       if (refresh == NULL)
         g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                             _("You are not logged in to the portal. Log in first."));
+                             _ ("You are not logged in to the portal. Log in first."));
       else if (refresh_locked (self, refresh, cancellable, error))
         {
           g_mutex_lock (&self->lock);
@@ -558,11 +652,22 @@ kyso_oidc_client_reject_access_token (KysoOidcClient *self, const char *token)
 
 /* ---- Logout ---- */
 
+void
+kyso_oidc_client_end_session (KysoOidcClient *self)
+{
+  g_return_if_fail (KYSO_IS_OIDC_CLIENT (self));
+
+  g_mutex_lock (&self->op_lock);
+  forget_session (self);
+  kyso_session_store_clear (self->issuer, self->client_id, NULL, NULL);
+  g_mutex_unlock (&self->op_lock);
+}
+
 gboolean
 kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GError) remote_error = NULL;
-  g_autoptr(GError) store_error = NULL;
+  g_autoptr (GError) remote_error = NULL;
+  g_autoptr (GError) store_error = NULL;
   char *refresh = NULL;
 
   g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), FALSE);
@@ -576,8 +681,8 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
 
   if (refresh != NULL && kyso_oidc_discover_locked (self, cancellable, &remote_error))
     {
-      g_autoptr(GString) form = g_string_new (NULL);
-      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr (GString) form = g_string_new (NULL);
+      g_autoptr (JsonNode) answer = NULL;
       const char *url;
       guint status = 0;
 
@@ -601,7 +706,7 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
           answer = kyso_oidc_post_form (self, url, form, &status, cancellable, &remote_error);
           if (answer != NULL && status != 200 && status != 204)
             g_set_error (&remote_error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                         _("The login server answered with an error (HTTP %u)."), status);
+                         _ ("The login server answered with an error (HTTP %u)."), status);
         }
     }
   kyso_session_store_free_token (refresh);
@@ -618,7 +723,7 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
   if (remote_error != NULL)
     {
       g_set_error (error, remote_error->domain, remote_error->code,
-                   _("You are logged out on this computer, but the portal could not be told: %s"),
+                   _ ("You are logged out on this computer, but the portal could not be told: %s"),
                    remote_error->message);
       return FALSE;
     }
@@ -639,21 +744,40 @@ kyso_oidc_client_is_logged_in (KysoOidcClient *self)
   return ret;
 }
 
+/* @name from the ID token, the access token, then userinfo. Call with lock held. */
+static const char *
+find_claim (KysoOidcClient *self, const char *name)
+{
+  JsonNode *sources[] = { self->claims, self->access_claims, self->userinfo };
+  const char *value = NULL;
+
+  if (self->claims == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (sources) && value == NULL; i++)
+    if (sources[i] != NULL)
+      value = kyso_pj_string (json_node_get_object (sources[i]), name);
+  return value;
+}
+
 static char *
 dup_claim (KysoOidcClient *self, const char *first, const char *second)
 {
-  char *ret = NULL;
+  char *ret;
 
   g_mutex_lock (&self->lock);
-  if (self->claims != NULL)
-    {
-      JsonObject *obj = json_node_get_object (self->claims);
-      ret = g_strdup (kyso_pj_string (obj, first));
-      if (ret == NULL && second != NULL)
-        ret = g_strdup (kyso_pj_string (obj, second));
-    }
+  ret = g_strdup (find_claim (self, first));
+  if (ret == NULL && second != NULL)
+    ret = g_strdup (find_claim (self, second));
   g_mutex_unlock (&self->lock);
   return ret;
+}
+
+char *
+kyso_oidc_client_dup_claim (KysoOidcClient *self, const char *name)
+{
+  g_return_val_if_fail (KYSO_IS_OIDC_CLIENT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return dup_claim (self, name, NULL);
 }
 
 char *

@@ -14,13 +14,14 @@
 
 /* ---- Browser login ---- */
 
-typedef struct {
-  char           *uri;
+typedef struct
+{
+  char *uri;
   KysoOpenUriFunc func;
-  gpointer        func_data;
-  GCancellable   *abort;    /* cancelled when the browser cannot be opened */
-  GError         *error;
-  GMutex          lock;
+  gpointer func_data;
+  GCancellable *abort; /* cancelled when the browser cannot be opened */
+  GError *error;
+  GMutex lock;
 } Launch;
 
 static void
@@ -49,7 +50,7 @@ launch_cb (gpointer data)
   if (!launch->func (launch->uri, launch->func_data, &error))
     {
       if (error == NULL)
-        g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Could not open the web browser."));
+        g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_FAILED, _ ("Could not open the web browser."));
       g_mutex_lock (&launch->lock);
       launch->error = error;
       g_mutex_unlock (&launch->lock);
@@ -65,11 +66,11 @@ forward_cancel (GCancellable *cancellable, gpointer data)
 }
 
 static char *
-build_authorization_url (KysoOidcClient *self, const char *redirect_uri, const char *state,
-                         const char *nonce, const char *challenge)
+build_authorization_url (KysoOidcClient *self, const char *redirect_uri, const char *state, const char *nonce,
+                         const char *challenge)
 {
-  g_autoptr(GString) url = g_string_new (self->authorization_endpoint);
-  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr (GString) url = g_string_new (self->authorization_endpoint);
+  g_autoptr (GString) query = g_string_new (NULL);
 
   kyso_oidc_append_param (query, "response_type", "code");
   kyso_oidc_append_param (query, "client_id", self->client_id);
@@ -98,10 +99,10 @@ static gboolean
 login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer open_uri_data,
                       GMainContext *context, guint timeout_seconds, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(KysoLoopback) loopback = NULL;
-  g_autoptr(GString) form = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) wait_error = NULL;
+  g_autoptr (KysoLoopback) loopback = NULL;
+  g_autoptr (GString) form = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  g_autoptr (GError) wait_error = NULL;
   g_autofree char *verifier = kyso_oidc_random_b64url (32);
   g_autofree char *challenge = pkce_challenge (verifier);
   g_autofree char *state = kyso_oidc_random_b64url (24);
@@ -114,13 +115,14 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
 
   if (!kyso_oidc_discover_locked (self, cancellable, error))
     return FALSE;
-  loopback = kyso_loopback_new (error);
+  loopback = kyso_loopback_new (self->redirect, error);
   if (loopback == NULL)
     return FALSE;
 
   launch = g_atomic_rc_box_new0 (Launch);
   g_mutex_init (&launch->lock);
-  launch->uri = build_authorization_url (self, kyso_loopback_get_redirect_uri (loopback), state, nonce, challenge);
+  launch->uri
+    = build_authorization_url (self, kyso_loopback_get_redirect_uri (loopback), state, nonce, challenge);
   launch->func = open_uri;
   launch->func_data = open_uri_data;
   launch->abort = g_cancellable_new ();
@@ -140,7 +142,8 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
     launch_cb (launch);
 
   code = kyso_loopback_wait (loopback, state,
-                             g_get_monotonic_time () + (gint64) (timeout_seconds ? timeout_seconds : 600) * G_USEC_PER_SEC,
+                             g_get_monotonic_time ()
+                               + (gint64)(timeout_seconds ? timeout_seconds : 600) * G_USEC_PER_SEC,
                              &iss, launch->abort, &wait_error);
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, handler);
@@ -161,8 +164,9 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
   /* RFC 9207: an answer naming another issuer is a mix-up attack; do not spend the code there. */
   if (iss != NULL && strcmp (iss, self->issuer) != 0)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("The login answer came from another login server, so it was refused. Log in again."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_AUTH,
+        _ ("The login answer came from another login server, so it was refused. Log in again."));
       return FALSE;
     }
 
@@ -177,22 +181,19 @@ login_browser_locked (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer o
     return FALSE;
   if (status != 200)
     {
-      g_debug ("code exchange refused: HTTP %u %s", status, kyso_oidc_oauth_error (answer) ? kyso_oidc_oauth_error (answer) : "");
+      g_debug ("code exchange refused: HTTP %u %s", status,
+               kyso_oidc_oauth_error (answer) ? kyso_oidc_oauth_error (answer) : "");
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                           _("The login server did not accept the login. Try again."));
+                           _ ("The login server did not accept the login. Try again."));
       return FALSE;
     }
   return kyso_oidc_accept_tokens (self, answer, nonce, TRUE, cancellable, error);
 }
 
 gboolean
-kyso_oidc_client_login_browser (KysoOidcClient *self,
-                                KysoOpenUriFunc open_uri,
-                                gpointer        open_uri_data,
-                                GMainContext   *context,
-                                guint           timeout_seconds,
-                                GCancellable   *cancellable,
-                                GError        **error)
+kyso_oidc_client_login_browser (KysoOidcClient *self, KysoOpenUriFunc open_uri, gpointer open_uri_data,
+                                GMainContext *context, guint timeout_seconds, GCancellable *cancellable,
+                                GError **error)
 {
   gboolean ok;
 
@@ -208,16 +209,11 @@ kyso_oidc_client_login_browser (KysoOidcClient *self,
 /* ---- Direct login ---- */
 
 int
-kyso_oidc_client_login_password (KysoOidcClient *self,
-                                 const char     *username,
-                                 const char     *password,
-                                 const char     *otp,
-                                 char          **out_hint,
-                                 GCancellable   *cancellable,
-                                 GError        **error)
+kyso_oidc_client_login_password (KysoOidcClient *self, const char *username, const char *password,
+                                 const char *otp, char **out_hint, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GString) form = g_string_new (NULL);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr (GString) form = g_string_new (NULL);
+  g_autoptr (JsonNode) answer = NULL;
   const char *err;
   guint status = 0;
   int result = -1;
@@ -253,18 +249,17 @@ kyso_oidc_client_login_password (KysoOidcClient *self,
     }
   else if (g_strcmp0 (err, "invalid_otp") == 0)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                         _("The OTP code is wrong or has expired. Ask for a new code and try again."));
+                         _ ("The OTP code is wrong or has expired. Ask for a new code and try again."));
   else if (g_strcmp0 (err, "invalid_grant") == 0)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
-                         _("The ID number or the password is not correct."));
+                         _ ("The ID number or the password is not correct."));
   else if (g_strcmp0 (err, "unauthorized_client") == 0 || g_strcmp0 (err, "unsupported_grant_type") == 0)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                         _("This portal does not accept a direct login. Log in with the browser instead."));
+                         _ ("This portal does not accept a direct login. Log in with the browser instead."));
   else
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                 _("The login server answered with an error (HTTP %u). Try again later."), status);
+                 _ ("The login server answered with an error (HTTP %u). Try again later."), status);
 out:
   g_mutex_unlock (&self->op_lock);
   return result;
 }
-

@@ -4,8 +4,10 @@
 
 G_DEFINE_BOXED_TYPE (KysoPortalFile, kyso_portal_file, kyso_portal_file_copy, kyso_portal_file_free)
 G_DEFINE_BOXED_TYPE (KysoDossierEvent, kyso_dossier_event, kyso_dossier_event_copy, kyso_dossier_event_free)
-G_DEFINE_BOXED_TYPE (KysoDossierStatus, kyso_dossier_status, kyso_dossier_status_copy, kyso_dossier_status_free)
-G_DEFINE_BOXED_TYPE (KysoSigningRecord, kyso_signing_record, kyso_signing_record_copy, kyso_signing_record_free)
+G_DEFINE_BOXED_TYPE (KysoDossierStatus, kyso_dossier_status, kyso_dossier_status_copy,
+                     kyso_dossier_status_free)
+G_DEFINE_BOXED_TYPE (KysoSigningRecord, kyso_signing_record, kyso_signing_record_copy,
+                     kyso_signing_record_free)
 
 KysoPortalFile *
 kyso_portal_file_new (const char *id, const char *name, guint64 size, const char *content_type)
@@ -75,8 +77,8 @@ kyso_dossier_status_new (void)
 {
   KysoDossierStatus *self = g_new0 (KysoDossierStatus, 1);
 
-  self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_dossier_event_free);
-  self->files = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_portal_file_free);
+  self->history = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_dossier_event_free);
+  self->files = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_portal_file_free);
   return self;
 }
 
@@ -137,7 +139,7 @@ add_time (JsonBuilder *b, const char *name, GDateTime *value)
 JsonNode *
 kyso_dossier_status_to_json (const KysoDossierStatus *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -171,7 +173,7 @@ kyso_dossier_status_to_json (const KysoDossierStatus *self)
       add_string (b, "id", f->id);
       add_string (b, "name", f->name);
       json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, (gint64) f->size);
+      json_builder_add_int_value (b, (gint64)f->size);
       add_string (b, "component", f->component);
       json_builder_end_object (b);
     }
@@ -201,5 +203,33 @@ kyso_signing_record_free (KysoSigningRecord *self)
   g_free (self->email);
   g_free (self->authority);
   g_clear_pointer (&self->time, g_date_time_unref);
+  g_free (self);
+}
+
+G_DEFINE_BOXED_TYPE (KysoPlace, kyso_place, kyso_place_copy, kyso_place_free)
+
+KysoPlace *
+kyso_place_new (const char *id, const char *name)
+{
+  KysoPlace *self = g_new0 (KysoPlace, 1);
+
+  self->id = g_strdup (id);
+  self->name = g_strdup (name);
+  return self;
+}
+
+KysoPlace *
+kyso_place_copy (const KysoPlace *self)
+{
+  return kyso_place_new (self->id, self->name);
+}
+
+void
+kyso_place_free (KysoPlace *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->id);
+  g_free (self->name);
   g_free (self);
 }

@@ -18,17 +18,18 @@
 
 static gsize curl_ready = 0;
 
-typedef struct {
-  int           fd;
-  guint64       size;
-  guint64       offset;
-  gboolean      changed;     /* the file shrank under us */
-  GByteArray   *answer;
-  gboolean      answer_too_large;
+typedef struct
+{
+  int fd;
+  guint64 size;
+  guint64 offset;
+  gboolean changed; /* the file shrank under us */
+  GByteArray *answer;
+  gboolean answer_too_large;
   GCancellable *cancellable;
   const KysoUploadRequest *request;
-  gint64        last_progress;
-  guint64       last_sent;
+  gint64 last_progress;
+  guint64 last_sent;
 } Upload;
 
 /* libcurl pulls the part's bytes through here, 64 KiB at a time: nothing is held in memory. */
@@ -41,9 +42,9 @@ read_part (char *buffer, size_t size, size_t nitems, void *arg)
 
   if (up->offset >= up->size)
     return 0;
-  want = (size_t) MIN ((guint64) want, up->size - up->offset);
+  want = (size_t)MIN ((guint64)want, up->size - up->offset);
   do
-    n = pread (up->fd, buffer, want, (off_t) up->offset);
+    n = pread (up->fd, buffer, want, (off_t)up->offset);
   while (n < 0 && errno == EINTR);
   if (n <= 0)
     {
@@ -51,8 +52,8 @@ read_part (char *buffer, size_t size, size_t nitems, void *arg)
       up->changed = TRUE;
       return CURL_READFUNC_ABORT;
     }
-  up->offset += (guint64) n;
-  return (size_t) n;
+  up->offset += (guint64)n;
+  return (size_t)n;
 }
 
 /* libcurl rewinds the part when it must send it again (e.g. an authentication retry). */
@@ -61,9 +62,9 @@ seek_part (void *arg, curl_off_t offset, int origin)
 {
   Upload *up = arg;
 
-  if (origin != SEEK_SET || offset < 0 || (guint64) offset > up->size)
+  if (origin != SEEK_SET || offset < 0 || (guint64)offset > up->size)
     return CURL_SEEKFUNC_CANTSEEK;
-  up->offset = (guint64) offset;
+  up->offset = (guint64)offset;
   return CURL_SEEKFUNC_OK;
 }
 
@@ -78,7 +79,7 @@ write_answer (char *ptr, size_t size, size_t nmemb, void *arg)
       up->answer_too_large = TRUE;
       return 0;
     }
-  g_byte_array_append (up->answer, (const guint8 *) ptr, (guint) n);
+  g_byte_array_append (up->answer, (const guint8 *)ptr, (guint)n);
   return n;
 }
 
@@ -111,7 +112,7 @@ on_progress (void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal
 static char *
 host_of (const char *url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
 
   return g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
 }
@@ -141,12 +142,13 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
   if (up.fd < 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not open “%s”: %s"), base, g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not open “%s”: %s"), base,
+                   g_strerror (saved));
       return NULL;
     }
   /* Checked on the very descriptor that is sent, so a file swapped in between is not sent. */
-  if (!kyso_portal_check_file_fd (up.fd, base, request->types, request->max_bytes, &up.size, &mime_type, error))
+  if (!kyso_portal_check_file_fd (up.fd, base, request->types, request->max_bytes, &up.size, &mime_type,
+                                  error))
     goto out;
 
   if (g_once_init_enter (&curl_ready))
@@ -157,7 +159,7 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
   curl = curl_easy_init ();
   if (curl == NULL)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Could not start a network request."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _ ("Could not start a network request."));
       goto out;
     }
   up.answer = g_byte_array_new ();
@@ -169,7 +171,14 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
   curl_mime_name (part, request->field != NULL ? request->field : "files");
   curl_mime_filename (part, base);
   curl_mime_type (part, mime_type);
-  curl_mime_data_cb (part, (curl_off_t) up.size, read_part, seek_part, NULL, &up);
+  curl_mime_data_cb (part, (curl_off_t)up.size, read_part, seek_part, NULL, &up);
+  for (gsize i = 0; request->fields != NULL && request->fields[i] != NULL && request->fields[i + 1] != NULL;
+       i += 2)
+    {
+      curl_mimepart *field = curl_mime_addpart (mime);
+      curl_mime_name (field, request->fields[i]);
+      curl_mime_data (field, request->fields[i + 1], CURL_ZERO_TERMINATED);
+    }
 
   for (gsize i = 0; request->headers != NULL && request->headers[i] != NULL; i++)
     list = curl_slist_append (list, request->headers[i]);
@@ -212,18 +221,19 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
       if (rc == CURLE_ABORTED_BY_CALLBACK && g_cancellable_is_cancelled (cancellable))
         g_cancellable_set_error_if_cancelled (cancellable, error);
       else if (up.changed)
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-                     _("“%s” changed while it was being sent. Close the program that writes it and try again."), base);
+        g_set_error (
+          error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+          _ ("“%s” changed while it was being sent. Close the program that writes it and try again."), base);
       else if (up.answer_too_large)
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The answer from %s is too large."), host);
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The answer from %s is too large."), host);
       else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE
                || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CONNECT_ERROR)
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_TLS,
-                     _("The identity of %s could not be verified, so Kyso did not connect (%s)."),
-                     host, curl_easy_strerror (rc));
+                     _ ("The identity of %s could not be verified, so Kyso did not connect (%s)."), host,
+                     curl_easy_strerror (rc));
       else
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK,
-                     _("The upload to %s was interrupted: %s."), host, curl_easy_strerror (rc));
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK, _ ("The upload to %s was interrupted: %s."), host,
+                     curl_easy_strerror (rc));
       goto out;
     }
   report (&up, up.size, TRUE);
@@ -231,7 +241,7 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &ctype);
   response = g_new0 (KysoHttpResponse, 1);
-  response->status = (guint) status;
+  response->status = (guint)status;
   response->content_type = g_strdup (ctype);
   response->body = g_byte_array_free_to_bytes (g_steal_pointer (&up.answer));
 

@@ -7,12 +7,12 @@ G_DEFINE_INTERFACE (KysoPortal, kyso_portal, G_TYPE_OBJECT)
 static void
 kyso_portal_default_init (KysoPortalInterface *iface)
 {
-  g_object_interface_install_property (iface,
-    g_param_spec_boolean ("logged-in", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
-  g_object_interface_install_property (iface,
-    g_param_spec_string ("user-name", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+  g_object_interface_install_property (
+    iface, g_param_spec_boolean ("logged-in", NULL, NULL, FALSE,
+                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+  g_object_interface_install_property (
+    iface, g_param_spec_string ("user-name", NULL, NULL, NULL,
+                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 }
 
 static gboolean
@@ -45,12 +45,8 @@ kyso_portal_dup_user_name (KysoPortal *self)
 }
 
 void
-kyso_portal_login_browser_async (KysoPortal          *self,
-                                 KysoOpenUriFunc      open_uri,
-                                 gpointer             open_uri_data,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_portal_login_browser_async (KysoPortal *self, KysoOpenUriFunc open_uri, gpointer open_uri_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   if (open_uri == NULL)
@@ -69,13 +65,9 @@ kyso_portal_login_browser_finish (KysoPortal *self, GAsyncResult *result, GError
 }
 
 void
-kyso_portal_login_password_async (KysoPortal          *self,
-                                  const char          *username,
-                                  const char          *password,
-                                  const char          *otp,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+kyso_portal_login_password_async (KysoPortal *self, const char *username, const char *password,
+                                  const char *otp, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (username != NULL && password != NULL);
@@ -90,10 +82,8 @@ kyso_portal_login_password_finish (KysoPortal *self, GAsyncResult *result, char 
 }
 
 void
-kyso_portal_restore_session_async (KysoPortal          *self,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+kyso_portal_restore_session_async (KysoPortal *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   IFACE (self)->restore_session_async (self, cancellable, callback, user_data);
@@ -122,11 +112,8 @@ kyso_portal_logout_finish (KysoPortal *self, GAsyncResult *result, GError **erro
 }
 
 void
-kyso_portal_list_procedures_async (KysoPortal          *self,
-                                   const char          *search,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+kyso_portal_list_procedures_async (KysoPortal *self, const char *search, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   IFACE (self)->list_procedures_async (self, search, cancellable, callback, user_data);
@@ -140,11 +127,8 @@ kyso_portal_list_procedures_finish (KysoPortal *self, GAsyncResult *result, GErr
 }
 
 void
-kyso_portal_get_procedure_async (KysoPortal          *self,
-                                 const char          *id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_portal_get_procedure_async (KysoPortal *self, const char *id, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (id != NULL);
@@ -159,15 +143,10 @@ kyso_portal_get_procedure_finish (KysoPortal *self, GAsyncResult *result, GError
 }
 
 void
-kyso_portal_upload_file_async (KysoPortal             *self,
-                               KysoProcedureComponent *component,
-                               const char             *path,
-                               const char             *idempotency_key,
-                               KysoPortalProgressFunc  progress,
-                               gpointer                progress_data,
-                               GCancellable           *cancellable,
-                               GAsyncReadyCallback     callback,
-                               gpointer                user_data)
+kyso_portal_upload_file_async (KysoPortal *self, KysoProcedureComponent *component, const char *path,
+                               const char *idempotency_key, KysoPortalProgressFunc progress,
+                               gpointer progress_data, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (KYSO_IS_PROCEDURE_COMPONENT (component));
@@ -184,11 +163,8 @@ kyso_portal_upload_file_finish (KysoPortal *self, GAsyncResult *result, GError *
 }
 
 void
-kyso_portal_delete_file_async (KysoPortal          *self,
-                               const char          *file_id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+kyso_portal_delete_file_async (KysoPortal *self, const char *file_id, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (file_id != NULL);
@@ -203,14 +179,9 @@ kyso_portal_delete_file_finish (KysoPortal *self, GAsyncResult *result, GError *
 }
 
 void
-kyso_portal_submit_dossier_async (KysoPortal             *self,
-                                  KysoDossier            *dossier,
-                                  KysoProcedure          *procedure,
-                                  KysoPortalProgressFunc  progress,
-                                  gpointer                progress_data,
-                                  GCancellable           *cancellable,
-                                  GAsyncReadyCallback     callback,
-                                  gpointer                user_data)
+kyso_portal_submit_dossier_async (KysoPortal *self, KysoDossier *dossier, KysoProcedure *procedure,
+                                  KysoPortalProgressFunc progress, gpointer progress_data,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (KYSO_IS_DOSSIER (dossier));
@@ -227,11 +198,8 @@ kyso_portal_submit_dossier_finish (KysoPortal *self, GAsyncResult *result, GErro
 }
 
 void
-kyso_portal_track_dossier_async (KysoPortal          *self,
-                                 const char          *code,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_portal_track_dossier_async (KysoPortal *self, const char *code, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (code != NULL);
@@ -246,11 +214,8 @@ kyso_portal_track_dossier_finish (KysoPortal *self, GAsyncResult *result, GError
 }
 
 void
-kyso_portal_get_signing_history_async (KysoPortal          *self,
-                                       const char          *file_id,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+kyso_portal_get_signing_history_async (KysoPortal *self, const char *file_id, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PORTAL (self));
   g_return_if_fail (file_id != NULL);
@@ -262,4 +227,20 @@ kyso_portal_get_signing_history_finish (KysoPortal *self, GAsyncResult *result, 
 {
   g_return_val_if_fail (KYSO_IS_PORTAL (self), NULL);
   return IFACE (self)->get_signing_history_finish (self, result, error);
+}
+
+void
+kyso_portal_list_places_async (KysoPortal *self, KysoPlaceLevel level, const char *parent_id,
+                               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (KYSO_IS_PORTAL (self));
+  g_return_if_fail ((level == KYSO_PLACE_DISTRICT || level == KYSO_PLACE_WARD) == (parent_id != NULL));
+  IFACE (self)->list_places_async (self, level, parent_id, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kyso_portal_list_places_finish (KysoPortal *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KYSO_IS_PORTAL (self), NULL);
+  return IFACE (self)->list_places_finish (self, result, error);
 }

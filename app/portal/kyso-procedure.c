@@ -43,6 +43,7 @@ kyso_procedure_component_finalize (GObject *object)
   g_free (self->key);
   g_free (self->name);
   g_strfreev (self->types);
+  g_clear_pointer (&self->portal_data, json_node_unref);
   G_OBJECT_CLASS (kyso_procedure_component_parent_class)->finalize (object);
 }
 
@@ -98,13 +99,13 @@ kyso_procedure_component_get_required (KysoProcedureComponent *self)
   return self->required;
 }
 
-const char * const *
+const char *const *
 kyso_procedure_component_get_types (KysoProcedureComponent *self)
 {
-  static const char * const none[] = { NULL };
+  static const char *const none[] = { NULL };
 
   g_return_val_if_fail (KYSO_IS_PROCEDURE_COMPONENT (self), none);
-  return self->types != NULL ? (const char * const *) self->types : none;
+  return self->types != NULL ? (const char *const *)self->types : none;
 }
 
 guint64
@@ -131,6 +132,7 @@ kyso_procedure_finalize (GObject *object)
   g_free (self->processing_time);
   g_ptr_array_unref (self->fees);
   g_ptr_array_unref (self->components);
+  g_clear_pointer (&self->portal_data, json_node_unref);
   G_OBJECT_CLASS (kyso_procedure_parent_class)->finalize (object);
 }
 
@@ -143,7 +145,7 @@ kyso_procedure_class_init (KysoProcedureClass *klass)
 static void
 kyso_procedure_init (KysoProcedure *self)
 {
-  self->fees = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_fee_free);
+  self->fees = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_fee_free);
   self->components = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -153,11 +155,11 @@ kyso_procedure_new (void)
   return g_object_new (KYSO_TYPE_PROCEDURE, NULL);
 }
 
-#define GETTER(type, field, fallback)                                   \
-  type kyso_procedure_get_##field (KysoProcedure *self)                 \
-  {                                                                     \
-    g_return_val_if_fail (KYSO_IS_PROCEDURE (self), fallback);          \
-    return self->field;                                                 \
+#define GETTER(type, field, fallback)                                                                        \
+  type kyso_procedure_get_##field (KysoProcedure *self)                                                      \
+  {                                                                                                          \
+    g_return_val_if_fail (KYSO_IS_PROCEDURE (self), fallback);                                               \
+    return self->field;                                                                                      \
   }
 
 GETTER (const char *, id, NULL)
@@ -186,7 +188,7 @@ kyso_procedure_get_fee_total (KysoProcedure *self)
 
   g_return_val_if_fail (KYSO_IS_PROCEDURE (self), 0);
   for (guint i = 0; i < self->fees->len; i++)
-    total += ((KysoFee *) g_ptr_array_index (self->fees, i))->amount;
+    total += ((KysoFee *)g_ptr_array_index (self->fees, i))->amount;
   return total;
 }
 
@@ -225,7 +227,7 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
 JsonNode *
 kyso_procedure_to_json (KysoProcedure *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
 
   g_return_val_if_fail (KYSO_IS_PROCEDURE (self), NULL);
 
@@ -256,7 +258,7 @@ kyso_procedure_to_json (KysoProcedure *self)
   for (guint i = 0; i < self->components->len; i++)
     {
       KysoProcedureComponent *c = g_ptr_array_index (self->components, i);
-      const char * const *types = kyso_procedure_component_get_types (c);
+      const char *const *types = kyso_procedure_component_get_types (c);
 
       json_builder_begin_object (b);
       add_string (b, "key", c->key);
@@ -270,7 +272,7 @@ kyso_procedure_to_json (KysoProcedure *self)
       for (gsize t = 0; types[t] != NULL; t++)
         json_builder_add_string_value (b, types[t]);
       json_builder_end_array (b);
-      add_int (b, "max_bytes", (gint64) c->max_bytes);
+      add_int (b, "max_bytes", (gint64)c->max_bytes);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -646,7 +646,7 @@ test_faults (void)
   json_object_unref (kyso_test_portal_post (sandbox, "/control/fault", "{\"fault\": \"drop\"}"));
   json_object_unref (kyso_test_portal_post (sandbox, "/control/fault", "{\"fault\": \"token-expired\"}"));
   upload_all_and_wait ();
-  /* Retried with the same idempotency key: exactly one stored file per component. */
+  /* The lost answers: Kyso finds the files it already sent (by name and size), one stored file each. */
   g_assert_cmpuint (sandbox_files (), ==, files + 2);
   g_assert_cmpuint (kyso_oidc_client_get_refresh_count (oidc), >, refreshes);
 

@@ -15,16 +15,18 @@
 #define BUILDING_PERMIT "62f0a1c2e4b0a7d1c3e5f704"
 #define BIRTH_REGISTRATION "62f0a1c2e4b0a7d1c3e5f701"
 
-typedef struct {
+typedef struct
+{
   PortalFixture base;
-  char         *tmp;
+  char *tmp;
 } Fixture;
 
-typedef struct {
-  int     status;      /* exit status, or -1 when killed */
-  char   *out;
-  char   *err;
-  glong   max_rss_kb;
+typedef struct
+{
+  int status; /* exit status, or -1 when killed */
+  char *out;
+  char *err;
+  glong max_rss_kb;
 } Run;
 
 static void
@@ -53,30 +55,31 @@ read_all (int fd)
 static void
 cli (Fixture *f, Run *r, const char *input, ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = g_get_environ ();
   struct rusage usage;
   int in_fd, out_fd, err_fd, wstatus = 0;
   GPid pid;
   const char *arg;
   va_list ap;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("KYSO_CLI"));
-  g_ptr_array_add (argv, (char *) "--config");
+  g_ptr_array_add (argv, (char *)g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (char *)"--config");
   g_ptr_array_add (argv, f->base.sb->config_file);
   va_start (ap, input);
   while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
+    g_ptr_array_add (argv, (char *)arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  env = g_environ_setenv (env, "KYSO_TEST_PASSWORD", json_object_get_string_member (f->base.citizen, "password"), TRUE);
+  env = g_environ_setenv (env, "KYSO_TEST_PASSWORD",
+                          json_object_get_string_member (f->base.citizen, "password"), TRUE);
 
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv->pdata, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                           &pid, &in_fd, &out_fd, &err_fd, &error));
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **)argv->pdata, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                           NULL, &pid, &in_fd, &out_fd, &err_fd, &error));
   g_assert_no_error (error);
   if (input != NULL)
-    g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize) strlen (input));
+    g_assert_cmpint (write (in_fd, input, strlen (input)), ==, (gssize)strlen (input));
   close (in_fd);
   /* Outputs are small; read them before reaping so the child never blocks on a full pipe. */
   r->out = read_all (out_fd);
@@ -86,14 +89,14 @@ cli (Fixture *f, Run *r, const char *input, ...)
   r->status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : -1;
   r->max_rss_kb = usage.ru_maxrss;
   if (r->err[0] != '\0')
-    g_test_message ("kyso-cli %s: %s", (char *) argv->pdata[3], r->err);
+    g_test_message ("kyso-cli %s: %s", (char *)argv->pdata[3], r->err);
 }
 
 static JsonObject *
 parse_object (const char *text, JsonNode **out_root)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
@@ -107,7 +110,7 @@ otp_of (Fixture *f)
 {
   g_autofree char *path = g_strdup_printf ("/control/portal/sms?phone=%s",
                                            json_object_get_string_member (f->base.citizen, "phone"));
-  g_autoptr(JsonNode) sms = pt_control (f->base.sb, "GET", path, NULL);
+  g_autoptr (JsonNode) sms = pt_control (f->base.sb, "GET", path, NULL);
 
   return g_strdup (json_object_get_string_member (json_node_get_object (sms), "otp"));
 }
@@ -115,8 +118,8 @@ otp_of (Fixture *f)
 static void
 cli_login (Fixture *f)
 {
-  g_auto(Run) first = { 0 };
-  g_auto(Run) second = { 0 };
+  g_auto (Run) first = { 0 };
+  g_auto (Run) second = { 0 };
   g_autofree char *otp = NULL;
   const char *user = json_object_get_string_member (f->base.citizen, "username");
 
@@ -126,7 +129,8 @@ cli_login (Fixture *f)
   g_assert_nonnull (strstr (first.err, "09******01"));
   g_assert_nonnull (strstr (first.err, "--otp"));
   otp = otp_of (f);
-  cli (f, &second, NULL, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", "--otp", otp, NULL);
+  cli (f, &second, NULL, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", "--otp", otp,
+       NULL);
   g_assert_cmpint (second.status, ==, 0);
   g_assert_nonnull (strstr (second.out, "Nguyễn Văn An"));
 }
@@ -149,11 +153,11 @@ teardown (Fixture *f, gconstpointer data)
 static void
 test_login_logout (Fixture *f, gconstpointer data)
 {
-  g_auto(Run) wrong = { 0 };
-  g_auto(Run) typed = { 0 };
-  g_auto(Run) listed = { 0 };
-  g_auto(Run) out = { 0 };
-  g_auto(Run) after = { 0 };
+  g_auto (Run) wrong = { 0 };
+  g_auto (Run) typed = { 0 };
+  g_auto (Run) listed = { 0 };
+  g_auto (Run) out = { 0 };
+  g_auto (Run) after = { 0 };
   g_autofree char *otp = NULL;
   g_autofree char *line = NULL;
   const char *user = json_object_get_string_member (f->base.citizen, "username");
@@ -167,7 +171,7 @@ test_login_logout (Fixture *f, gconstpointer data)
 
   /* The OTP typed at the prompt. */
   {
-    g_auto(Run) ask = { 0 };
+    g_auto (Run) ask = { 0 };
     cli (f, &ask, NULL, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", NULL);
     g_assert_cmpint (ask.status, ==, 3);
   }
@@ -177,9 +181,10 @@ test_login_logout (Fixture *f, gconstpointer data)
   cli (f, &typed, line, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", NULL);
   g_assert_cmpint (typed.status, ==, 3);
   {
-    g_auto(Run) again = { 0 };
+    g_auto (Run) again = { 0 };
     g_autofree char *fresh = otp_of (f);
-    cli (f, &again, NULL, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", "--otp", fresh, NULL);
+    cli (f, &again, NULL, "login", "--username", user, "--password-env", "KYSO_TEST_PASSWORD", "--otp", fresh,
+         NULL);
     g_assert_cmpint (again.status, ==, 0);
   }
 
@@ -198,8 +203,8 @@ test_login_logout (Fixture *f, gconstpointer data)
 static void
 test_procedures_json (Fixture *f, gconstpointer data)
 {
-  g_auto(Run) r = { 0 };
-  g_autoptr(JsonNode) root = NULL;
+  g_auto (Run) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *obj;
   JsonArray *procedures;
   gboolean found = FALSE;
@@ -242,11 +247,13 @@ write_applicant (Fixture *f, gboolean declaration)
 {
   g_autofree char *json = g_strdup_printf (
     "{\"full_name\": \"Nguyễn Văn An\", \"id_number\": \"051090000101\", \"id_issue_date\": \"15/08/2021\","
-    " \"id_issue_place\": \"Cục Cảnh sát quản lý hành chính về trật tự xã hội\", \"birth_date\": \"12/03/1990\","
+    " \"id_issue_place\": \"Cục Cảnh sát QLHC về TTXH\", \"birth_date\": \"12/03/1990\","
     " \"gender\": \"nam\", \"province\": \"Quảng Ngãi\", \"district\": \"Thành phố Quảng Ngãi\","
     " \"ward\": \"Phường Trần Phú\", \"address\": \"12 Hùng Vương\", \"phone\": \"0905000101\","
-    " \"email\": \"an.nguyen@sandbox.kyso.vn\"%s}", declaration ? ", \"declaration\": true" : "");
-  char *path = g_build_filename (f->tmp, declaration ? "nguoi-nop.json" : "nguoi-nop-chua-cam-doan.json", NULL);
+    " \"email\": \"an.nguyen@sandbox.kyso.vn\"%s}",
+    declaration ? ", \"declaration\": true" : "");
+  char *path
+    = g_build_filename (f->tmp, declaration ? "nguoi-nop.json" : "nguoi-nop-chua-cam-doan.json", NULL);
 
   g_assert_true (g_file_set_contents (path, json, -1, NULL));
   return path;
@@ -260,12 +267,12 @@ test_submit_and_track (Fixture *f, gconstpointer data)
   g_autofree char *cert = g_build_filename (f->tmp, "giay-chung-sinh.pdf", NULL);
   g_autofree char *arg1 = g_strconcat ("to-khai-khai-sinh=", form, NULL);
   g_autofree char *arg2 = g_strconcat ("giay-chung-sinh=", cert, NULL);
-  g_auto(Run) submitted = { 0 };
-  g_auto(Run) tracked = { 0 };
-  g_auto(Run) plain = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_autoptr(JsonNode) root1 = NULL;
-  g_autoptr(JsonNode) root2 = NULL;
+  g_auto (Run) submitted = { 0 };
+  g_auto (Run) tracked = { 0 };
+  g_auto (Run) plain = { 0 };
+  g_auto (Run) unknown = { 0 };
+  g_autoptr (JsonNode) root1 = NULL;
+  g_autoptr (JsonNode) root2 = NULL;
   JsonObject *obj;
   JsonArray *history;
   const char *code;
@@ -312,25 +319,25 @@ test_submit_refused (Fixture *f, gconstpointer data)
   g_autofree char *bad1 = g_strconcat ("to-khai-khai-sinh=", exe, NULL);
   g_autofree char *good2 = g_strconcat ("giay-chung-sinh=", cert, NULL);
   g_autofree char *unknown = g_strconcat ("khong-co=", cert, NULL);
-  g_auto(Run) type = { 0 };
-  g_auto(Run) decl = { 0 };
-  g_auto(Run) key = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto (Run) type = { 0 };
+  g_auto (Run) decl = { 0 };
+  g_auto (Run) key = { 0 };
+  g_auto (Run) missing = { 0 };
 
   cli_login (f);
   pt_write_pdf (form, 4096);
   pt_write_pdf (exe, 4096);
   pt_write_pdf (cert, 4096);
-  cli (f, &type, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", applicant,
-       "--component", bad1, "--component", good2, NULL);
+  cli (f, &type, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", applicant, "--component",
+       bad1, "--component", good2, NULL);
   g_assert_cmpint (type.status, ==, 3);
   g_assert_nonnull (strstr (type.err, "to-khai.exe"));
-  cli (f, &decl, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", undeclared,
-       "--component", good1, "--component", good2, NULL);
+  cli (f, &decl, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", undeclared, "--component",
+       good1, "--component", good2, NULL);
   g_assert_cmpint (decl.status, ==, 3);
   g_assert_nonnull (strstr (decl.err, "--declare"));
-  cli (f, &key, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", applicant,
-       "--component", unknown, NULL);
+  cli (f, &key, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", applicant, "--component",
+       unknown, NULL);
   g_assert_cmpint (key.status, ==, 2);
   cli (f, &missing, NULL, "submit", "--procedure", BIRTH_REGISTRATION, "--applicant", applicant,
        "--component", good1, NULL);
@@ -348,8 +355,8 @@ submit_drawings (Fixture *f, const char *applicant, guint64 size, const char *na
   g_autofree char *a1 = g_strconcat ("don-de-nghi=", form, NULL);
   g_autofree char *a2 = g_strconcat ("quyen-su-dung-dat=", land, NULL);
   g_autofree char *a3 = g_strconcat ("ban-ve-thiet-ke=", drawings, NULL);
-  g_auto(Run) r = { 0 };
-  g_autoptr(JsonNode) root = NULL;
+  g_auto (Run) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *stored = NULL;
   JsonArray *files;
   GStatBuf st;
@@ -357,17 +364,20 @@ submit_drawings (Fixture *f, const char *applicant, guint64 size, const char *na
   pt_write_pdf (form, 64 * 1024);
   pt_write_pdf (land, 64 * 1024);
   pt_write_pdf (drawings, size);
-  cli (f, &r, NULL, "submit", "--procedure", BUILDING_PERMIT, "--applicant", applicant,
-       "--component", a1, "--component", a2, "--component", a3, "--json", NULL);
+  cli (f, &r, NULL, "submit", "--procedure", BUILDING_PERMIT, "--applicant", applicant, "--component", a1,
+       "--component", a2, "--component", a3, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   files = json_object_get_array_member (parse_object (r.out, &root), "files");
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, 2), "size"), ==, (gint64) size);
-  stored = g_build_filename (f->base.sb->dir, "portal", "files",
-                             json_object_get_string_member (json_array_get_object_element (files, 2), "id"), NULL);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, 2), "size"), ==,
+                   (gint64)size);
+  stored
+    = g_build_filename (f->base.sb->dir, "portal", "files",
+                        json_object_get_string_member (json_array_get_object_element (files, 2), "id"), NULL);
   g_assert_cmpint (g_stat (stored, &st), ==, 0);
-  g_assert_cmpuint ((guint64) st.st_size, ==, size);
+  g_assert_cmpuint ((guint64)st.st_size, ==, size);
   g_assert_cmpint (r.max_rss_kb, >, 0);
-  g_test_message ("kyso-cli submit of a %" G_GUINT64_FORMAT " MiB file: peak RSS %ld KiB", size >> 20, r.max_rss_kb);
+  g_test_message ("kyso-cli submit of a %" G_GUINT64_FORMAT " MiB file: peak RSS %ld KiB", size >> 20,
+                  r.max_rss_kb);
   return r.max_rss_kb;
 }
 
@@ -405,15 +415,20 @@ register_browser (Fixture *f, const char *self_path)
   g_autofree char *apps = g_build_filename (g_get_user_data_dir (), "applications", NULL);
   g_autofree char *desktop = g_build_filename (apps, "kyso-test-browser.desktop", NULL);
   g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
-  g_autofree char *entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
-                                            "Exec=%s --browse %s %%u\nMimeType=x-scheme-handler/https;x-scheme-handler/http;\n"
-                                            "NoDisplay=true\n", self_path, f->base.sb->ca_file);
+  g_autofree char *entry
+    = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test browser\n"
+                       "Exec=%s --browse %s %%u\nMimeType=x-scheme-handler/https;x-scheme-handler/http;\n"
+                       "NoDisplay=true\n",
+                       self_path, f->base.sb->ca_file);
 
   g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
   g_assert_true (g_file_set_contents (desktop, entry, -1, NULL));
-  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/https=kyso-test-browser.desktop\n"
-                                      "x-scheme-handler/http=kyso-test-browser.desktop\n", -1, NULL));
+  g_assert_true (
+    g_file_set_contents (mimeapps,
+                         "[Default Applications]\nx-scheme-handler/https=kyso-test-browser.desktop\n"
+                         "x-scheme-handler/http=kyso-test-browser.desktop\n",
+                         -1, NULL));
 }
 
 static char *self_exe;
@@ -421,11 +436,11 @@ static char *self_exe;
 static void
 test_browser_login (Fixture *f, gconstpointer data)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\"}",
-                                           json_object_get_string_member (f->base.citizen, "username"));
-  g_autoptr(JsonNode) answer = pt_control (f->base.sb, "POST", "/control/portal/auto-login", body);
-  g_auto(Run) r = { 0 };
-  g_auto(Run) listed = { 0 };
+  g_autofree char *body
+    = g_strdup_printf ("{\"username\": \"%s\"}", json_object_get_string_member (f->base.citizen, "username"));
+  g_autoptr (JsonNode) answer = pt_control (f->base.sb, "POST", "/control/portal/auto-login", body);
+  g_auto (Run) r = { 0 };
+  g_auto (Run) listed = { 0 };
 
   register_browser (f, self_exe);
   cli (f, &r, NULL, "login", NULL);

@@ -26,7 +26,7 @@ make_key (unsigned int bits)
 
   g_assert_nonnull (ctx);
   g_assert_cmpint (EVP_PKEY_keygen_init (ctx), ==, 1);
-  g_assert_cmpint (EVP_PKEY_CTX_set_rsa_keygen_bits (ctx, (int) bits), ==, 1);
+  g_assert_cmpint (EVP_PKEY_CTX_set_rsa_keygen_bits (ctx, (int)bits), ==, 1);
   g_assert_cmpint (EVP_PKEY_generate (ctx, &key), ==, 1);
   EVP_PKEY_CTX_free (ctx);
   return key;
@@ -42,7 +42,7 @@ bn_b64url (EVP_PKEY *key, const char *name)
 
   g_assert_cmpint (EVP_PKEY_get_bn_param (key, name, &bn), ==, 1);
   n = BN_bn2bin (bn, buf);
-  out = kyso_base64url_encode (buf, (gsize) n);
+  out = kyso_base64url_encode (buf, (gsize)n);
   BN_free (bn);
   return out;
 }
@@ -52,17 +52,18 @@ jwks_of (EVP_PKEY *key, const char *kid)
 {
   g_autofree char *n = bn_b64url (key, OSSL_PKEY_PARAM_RSA_N);
   g_autofree char *e = bn_b64url (key, OSSL_PKEY_PARAM_RSA_E);
-  g_autofree char *text = g_strdup_printf ("{\"keys\": [{\"kty\": \"RSA\", \"use\": \"sig\", \"alg\": \"RS256\","
-                                           " \"kid\": \"%s\", \"n\": \"%s\", \"e\": \"%s\"},"
-                                           " {\"kty\": \"EC\", \"kid\": \"other\", \"crv\": \"P-256\"}]}",
-                                           kid, n, e);
+  g_autofree char *text
+    = g_strdup_printf ("{\"keys\": [{\"kty\": \"RSA\", \"use\": \"sig\", \"alg\": \"RS256\","
+                       " \"kid\": \"%s\", \"n\": \"%s\", \"e\": \"%s\"},"
+                       " {\"kty\": \"EC\", \"kid\": \"other\", \"crv\": \"P-256\"}]}",
+                       kid, n, e);
   return json_from_string (text, NULL);
 }
 
 static char *
 b64url_text (const char *text)
 {
-  return kyso_base64url_encode ((const guint8 *) text, strlen (text));
+  return kyso_base64url_encode ((const guint8 *)text, strlen (text));
 }
 
 /* header and claims as JSON texts; signed with @key (NULL = an empty signature). */
@@ -80,7 +81,7 @@ make_jwt (const char *header, const char *claims, EVP_PKEY *key)
     {
       EVP_MD_CTX *md = EVP_MD_CTX_new ();
       g_assert_cmpint (EVP_DigestSignInit (md, NULL, EVP_sha256 (), NULL, key), ==, 1);
-      g_assert_cmpint (EVP_DigestSign (md, sig, &sig_len, (const guint8 *) input, strlen (input)), ==, 1);
+      g_assert_cmpint (EVP_DigestSign (md, sig, &sig_len, (const guint8 *)input, strlen (input)), ==, 1);
       EVP_MD_CTX_free (md);
       s = kyso_base64url_encode (sig, sig_len);
     }
@@ -113,29 +114,30 @@ verify (const char *jwt, JsonNode *jwks, const char *nonce, GError **error)
 static void
 test_valid (void)
 {
-  g_autoptr(JsonNode) jwks = jwks_of (key2048, "k1");
+  g_autoptr (JsonNode) jwks = jwks_of (key2048, "k1");
   g_autofree char *claims = claims_json (ISSUER, "\"" CLIENT "\"", 300, 0, "n-123", NULL);
   g_autofree char *jwt = make_jwt (RS256, claims, key2048);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) verified = verify (jwt, jwks, "n-123", &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) verified = verify (jwt, jwks, "n-123", &error);
   g_autofree char *kid = kyso_jwt_dup_kid (jwt);
 
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (verified), "name"), ==, "Nguyễn Văn An");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (verified), "name"), ==,
+                   "Nguyễn Văn An");
   g_assert_cmpstr (kid, ==, "k1");
   /* Several audiences: fine when azp names us. */
   {
-    g_autofree char *c2 = claims_json (ISSUER, "[\"" CLIENT "\", \"account\"]", 300, 0, "n-123",
-                                       ", \"azp\": \"" CLIENT "\"");
+    g_autofree char *c2
+      = claims_json (ISSUER, "[\"" CLIENT "\", \"account\"]", 300, 0, "n-123", ", \"azp\": \"" CLIENT "\"");
     g_autofree char *j2 = make_jwt (RS256, c2, key2048);
-    g_autoptr(JsonNode) v2 = verify (j2, jwks, NULL, &error);
+    g_autoptr (JsonNode) v2 = verify (j2, jwks, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (v2);
   }
   /* No kid: the one RSA key of the set is used. */
   {
     g_autofree char *j3 = make_jwt ("{\"alg\": \"RS256\"}", claims, key2048);
-    g_autoptr(JsonNode) v3 = verify (j3, jwks, "n-123", &error);
+    g_autoptr (JsonNode) v3 = verify (j3, jwks, "n-123", &error);
     g_assert_no_error (error);
     g_assert_nonnull (v3);
   }
@@ -144,8 +146,8 @@ test_valid (void)
 static void
 expect_refused (const char *jwt, JsonNode *jwks, const char *nonce, int code)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = verify (jwt, jwks, nonce, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = verify (jwt, jwks, nonce, &error);
 
   g_assert_error (error, KYSO_ERROR, code);
   g_assert_null (node);
@@ -154,8 +156,8 @@ expect_refused (const char *jwt, JsonNode *jwks, const char *nonce, int code)
 static void
 test_refused (void)
 {
-  g_autoptr(JsonNode) jwks = jwks_of (key2048, "k1");
-  g_autoptr(JsonNode) small = jwks_of (key1024, "k1");
+  g_autoptr (JsonNode) jwks = jwks_of (key2048, "k1");
+  g_autoptr (JsonNode) small = jwks_of (key1024, "k1");
   g_autofree char *good = claims_json (ISSUER, "\"" CLIENT "\"", 300, 0, "n-123", NULL);
   g_autofree char *jwt = make_jwt (RS256, good, key2048);
   g_autofree char *flipped = g_strdup (jwt);
@@ -167,8 +169,8 @@ test_refused (void)
   {
     g_autofree char *other = claims_json (ISSUER, "\"" CLIENT "\"", 300, 0, "n-456", NULL);
     g_autofree char *forged = make_jwt (RS256, other, key2048);
-    g_auto(GStrv) a = g_strsplit (jwt, ".", 3);
-    g_auto(GStrv) b = g_strsplit (forged, ".", 3);
+    g_auto (GStrv) a = g_strsplit (jwt, ".", 3);
+    g_auto (GStrv) b = g_strsplit (forged, ".", 3);
     g_autofree char *mixed = g_strdup_printf ("%s.%s.%s", a[0], b[1], a[2]);
     expect_refused (mixed, jwks, NULL, KYSO_ERROR_AUTH);
   }
@@ -176,26 +178,26 @@ test_refused (void)
   expect_refused (jwt, jwks, "n-999", KYSO_ERROR_AUTH);
 
   /* Claims. */
-#define REFUSE_CLAIMS(iss, aud, exp, iat, extra) \
-  { \
-    g_autofree char *c = claims_json (iss, aud, exp, iat, "n-123", extra); \
-    g_autofree char *j = make_jwt (RS256, c, key2048); \
-    expect_refused (j, jwks, "n-123", KYSO_ERROR_AUTH); \
+#define REFUSE_CLAIMS(iss, aud, exp, iat, extra)                                                             \
+  {                                                                                                          \
+    g_autofree char *c = claims_json (iss, aud, exp, iat, "n-123", extra);                                   \
+    g_autofree char *j = make_jwt (RS256, c, key2048);                                                       \
+    expect_refused (j, jwks, "n-123", KYSO_ERROR_AUTH);                                                      \
   }
   REFUSE_CLAIMS ("https://evil.example/auth/realms/digo", "\"" CLIENT "\"", 300, 0, NULL);
   REFUSE_CLAIMS (ISSUER, "\"another-client\"", 300, 0, NULL);
   REFUSE_CLAIMS (ISSUER, "[\"another-client\"]", 300, 0, NULL);
   REFUSE_CLAIMS (ISSUER, "[\"" CLIENT "\", \"account\"]", 300, 0, ", \"azp\": \"account\"");
-  REFUSE_CLAIMS (ISSUER, "\"" CLIENT "\"", -120, -400, NULL);     /* expired */
-  REFUSE_CLAIMS (ISSUER, "\"" CLIENT "\"", 900, 600, NULL);       /* issued in the future */
+  REFUSE_CLAIMS (ISSUER, "\"" CLIENT "\"", -120, -400, NULL); /* expired */
+  REFUSE_CLAIMS (ISSUER, "\"" CLIENT "\"", 900, 600, NULL);   /* issued in the future */
   REFUSE_CLAIMS (ISSUER, "\"" CLIENT "\"", 300, 0, ", \"nbf\": 99999999999");
 #undef REFUSE_CLAIMS
   {
-    g_autofree char *c = g_strdup_printf ("{\"iss\": \"%s\", \"aud\": \"%s\", \"exp\": %" G_GINT64_FORMAT ", \"iat\": %"
-                                          G_GINT64_FORMAT "}", ISSUER, CLIENT,
-                                          g_get_real_time () / G_USEC_PER_SEC + 300, g_get_real_time () / G_USEC_PER_SEC);
+    g_autofree char *c = g_strdup_printf (
+      "{\"iss\": \"%s\", \"aud\": \"%s\", \"exp\": %" G_GINT64_FORMAT ", \"iat\": %" G_GINT64_FORMAT "}",
+      ISSUER, CLIENT, g_get_real_time () / G_USEC_PER_SEC + 300, g_get_real_time () / G_USEC_PER_SEC);
     g_autofree char *j = make_jwt (RS256, c, key2048);
-    expect_refused (j, jwks, NULL, KYSO_ERROR_AUTH);              /* no subject */
+    expect_refused (j, jwks, NULL, KYSO_ERROR_AUTH); /* no subject */
   }
 
   /* Algorithms that must never pass, a short key, an unknown key. */
@@ -212,7 +214,7 @@ test_refused (void)
   /* Not a JWT. */
   expect_refused ("abc.def", jwks, NULL, KYSO_ERROR_AUTH);
   expect_refused ("a$c.d*f.g!h", jwks, NULL, KYSO_ERROR_AUTH);
-  expect_refused ("e30.e30.", jwks, NULL, KYSO_ERROR_AUTH);       /* {} header: no alg */
+  expect_refused ("e30.e30.", jwks, NULL, KYSO_ERROR_AUTH); /* {} header: no alg */
 }
 
 static void
@@ -220,9 +222,9 @@ test_base64url (void)
 {
   static const guint8 data[] = { 0xfb, 0xff, 0xbf, 0x00, 0x3e, 0x3f };
   g_autofree char *text = kyso_base64url_encode (data, sizeof data);
-  g_autoptr(GBytes) back = kyso_base64url_decode (text, -1);
-  g_autoptr(GBytes) bad = kyso_base64url_decode ("ab+c", -1);
-  g_autoptr(GBytes) bad_len = kyso_base64url_decode ("abcde", -1);
+  g_autoptr (GBytes) back = kyso_base64url_decode (text, -1);
+  g_autoptr (GBytes) bad = kyso_base64url_decode ("ab+c", -1);
+  g_autoptr (GBytes) bad_len = kyso_base64url_decode ("abcde", -1);
 
   g_assert_cmpstr (text, ==, "-_-_AD4_");
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), data, sizeof data);
@@ -232,8 +234,9 @@ test_base64url (void)
 
 /* ---- loopback ---- */
 
-typedef struct {
-  char  *uri;
+typedef struct
+{
+  char *uri;
   GPtrArray *paths;   /* requests to send, one connection each */
   GPtrArray *answers; /* status lines received */
 } Client;
@@ -242,21 +245,21 @@ static gpointer
 client_thread (gpointer data)
 {
   Client *c = data;
-  g_autoptr(GUri) uri = g_uri_parse (c->uri, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = g_uri_parse (c->uri, G_URI_FLAGS_NONE, NULL);
 
   for (guint i = 0; i < c->paths->len; i++)
     {
-      g_autoptr(GSocketClient) client = g_socket_client_new ();
-      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1",
-                                                                          (guint16) g_uri_get_port (uri), NULL, NULL);
+      g_autoptr (GSocketClient) client = g_socket_client_new ();
+      g_autoptr (GSocketConnection) conn
+        = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)g_uri_get_port (uri), NULL, NULL);
       g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-                                                  (char *) g_ptr_array_index (c->paths, i));
-      g_autoptr(GDataInputStream) in = NULL;
+                                                  (char *)g_ptr_array_index (c->paths, i));
+      g_autoptr (GDataInputStream) in = NULL;
       char *status;
 
       g_assert_nonnull (conn);
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request),
-                                 NULL, NULL, NULL);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                                 strlen (request), NULL, NULL, NULL);
       in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
       status = g_data_input_stream_read_line (in, NULL, NULL, NULL);
       g_ptr_array_add (c->answers, status != NULL ? g_strstrip (status) : g_strdup ("(none)"));
@@ -265,20 +268,20 @@ client_thread (gpointer data)
 }
 
 static char *
-wait_with (const char * const *paths, const char *state, char **out_iss, GPtrArray *answers, GError **error)
+wait_with (const char *const *paths, const char *state, char **out_iss, GPtrArray *answers, GError **error)
 {
-  g_autoptr(KysoLoopback) lb = kyso_loopback_new (error);
+  g_autoptr (KysoLoopback) lb = kyso_loopback_new ("http://127.0.0.1/callback", error);
   Client c = { 0 };
   GThread *thread;
   char *code;
 
   g_assert_nonnull (lb);
   g_assert_true (g_str_has_prefix (kyso_loopback_get_redirect_uri (lb), "http://127.0.0.1:"));
-  c.uri = (char *) kyso_loopback_get_redirect_uri (lb);
+  c.uri = (char *)kyso_loopback_get_redirect_uri (lb);
   c.paths = g_ptr_array_new ();
   c.answers = answers;
   for (gsize i = 0; paths[i] != NULL; i++)
-    g_ptr_array_add (c.paths, (char *) paths[i]);
+    g_ptr_array_add (c.paths, (char *)paths[i]);
   thread = g_thread_new ("client", client_thread, &c);
   code = kyso_loopback_wait (lb, state, g_get_monotonic_time () + 10 * G_USEC_PER_SEC, out_iss, NULL, error);
   g_thread_join (thread);
@@ -289,13 +292,17 @@ wait_with (const char * const *paths, const char *state, char **out_iss, GPtrArr
 static void
 test_loopback (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func (g_free);
-  const char *ok_paths[] = { "/favicon.ico", "/callback?code=abc%2F1&state=s-1&iss=https%3A%2F%2Fsso.example.vn", NULL };
-  const char *bad_state[] = { "/callback?code=abc&state=forged", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) answers = g_ptr_array_new_with_free_func (g_free);
+  const char *ok_paths[]
+    = { "/favicon.ico", "/callback?code=abc%2F1&state=s-1&iss=https%3A%2F%2Fsso.example.vn", NULL };
+  /* Answers that are not this login's (another or no state) are refused and the wait goes on. */
+  const char *stray[] = { "/callback?code=abc&state=forged", "/callback?code=abc",
+                          "/callback?error=access_denied", "/callback?code=right&state=s-1", NULL };
   const char *refused[] = { "/callback?error=access_denied&state=s-1", NULL };
   g_autofree char *iss = NULL;
   g_autofree char *code = wait_with (ok_paths, "s-1", &iss, answers, &error);
+  g_autofree char *right = NULL;
   char *none;
 
   g_assert_no_error (error);
@@ -305,15 +312,76 @@ test_loopback (void)
   g_assert_cmpstr (g_ptr_array_index (answers, 1), ==, "HTTP/1.1 200 OK");
 
   g_ptr_array_set_size (answers, 0);
-  none = wait_with (bad_state, "s-1", NULL, answers, &error);
-  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
-  g_assert_null (none);
-  g_assert_cmpstr (g_ptr_array_index (answers, 0), ==, "HTTP/1.1 400 Bad Request");
-  g_clear_error (&error);
+  right = wait_with (stray, "s-1", NULL, answers, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (right, ==, "right");
+  g_assert_cmpuint (answers->len, ==, 4);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (g_ptr_array_index (answers, i), ==, "HTTP/1.1 400 Bad Request");
+  g_assert_cmpstr (g_ptr_array_index (answers, 3), ==, "HTTP/1.1 200 OK");
 
+  g_ptr_array_set_size (answers, 0);
   none = wait_with (refused, "s-1", NULL, answers, &error);
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
   g_assert_null (none);
+}
+
+typedef struct
+{
+  guint16 port;
+  char *status;
+} Idle;
+
+/* A browser's pre-connection that sends nothing, held open, then the real answer on a second
+ * connection: it must not wait for the first one. */
+static gpointer
+idle_then_answer (gpointer data)
+{
+  Idle *idle = data;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) silent
+    = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
+  g_autoptr (GSocketConnection) conn
+    = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
+  const char *request = "GET /callback?code=c2&state=s-2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  g_autoptr (GDataInputStream) in = NULL;
+
+  g_assert_nonnull (silent);
+  g_assert_nonnull (conn);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request),
+                             NULL, NULL, NULL);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  idle->status = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  return NULL;
+}
+
+static void
+test_loopback_connections (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KysoLoopback) lb = kyso_loopback_new ("http://127.0.0.1/callback", &error);
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *code = NULL;
+  gint64 start = g_get_monotonic_time ();
+  Idle idle = { 0 };
+  GThread *thread;
+
+  g_assert_no_error (error);
+  uri = g_uri_parse (kyso_loopback_get_redirect_uri (lb), G_URI_FLAGS_NONE, NULL);
+  idle.port = (guint16)g_uri_get_port (uri);
+  thread = g_thread_new ("idle", idle_then_answer, &idle);
+  code = kyso_loopback_wait (lb, "s-2", g_get_monotonic_time () + 30 * G_USEC_PER_SEC, NULL, NULL, &error);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, "c2");
+  g_assert_cmpstr (g_strstrip (idle.status), ==, "HTTP/1.1 200 OK");
+  /* Well before the idle connection's 10 s. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_free (idle.status);
+
+  /* The registered redirect must be a loopback one. */
+  g_assert_null (kyso_loopback_new ("https://dichvucong.quangngai.gov.vn/", &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
 }
 
 static gpointer
@@ -327,9 +395,9 @@ cancel_thread (gpointer data)
 static void
 test_loopback_deadline_and_cancel (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KysoLoopback) lb = kyso_loopback_new (&error);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KysoLoopback) lb = kyso_loopback_new ("http://127.0.0.1/callback", &error);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   GThread *thread;
   char *code;
 
@@ -340,7 +408,8 @@ test_loopback_deadline_and_cancel (void)
   g_clear_error (&error);
 
   thread = g_thread_new ("cancel", cancel_thread, cancellable);
-  code = kyso_loopback_wait (lb, "s", g_get_monotonic_time () + 30 * G_USEC_PER_SEC, NULL, cancellable, &error);
+  code
+    = kyso_loopback_wait (lb, "s", g_get_monotonic_time () + 30 * G_USEC_PER_SEC, NULL, cancellable, &error);
   g_thread_join (thread);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (code);
@@ -358,6 +427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/portal/jwt/refused", test_refused);
   g_test_add_func ("/portal/jwt/base64url", test_base64url);
   g_test_add_func ("/portal/loopback/answers", test_loopback);
+  g_test_add_func ("/portal/loopback/connections", test_loopback_connections);
   g_test_add_func ("/portal/loopback/deadline-and-cancel", test_loopback_deadline_and_cancel);
   status = g_test_run ();
   EVP_PKEY_free (key2048);

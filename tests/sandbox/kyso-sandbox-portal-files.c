@@ -18,8 +18,8 @@
 #define MAX_FILE_SIZE (G_GUINT64_CONSTANT (1) << 30)
 #define MAX_SCANNED_PDF (64 * 1024 * 1024)
 
-static const char * const accepted_types[] = { "pdf", "doc", "docx", "xls", "xlsx", "odt", "jpg", "jpeg", "png",
-                                               "tif", "tiff", "zip", "xml", NULL };
+static const char *const accepted_types[]
+  = { "pdf", "doc", "docx", "xls", "xlsx", "odt", "jpg", "jpeg", "png", "tif", "tiff", "zip", "xml", NULL };
 
 void
 portal_file_free (PortalFile *file)
@@ -51,7 +51,7 @@ portal_file_to_json (PortalFile *file)
 
   json_object_set_string_member (obj, "id", file->id);
   json_object_set_string_member (obj, "filename", file->name);
-  json_object_set_int_member (obj, "size", (gint64) file->size);
+  json_object_set_int_member (obj, "size", (gint64)file->size);
   json_object_set_string_member (obj, "contentType", file->content_type);
   json_object_set_string_member (obj, "checksum", file->sha256);
   json_object_set_string_member (obj, "createdDate", time);
@@ -60,28 +60,40 @@ portal_file_to_json (PortalFile *file)
 
 /* ---- streaming multipart/form-data ---- */
 
-typedef enum { ST_PREAMBLE, ST_AFTER_DELIMITER, ST_HEADERS, ST_DATA, ST_DONE, ST_FAILED } State;
+typedef enum
+{
+  ST_PREAMBLE,
+  ST_AFTER_DELIMITER,
+  ST_HEADERS,
+  ST_DATA,
+  ST_DONE,
+  ST_FAILED
+} State;
 
-typedef struct {
-  char    *name;
-  char    *filename;
-  char    *content_type;
-  char    *tmp_path;
-  guint64  size;
-  char    *sha256;
+typedef struct
+{
+  char *name;
+  char *filename;
+  char *content_type;
+  char *tmp_path;
+  guint64 size;
+  char *sha256;
+  GString *value; /* a plain field's value (account-id), bounded */
 } Part;
 
-typedef struct {
-  Portal     *portal;
-  char       *delimiter;      /* "\r\n--BOUNDARY" */
-  gsize       dlen;
-  State       state;
+typedef struct
+{
+  Portal *portal;
+  char *delimiter; /* "\r\n--BOUNDARY" */
+  gsize dlen;
+  State state;
   GByteArray *buf;
-  GPtrArray  *parts;          /* Part */
-  Part       *current;
-  int         fd;
-  GChecksum  *sum;
-  gboolean    too_large;
+  GPtrArray *parts; /* Part */
+  Part *current;
+  int fd;
+  GChecksum *sum;
+  gboolean too_large;
+  char *account_id; /* the "account-id" field */
 } Upload;
 
 static void
@@ -94,6 +106,8 @@ part_free (Part *part)
   g_free (part->content_type);
   g_free (part->tmp_path);
   g_free (part->sha256);
+  if (part->value != NULL)
+    g_string_free (part->value, TRUE);
   g_free (part);
 }
 
@@ -109,6 +123,7 @@ upload_free (Upload *up)
   g_ptr_array_unref (up->parts);
   g_byte_array_unref (up->buf);
   g_free (up->delimiter);
+  g_free (up->account_id);
   g_free (up);
 }
 
@@ -120,7 +135,7 @@ find (const guint8 *hay, gsize len, const char *needle, gsize n)
 
   while (p + n <= end)
     {
-      p = memchr (p, needle[0], (gsize) (end - p));
+      p = memchr (p, needle[0], (gsize)(end - p));
       if (p == NULL || p + n > end)
         return -1;
       if (memcmp (p, needle, n) == 0)
@@ -133,7 +148,7 @@ find (const guint8 *hay, gsize len, const char *needle, gsize n)
 static void
 consume (Upload *up, gsize n)
 {
-  g_byte_array_remove_range (up->buf, 0, (guint) n);
+  g_byte_array_remove_range (up->buf, 0, (guint)n);
 }
 
 static gboolean
@@ -141,13 +156,20 @@ write_data (Upload *up, const guint8 *data, gsize len)
 {
   if (up->current == NULL || len == 0)
     return TRUE;
+  if (up->fd < 0)
+    {
+      /* A plain field: keep a short value, ignore the rest. */
+      if (up->current->value != NULL && up->current->value->len + len <= 256)
+        g_string_append_len (up->current->value, (const char *)data, (gssize)len);
+      return TRUE;
+    }
   up->current->size += len;
   if (up->current->size > MAX_FILE_SIZE)
     {
       up->too_large = TRUE;
       return FALSE;
     }
-  g_checksum_update (up->sum, data, (gssize) len);
+  g_checksum_update (up->sum, data, (gssize)len);
   while (len > 0)
     {
       ssize_t w = write (up->fd, data, len);
@@ -156,7 +178,7 @@ write_data (Upload *up, const guint8 *data, gsize len)
       if (w <= 0)
         return FALSE;
       data += w;
-      len -= (gsize) w;
+      len -= (gsize)w;
     }
   return TRUE;
 }
@@ -198,7 +220,10 @@ start_part (Upload *up, const char *headers_text)
     }
   up->current = part;
   if (g_strcmp0 (part->name, "files") != 0 || part->filename == NULL)
-    return TRUE;   /* another field: read past it */
+    {
+      part->value = g_string_new (NULL);
+      return TRUE; /* another field: its value is kept */
+    }
 
   {
     g_autofree char *tmp_dir = g_build_filename (up->portal->dir, "tmp", NULL);
@@ -229,7 +254,14 @@ finish_part (Upload *up)
       g_ptr_array_add (up->parts, part);
     }
   else
-    part_free (part);
+    {
+      if (g_strcmp0 (part->name, "account-id") == 0 && part->value != NULL)
+        {
+          g_free (up->account_id);
+          up->account_id = g_strdup (part->value->str);
+        }
+      part_free (part);
+    }
 }
 
 /* Runs the parser over what is buffered; keeps only what may still hold a delimiter. */
@@ -244,76 +276,76 @@ parse (Upload *up)
 
       switch (up->state)
         {
-        case ST_PREAMBLE:
-          at = find (data, len, up->delimiter, up->dlen);
-          if (at < 0)
-            {
-              if (len >= up->dlen)
-                consume (up, len - up->dlen + 1);
+          case ST_PREAMBLE:
+            at = find (data, len, up->delimiter, up->dlen);
+            if (at < 0)
+              {
+                if (len >= up->dlen)
+                  consume (up, len - up->dlen + 1);
+                return;
+              }
+            consume (up, (gsize)at + up->dlen);
+            up->state = ST_AFTER_DELIMITER;
+            break;
+
+          case ST_AFTER_DELIMITER:
+            if (len < 2)
               return;
-            }
-          consume (up, (gsize) at + up->dlen);
-          up->state = ST_AFTER_DELIMITER;
-          break;
+            if (data[0] == '-' && data[1] == '-')
+              up->state = ST_DONE;
+            else if (data[0] == '\r' && data[1] == '\n')
+              {
+                consume (up, 2);
+                up->state = ST_HEADERS;
+              }
+            else
+              up->state = ST_FAILED;
+            break;
 
-        case ST_AFTER_DELIMITER:
-          if (len < 2)
-            return;
-          if (data[0] == '-' && data[1] == '-')
-            up->state = ST_DONE;
-          else if (data[0] == '\r' && data[1] == '\n')
-            {
-              consume (up, 2);
-              up->state = ST_HEADERS;
-            }
-          else
-            up->state = ST_FAILED;
-          break;
-
-        case ST_HEADERS:
-          at = find (data, len, "\r\n\r\n", 4);
-          if (at < 0)
-            {
-              if (len > MAX_PART_HEADERS)
-                up->state = ST_FAILED;
-              return;
-            }
-          {
-            g_autofree char *text = g_strndup ((const char *) data, (gsize) at);
-            consume (up, (gsize) at + 4);
-            up->state = start_part (up, text) ? ST_DATA : ST_FAILED;
-          }
-          break;
-
-        case ST_DATA:
-          at = find (data, len, up->delimiter, up->dlen);
-          if (at >= 0)
-            {
-              if (!write_data (up, data, (gsize) at))
-                {
+          case ST_HEADERS:
+            at = find (data, len, "\r\n\r\n", 4);
+            if (at < 0)
+              {
+                if (len > MAX_PART_HEADERS)
                   up->state = ST_FAILED;
-                  break;
-                }
-              finish_part (up);
-              consume (up, (gsize) at + up->dlen);
-              up->state = ST_AFTER_DELIMITER;
-              break;
-            }
-          /* The tail may be the start of a delimiter split across chunks. */
-          if (len >= up->dlen)
+                return;
+              }
             {
-              gsize safe = len - (up->dlen - 1);
-              if (!write_data (up, data, safe))
-                up->state = ST_FAILED;
-              else
-                consume (up, safe);
+              g_autofree char *text = g_strndup ((const char *)data, (gsize)at);
+              consume (up, (gsize)at + 4);
+              up->state = start_part (up, text) ? ST_DATA : ST_FAILED;
             }
-          return;
+            break;
 
-        case ST_DONE:
-        case ST_FAILED:
-          g_byte_array_set_size (up->buf, 0);
-          return;
+          case ST_DATA:
+            at = find (data, len, up->delimiter, up->dlen);
+            if (at >= 0)
+              {
+                if (!write_data (up, data, (gsize)at))
+                  {
+                    up->state = ST_FAILED;
+                    break;
+                  }
+                finish_part (up);
+                consume (up, (gsize)at + up->dlen);
+                up->state = ST_AFTER_DELIMITER;
+                break;
+              }
+            /* The tail may be the start of a delimiter split across chunks. */
+            if (len >= up->dlen)
+              {
+                gsize safe = len - (up->dlen - 1);
+                if (!write_data (up, data, safe))
+                  up->state = ST_FAILED;
+                else
+                  consume (up, safe);
+              }
+            return;
+
+          case ST_DONE:
+          case ST_FAILED:
+            g_byte_array_set_size (up->buf, 0);
+            return;
         }
     }
 }
@@ -326,7 +358,7 @@ on_chunk (SoupServerMessage *msg, GBytes *chunk, Upload *up)
 
   if (up->state == ST_DONE || up->state == ST_FAILED)
     return;
-  g_byte_array_append (up->buf, data, (guint) len);
+  g_byte_array_append (up->buf, data, (guint)len);
   parse (up);
 }
 
@@ -351,11 +383,11 @@ upload_early (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
       up->delimiter = g_strconcat ("\r\n--", boundary, NULL);
       up->dlen = strlen (up->delimiter);
       up->buf = g_byte_array_new ();
-      up->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
+      up->parts = g_ptr_array_new_with_free_func ((GDestroyNotify)part_free);
       /* The body starts with the delimiter minus its CRLF: put one in front so all look alike. */
-      g_byte_array_append (up->buf, (const guint8 *) "\r\n", 2);
+      g_byte_array_append (up->buf, (const guint8 *)"\r\n", 2);
       portal->uploads_started++;
-      g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, up, (GDestroyNotify) upload_free);
+      g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, up, (GDestroyNotify)upload_free);
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       g_signal_connect (msg, "got-chunk", G_CALLBACK (on_chunk), up);
     }
@@ -386,12 +418,9 @@ static void
 store_upload (Portal *portal, SoupServerMessage *msg, KysoSandboxCitizen *citizen)
 {
   Upload *up = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
-  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Idempotency-Key");
-  g_autofree char *idem = key != NULL ? g_strconcat (citizen->username, "\nupload\n", key, NULL) : NULL;
+  g_autofree char *account = portal_account_id (citizen->username);
   g_autofree char *files_dir = g_build_filename (portal->dir, "files", NULL);
   g_autoptr (GPtrArray) stored = g_ptr_array_new ();
-  g_autoptr (GString) ids = g_string_new (NULL);
-  const char *previous;
 
   if (up == NULL || up->state != ST_DONE)
     {
@@ -399,23 +428,15 @@ store_upload (Portal *portal, SoupServerMessage *msg, KysoSandboxCitizen *citize
                                 up != NULL && up->too_large ? "Tệp quá lớn" : "Yêu cầu tải tệp không hợp lệ");
       return;
     }
-  /* A retry of an upload whose answer was lost: answer what was stored then, store nothing new. */
-  if (idem != NULL && (previous = g_hash_table_lookup (portal->idempotency, idem)) != NULL)
+  if (g_strcmp0 (up->account_id, account) != 0)
     {
-      g_auto (GStrv) list = g_strsplit (previous, ",", -1);
-      for (gsize i = 0; list[i] != NULL; i++)
-        {
-          PortalFile *file = portal_files_lookup (portal, list[i], citizen->username);
-          if (file != NULL)
-            g_ptr_array_add (stored, file);
-        }
-      kyso_sandbox_log (portal->sb, "portal: repeated upload recognised, nothing stored");
-      reply_files (portal, msg, stored);
+      kyso_sandbox_reply_error (portal->sb, msg, 400, "invalid_request", "Thiếu hoặc sai account-id");
       return;
     }
   if (up->parts->len == 0)
     {
-      kyso_sandbox_reply_error (portal->sb, msg, 400, "invalid_request", "Không có tệp nào trong trường “files”");
+      kyso_sandbox_reply_error (portal->sb, msg, 400, "invalid_request",
+                                "Không có tệp nào trong trường “files”");
       return;
     }
   for (guint i = 0; i < up->parts->len; i++)
@@ -423,7 +444,8 @@ store_upload (Portal *portal, SoupServerMessage *msg, KysoSandboxCitizen *citize
       Part *part = g_ptr_array_index (up->parts, i);
       if (!type_allowed (part->filename))
         {
-          kyso_sandbox_reply_error (portal->sb, msg, 415, "unsupported_media_type", "Định dạng tệp không được hỗ trợ");
+          kyso_sandbox_reply_error (portal->sb, msg, 415, "unsupported_media_type",
+                                    "Định dạng tệp không được hỗ trợ");
           return;
         }
     }
@@ -450,10 +472,7 @@ store_upload (Portal *portal, SoupServerMessage *msg, KysoSandboxCitizen *citize
       g_clear_pointer (&part->tmp_path, g_free);
       g_hash_table_insert (portal->files, file->id, file);
       g_ptr_array_add (stored, file);
-      g_string_append_printf (ids, "%s%s", ids->len ? "," : "", file->id);
     }
-  if (idem != NULL)
-    g_hash_table_insert (portal->idempotency, g_steal_pointer (&idem), g_strdup (ids->str));
   kyso_sandbox_log (portal->sb, "portal: %u file(s) stored", stored->len);
   reply_files (portal, msg, stored);
 }
@@ -469,7 +488,7 @@ utf8_entry (const X509_NAME *name, int nid)
 
   if (i < 0 || ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, i))) < 0)
     return NULL;
-  ret = g_strdup ((const char *) utf8);
+  ret = g_strdup ((const char *)utf8);
   OPENSSL_free (utf8);
   return ret;
 }
@@ -487,8 +506,8 @@ email_of (X509 *cert)
     {
       GENERAL_NAME *gn = sk_GENERAL_NAME_value (names, i);
       if (gn->type == GEN_EMAIL)
-        email = g_strndup ((const char *) ASN1_STRING_get0_data (gn->d.rfc822Name),
-                           (gsize) ASN1_STRING_length (gn->d.rfc822Name));
+        email = g_strndup ((const char *)ASN1_STRING_get0_data (gn->d.rfc822Name),
+                           (gsize)ASN1_STRING_length (gn->d.rfc822Name));
     }
   GENERAL_NAMES_free (names);
   return email;
@@ -540,8 +559,11 @@ pdf_date_near (const char *data, gsize len, gsize from, gsize to)
 
   from = from > 4096 ? from - 4096 : 0;
   to = MIN (len, to + 4096);
-  at = find ((const guint8 *) data + from, to - from, "/M (D:", 6);
-  if (at < 0 || sscanf (data + from + at + 6, "%4d%2d%2d%2d%2d%2d%c%2d'%2d", &y, &mo, &d, &h, &mi, &s, &sign, &oh, &om) < 3)
+  at = find ((const guint8 *)data + from, to - from, "/M (D:", 6);
+  if (at < 0
+      || sscanf (data + from + at + 6, "%4d%2d%2d%2d%2d%2d%c%2d'%2d", &y, &mo, &d, &h, &mi, &s, &sign, &oh,
+                 &om)
+           < 3)
     return NULL;
   if (sign == '+' || sign == '-')
     return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d, h, mi, s, sign, oh, om);
@@ -600,12 +622,12 @@ portal_files_signatures (Portal *portal, PortalFile *file)
   gsize len = 0, pos = 0;
 
   json_node_init_array (node, out);
-  if (file->size > MAX_SCANNED_PDF || !g_file_get_contents (file->path, &data, &len, NULL)
-      || len < 5 || memcmp (data, "%PDF-", 5) != 0)
+  if (file->size > MAX_SCANNED_PDF || !g_file_get_contents (file->path, &data, &len, NULL) || len < 5
+      || memcmp (data, "%PDF-", 5) != 0)
     return node;
 
   /* Each signature's /ByteRange [a b c d] leaves out exactly its /Contents <hex> between a+b and c. */
-  for (gssize at; (at = find ((const guint8 *) data + pos, len - pos, "/ByteRange", 10)) >= 0;)
+  for (gssize at; (at = find ((const guint8 *)data + pos, len - pos, "/ByteRange", 10)) >= 0;)
     {
       guint64 a, b, c, d;
       g_autoptr (GBytes) der = NULL;
@@ -615,11 +637,12 @@ portal_files_signatures (Portal *portal, PortalFile *file)
       CMS_ContentInfo *cms;
       char *q = data + pos + at + 10;
 
-      pos += (gsize) at + 10;
+      pos += (gsize)at + 10;
       while (*q == ' ' || *q == '[' || *q == '\n' || *q == '\r')
         q++;
       if (sscanf (q, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-                  &a, &b, &c, &d) != 4
+                  &a, &b, &c, &d)
+            != 4
           || a != 0 || b + 2 > c || c > len || data[b] != '<' || data[c - 1] != '>')
         continue;
       hex = g_strndup (data + b + 1, c - b - 2);
@@ -631,12 +654,12 @@ portal_files_signatures (Portal *portal, PortalFile *file)
             int hi = g_ascii_xdigit_value (hex[i]), lo = g_ascii_xdigit_value (hex[i + 1]);
             if (hi < 0 || lo < 0)
               break;
-            bin[m++] = (guint8) (hi << 4 | lo);
+            bin[m++] = (guint8)(hi << 4 | lo);
           }
         der = g_bytes_new_take (bin, m);
       }
       p = g_bytes_get_data (der, NULL);
-      cms = d2i_CMS_ContentInfo (NULL, &p, (long) g_bytes_get_size (der));
+      cms = d2i_CMS_ContentInfo (NULL, &p, (long)g_bytes_get_size (der));
       if (cms == NULL)
         continue;
       pdf_time = pdf_date_near (data, len, b, c);
@@ -647,6 +670,37 @@ portal_files_signatures (Portal *portal, PortalFile *file)
 }
 
 /* ---- the handler ---- */
+
+/* GET fi/file/--search?account-id=&keyword=&spec=page&page=&size= (assumed; see README): the
+ * account's files whose name contains the keyword, newest first, as a page of FILE. */
+static void
+search_files (Portal *portal, SoupServerMessage *msg, GHashTable *query, KysoSandboxCitizen *citizen)
+{
+  const char *account = query != NULL ? g_hash_table_lookup (query, "account-id") : NULL;
+  const char *keyword = query != NULL ? g_hash_table_lookup (query, "keyword") : NULL;
+  g_autofree char *mine = portal_account_id (citizen->username);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr (JsonNode) page = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (g_strcmp0 (account, mine) != 0)
+    {
+      kyso_sandbox_reply_error (portal->sb, msg, 403, "forbidden",
+                                "Không có quyền xem tệp của tài khoản này");
+      return;
+    }
+  g_hash_table_iter_init (&iter, portal->files);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PortalFile *file = value;
+      if (g_strcmp0 (file->owner, citizen->username) == 0
+          && (keyword == NULL || strstr (file->name, keyword) != NULL))
+        g_ptr_array_add (found, portal_file_to_json (file));
+    }
+  page = portal_page_of (found, 0, 50);
+  kyso_sandbox_reply_json (portal->sb, msg, 200, page);
+}
 
 static void
 files_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
@@ -671,6 +725,11 @@ files_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
   citizen = portal_authenticate (portal, msg, kind);
   if (citizen == NULL)
     return;
+  if (g_str_equal (rest, "--search") && g_str_equal (method, "GET"))
+    {
+      search_files (portal, msg, query, citizen);
+      return;
+    }
   if (upload)
     {
       if (g_str_equal (method, "POST"))
@@ -681,7 +740,7 @@ files_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
     }
 
   slash = strchr (rest, '/');
-  id = slash != NULL ? g_strndup (rest, (gsize) (slash - rest)) : g_strdup (rest);
+  id = slash != NULL ? g_strndup (rest, (gsize)(slash - rest)) : g_strdup (rest);
   file = portal_files_lookup (portal, id, citizen->username);
   if (file == NULL)
     {
@@ -715,7 +774,8 @@ files_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
     {
       if (file->attached)
         {
-          kyso_sandbox_reply_error (portal->sb, msg, 409, "conflict", "Tệp thuộc hồ sơ đã nộp, không thể xóa");
+          kyso_sandbox_reply_error (portal->sb, msg, 409, "conflict",
+                                    "Tệp thuộc hồ sơ đã nộp, không thể xóa");
           return;
         }
       g_unlink (file->path);
@@ -729,7 +789,7 @@ files_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 void
 portal_files_install (Portal *portal)
 {
-  portal->files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) portal_file_free);
+  portal->files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)portal_file_free);
   soup_server_add_early_handler (kyso_sandbox_get_server (portal->sb), PORTAL_API "fi/file/--multiple",
                                  upload_early, portal, NULL);
   /* libsoup keeps one entry per path: the upload path needs its own normal handler too, or the

@@ -13,19 +13,21 @@
 #define OTP_LIFETIME 300
 #define OTP_ATTEMPTS 5
 
-typedef struct {
-  char   *client_id;
-  char   *redirect_uri;
-  char   *challenge;
-  char   *nonce;
-  char   *username;
-  gint64  expires;
+typedef struct
+{
+  char *client_id;
+  char *redirect_uri;
+  char *challenge;
+  char *nonce;
+  char *username;
+  gint64 expires;
 } AuthCode;
 
-typedef struct {
-  char   *code;
-  gint64  expires;
-  guint   attempts;
+typedef struct
+{
+  char *code;
+  gint64 expires;
+  guint attempts;
 } Otp;
 
 static void
@@ -87,13 +89,42 @@ b64url (const guint8 *data, gsize len)
   return text;
 }
 
+/* 24 hex digits, the shape of the ids iGate's Keycloak puts in its tokens. */
+static char *
+hex_id (const char *what, const char *username)
+{
+  g_autofree char *seed = g_strconcat (what, ":", username, NULL);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
+
+  return g_strndup (sum, 24);
+}
+
+char *
+portal_user_id (const char *username)
+{
+  return hex_id ("user", username);
+}
+
+char *
+portal_account_id (const char *username)
+{
+  return hex_id ("account", username);
+}
+
+/* "0905000101" → "+84905000101", the form iGate's accounts use. */
+static char *
+international_phone (const char *phone)
+{
+  return phone != NULL && phone[0] == '0' ? g_strconcat ("+84", phone + 1, NULL) : g_strdup (phone);
+}
+
 char *
 portal_random_id (gsize bytes)
 {
   guint8 buf[64];
 
   g_assert (bytes <= sizeof buf);
-  if (RAND_bytes (buf, (int) bytes) != 1)
+  if (RAND_bytes (buf, (int)bytes) != 1)
     g_error ("RAND_bytes failed");
   return b64url (buf, bytes);
 }
@@ -132,7 +163,7 @@ add_string (JsonBuilder *b, const char *name, const char *value)
 }
 
 static void
-add_strings (JsonBuilder *b, const char *name, const char * const *values)
+add_strings (JsonBuilder *b, const char *name, const char *const *values)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
@@ -164,17 +195,17 @@ discovery (Portal *portal, SoupServerMessage *msg)
   if (!portal->hide_revocation)
     add_string (b, "revocation_endpoint", revoke);
   add_strings (b, "grant_types_supported",
-               (const char *[]) { "authorization_code", "refresh_token", "password", NULL });
-  add_strings (b, "response_types_supported", (const char *[]) { "code", NULL });
-  add_strings (b, "response_modes_supported", (const char *[]) { "query", NULL });
-  add_strings (b, "subject_types_supported", (const char *[]) { "public", NULL });
-  add_strings (b, "id_token_signing_alg_values_supported", (const char *[]) { "RS256", NULL });
-  add_strings (b, "code_challenge_methods_supported", (const char *[]) { "plain", "S256", NULL });
-  add_strings (b, "scopes_supported", (const char *[]) { "openid", "profile", "email", "phone", NULL });
-  add_strings (b, "token_endpoint_auth_methods_supported", (const char *[]) { "none", NULL });
+               (const char *[]){ "authorization_code", "refresh_token", "password", NULL });
+  add_strings (b, "response_types_supported", (const char *[]){ "code", NULL });
+  add_strings (b, "response_modes_supported", (const char *[]){ "query", NULL });
+  add_strings (b, "subject_types_supported", (const char *[]){ "public", NULL });
+  add_strings (b, "id_token_signing_alg_values_supported", (const char *[]){ "RS256", NULL });
+  add_strings (b, "code_challenge_methods_supported", (const char *[]){ "plain", "S256", NULL });
+  add_strings (b, "scopes_supported", (const char *[]){ "openid", "profile", "email", "phone", NULL });
+  add_strings (b, "token_endpoint_auth_methods_supported", (const char *[]){ "none", NULL });
   add_strings (b, "claims_supported",
-               (const char *[]) { "sub", "iss", "aud", "exp", "iat", "nonce", "name", "preferred_username",
-                                  "email", "phone_number", NULL });
+               (const char *[]){ "sub", "iss", "aud", "exp", "iat", "nonce", "name", "preferred_username",
+                                 "email", "phone_number", NULL });
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   kyso_sandbox_reply_json (portal->sb, msg, 200, root);
@@ -204,7 +235,7 @@ end_session (Portal *portal, PortalSession *s)
   s->revoked = TRUE;
   g_hash_table_iter_init (&iter, portal->access);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (((PortalAccess *) value)->session == s)
+    if (((PortalAccess *)value)->session == s)
       g_hash_table_iter_remove (&iter);
   g_hash_table_iter_init (&iter, portal->refresh);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -225,9 +256,37 @@ issue_tokens (Portal *portal, PortalSession *s, const char *nonce)
   g_autofree char *id_token = NULL;
   PortalAccess *access = g_new0 (PortalAccess, 1);
   char *refresh = portal_random_id (32);
+  g_autofree char *phone = international_phone (citizen->phone);
+  g_autofree char *user_id = portal_user_id (s->username);
+  g_autofree char *account_id = portal_account_id (s->username);
+  g_autofree char *jti = portal_random_id (16);
+  g_autoptr (JsonBuilder) at = json_builder_new ();
+  g_autoptr (JsonNode) at_node = NULL;
   gint64 now = now_s ();
 
-  access->token = portal_random_id (32);
+  /* The access token: an RS256 JWT as Keycloak's, with iGate's claims (REAL-SERVICES.md §5). */
+  json_builder_begin_object (at);
+  add_string (at, "jti", jti);
+  add_string (at, "iss", portal->issuer);
+  add_string (at, "sub", sub);
+  add_string (at, "aud", "account");
+  add_string (at, "azp", PORTAL_CLIENT_ID);
+  add_string (at, "typ", "Bearer");
+  json_builder_set_member_name (at, "exp");
+  json_builder_add_int_value (at, now + portal->access_lifetime);
+  json_builder_set_member_name (at, "iat");
+  json_builder_add_int_value (at, now);
+  add_string (at, "session_state", s->id);
+  add_string (at, "scope", "openid profile email");
+  add_string (at, "user_id", user_id);
+  add_string (at, "account_id", account_id);
+  add_string (at, "deployment_id", "sandbox-deployment");
+  add_string (at, "preferred_username", phone);
+  add_string (at, "name", citizen->name);
+  json_builder_end_object (at);
+  at_node = json_builder_get_root (at);
+
+  access->token = kyso_sandbox_jwt_sign (portal->sb, json_node_get_object (at_node));
   access->session = s;
   access->expires = now + portal->access_lifetime;
   g_hash_table_insert (portal->access, access->token, access);
@@ -249,7 +308,7 @@ issue_tokens (Portal *portal, PortalSession *s, const char *nonce)
   if (nonce != NULL)
     add_string (claims, "nonce", nonce);
   add_string (claims, "name", citizen->name);
-  add_string (claims, "preferred_username", citizen->username);
+  add_string (claims, "preferred_username", phone);
   add_string (claims, "email", citizen->email);
   json_builder_end_object (claims);
   claims_node = json_builder_get_root (claims);
@@ -370,10 +429,11 @@ send_otp (Portal *portal, KysoSandboxCitizen *citizen)
   Otp *otp = g_new0 (Otp, 1);
   guint32 n;
 
-  RAND_bytes ((guint8 *) &n, sizeof n);
+  RAND_bytes ((guint8 *)&n, sizeof n);
   otp->code = g_strdup_printf ("%06u", n % 1000000);
   otp->expires = now_s () + OTP_LIFETIME;
-  message = g_strdup_printf ("Ma OTP dang nhap Dich vu cong cua ban la %s. Ma co hieu luc trong 5 phut.", otp->code);
+  message = g_strdup_printf ("Ma OTP dang nhap Dich vu cong cua ban la %s. Ma co hieu luc trong 5 phut.",
+                             otp->code);
   json_builder_begin_object (b);
   add_string (b, "phone", citizen->phone);
   add_string (b, "otp", otp->code);
@@ -475,7 +535,8 @@ redirect_ok (const char *redirect_uri)
   g_autoptr (GUri) uri = redirect_uri != NULL ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
 
   return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0
-         && (g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0 || g_strcmp0 (g_uri_get_host (uri), "localhost") == 0)
+         && (g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0
+             || g_strcmp0 (g_uri_get_host (uri), "localhost") == 0)
          && g_uri_get_fragment (uri) == NULL;
 }
 
@@ -531,8 +592,9 @@ issue_code (Portal *portal, SoupServerMessage *msg, GHashTable *params, const ch
 static void
 login_form (SoupServerMessage *msg, GHashTable *params, const char *error)
 {
-  static const char * const keep[] = { "response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
-                                       "code_challenge", "code_challenge_method", NULL };
+  static const char *const keep[]
+    = { "response_type", "client_id",      "redirect_uri",          "scope", "state",
+        "nonce",         "code_challenge", "code_challenge_method", NULL };
   g_autoptr (GString) html = g_string_new (NULL);
 
   g_string_append (html, "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
@@ -572,7 +634,8 @@ auth_endpoint (Portal *portal, SoupServerMessage *msg, GHashTable *query)
   redirect_uri = g_hash_table_lookup (params, "redirect_uri");
   state = g_hash_table_lookup (params, "state");
   /* Errors about the client itself are shown, never redirected (RFC 6749 §4.1.2.1). */
-  if (g_strcmp0 (g_hash_table_lookup (params, "client_id"), PORTAL_CLIENT_ID) != 0 || !redirect_ok (redirect_uri))
+  if (g_strcmp0 (g_hash_table_lookup (params, "client_id"), PORTAL_CLIENT_ID) != 0
+      || !redirect_ok (redirect_uri))
     {
       reply_html (msg, 400, "<p>Invalid client or redirect_uri</p>");
       return;
@@ -586,18 +649,20 @@ auth_endpoint (Portal *portal, SoupServerMessage *msg, GHashTable *query)
   if (g_strcmp0 (g_hash_table_lookup (params, "code_challenge_method"), "S256") != 0
       || g_hash_table_lookup (params, "code_challenge") == NULL)
     {
-      redirect_to (msg, redirect_uri, "error", "invalid_request", "error_description", "Missing parameter: code_challenge",
-                   "state", state, NULL);
+      redirect_to (msg, redirect_uri, "error", "invalid_request", "error_description",
+                   "Missing parameter: code_challenge", "state", state, NULL);
       return;
     }
   if (g_strcmp0 (method, "POST") == 0)
     {
       const char *username = g_hash_table_lookup (params, "username");
-      KysoSandboxCitizen *citizen = username != NULL ? kyso_sandbox_find_citizen (portal->sb, username) : NULL;
+      KysoSandboxCitizen *citizen
+        = username != NULL ? kyso_sandbox_find_citizen (portal->sb, username) : NULL;
 
       if (g_hash_table_lookup (params, "cancel") != NULL)
         redirect_to (msg, redirect_uri, "error", "access_denied", "state", state, NULL);
-      else if (citizen == NULL || g_strcmp0 (citizen->password, g_hash_table_lookup (params, "password")) != 0)
+      else if (citizen == NULL
+               || g_strcmp0 (citizen->password, g_hash_table_lookup (params, "password")) != 0)
         login_form (msg, params, "Số CMND/CCCD hoặc mật khẩu không đúng.");
       else
         issue_code (portal, msg, params, citizen->username);
@@ -627,7 +692,10 @@ portal_authenticate (Portal *portal, SoupServerMessage *msg, const char *kind)
 {
   PortalAccess *a = lookup_access (portal, msg);
 
-  if (a != NULL && kind != NULL && kyso_sandbox_take_fault (portal->sb, "token-expired", kind))
+  /* A token just issued has not had time to expire: the fault finds tokens already used (so a
+   * client that refreshed because of it is not refused again at once). */
+  if (a != NULL && kind != NULL && a->uses++ > 0
+      && kyso_sandbox_take_fault (portal->sb, "token-expired", kind))
     {
       /* As if the token's lifetime had run out: it stays refused, so only a refresh helps. */
       a->expires = 0;
@@ -650,17 +718,21 @@ userinfo (Portal *portal, SoupServerMessage *msg)
   g_autoptr (JsonBuilder) b = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *sub = NULL;
+  g_autofree char *phone = NULL;
 
   if (citizen == NULL)
     return;
   sub = subject_of (citizen->username);
+  phone = international_phone (citizen->phone);
   b = json_builder_new ();
   json_builder_begin_object (b);
   add_string (b, "sub", sub);
   add_string (b, "name", citizen->name);
-  add_string (b, "preferred_username", citizen->username);
+  add_string (b, "preferred_username", phone);
   add_string (b, "email", citizen->email);
-  add_string (b, "phone_number", citizen->phone);
+  add_string (b, "phone_number", phone);
+  /* A user attribute the sandbox's realm maps into userinfo (no public material shows one). */
+  add_string (b, "identity_number", citizen->cccd);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   kyso_sandbox_reply_json (portal->sb, msg, 200, root);
@@ -702,7 +774,8 @@ logout (Portal *portal, SoupServerMessage *msg, GHashTable *query)
     redirect_to (msg, g_hash_table_lookup (query, "post_logout_redirect_uri"), "state",
                  g_hash_table_lookup (query, "state"), NULL);
   else
-    reply_html (msg, 200, "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><p>Bạn đã đăng xuất.</p></html>\n");
+    reply_html (msg, 200,
+                "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><p>Bạn đã đăng xuất.</p></html>\n");
 }
 
 static void
@@ -747,7 +820,8 @@ realm_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
     userinfo (portal, msg);
   else if (g_str_equal (rest, "/protocol/openid-connect/logout"))
     logout (portal, msg, query);
-  else if (g_str_equal (rest, "/protocol/openid-connect/revoke") && g_str_equal (soup_server_message_get_method (msg), "POST"))
+  else if (g_str_equal (rest, "/protocol/openid-connect/revoke")
+           && g_str_equal (soup_server_message_get_method (msg), "POST"))
     revoke_endpoint (portal, msg);
   else
     kyso_sandbox_reply_error (portal->sb, msg, 404, "not_found", "Unknown endpoint");
@@ -768,8 +842,7 @@ kyso_sandbox_portal_install (KysoSandbox *sb)
   portal->refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   portal->access = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, access_free);
   portal->otps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, otp_free);
-  portal->sms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
-  portal->idempotency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  portal->sms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
   /* Keycloak's default access token lifetime. */
   portal->access_lifetime = 300;
 
