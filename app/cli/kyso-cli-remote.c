@@ -1,12 +1,13 @@
-/* The remote half of `kyso-cli sign`: NEAC or CSC, waiting for the phone, and --resume. */
+/* The presenter of `kyso-cli sign` over KysoSigningJob: which signer (a profile, NEAC, CSC, a
+ * local file), the progress on the terminal, Ctrl+C, --resume, and the exit status. */
 #include "config.h"
 
 #include "kyso-cli-remote.h"
-#include "kyso-csc-signer.h"
 #include "kyso-error.h"
-#include "kyso-neac-signer.h"
 #include "kyso-pending.h"
-#include "kyso-util.h"
+#include "kyso-profile-store.h"
+#include "kyso-signer-factory.h"
+#include "kyso-signing-job.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -14,49 +15,53 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct {
-  GMainLoop    *loop;
+/* A stale record (and its prepared copies) is removed a day after it lapsed. */
+#define PRUNE_GRACE_SECONDS (24 * 3600)
+
+typedef struct
+{
+  GMainLoop *loop;
   GAsyncResult *result;
   GCancellable *cancellable;
-  char         *provider;
-  gint64        expires_at;
-  guint         tick_id;
-  gboolean      tty;
-  gboolean      interrupted;
-} Remote;
+  gint64 expires_at;
+  guint tick_id;
+  gboolean tty;
+  gboolean interrupted;
+  gboolean remote;
+} Presenter;
 
 gboolean
 kyso_cli_remote_requested (const KysoCliRemoteArgs *args)
 {
-  return args->neac || args->csc || args->resume;
+  return args->neac || args->csc || args->resume || args->profile != NULL;
 }
 
 void
 kyso_cli_remote_args_clear (KysoCliRemoteArgs *args)
 {
-  g_clear_pointer (&args->account, g_free);
+  g_clear_pointer (&args->account_file, g_free);
   g_clear_pointer (&args->provider, g_free);
   g_clear_pointer (&args->credential, g_free);
+  g_clear_pointer (&args->profile, g_free);
 }
 
 static void
 on_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Remote *r = user_data;
+  Presenter *p = user_data;
 
-  r->result = g_object_ref (result);
-  g_main_loop_quit (r->loop);
+  p->result = g_object_ref (result);
+  g_main_loop_quit (p->loop);
 }
 
 static GAsyncResult *
-wait_result (Remote *r)
+wait_result (Presenter *p)
 {
-  g_clear_object (&r->result);
-  g_main_loop_run (r->loop);
-  return r->result;
+  g_clear_object (&p->result);
+  g_main_loop_run (p->loop);
+  return p->result;
 }
 
 static char *
@@ -64,74 +69,76 @@ format_left (gint64 expires_at)
 {
   gint64 left = MAX (expires_at - g_get_real_time (), 0) / G_USEC_PER_SEC;
 
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", left / 60, (int) (left % 60));
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", left / 60, (int)(left % 60));
 }
 
 /* A countdown: on a terminal one line rewritten every second, in a log a line every 30 s. */
 static gboolean
 on_tick (gpointer user_data)
 {
-  Remote *r = user_data;
+  Presenter *p = user_data;
   g_autofree char *left = NULL;
   static guint calls;
 
-  if (r->expires_at <= 0)
+  if (p->expires_at <= 0)
     return G_SOURCE_CONTINUE;
-  left = format_left (r->expires_at);
-  if (r->tty)
+  left = format_left (p->expires_at);
+  if (p->tty)
     /* Translators: a countdown, %s is minutes:seconds */
-    printf (_("\r  Time left: %s   "), left);
+    printf (_ ("\r  Time left: %s   "), left);
   else if (++calls % 30 == 0)
-    printf (_("  Time left: %s\n"), left);
+    printf (_ ("  Time left: %s\n"), left);
   fflush (stdout);
   return G_SOURCE_CONTINUE;
 }
 
 static void
-on_progress (const KysoSignProgress *p, gpointer user_data)
+on_progress (KysoSigningJob *job, const KysoSignProgress *p, gpointer user_data)
 {
-  Remote *r = user_data;
-  const char *provider = p->provider ? p->provider : r->provider;
+  Presenter *r = user_data;
+  const char *provider = p->provider;
 
+  if (!r->remote)
+    return;
   if (r->tty && p->state != KYSO_SIGN_STATE_WAITING)
     printf ("\n");
   switch (p->state)
     {
-    case KYSO_SIGN_STATE_SENDING:
-      /* Translators: %s is a certificate provider such as VNPT-CA */
-      printf (_("Sending the signing request to %s…\n"), provider ? provider : "?");
-      break;
-    case KYSO_SIGN_STATE_WAITING:
-      {
-        g_autoptr(GDateTime) until
-          = p->expires_at > 0 ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC) : NULL;
-        g_autofree char *when = until ? g_date_time_format (until, "%H:%M:%S") : NULL;
-        g_autofree char *left = p->expires_at > 0 ? format_left (p->expires_at) : NULL;
-
-        r->expires_at = p->expires_at;
-        /* Translators: %s is a certificate provider such as VNPT-CA; its app is on the citizen's phone */
-        printf (_("Open the %s app on your phone and approve the signing request.\n"),
-                provider ? provider : "?");
-        if (p->transaction_id != NULL && g_strcmp0 (p->transaction_id, p->verification_code) != 0)
-          printf (_("  Transaction code: %s\n"), p->transaction_id);
-        /* The doc_id sent, exactly: the code the provider's app shows next to the document. */
-        for (guint i = 0; p->doc_codes != NULL && p->doc_codes[i] != NULL; i++)
-          printf (_("  Document code: %s — check that your phone shows this code for this document.\n"),
-                  p->doc_codes[i]);
-        if (when != NULL)
-          printf (_("  Approve before %s (%s left). Press Ctrl+C to stop waiting.\n"), when, left);
-        if (r->tick_id == 0)
-          r->tick_id = g_timeout_add_seconds (1, on_tick, r);
+      case KYSO_SIGN_STATE_SENDING:
+        /* Translators: %s is a certificate provider such as VNPT-CA */
+        printf (_ ("Sending the signing request to %s…\n"), provider ? provider : "?");
         break;
-      }
-    case KYSO_SIGN_STATE_RETRYING:
-      printf (_("The connection to the signing service failed; trying again…\n"));
-      break;
-    case KYSO_SIGN_STATE_APPROVED:
-      printf (_("Approved. Finishing the signature…\n"));
-      break;
-    default:
-      break;
+      case KYSO_SIGN_STATE_WAITING:
+        {
+          g_autoptr (GDateTime) until
+            = p->expires_at > 0 ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC) : NULL;
+          g_autofree char *when = until ? g_date_time_format (until, "%H:%M:%S") : NULL;
+          g_autofree char *left = p->expires_at > 0 ? format_left (p->expires_at) : NULL;
+
+          r->expires_at = p->expires_at;
+          /* Translators: %s is a certificate provider such as VNPT-CA; its app is on the citizen's phone */
+          printf (_ ("Open the %s app on your phone and approve the signing request.\n"),
+                  provider ? provider : "?");
+          if (p->transaction_id != NULL && g_strcmp0 (p->transaction_id, p->verification_code) != 0)
+            printf (_ ("  Transaction code: %s\n"), p->transaction_id);
+          /* The doc_id sent, exactly: the code the provider's app shows next to the document. */
+          for (guint i = 0; p->doc_codes != NULL && p->doc_codes[i] != NULL; i++)
+            printf (_ ("  Document code: %s — check that your phone shows this code for this document.\n"),
+                    p->doc_codes[i]);
+          if (when != NULL)
+            printf (_ ("  Approve before %s (%s left). Press Ctrl+C to stop waiting.\n"), when, left);
+          if (r->tick_id == 0)
+            r->tick_id = g_timeout_add_seconds (1, on_tick, r);
+          break;
+        }
+      case KYSO_SIGN_STATE_RETRYING:
+        printf (_ ("The connection to the signing service failed; trying again…\n"));
+        break;
+      case KYSO_SIGN_STATE_APPROVED:
+        printf (_ ("Approved. Finishing the signature…\n"));
+        break;
+      default:
+        break;
     }
   fflush (stdout);
 }
@@ -139,228 +146,274 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
 static gboolean
 on_signal (gpointer user_data)
 {
-  Remote *r = user_data;
+  Presenter *p = user_data;
 
-  r->interrupted = TRUE;
-  g_cancellable_cancel (r->cancellable);
+  p->interrupted = TRUE;
+  g_cancellable_cancel (p->cancellable);
   return G_SOURCE_CONTINUE;
 }
 
-/* 4 refused, 5 expired, 3 the input, 6 anything else remote. */
-static int
-exit_for (const GError *error)
+static gboolean
+is_input_error (const GError *error)
 {
+  return error->domain == KYSO_ERROR
+         && (error->code == KYSO_ERROR_ENCRYPTED || error->code == KYSO_ERROR_BROKEN_FILE
+             || error->code == KYSO_ERROR_UNSUPPORTED || error->code == KYSO_ERROR_LIMIT);
+}
+
+/* Remote: 4 refused, 5 expired, 3 the input, 6 anything else. Local: 3 the input or the placement,
+ * 4 the rest. */
+static int
+exit_for (const GError *error, gboolean remote)
+{
+  if (!remote)
+    return is_input_error (error) || g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND)
+               || g_error_matches (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT)
+             ? KYSO_EXIT_INPUT
+             : KYSO_EXIT_SIGN_FAILED;
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_REFUSED))
     return KYSO_EXIT_SIGN_FAILED;
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_EXPIRED))
     return KYSO_EXIT_EXPIRED;
-  if (error->domain == KYSO_ERROR
-      && (error->code == KYSO_ERROR_ENCRYPTED || error->code == KYSO_ERROR_BROKEN_FILE
-          || error->code == KYSO_ERROR_UNSUPPORTED || error->code == KYSO_ERROR_LIMIT))
-    return KYSO_EXIT_INPUT;
-  return KYSO_EXIT_REMOTE;
+  return is_input_error (error) ? KYSO_EXIT_INPUT : KYSO_EXIT_REMOTE;
 }
 
-static KysoSigner *
-create_signer (KysoCliContext *ctx, const KysoCliRemoteArgs *args, KysoPending *pending, GError **error)
+/* Runs (or resumes) @job to its end, printing as it goes; → an exit status. */
+static int
+present (KysoSigningJob *job, KysoPending *resume, gboolean remote)
 {
-  KysoConfig *config = kyso_cli_get_config (ctx);
-  KysoSigner *signer = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  Presenter p = { loop, NULL, cancellable };
+  guint sigint, sigterm;
+  gulong handler;
+  gboolean ok;
 
-  if (config == NULL)
+  p.tty = isatty (STDOUT_FILENO);
+  p.remote = remote;
+  handler = g_signal_connect (job, "progress", G_CALLBACK (on_progress), &p);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &p);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &p);
+  if (resume != NULL)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                           _("The configuration cannot be read."));
-      return NULL;
-    }
-  if (args->neac)
-    {
-      KysoNeacSigner *neac = kyso_neac_signer_new (config, args->account, args->provider, error);
-      if (neac != NULL)
-        {
-          if (args->expiry > 0)
-            kyso_neac_signer_set_expiry (neac, (guint) args->expiry);
-          kyso_neac_signer_set_pending (neac, pending);
-        }
-      signer = (KysoSigner *) neac;
+      kyso_signing_job_resume_async (job, resume, cancellable, on_done, &p);
+      ok = kyso_signing_job_resume_finish (job, wait_result (&p), &error);
     }
   else
     {
-      KysoCscSigner *csc = kyso_csc_signer_new (config, args->account, args->provider, error);
-      if (csc != NULL)
-        {
-          if (args->expiry > 0)
-            kyso_csc_signer_set_expiry (csc, (guint) args->expiry);
-          kyso_csc_signer_set_pending (csc, pending);
-        }
-      signer = (KysoSigner *) csc;
+      kyso_signing_job_run_async (job, cancellable, on_done, &p);
+      ok = kyso_signing_job_run_finish (job, wait_result (&p), &error);
     }
-  return signer;
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_signal_handler_disconnect (job, handler);
+  if (p.tick_id != 0)
+    g_source_remove (p.tick_id);
+  if (p.tty && remote)
+    printf ("\n");
+  g_clear_object (&p.result);
+  if (!ok)
+    {
+      KysoPending *pending = kyso_signing_job_get_pending (job);
+      g_autoptr (KysoPending) kept = NULL;
+
+      if (p.interrupted)
+        kyso_cli_error (_ ("Stopped waiting."));
+      else
+        kyso_cli_error ("%s", error->message);
+      if (pending != NULL)
+        kept = kyso_pending_load (kyso_pending_get_dir (pending), kyso_pending_get_id (pending), NULL);
+      if (kept != NULL)
+        kyso_cli_error (
+          _ ("The signing request is kept: run the same command with --resume to continue it."));
+      return exit_for (error, remote);
+    }
+  if (kyso_signing_job_get_n_files (job) == 1)
+    {
+      guint page = 0;
+      double r[4];
+
+      if (kyso_signing_job_get_placement (job, 0, &page, r) && page != G_MAXUINT)
+        /* Translators: %s file, %s field name, %u page number */
+        printf (_ ("Signed %s (field %s, page %u)\n"), kyso_signing_job_get_output (job, 0),
+                kyso_sign_session_get_field_name (kyso_signing_job_get_session (job, 0)), page + 1);
+      else
+        /* Translators: %s is the signed file */
+        printf (_ ("Signed %s\n"), kyso_signing_job_get_output (job, 0));
+    }
+  return KYSO_EXIT_OK;
 }
 
-/* The prepared document is resumable only with its session: written like the record (0600). */
-static gboolean
-save_session (KysoPending *pending, KysoSignSession *session, GError **error)
+int
+kyso_cli_local_sign (KysoSigner *signer, const KysoSignSessionOptions *options, const char *in,
+                     const char *out)
 {
-  g_autoptr(GVariant) state = g_variant_ref_sink (kyso_sign_session_save (session));
-  g_autofree char *path = kyso_pending_dup_session_path (pending);
-  g_autoptr(KysoAtomicFile) file = NULL;
+  g_autoptr (KysoSigningJob) job = kyso_signing_job_new (signer, NULL);
 
-  if (g_mkdir_with_parents (kyso_pending_get_dir (pending), 0700) != 0
-      || (file = kyso_atomic_file_new (path, error)) == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("Cannot write in “%s”."),
-                     kyso_pending_get_dir (pending));
-      return FALSE;
-    }
-  fchmod (kyso_atomic_file_get_fd (file), 0600);
-  return kyso_write_all (kyso_atomic_file_get_fd (file), g_variant_get_data (state),
-                         g_variant_get_size (state), error)
-         && kyso_atomic_file_commit (file, error);
+  kyso_signing_job_add_file (job, in, out, options);
+  return present (job, NULL, FALSE);
 }
 
-static KysoSignSession *
-load_session (KysoPending *pending, GError **error)
+/* The account is personal data: from a file or standard input, never the command line. */
+static char *
+read_account (const char *file, GError **error)
 {
-  g_autofree char *path = kyso_pending_dup_session_path (pending);
-  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GBytes) bytes = map ? g_mapped_file_get_bytes (map) : NULL;
-  g_autoptr(GVariant) raw = NULL;
-  g_autoptr(GVariant) state = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
 
-  if (bytes == NULL)
+  if (g_strcmp0 (file, "-") == 0)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
-                           _("The prepared document of the waiting request is gone. Sign again."));
+      char line[256];
+
+      if (fgets (line, sizeof line, stdin) != NULL)
+        text = g_strdup (line);
+    }
+  else if (!g_file_get_contents (file, &text, &len, error))
+    return NULL;
+  if (text != NULL)
+    g_strstrip (text);
+  if (text == NULL || *text == '\0' || strchr (text, '\n') != NULL)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                           _ ("The account file must hold your ID number or login on one line."));
       return NULL;
     }
-  /* The file is ours, but read it as untrusted: normal form checks every offset. */
-  raw = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
-  state = g_variant_get_normal_form (raw);
-  return kyso_sign_session_load (state, error);
+  return g_steal_pointer (&text);
 }
 
-static char *
-pick_credential (Remote *r, KysoSigner *signer, const KysoCliRemoteArgs *args, GPtrArray **out_chain,
-                 GError **error)
+static KysoProfile *
+find_profile (const char *wanted, GError **error)
 {
-  g_autoptr(GPtrArray) creds = NULL;
+  g_autoptr (KysoProfileStore) store = kyso_profile_store_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GPtrArray) profiles = NULL;
+  Presenter p = { loop };
 
-  kyso_signer_list_credentials_async (signer, r->cancellable, on_done, r);
-  creds = kyso_signer_list_credentials_finish (signer, wait_result (r), error);
-  if (creds == NULL)
+  kyso_profile_store_list_async (store, NULL, on_done, &p);
+  profiles = kyso_profile_store_list_finish (store, wait_result (&p), error);
+  g_clear_object (&p.result);
+  if (profiles == NULL)
     return NULL;
-  for (guint i = 0; i < creds->len; i++)
+  for (guint i = 0; i < profiles->len; i++)
     {
-      KysoSignerCredential *c = g_ptr_array_index (creds, i);
-      if (args->credential == NULL || g_strcmp0 (c->id, args->credential) == 0)
-        {
-          *out_chain = g_ptr_array_ref (c->chain);
-          return g_strdup (c->id);
-        }
+      KysoProfile *profile = profiles->pdata[i];
+
+      if (g_strcmp0 (kyso_profile_get_id (profile), wanted) == 0
+          || g_strcmp0 (kyso_profile_get_display_name (profile), wanted) == 0)
+        return g_object_ref (profile);
     }
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
-               args->credential ? _("The signing service has no certificate “%s” for this account.")
-                                : _("The signing service has no certificate for this account."),
-               args->credential);
+               /* Translators: %s is what was given with --profile */
+               _ ("There is no signature profile “%s”. Run “kyso-cli profiles list” to see them."), wanted);
   return NULL;
+}
+
+/* The signer: from the arguments, else from the profile (given, or the one the record names). */
+static KysoSigner *
+create_signer (KysoCliContext *ctx, const KysoCliRemoteArgs *args, KysoPending *pending,
+               KysoProfile **out_profile, gboolean *usage, GError **error)
+{
+  KysoConfig *config = kyso_cli_get_config (ctx);
+  g_autofree char *profile_id = NULL;
+  g_autoptr (KysoProfile) profile = NULL;
+  g_autoptr (KysoProfileAccount) account = NULL;
+  KysoSigner *signer;
+
+  *usage = FALSE;
+  if (config == NULL)
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                           _ ("The configuration cannot be read."));
+      return NULL;
+    }
+  if (args->neac || args->csc)
+    {
+      g_autofree char *login = read_account (args->account_file, error);
+
+      *usage = TRUE;
+      if (login == NULL)
+        return NULL;
+      signer = kyso_signer_factory_new_for_kind (config, args->neac ? "neac" : "csc", login, args->provider,
+                                                 error);
+      if (signer != NULL)
+        kyso_signer_factory_set_expiry (signer, (guint)args->expiry);
+      return signer;
+    }
+  profile_id = args->profile != NULL ? g_strdup (args->profile)
+                                     : (pending != NULL ? kyso_signing_job_dup_profile_id (pending) : NULL);
+  if (profile_id == NULL)
+    {
+      *usage = TRUE;
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+        _ ("The waiting request names no signature profile: give --profile, --neac or --csc."));
+      return NULL;
+    }
+  profile = find_profile (profile_id, error);
+  if (profile == NULL)
+    return NULL;
+  account = g_list_model_get_item (kyso_profile_get_accounts (profile),
+                                   args->profile_account > 0 ? (guint)args->profile_account - 1 : 0);
+  if (account == NULL)
+    {
+      *usage = TRUE;
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+        _ ("This signature profile has no such signing account. Add one under Signatures."));
+      return NULL;
+    }
+  signer = kyso_signer_factory_new_for_account (config, account, error);
+  if (signer != NULL)
+    kyso_signer_factory_set_expiry (signer, (guint)args->expiry);
+  *out_profile = g_steal_pointer (&profile);
+  return signer;
 }
 
 static gboolean
 check_args (const KysoCliRemoteArgs *args)
 {
-  if (args->neac == args->csc)
-    kyso_cli_error (_("Choose one remote signer: --neac or --csc."));
-  else if (args->account == NULL)
-    kyso_cli_error (args->neac ? _("--neac needs --account with your ID number (CMND/CCCD).")
-                               : _("--csc needs --account with your login at the signing service."));
+  if (args->neac && args->csc)
+    kyso_cli_error (_ ("Choose one remote signer: --neac or --csc."));
+  else if ((args->neac || args->csc) && args->profile != NULL)
+    kyso_cli_error (_ ("Give either --profile or a remote signer (--neac, --csc), not both."));
+  else if ((args->neac || args->csc) && args->account_file == NULL)
+    kyso_cli_error (args->neac ? _ ("--neac needs --account-file with your ID number (CMND/CCCD).")
+                               : _ ("--csc needs --account-file with your login at the signing service."));
   else if (args->csc && args->credential == NULL)
-    kyso_cli_error (_("--csc needs --credential with the certificate to use."));
+    kyso_cli_error (_ ("--csc needs --credential with the certificate to use."));
   else if (args->expiry < 0)
-    kyso_cli_error (_("--expiry wants a number of seconds."));
+    kyso_cli_error (_ ("--expiry wants a number of seconds."));
+  else if (args->profile_account < 0)
+    kyso_cli_error (_ ("--profile-account wants a number from 1."));
   else
     return TRUE;
   return FALSE;
-}
-
-/* A new request (prepared and saved), or the one an earlier run left. */
-static KysoSignSession *
-start (Remote *r, const KysoCliRemoteArgs *args, const KysoSignSessionOptions *options, const char *in,
-       const char *out, GPtrArray *chain, KysoPending *pending, GError **error)
-{
-  g_autoptr(KysoSignSession) session = NULL;
-  g_autoptr(GBytes) digest = NULL;
-
-  if (args->resume)
-    return load_session (pending, error);
-  session = kyso_sign_session_new (in, out, options);
-  kyso_sign_session_prepare_async (session, chain, r->cancellable, on_done, r);
-  digest = kyso_sign_session_prepare_finish (session, wait_result (r), error);
-  if (digest == NULL)
-    return NULL;
-  if (!save_session (pending, session, error))
-    {
-      kyso_sign_session_abort (session);
-      return NULL;
-    }
-  return g_steal_pointer (&session);
-}
-
-/* After a failure: keep what --resume needs when it may still succeed, else clean up. */
-static void
-finish_failed (KysoPending *pending, KysoSignSession *session, const GError *error)
-{
-  g_autofree char *json
-    = g_strdup_printf ("%s/%s.json", kyso_pending_get_dir (pending), kyso_pending_get_id (pending));
-
-  /* The signer forgets the record of a request that cannot succeed any more. */
-  if (g_file_test (json, G_FILE_TEST_EXISTS) && kyso_pending_get_transaction_id (pending) != NULL
-      && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain != KYSO_ERROR
-          || error->code == KYSO_ERROR_NETWORK || error->code == KYSO_ERROR_SERVER
-          || error->code == KYSO_ERROR_TLS))
-    {
-      kyso_cli_error (_("The signing request is kept: run the same command with --resume to continue it."));
-      return;
-    }
-  if (session != NULL)
-    kyso_sign_session_abort (session);
-  kyso_pending_forget (pending, NULL);
 }
 
 int
 kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args,
                       const KysoSignSessionOptions *options, const char *in, const char *out)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(KysoPending) pending = NULL;
-  g_autoptr(KysoSigner) signer = NULL;
-  g_autoptr(KysoSignSession) session = NULL;
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GPtrArray) sigs = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *credential_id = NULL;
-  g_autoptr(GPtrArray) chain = NULL;
-  g_autofree char *base = g_path_get_basename (in);
-  const char *doc_ids[] = { base, NULL };
-  KysoSignRequest request = { 0 };
-  KysoSignSessionOptions session_options;
-  Remote r = { loop, NULL, cancellable };
-  guint sigint, sigterm;
-  int status = KYSO_EXIT_OK;
+  g_autoptr (KysoPending) pending = NULL;
+  g_autoptr (KysoSigner) signer = NULL;
+  g_autoptr (KysoProfile) profile = NULL;
+  g_autoptr (KysoSigningJob) job = NULL;
+  g_autoptr (GError) error = NULL;
+  KysoSignSessionOptions o;
+  gboolean usage = FALSE;
 
   if (!check_args (args))
     return KYSO_EXIT_USAGE;
   if (access (in, R_OK) != 0)
     {
-      kyso_cli_error (_("Cannot read “%s”: %s"), in, g_strerror (errno));
+      kyso_cli_error (_ ("Cannot read “%s”: %s"), in, g_strerror (errno));
       return KYSO_EXIT_INPUT;
     }
 
   /* One request per document at a time: never a second prompt on the phone by accident. */
-  kyso_pending_prune (NULL, 24 * 3600);
-  pending = kyso_pending_find_for_document (NULL, in, out, &error);
+  kyso_signing_job_prune (NULL, PRUNE_GRACE_SECONDS);
+  pending = kyso_signing_job_find_pending (NULL, in, out, &error);
   if (error != NULL)
     {
       kyso_cli_error ("%s", error->message);
@@ -368,99 +421,50 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args,
     }
   if (args->resume && pending == NULL)
     {
-      kyso_cli_error (_("No signing request for “%s” is waiting. Sign without --resume."), in);
+      kyso_cli_error (_ ("No signing request for “%s” is waiting. Sign without --resume."), in);
       return KYSO_EXIT_INPUT;
     }
   if (!args->resume && pending != NULL)
     {
-      kyso_cli_error (
-        _("A signing request for “%s” is still waiting for approval on the phone (code %s). "
-           "Run the same command with --resume to continue it."),
-        in,
-        kyso_pending_get_verification_code (pending) ? kyso_pending_get_verification_code (pending) : "?");
+      const char *code = kyso_pending_get_verification_code (pending);
+
+      kyso_cli_error (_ ("A signing request for “%s” is still waiting for approval on the phone (code %s). "
+                         "Run the same command with --resume to continue it."),
+                      in, code != NULL ? code : "?");
       return KYSO_EXIT_USAGE;
-    }
-  if (args->resume && g_strcmp0 (kyso_pending_get_kind (pending), args->neac ? "neac" : "csc") != 0)
-    {
-      kyso_cli_error (_("The waiting request was made with --%s."), kyso_pending_get_kind (pending));
-      return KYSO_EXIT_USAGE;
-    }
-  if (pending == NULL)
-    {
-      pending = kyso_pending_new (NULL, args->neac ? "neac" : "csc");
-      kyso_pending_set_document_path (pending, in);
-      kyso_pending_set_output_path (pending, out);
     }
 
-  signer = create_signer (ctx, args, pending, &error);
+  signer = create_signer (ctx, args, pending, &profile, &usage, &error);
   if (signer == NULL)
     {
       kyso_cli_error ("%s", error->message);
+      return usage ? KYSO_EXIT_USAGE : KYSO_EXIT_REMOTE;
+    }
+  if (pending != NULL
+      && g_strcmp0 (kyso_pending_get_kind (pending), kyso_signer_factory_get_kind (signer)) != 0)
+    {
+      kyso_cli_error (_ ("The waiting request was made with --%s."), kyso_pending_get_kind (pending));
       return KYSO_EXIT_USAGE;
     }
-  /* The configured trust also covers the time-stamp authority, unless --ca-file said otherwise. */
-  session_options = *options;
-  if (session_options.tls_ca_file == NULL && kyso_cli_get_config (ctx) != NULL)
-    session_options.tls_ca_file = kyso_config_get_path (kyso_cli_get_config (ctx), "tls", "ca_file");
-  r.provider = g_strdup (args->provider);
-  r.tty = isatty (STDOUT_FILENO);
-  sigint = g_unix_signal_add (SIGINT, on_signal, &r);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal, &r);
 
-  credential_id = pick_credential (&r, signer, args, &chain, &error);
-  if (credential_id == NULL)
+  /* The configured trust also covers the time-stamp authority, unless --ca-file said otherwise; a
+   * profile gives its keyword and image unless the command line placed the box itself. */
+  o = *options;
+  if (o.tls_ca_file == NULL)
+    o.tls_ca_file = kyso_config_get_path (kyso_cli_get_config (ctx), "tls", "ca_file");
+  if (profile != NULL && !o.has_rect && o.keyword == NULL && kyso_profile_get_keyword (profile) != NULL
+      && *kyso_profile_get_keyword (profile) != '\0')
     {
-      kyso_cli_error ("%s", error->message);
-      /* A new request has sent nothing yet; a waiting one stays for a later try. */
-      if (!args->resume)
-        kyso_pending_forget (pending, NULL);
-      status = KYSO_EXIT_REMOTE;
-      goto out;
+      o.keyword = kyso_profile_get_keyword (profile);
+      o.keyword_fallback = TRUE;
     }
-  session = start (&r, args, &session_options, in, out, chain, pending, &error);
-  if (session == NULL)
-    {
-      kyso_cli_error ("%s", error->message);
-      /* The document (3), or a resume whose prepared file is gone (6). */
-      status = args->resume || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? KYSO_EXIT_REMOTE
-                                                                                         : KYSO_EXIT_INPUT;
-      kyso_pending_forget (pending, NULL);
-      goto out;
-    }
+  if (profile != NULL && o.image_png == NULL)
+    o.image_png = kyso_profile_get_image (profile);
 
-  g_ptr_array_add (digests, g_bytes_ref (kyso_sign_session_get_digest_to_sign (session)));
-  request.credential_id = credential_id;
-  request.description = base;
-  request.doc_ids = doc_ids;
-  kyso_signer_sign_digests_async (signer, digests, &request, on_progress, &r, cancellable, on_done, &r);
-  sigs = kyso_signer_sign_digests_finish (signer, wait_result (&r), &error);
-  if (r.tick_id != 0)
-    g_source_remove (r.tick_id);
-  if (r.tty)
-    printf ("\n");
-  if (sigs != NULL)
-    {
-      kyso_sign_session_complete_async (session, g_ptr_array_index (sigs, 0), cancellable, on_done, &r);
-      kyso_sign_session_complete_finish (session, wait_result (&r), &error);
-    }
-  if (error != NULL)
-    {
-      if (r.interrupted)
-        kyso_cli_error (_("Stopped waiting."));
-      else
-        kyso_cli_error ("%s", error->message);
-      finish_failed (pending, session, error);
-      status = exit_for (error);
-      goto out;
-    }
-  kyso_pending_forget (pending, NULL);
-  /* Translators: %s is the signed file */
-  printf (_("Signed %s\n"), out);
-
-out:
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-  g_clear_object (&r.result);
-  g_free (r.provider);
-  return status;
+  job = kyso_signing_job_new (signer, args->credential);
+  if (profile != NULL)
+    kyso_signing_job_set_profile_id (job, kyso_profile_get_id (profile));
+  if (pending == NULL)
+    kyso_signing_job_add_file (job, in, out, &o);
+  return present (job, pending, TRUE);
 }

@@ -55,18 +55,21 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignArgs, sign_args_clear)
 static KysoSigner *
 create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError **error)
 {
-  const char *password = NULL;
+  g_autofree char *password = NULL;
+  KysoSigner *signer;
 
   *usage = FALSE;
   if (a->p12 == NULL)
     {
       *usage = TRUE;
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --neac or --csc."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --profile, --neac or --csc."));
       return NULL;
     }
   if (a->p12_pass_env != NULL)
     {
-      password = g_getenv (a->p12_pass_env);
+      password = g_strdup (g_getenv (a->p12_pass_env));
+      /* Read once, then gone: no child process and no crash report inherits it. */
+      g_unsetenv (a->p12_pass_env);
       if (password == NULL)
         {
           *usage = TRUE;
@@ -76,7 +79,10 @@ create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError *
           return NULL;
         }
     }
-  return kyso_p12_signer_new (a->p12, password, error);
+  signer = kyso_p12_signer_new (a->p12, password, error);
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  return signer;
 }
 
 static gboolean
@@ -96,64 +102,13 @@ parse_rect (const char *text, double rect[4])
   return rect[2] > 0 && rect[3] > 0;
 }
 
-typedef struct {
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
-static void
-wait_for (Waiter *w)
-{
-  g_main_loop_run (w->loop);
-}
-
-/* Errors about the document or the placement are the input's (3); the rest is signing (4). */
-static int
-exit_for (const GError *error)
-{
-  if (error->domain == KYSO_ERROR)
-    switch (error->code)
-      {
-      case KYSO_ERROR_ENCRYPTED:
-      case KYSO_ERROR_BROKEN_FILE:
-      case KYSO_ERROR_UNSUPPORTED:
-      case KYSO_ERROR_LIMIT:
-      case KYSO_ERROR_NOT_FOUND:
-      case KYSO_ERROR_INVALID_INPUT:
-        return KYSO_EXIT_INPUT;
-      default:
-        break;
-      }
-  return KYSO_EXIT_SIGN_FAILED;
-}
-
 static int
 run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoSigner) signer = NULL;
-  g_autoptr(GPtrArray) creds = NULL;
-  g_autoptr(GPtrArray) sigs = NULL;
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(KysoSignSession) session = NULL;
   g_autoptr(GBytes) image = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GBytes) digest = NULL;
-  g_autofree char *base = g_path_get_basename (in);
-  const char *doc_ids[] = { base, NULL };
   KysoSignSessionOptions o = { 0 };
-  KysoSignRequest request = { 0 };
-  KysoSignerCredential *cred;
-  Waiter w = { loop, NULL };
   gboolean usage;
 
   if (access (in, R_OK) != 0)
@@ -197,7 +152,7 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
     {
       if (a->p12 != NULL)
         {
-          kyso_cli_error (_("Give either --p12 or a remote signer (--neac, --csc), not both."));
+          kyso_cli_error (_("Give either --p12 or a remote signer (--profile, --neac, --csc), not both."));
           return KYSO_EXIT_USAGE;
         }
       return kyso_cli_remote_sign (ctx, &a->remote, &o, in, out);
@@ -209,50 +164,7 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
       kyso_cli_error ("%s", error->message);
       return usage ? KYSO_EXIT_USAGE : KYSO_EXIT_SIGN_FAILED;
     }
-  kyso_signer_list_credentials_async (signer, NULL, on_done, &w);
-  wait_for (&w);
-  creds = kyso_signer_list_credentials_finish (signer, w.result, &error);
-  g_clear_object (&w.result);
-  if (creds == NULL || creds->len == 0)
-    {
-      kyso_cli_error ("%s", error != NULL ? error->message : _("The signer offers no certificate."));
-      return KYSO_EXIT_SIGN_FAILED;
-    }
-  cred = g_ptr_array_index (creds, 0);
-
-  session = kyso_sign_session_new (in, out, &o);
-  digest = kyso_sign_session_prepare (session, cred->chain, NULL, &error);
-  if (digest == NULL)
-    {
-      kyso_cli_error ("%s", error->message);
-      return exit_for (error);
-    }
-  g_ptr_array_add (digests, g_steal_pointer (&digest));
-  request.credential_id = cred->id;
-  request.description = base;
-  request.doc_ids = doc_ids;
-  kyso_signer_sign_digests_async (signer, digests, &request, NULL, NULL, NULL, on_done, &w);
-  wait_for (&w);
-  sigs = kyso_signer_sign_digests_finish (signer, w.result, &error);
-  g_clear_object (&w.result);
-  if (sigs == NULL || sigs->len != 1)
-    {
-      kyso_cli_error ("%s", error != NULL ? error->message : _("The signer returned no signature."));
-      return KYSO_EXIT_SIGN_FAILED;
-    }
-  if (!kyso_sign_session_complete (session, g_ptr_array_index (sigs, 0), NULL, &error))
-    {
-      kyso_cli_error ("%s", error->message);
-      return KYSO_EXIT_SIGN_FAILED;
-    }
-  {
-    guint page;
-    double r[4];
-    kyso_sign_session_get_placement (session, &page, r);
-    /* Translators: %s file, %s field name, %u page number */
-    printf (_("Signed %s (field %s, page %u)\n"), out, kyso_sign_session_get_field_name (session), page + 1);
-  }
-  return KYSO_EXIT_OK;
+  return kyso_cli_local_sign (signer, &o, in, out);
 }
 
 int
@@ -266,7 +178,7 @@ kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
     { "page", 0, 0, G_OPTION_ARG_INT, &a.page, N_("Page to sign (1-based, -1 = last; default: last)"), N_("N") },
     { "rect", 0, 0, G_OPTION_ARG_STRING, &a.rect, N_("Signature box in points from the page's lower left"),
       N_("X,Y,W,H") },
-    { "keyword", 0, 0, G_OPTION_ARG_STRING, &a.keyword, N_("Place the box just above this text"), N_("TEXT") },
+    { "keyword", 0, 0, G_OPTION_ARG_STRING, &a.keyword, N_("Place the box by this text (the signature line)"), N_("TEXT") },
     { "invisible", 0, 0, G_OPTION_ARG_NONE, &a.invisible, N_("Sign without a visible box"), NULL },
     { "image", 0, 0, G_OPTION_ARG_FILENAME, &a.image, N_("Signature image (PNG)"), N_("PNG") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &a.name, N_("Signer name shown (default: from the certificate)"), N_("TEXT") },

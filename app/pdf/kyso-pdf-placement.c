@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <poppler.h>
+#include <string.h>
 
 /* Distance between the keyword's line and the box, and from the page edges. */
 #define GAP 4.0
@@ -143,6 +144,125 @@ kyso_pdf_placement_default (const KysoPdfPage *page, double width, double height
   kyso_pdf_page_display_to_user (page, d, user_rect);
 }
 
+/* Signatures --------------------------------------------------------------------------------- */
+
+static gboolean
+is_signature_field (KysoPdfDocument *doc, KysoPdfObject *annot)
+{
+  g_autoptr(KysoPdfObject) node = kyso_pdf_object_ref (annot);
+
+  /* /FT may be inherited from a parent field: a bounded walk up the tree. */
+  for (guint depth = 0; depth < 32 && kyso_pdf_object_get_kind (node) == KYSO_PDF_DICT; depth++)
+    {
+      g_autoptr(KysoPdfObject) ft = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (node, "FT"), NULL);
+      KysoPdfObject *parent;
+
+      if (ft != NULL && kyso_pdf_object_get_kind (ft) == KYSO_PDF_NAME)
+        return kyso_pdf_object_is_name (ft, "Sig");
+      parent = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (node, "Parent"), NULL);
+      kyso_pdf_object_unref (node);
+      node = parent;
+      if (node == NULL)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+GArray *
+kyso_pdf_placement_list_signatures (KysoPdfDocument *doc, const KysoPdfPage *page)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (KysoPdfPlacement));
+  g_autoptr(KysoPdfObject) annots = NULL;
+
+  if (page == NULL || page->dict == NULL)
+    return out;
+  annots = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL);
+  if (annots == NULL || kyso_pdf_object_get_kind (annots) != KYSO_PDF_ARRAY)
+    return out;
+  for (guint i = 0; i < kyso_pdf_array_get_length (annots) && i < 10000; i++)
+    {
+      g_autoptr(KysoPdfObject) a = kyso_pdf_document_resolve (doc, kyso_pdf_array_get (annots, i), NULL);
+      g_autoptr(KysoPdfObject) r = NULL;
+      KysoPdfPlacement widget = { page->index, { 0 } };
+      double v[4];
+      gboolean ok = TRUE;
+
+      if (a == NULL || kyso_pdf_object_get_kind (a) != KYSO_PDF_DICT
+          || !kyso_pdf_object_is_name (kyso_pdf_dict_get (a, "Subtype"), "Widget") || !is_signature_field (doc, a))
+        continue;
+      r = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (a, "Rect"), NULL);
+      if (r == NULL || kyso_pdf_object_get_kind (r) != KYSO_PDF_ARRAY || kyso_pdf_array_get_length (r) != 4)
+        continue;
+      for (guint k = 0; k < 4 && ok; k++)
+        v[k] = kyso_pdf_object_get_number (kyso_pdf_array_get (r, k), &ok);
+      if (!ok)
+        continue;
+      corners_to_rect (v[0], v[1], v[2], v[3], widget.rect);
+      /* An invisible signature takes no room. */
+      if (widget.rect[2] > 0.5 && widget.rect[3] > 0.5)
+        g_array_append_val (out, widget);
+    }
+  return out;
+}
+
+/* Do two display boxes overlap (with a small gap kept between them)? */
+static gboolean
+overlaps (const double a[4], const double b[4])
+{
+  const double gap = 2.0;
+
+  return a[0] < b[0] + b[2] + gap && b[0] < a[0] + a[2] + gap && a[1] < b[1] + b[3] + gap && b[1] < a[1] + a[3] + gap;
+}
+
+static gboolean
+overlaps_any (const double d[4], const GArray *taken_display)
+{
+  for (guint i = 0; i < taken_display->len; i++)
+    if (overlaps (d, g_array_index (taken_display, KysoPdfPlacement, i).rect))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+kyso_pdf_placement_avoid (const KysoPdfPage *page, GArray *taken, double user_rect[4])
+{
+  g_autoptr(GArray) shown = NULL;
+  double d[4], best[4], pw, ph, best_dist = -1;
+  const double step = 6.0;
+
+  if (taken == NULL || taken->len == 0)
+    return FALSE;
+  shown = g_array_sized_new (FALSE, FALSE, sizeof (KysoPdfPlacement), taken->len);
+  for (guint i = 0; i < taken->len; i++)
+    {
+      KysoPdfPlacement t = { page->index, { 0 } };
+      kyso_pdf_page_user_to_display (page, g_array_index (taken, KysoPdfPlacement, i).rect, t.rect);
+      g_array_append_val (shown, t);
+    }
+  kyso_pdf_page_user_to_display (page, user_rect, d);
+  if (!overlaps_any (d, shown))
+    return FALSE;
+  kyso_pdf_page_display_size (page, &pw, &ph);
+  /* The nearest free spot on a grid of the displayed page; the bounds are exact edges too. */
+  for (double y = 0; y <= ph - d[3] + step; y += step)
+    for (double x = 0; x <= pw - d[2] + step; x += step)
+      {
+        double c[4] = { MIN (x, pw - d[2]), MIN (y, ph - d[3]), d[2], d[3] };
+        double dist = (c[0] - d[0]) * (c[0] - d[0]) + (c[1] - d[1]) * (c[1] - d[1]);
+
+        if (c[0] < 0 || c[1] < 0 || (best_dist >= 0 && dist >= best_dist) || overlaps_any (c, shown))
+          continue;
+        memcpy (best, c, sizeof best);
+        best_dist = dist;
+      }
+  if (best_dist < 0)
+    return FALSE;
+  kyso_pdf_page_display_to_user (page, best, user_rect);
+  return TRUE;
+}
+
+/* The keyword ----------------------------------------------------------------------------------- */
+
 static GArray *
 find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gboolean all, double width,
          double height, GCancellable *cancellable, GError **error)
@@ -151,10 +271,12 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
   int n_pages;
 
   n_pages = poppler_document_get_n_pages (pdoc);
-  for (int i = 0; i < n_pages && (all || out->len == 0); i++)
+  /* Last page first: the rule wants the last occurrence. */
+  for (int i = n_pages - 1; i >= 0 && (all || out->len == 0); i--)
     {
       PopplerPage *ppage = poppler_document_get_page (pdoc, i);
       g_autoptr(KysoPdfPage) page = NULL;
+      g_autoptr(GArray) taken = NULL;
       GList *matches;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -174,16 +296,21 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
           g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);
           return NULL;
         }
+      taken = kyso_pdf_placement_list_signatures (doc, page);
+      /* Lowest on the page first: poppler gives them in reading order. */
+      matches = g_list_reverse (matches);
       for (GList *l = matches; l != NULL && (all || out->len == 0); l = l->next)
         {
           /* poppler gives the match in display space, origin at the lower left, y up. */
           PopplerRectangle *r = l->data;
-          double top = MAX (r->y1, r->y2);
-          double d[4] = { MIN (r->x1, r->x2), top + GAP, width, height };
+          double cx = (r->x1 + r->x2) / 2;
+          double bottom = MIN (r->y1, r->y2);
+          double d[4] = { cx - width / 2, bottom - GAP - height, width, height };
           KysoPdfPlacement p = { (guint) i, { 0 } };
 
           clamp_display (page, d);
           kyso_pdf_page_display_to_user (page, d, p.rect);
+          kyso_pdf_placement_avoid (page, taken, p.rect);
           g_array_append_val (out, p);
         }
       g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);

@@ -24,23 +24,58 @@ void kyso_pdf_page_user_to_display  (const KysoPdfPage *page,
                                      const double       user_rect[4],
                                      double             display_rect[4]);
 
-/* A box of @width × @height (display orientation) in the lower right corner of the displayed page,
- * a margin in from the edges; in user space. */
-void kyso_pdf_placement_default     (const KysoPdfPage *page,
-                                     double             width,
-                                     double             height,
-                                     double             user_rect[4]);
-
 typedef struct {
   guint  page_index;   /* 0-based */
   double rect[4];      /* user space */
 } KysoPdfPlacement;
 
-/* Looks for @keyword (case-insensitive, whole text as poppler extracts it) on every page of the
- * PDF at @path with poppler and proposes, for the first occurrence (or every one with @all), a box
- * of @width × @height just above the line where it was found, left-aligned with it and kept inside
- * the displayed page. @doc gives the page geometry (the same file opened with the Kyso reader).
- * → GArray of KysoPdfPlacement. KYSO_ERROR_NOT_FOUND when the text does not occur.
+/* THE PLACEMENT RULE — one rule for kyso-cli, the dossier and the document page.
+ *
+ * What the provinces' guides show: the citizen's profile holds a location keyword ("Từ khóa định
+ * vị vị trí"), the caption of the form's signature block — "Người làm đơn", "NGƯỜI KHAI",
+ * "(Ký, ghi rõ họ tên)". On the forms the signature and the signer's name go in the blank space
+ * right UNDER that caption, centred on it. So:
+ *
+ *   1. By keyword: the LAST occurrence in the document (signature blocks close a document; the
+ *      same words earlier are body text — "người làm đơn cam đoan …"); with a page given, the last
+ *      occurrence on that page. The box is centred horizontally on the keyword, its top edge GAP
+ *      (4 pt) under the keyword's line, and kept inside the displayed page.
+ *   2. Without a keyword (or when the keyword is absent and the caller falls back): the lower right
+ *      corner of the displayed page, a margin (36 pt, less on small pages) in from the edges.
+ *   3. Never over a signature that is already there: when the box would overlap the widget of an
+ *      existing signature field on that page, it moves to the nearest spot of the page that
+ *      overlaps none (a co-signer's box under the same caption lands beside or below the first).
+ *
+ * The default box is KYSO_PDF_PLACEMENT_BOX_WIDTH × KYSO_PDF_PLACEMENT_BOX_HEIGHT points. An
+ * explicit rectangle chosen by the citizen is never moved. */
+#define KYSO_PDF_PLACEMENT_BOX_WIDTH  180.0
+#define KYSO_PDF_PLACEMENT_BOX_HEIGHT 60.0
+
+/* Rule 2: a box of @width × @height (display orientation) in the lower right corner of the
+ * displayed page, a margin in from the edges; in user space. */
+void kyso_pdf_placement_default     (const KysoPdfPage *page,
+                                     double             width,
+                                     double             height,
+                                     double             user_rect[4]);
+
+/* The widgets of the signature fields already on @page (invisible ones left out). → GArray of
+ * KysoPdfPlacement. Odd annotations are skipped, never an error. */
+GArray *kyso_pdf_placement_list_signatures (KysoPdfDocument   *doc,
+                                            const KysoPdfPage *page);
+
+/* Rule 3: moves @user_rect to the free spot of the displayed page nearest to it that overlaps
+ * none of @taken (from kyso_pdf_placement_list_signatures); unchanged when it overlaps none, or
+ * when the page has no free spot that large. → TRUE when it moved. */
+gboolean kyso_pdf_placement_avoid   (const KysoPdfPage *page,
+                                     GArray            *taken,
+                                     double             user_rect[4]);
+
+/* Rule 1 (and 3): looks for @keyword (case-insensitive, as poppler extracts the text) on every
+ * page of the PDF at @path and proposes a box of @width × @height for each occurrence, in the
+ * rule's order: the last occurrence first (last page first, lowest on the page first). With
+ * @all FALSE only the first of them (the rule's choice). @doc gives the page geometry and the
+ * existing signatures (the same file opened with the Kyso reader). → GArray of
+ * KysoPdfPlacement. KYSO_ERROR_NOT_FOUND when the text does not occur.
  * Blocking (poppler reads the file): call it from a worker thread. */
 GArray *kyso_pdf_placement_find_keyword (KysoPdfDocument  *doc,
                                          const char       *path,

@@ -207,6 +207,8 @@ kyso_account_kind_get_display_name (const char *kind)
   /* A product name; the portals show it untranslated. */
   if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_NEAC_SIGN) == 0)
     return "NEAC Sign";
+  if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_CSC) == 0)
+    return "CSC";
   return NULL;
 }
 
@@ -221,6 +223,19 @@ kyso_profile_account_validate (KysoProfileAccount *self,
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("The signature type of an account is not one Kyso knows. Choose NEAC Sign."));
       return FALSE;
+    }
+  if (g_strcmp0 (self->kind, KYSO_ACCOUNT_KIND_CSC) == 0)
+    {
+      g_autofree char *login = g_strstrip (g_strdup (self->account));
+
+      /* A login at the service, not an ID number: only that there is one. */
+      if (*login == '\0')
+        {
+          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                               _("Enter your login at the signing service."));
+          return FALSE;
+        }
+      return kyso_profile_check_provider (self->provider, error);
     }
   return kyso_profile_check_provider (self->provider, error)
          && kyso_profile_check_account_number (self->account, error);

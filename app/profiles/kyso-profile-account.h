@@ -4,8 +4,10 @@
 
 G_BEGIN_DECLS
 
-/* The only signature type the portals offer today ("Loại chữ ký: NEAC Sign"). */
+/* The signature type the portals offer ("Loại chữ ký: NEAC Sign"): account = CCCD/CMND number. */
 #define KYSO_ACCOUNT_KIND_NEAC_SIGN "neac-sign"
+/* A Cloud Signature Consortium service ([csc] in the configuration): account = the login there. */
+#define KYSO_ACCOUNT_KIND_CSC "csc"
 
 #define KYSO_TYPE_PROFILE_ACCOUNT (kyso_profile_account_get_type ())
 G_DECLARE_FINAL_TYPE (KysoProfileAccount, kyso_profile_account, KYSO, PROFILE_ACCOUNT, GObject)
@@ -30,7 +32,8 @@ void                kyso_profile_account_set_provider     (KysoProfileAccount *s
 gboolean            kyso_profile_account_validate         (KysoProfileAccount *self,
                                                            GError            **error);
 
-/* "NEAC Sign" for KYSO_ACCOUNT_KIND_NEAC_SIGN; NULL for an unknown kind. */
+/* "NEAC Sign" for KYSO_ACCOUNT_KIND_NEAC_SIGN, "CSC" for KYSO_ACCOUNT_KIND_CSC; NULL for an
+ * unknown kind. */
 const char         *kyso_account_kind_get_display_name    (const char         *kind);
 
 G_END_DECLS

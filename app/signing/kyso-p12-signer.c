@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-p12-signer.h"
+#include "kyso-certificate.h"
 #include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -438,6 +439,32 @@ sign_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   g_task_return_pointer (task, g_steal_pointer (&signatures), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A local file can hold anything: refuse what a certifying authority would not let sign now. */
+static gboolean
+check_certificate (KysoP12Signer *self, GError **error)
+{
+  g_autoptr(KysoCertificate) cert = kyso_certificate_new (g_ptr_array_index (self->credential->chain, 0), error);
+
+  if (cert == NULL)
+    return FALSE;
+  if (!kyso_certificate_is_valid_at (cert, NULL))
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                           _("The certificate in this certificate file is expired or not valid yet, so it "
+                             "cannot sign. Nothing was signed."));
+      return FALSE;
+    }
+  if (!kyso_certificate_can_sign (cert))
+    {
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                           _("The certificate in this certificate file is not meant for signing documents "
+                             "(its key usage allows neither digital signatures nor non-repudiation). Nothing "
+                             "was signed."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 kyso_p12_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, const KysoSignRequest *request,
                                     KysoSignProgressFunc progress, gpointer progress_data,
@@ -454,6 +481,15 @@ kyso_p12_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, cons
                                _("The certificate chosen for signing is not in this certificate file."));
       return;
     }
+  {
+    GError *error = NULL;
+
+    if (!check_certificate (self, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
   for (guint i = 0; i < digests->len; i++)
     if (g_bytes_get_size (g_ptr_array_index (digests, i)) != 32)
       {

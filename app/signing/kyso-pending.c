@@ -159,7 +159,7 @@ to_json (KysoPending *self)
   json_builder_set_member_name (b, "created_at");
   json_builder_add_int_value (b, self->created_at / G_USEC_PER_SEC);
   json_builder_set_member_name (b, "expires_at");
-  json_builder_add_int_value (b, self->expires_at / G_USEC_PER_SEC);
+  json_builder_add_int_value (b, kyso_pending_get_expires_at (self) / G_USEC_PER_SEC);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -260,6 +260,9 @@ from_json (KysoPending *self, JsonNode *root)
         self->doc_ids[i] = g_strdup (json_array_get_string_element (doc_ids, i));
     }
   self->created_at = member_int (o, "created_at") * G_USEC_PER_SEC;
+  /* A record without a creation time is as old as can be: it expires at once. */
+  if (self->created_at <= 0)
+    self->created_at = 1;
   self->expires_at = member_int (o, "expires_at") * G_USEC_PER_SEC;
   return self->fields[F_KIND] != NULL && self->digests->len > 0;
 }
@@ -537,7 +540,9 @@ kyso_pending_get_created_at (KysoPending *self)
 gint64
 kyso_pending_get_expires_at (KysoPending *self)
 {
-  return self->expires_at;
+  if (self->expires_at > 0)
+    return self->expires_at;
+  return self->created_at + (gint64) KYSO_PENDING_DEFAULT_LIFETIME_SECONDS * G_USEC_PER_SEC;
 }
 
 void
@@ -549,5 +554,5 @@ kyso_pending_set_expires_at (KysoPending *self, gint64 expires_at)
 gboolean
 kyso_pending_is_expired (KysoPending *self, gint64 now)
 {
-  return self->expires_at > 0 && now > self->expires_at;
+  return now > kyso_pending_get_expires_at (self);
 }

@@ -42,7 +42,8 @@ KysoPending *kyso_pending_find_for_document (const char *dir,
                                              const char *document_path,
                                              const char *output_path,
                                              GError    **error);
-/* Forgets records whose expiry passed more than @grace_seconds ago; → how many. */
+/* Forgets records whose expiry passed more than @grace_seconds ago; → how many. Only the record
+ * and its session file: kyso_signing_job_prune() also removes the prepared copies. */
 guint        kyso_pending_prune          (const char   *dir,
                                           gint64        grace_seconds);
 
@@ -94,7 +95,11 @@ void         kyso_pending_set_digests   (KysoPending  *self,
 gboolean     kyso_pending_matches_digests (KysoPending *self,
                                            GPtrArray   *digests);
 
-/* g_get_real_time() µs. */
+/* Every record expires: one saved without a deadline (or read from a file without one) lapses
+ * this long after it was created. */
+#define KYSO_PENDING_DEFAULT_LIFETIME_SECONDS (15 * 60)
+
+/* g_get_real_time() µs. get_expires_at() is never 0 (see above). */
 gint64       kyso_pending_get_created_at (KysoPending  *self);
 gint64       kyso_pending_get_expires_at (KysoPending  *self);
 void         kyso_pending_set_expires_at (KysoPending  *self,

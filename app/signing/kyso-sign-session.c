@@ -7,9 +7,11 @@
 #include "kyso-pdf-placement.h"
 #include "kyso-pdf-writer.h"
 #include "kyso-tsa.h"
+#include "kyso-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -17,10 +19,10 @@
 #include <unistd.h>
 
 #define STATE_VERSION 1
+/* Permissions of the signed file when the input's cannot be read: the owner's only. */
+#define PRIVATE_MODE 0600
 /* Room for a time-stamp token and its TSA chain (typically 4–8 KiB). */
 #define TIMESTAMP_RESERVE 12288
-#define DEFAULT_BOX_WIDTH 180.0
-#define DEFAULT_BOX_HEIGHT 60.0
 /* Below this (points), a default box would show nothing readable. */
 #define MIN_BOX 24.0
 
@@ -34,6 +36,7 @@ struct _KysoSignSession {
   /* Prepared state. */
   char *temp_path;
   int temp_fd;
+  guint mode;                       /* the output's permissions: the input's, never wider than rw */
   gboolean persisted;               /* saved: keep the temporary file when finalized */
   gboolean completed;
   KysoPdfSignatureLayout layout;
@@ -59,6 +62,7 @@ options_copy (KysoSignSessionOptions *dst, const KysoSignSessionOptions *src)
   dst->contact_info = g_strdup (src->contact_info);
   dst->tsa_url = g_strdup (src->tsa_url);
   dst->tls_ca_file = g_strdup (src->tls_ca_file);
+  dst->work_dir = g_strdup (src->work_dir);
   dst->image_png = src->image_png != NULL ? g_bytes_ref (src->image_png) : NULL;
   dst->signing_time = src->signing_time != NULL ? g_date_time_ref (src->signing_time) : NULL;
 }
@@ -74,6 +78,7 @@ options_clear (KysoSignSessionOptions *o)
   g_free ((char *) o->contact_info);
   g_free ((char *) o->tsa_url);
   g_free ((char *) o->tls_ca_file);
+  g_free ((char *) o->work_dir);
   g_clear_pointer (&o->image_png, g_bytes_unref);
   g_clear_pointer (&o->signing_time, g_date_time_unref);
   memset (o, 0, sizeof *o);
@@ -116,6 +121,17 @@ static void
 kyso_sign_session_init (KysoSignSession *self)
 {
   self->temp_fd = -1;
+  self->mode = PRIVATE_MODE;
+}
+
+const char *
+kyso_sign_session_get_default_work_dir (void)
+{
+  static char *dir;
+
+  if (g_once_init_enter (&dir))
+    g_once_init_leave (&dir, g_build_filename (g_get_user_state_dir (), "kyso", "pending", NULL));
+  return dir;
 }
 
 KysoSignSession *
@@ -142,26 +158,67 @@ chain_copy (GPtrArray *chain)
   return copy;
 }
 
-/* A temporary file in the output's folder, so that the final rename cannot cross file systems. */
+static gboolean
+temp_error (GError **error, const char *dir)
+{
+  int saved = errno;
+  g_autofree char *name = g_filename_display_name (dir);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               /* Translators: %s is a folder, then the reason */
+               _("Cannot create the signed file in “%s”: %s"), name, g_strerror (saved));
+  return FALSE;
+}
+
+/* The prepared copy: 0600 in a folder only the citizen can enter, so that nobody reads or swaps
+ * the unsigned file while the phone is asked. The output gets the input's permissions, never more
+ * than read and write. */
 static gboolean
 create_temp (KysoSignSession *self, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (self->output_path);
-  g_autofree char *base = g_path_get_basename (self->output_path);
-  g_autofree char *templ = g_strdup_printf ("%s/.%s.kyso-XXXXXX", dir, base);
-  int fd = g_mkstemp_full (templ, O_RDWR | O_CLOEXEC, 0644);
+  const char *dir = self->options.work_dir ? self->options.work_dir : kyso_sign_session_get_default_work_dir ();
+  g_autofree char *templ = g_build_filename (dir, "prepared-XXXXXX.pdf", NULL);
+  struct stat st;
+  int fd;
 
+  if (g_mkdir_with_parents (dir, 0700) != 0 || g_stat (dir, &st) != 0)
+    return temp_error (error, dir);
+  if ((st.st_mode & 077) != 0 && g_chmod (dir, 0700) != 0)
+    return temp_error (error, dir);
+  fd = g_mkstemp_full (templ, O_RDWR | O_CLOEXEC, PRIVATE_MODE);
   if (fd < 0)
-    {
-      int saved = errno;
-      g_autofree char *name = g_filename_display_name (dir);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   /* Translators: %s is a folder, then the reason */
-                   _("Cannot create the signed file in “%s”: %s"), name, g_strerror (saved));
-      return FALSE;
-    }
+    return temp_error (error, dir);
+  self->mode = g_stat (self->input_path, &st) == 0 ? (st.st_mode & 0666) : PRIVATE_MODE;
   self->temp_fd = fd;
   self->temp_path = g_steal_pointer (&templ);
+  return TRUE;
+}
+
+/* On a page smaller than the box, the box shrinks with it; on a tiny one, none is shown. */
+static void
+default_rect (KysoSignSession *self, KysoPdfDocument *doc, const KysoPdfPage *page, double bw, double bh)
+{
+  g_autoptr(GArray) taken = kyso_pdf_placement_list_signatures (doc, page);
+  double pw, ph;
+
+  kyso_pdf_page_display_size (page, &pw, &ph);
+  bw = MIN (bw, pw * 0.5);
+  bh = MIN (bh, ph * 0.25);
+  kyso_pdf_placement_default (page, bw, bh, self->rect);
+  kyso_pdf_placement_avoid (page, taken, self->rect);
+  if (bw < MIN_BOX || bh < MIN_BOX)
+    self->invisible = TRUE;
+}
+
+static gboolean
+place_default (KysoSignSession *self, KysoPdfDocument *doc, guint index, double bw, double bh,
+               KysoPdfPage **page_out, GError **error)
+{
+  *page_out = kyso_pdf_document_get_page (doc, index, error);
+  if (*page_out == NULL)
+    return FALSE;
+  self->page_index = index;
+  default_rect (self, doc, *page_out, bw, bh);
   return TRUE;
 }
 
@@ -171,8 +228,8 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
        GError **error)
 {
   const KysoSignSessionOptions *o = &self->options;
-  double bw = o->box_width > 0 ? o->box_width : DEFAULT_BOX_WIDTH;
-  double bh = o->box_height > 0 ? o->box_height : DEFAULT_BOX_HEIGHT;
+  double bw = o->box_width > 0 ? o->box_width : KYSO_PDF_PLACEMENT_BOX_WIDTH;
+  double bh = o->box_height > 0 ? o->box_height : KYSO_PDF_PLACEMENT_BOX_HEIGHT;
   guint n_pages;
   GError *local = NULL;
   guint index;
@@ -206,13 +263,19 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
   index = o->page > 0 ? (guint) o->page - 1 : n_pages - 1;
   if (!o->has_rect && !o->invisible && o->keyword != NULL && *o->keyword != 0)
     {
+      g_autoptr(GError) local_find = NULL;
       g_autoptr(GArray) found = kyso_pdf_placement_find_keyword (doc, self->input_path, o->keyword, TRUE, bw, bh,
-                                                                 cancellable, error);
+                                                                 cancellable, &local_find);
       const KysoPdfPlacement *p = NULL;
 
+      if (found == NULL && o->keyword_fallback && g_error_matches (local_find, KYSO_ERROR, KYSO_ERROR_NOT_FOUND))
+        return place_default (self, doc, index, bw, bh, page_out, error);
       if (found == NULL)
-        return FALSE;
-      /* With a page given, the first occurrence on that page; otherwise the first anywhere. */
+        {
+          g_propagate_error (error, g_steal_pointer (&local_find));
+          return FALSE;
+        }
+      /* The rule's order: with a page given, the last occurrence on that page; else the last anywhere. */
       for (guint i = 0; i < found->len && p == NULL; i++)
         if (o->page == 0 || g_array_index (found, KysoPdfPlacement, i).page_index == index)
           p = &g_array_index (found, KysoPdfPlacement, i);
@@ -232,16 +295,7 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
   if (o->has_rect)
     memcpy (self->rect, o->rect, sizeof self->rect);
   else if (o->keyword == NULL || *o->keyword == 0)
-    {
-      double pw, ph;
-      /* On a page smaller than the box, the box shrinks with it; on a tiny one, none is shown. */
-      kyso_pdf_page_display_size (*page_out, &pw, &ph);
-      bw = MIN (bw, pw * 0.5);
-      bh = MIN (bh, ph * 0.25);
-      kyso_pdf_placement_default (*page_out, bw, bh, self->rect);
-      if (bw < MIN_BOX || bh < MIN_BOX)
-        self->invisible = TRUE;
-    }
+    default_rect (self, doc, *page_out, bw, bh);
   return TRUE;
 }
 
@@ -354,6 +408,57 @@ io_error (GError **error, const char *path)
   return FALSE;
 }
 
+/* Another file system: a copy next to the output (same permissions, synced), then the rename. */
+static gboolean
+copy_into_place (KysoSignSession *self, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->output_path);
+  g_autofree char *base = g_path_get_basename (self->output_path);
+  g_autofree char *templ = g_strdup_printf ("%s/.%s.kyso-XXXXXX", dir, base);
+  g_autofree char *buffer = g_malloc (1 << 20);
+  int in = -1, out = -1;
+  gboolean ok = FALSE;
+  gssize n;
+
+  in = open (self->temp_path, O_RDONLY | O_CLOEXEC);
+  out = g_mkstemp_full (templ, O_WRONLY | O_CLOEXEC, self->mode);
+  if (in < 0 || out < 0)
+    goto done;
+  while ((n = read (in, buffer, 1 << 20)) > 0)
+    if (g_cancellable_is_cancelled (cancellable) || !kyso_write_all (out, buffer, (gsize) n, NULL))
+      goto done;
+  ok = n == 0 && fchmod (out, self->mode) == 0 && fsync (out) == 0;
+  if (close (out) != 0)
+    ok = FALSE;
+  out = -1;
+  ok = ok && g_rename (templ, self->output_path) == 0;
+
+done:
+  if (!ok)
+    {
+      io_error (error, self->output_path);
+      if (out >= 0)
+        close (out);
+      if (templ != NULL)
+        (void) g_unlink (templ);
+    }
+  if (in >= 0)
+    close (in);
+  if (ok)
+    (void) g_unlink (self->temp_path);
+  return ok;
+}
+
+static gboolean
+move_into_place (KysoSignSession *self, GCancellable *cancellable, GError **error)
+{
+  if (g_rename (self->temp_path, self->output_path) == 0)
+    return TRUE;
+  if (errno != EXDEV)
+    return io_error (error, self->output_path);
+  return copy_into_place (self, cancellable, error);
+}
+
 gboolean
 kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCancellable *cancellable, GError **error)
 {
@@ -385,7 +490,7 @@ kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCance
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  if (fsync (self->temp_fd) != 0)
+  if (fchmod (self->temp_fd, self->mode) != 0 || fsync (self->temp_fd) != 0)
     return io_error (error, self->output_path);
   if (close (self->temp_fd) != 0)
     {
@@ -393,8 +498,8 @@ kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCance
       return io_error (error, self->output_path);
     }
   self->temp_fd = -1;
-  if (g_rename (self->temp_path, self->output_path) != 0)
-    return io_error (error, self->output_path);
+  if (!move_into_place (self, cancellable, error))
+    return FALSE;
   fsync_dir (self->output_path);
   self->completed = TRUE;
   return TRUE;
@@ -512,12 +617,46 @@ kyso_sign_session_save (KysoSignSession *self)
                                                     32, 1));
   g_variant_builder_add (&b, "{sv}", "chain", g_variant_builder_end (&chain));
   g_variant_builder_add (&b, "{sv}", "page", g_variant_new_uint32 (self->page_index));
+  g_variant_builder_add (&b, "{sv}", "mode", g_variant_new_uint32 (self->mode));
   g_variant_builder_add (&b, "{sv}", "rect", g_variant_new ("(dddd)", self->rect[0], self->rect[1], self->rect[2], self->rect[3]));
   if (self->options.tsa_url != NULL)
     g_variant_builder_add (&b, "{sv}", "tsa-url", g_variant_new_string (self->options.tsa_url));
   if (self->options.tls_ca_file != NULL)
     g_variant_builder_add (&b, "{sv}", "tls-ca-file", g_variant_new_bytestring (self->options.tls_ca_file));
   return g_variant_builder_end (&b);
+}
+
+/* SHA-256 over the two byte ranges of the prepared copy, read again from the disk. */
+static gboolean
+rehash_matches (int fd, const KysoPdfSignatureLayout *l)
+{
+  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  EVP_MD_CTX *md = EVP_MD_CTX_new ();
+  guint8 digest[32];
+  unsigned int len = 0;
+  gboolean ok = md != NULL && EVP_DigestInit_ex (md, EVP_sha256 (), NULL) == 1;
+
+  for (guint r = 0; ok && r < 2; r++)
+    {
+      gint64 pos = l->byte_range[2 * r], left = l->byte_range[2 * r + 1];
+
+      while (ok && left > 0)
+        {
+          gssize n = pread (fd, buffer, (size_t) MIN (left, 1 << 20), pos);
+
+          if (n <= 0)
+            ok = FALSE;
+          else
+            {
+              ok = EVP_DigestUpdate (md, buffer, (size_t) n) == 1;
+              pos += n;
+              left -= n;
+            }
+        }
+    }
+  ok = ok && EVP_DigestFinal_ex (md, digest, &len) == 1 && len == 32 && memcmp (digest, l->digest, 32) == 0;
+  EVP_MD_CTX_free (md);
+  return ok;
 }
 
 static gboolean
@@ -586,6 +725,8 @@ kyso_sign_session_load (GVariant *state, GError **error)
       || !g_variant_dict_lookup (d, "page", "u", &self->page_index)
       || !g_variant_dict_lookup (d, "rect", "(dddd)", &self->rect[0], &self->rect[1], &self->rect[2], &self->rect[3]))
     return bad_state (error), NULL;
+  if (g_variant_dict_lookup (d, "mode", "u", &self->mode))
+    self->mode &= 0666;
   memcpy (l->digest, g_bytes_get_data (digest, NULL), 32);
   chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (gsize i = 0; i < g_variant_n_children (chain_v); i++)
@@ -611,6 +752,15 @@ kyso_sign_session_load (GVariant *state, GError **error)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                    _("The prepared file for this signing request has changed; start signing again."));
+      return NULL;
+    }
+  /* Same size is not enough: what was sent to the phone must be exactly what will be signed. */
+  if (l->byte_range[0] != 0 || l->byte_range[1] < 0 || l->byte_range[2] < l->byte_range[1]
+      || l->byte_range[3] < 0 || l->byte_range[2] + l->byte_range[3] > l->file_size || !rehash_matches (self->temp_fd, l))
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                   _("The prepared file for this signing request was changed after the request was sent to "
+                     "your phone, so it cannot be signed. Nothing was signed; start signing again."));
       return NULL;
     }
   self->builder = kyso_pades_builder_new (digest, chain, error);

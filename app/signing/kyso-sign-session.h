@@ -11,13 +11,17 @@ G_BEGIN_DECLS
  *
  *   session = kyso_sign_session_new (in, out, &options)
  *   digest  = kyso_sign_session_prepare (session, chain, …)   writes the signed revision with an
- *             empty /Contents to a temporary file next to @out, hashes its byte ranges, builds the
- *             PAdES signed attributes and returns the 32-byte SHA-256 the signer must sign
+ *             empty /Contents to the *prepared copy*, hashes its byte ranges, builds the PAdES
+ *             signed attributes and returns the 32-byte SHA-256 the signer must sign
  *   kyso_sign_session_complete (session, raw_signature, …)    checks the signature against the
  *             certificate, adds an RFC 3161 time-stamp when options.tsa_url is set (B-T), writes the
  *             CMS into the placeholder, fsyncs and renames the file to @out
  *
- * Nothing is ever written at @out until complete() succeeds; the input is never modified.
+ * Nothing is ever written at @out until complete() succeeds; the input is never modified. The
+ * prepared (unsigned) copy is private: it is made 0600 in a 0700 folder (options.work_dir, by
+ * default kyso_sign_session_get_default_work_dir()), never next to @out, and only gets the input's
+ * permissions (never wider, never more than rw) when it is renamed into place. When @out is on
+ * another file system, complete() copies it into a temporary file next to @out first.
  *
  * A prepared session survives a restart: kyso_sign_session_save() gives a GVariant (paths, the
  * digests, the byte ranges, the placeholder's place, the certificate chain — no secret), and
@@ -35,8 +39,9 @@ typedef struct {
   int          page;            /* 1-based; -1 = last page; 0 = default (the keyword's page, else the last) */
   gboolean     has_rect;
   double       rect[4];         /* x, y, width, height in the page's user space (PDF points) */
-  const char  *keyword;         /* without a rect: place the box just above this text (first occurrence) */
-  double       box_width;       /* size for keyword / default placement; 0 = 180 × 60 points */
+  const char  *keyword;         /* without a rect: place the box by this text (kyso-pdf-placement.h) */
+  gboolean     keyword_fallback; /* keyword absent: the default place instead of KYSO_ERROR_NOT_FOUND */
+  double       box_width;       /* size for keyword / default placement; 0 = KYSO_PDF_PLACEMENT_BOX_* */
   double       box_height;
   gboolean     invisible;
   const char  *field_name;      /* NULL = "Signature<n>" */
@@ -49,7 +54,12 @@ typedef struct {
   GDateTime   *signing_time;    /* /M and the appearance's date; NULL = now */
   const char  *tsa_url;         /* B-T when set */
   const char  *tls_ca_file;     /* PEM trust for an https TSA (NULL = system store) */
+  const char  *work_dir;        /* where the prepared copy waits; NULL = the default (0700) */
 } KysoSignSessionOptions;
+
+/* $XDG_STATE_HOME/kyso/pending: the private folder of prepared copies and pending records
+ * (borrowed, static). */
+const char      *kyso_sign_session_get_default_work_dir (void);
 
 KysoSignSession *kyso_sign_session_new (const char                   *input_path,
                                         const char                   *output_path,
@@ -105,8 +115,10 @@ gboolean kyso_sign_session_sign_with_signer_finish (KysoSignSession      *self,
 
 /* State of a prepared session (a{sv}, floating); NULL before prepare or after complete. */
 GVariant        *kyso_sign_session_save (KysoSignSession  *self);
-/* Errors: KYSO_ERROR_INVALID_INPUT (not a saved session), KYSO_ERROR_NOT_FOUND (temporary file
- * gone), KYSO_ERROR_BROKEN_FILE (temporary file changed). */
+/* Re-reads the prepared copy and checks that its byte ranges still hash to the digest that was
+ * sent to the signer (a change of the same size included). Blocking: reads the whole file.
+ * Errors: KYSO_ERROR_INVALID_INPUT (not a saved session), KYSO_ERROR_NOT_FOUND (prepared copy
+ * gone), KYSO_ERROR_BROKEN_FILE (prepared copy changed). */
 KysoSignSession *kyso_sign_session_load (GVariant         *state,
                                          GError          **error);
 

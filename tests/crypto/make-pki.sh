@@ -15,7 +15,8 @@
 #   rogue-tsa   a time-stamp authority under other-root (nobody trusts it; it backdates)
 #   other-root/ other   a chain nobody trusts
 #   signer-twin  the signer's key and serial number with another subject (substitution attack)
-#   signer.p12, signer-ec.p12 (password "secret-pass"), sub/sub.crl (DER), trust/ (hashed dir)
+#   signer.p12, signer-ec.p12, expired.p12, no-sign.p12 (password "secret-pass"), sub/sub.crl (DER),
+#   trust/ (hashed dir)
 #
 #   make-pki.sh OUTDIR OCSP_PORT HTTP_PORT
 set -eu
@@ -165,6 +166,10 @@ openssl pkcs12 -export -in signer.pem -inkey signer.key -certfile cas.pem \
   -name "Nguyễn Văn An" -passout pass:secret-pass -out signer.p12
 openssl pkcs12 -export -in signer-ec.pem -inkey signer-ec.key -certfile sub/sub.pem \
   -passout pass:secret-pass -out signer-ec.p12
+# Certificates a local signer must refuse to sign with.
+for leaf in expired no-sign; do
+  openssl pkcs12 -export -in $leaf.pem -inkey $leaf.key -certfile cas.pem -passout pass:secret-pass -out $leaf.p12
+done
 
 mkdir -p trust
 cp root/root.pem trust/

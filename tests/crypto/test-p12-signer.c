@@ -354,6 +354,26 @@ test_sign_errors (void)
   assert_finalized (g_steal_pointer (&signer));
 }
 
+/* A local file may hold a certificate a CA would not let sign now: refused, with a reason. */
+static void
+test_refuses_unusable (void)
+{
+  static const char * const files[] = { "expired.p12", "no-sign.p12" };
+  static const char * const words[] = { "expired", "not meant for signing" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(KysoSigner) signer = open_signer (files[i]);
+      g_autoptr(GPtrArray) digests = make_digests (1);
+      g_autoptr(GError) error = NULL;
+      GPtrArray *sigs = sign (signer, digests, "p12", NULL, NULL, &error);
+
+      g_assert_null (sigs);
+      g_assert_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE);
+      g_assert_nonnull (strstr (error->message, words[i]));
+    }
+}
+
 /* The whole local chain: PKCS#12 → PAdES builder → CMS → `openssl cms -verify`. */
 static void
 test_with_pades (void)
@@ -407,6 +427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/p12-signer/no-password", test_no_password);
   g_test_add_func ("/p12-signer/open-errors", test_open_errors);
   g_test_add_func ("/p12-signer/sign-errors", test_sign_errors);
+  g_test_add_func ("/p12-signer/refuses-unusable", test_refuses_unusable);
   g_test_add_func ("/p12-signer/with-pades", test_with_pades);
   rc = g_test_run ();
   kyso_test_pki_cleanup ();

@@ -340,24 +340,48 @@ test_keyword (Fixture *f, gconstpointer data)
   };
   g_autoptr(GError) error = NULL;
   KysoSignSessionOptions o = { 0 };
-  double word[4], ink[4];
+  double word[8], ink[4];
 
   kyso_test_make_document (f->in, pages, 2);
   o.keyword = "Nguoi ky";
   g_assert_true (kyso_test_sign (f->in, f->out, &o, &error));
   g_assert_no_error (error);
   kyso_test_assert_pdfsig (f->out, 1);
-  /* As poppler shows the (rotated, cropped) page: the box sits just above the words, starting
-   * where they start, and reads left to right. */
+  /* As poppler shows the (rotated, cropped) page: the box sits just under the words (where the
+   * forms leave room for the signature and the name), centred on them, and reads left to right. */
   g_assert_true (word_box (f->out, 2, "Nguoi", word));
+  g_assert_true (word_box (f->out, 2, "ky", word + 4));
   g_assert_true (ink_box (f->out, 2, ink));
-  g_test_message ("word %g %g %g %g, ink %g %g %g %g", word[0], word[1], word[2], word[3], ink[0], ink[1], ink[2],
-                  ink[3]);
-  /* The text is centred in a 60-point box whose bottom is 4 points above the match. */
-  g_assert_cmpfloat (ink[3], <=, word[1] - 4);
-  g_assert_cmpfloat (ink[1], >=, word[1] - 4 - 60 - 1);
-  g_assert_cmpfloat (fabs (ink[0] - word[0]), <=, 12);
+  g_test_message ("words %g %g %g %g / %g %g %g %g, ink %g %g %g %g", word[0], word[1], word[2], word[3], word[4],
+                  word[5], word[6], word[7], ink[0], ink[1], ink[2], ink[3]);
+  /* The text is centred in a 60-point box whose top is 4 points under the match. */
+  g_assert_cmpfloat (ink[1], >=, word[3] + 4);
+  g_assert_cmpfloat (ink[3], <=, word[3] + 4 + 60 + 1);
+  g_assert_cmpfloat (fabs ((ink[0] + ink[2]) / 2 - (word[0] + word[6]) / 2), <=, 12);
   g_assert_cmpfloat (ink[2] - ink[0], >, ink[3] - ink[1]);
+
+  /* A second signer with the same keyword: never on top of the first signature. */
+  {
+    g_autofree char *twice = g_strconcat (f->out, "-2.pdf", NULL);
+    g_autoptr(KysoPdfDocument) doc = NULL;
+    g_autoptr(KysoPdfPage) page = NULL;
+    g_autoptr(GArray) sigs = NULL;
+    double *a, *b;
+
+    g_assert_true (kyso_test_sign (f->out, twice, &o, &error));
+    g_assert_no_error (error);
+    kyso_test_assert_pdfsig (twice, 2);
+    doc = kyso_pdf_document_open (twice, &error);
+    g_assert_no_error (error);
+    page = kyso_pdf_document_get_page (doc, 1, &error);
+    g_assert_no_error (error);
+    sigs = kyso_pdf_placement_list_signatures (doc, page);
+    g_assert_cmpuint (sigs->len, ==, 2);
+    a = g_array_index (sigs, KysoPdfPlacement, 0).rect;
+    b = g_array_index (sigs, KysoPdfPlacement, 1).rect;
+    g_assert_true (a[0] + a[2] <= b[0] || b[0] + b[2] <= a[0] || a[1] + a[3] <= b[1] || b[1] + b[3] <= a[1]);
+    g_unlink (twice);
+  }
 
   /* An absent keyword is a clear error, and nothing is written. */
   g_unlink (f->out);

@@ -4,7 +4,9 @@
 #include "kyso-sign-session.h"
 #include "kyso-test-pdf.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -175,6 +177,8 @@ test_abort_and_cleanup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) digest = NULL;
   KysoSignSession *session = kyso_sign_session_new (f->in, f->out, NULL);
+  const char *work = kyso_sign_session_get_default_work_dir ();
+  g_autofree char *temp = NULL;
 
   /* complete() before prepare(): refused. */
   {
@@ -185,8 +189,15 @@ test_abort_and_cleanup (Fixture *f, gconstpointer data)
   }
   digest = kyso_sign_session_prepare (session, f->chain, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_entries (f->dir), ==, 2);
+  /* The prepared copy is in the private folder, not next to the output. */
+  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+  temp = g_path_get_dirname (kyso_sign_session_get_temp_path (session));
+  g_assert_cmpstr (temp, ==, work);
+  g_clear_pointer (&temp, g_free);
+  temp = g_strdup (kyso_sign_session_get_temp_path (session));
+  g_assert_true (g_file_test (temp, G_FILE_TEST_IS_REGULAR));
   kyso_sign_session_abort (session);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
   g_assert_finalize_object (session);
 
@@ -195,9 +206,79 @@ test_abort_and_cleanup (Fixture *f, gconstpointer data)
   g_clear_pointer (&digest, g_bytes_unref);
   digest = kyso_sign_session_prepare (session, f->chain, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_entries (f->dir), ==, 2);
+  g_clear_pointer (&temp, g_free);
+  temp = g_strdup (kyso_sign_session_get_temp_path (session));
+  g_assert_true (g_file_test (temp, G_FILE_TEST_IS_REGULAR));
   g_assert_finalize_object (session);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
+}
+
+/* The unsigned copy is nobody else's business: 0600 in a 0700 folder, even one that was made
+ * wider before; the signed file gets the input's permissions, never more. */
+static void
+test_private_copy_and_mode (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *work = g_build_filename (f->dir, "work", NULL);
+  static const guint modes[] = { 0640, 0600, 0644, 0755 };
+
+  g_assert_cmpint (g_mkdir (work, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      KysoSignSessionOptions o = { .work_dir = work };
+      g_autoptr(KysoSignSession) session = NULL;
+      g_autoptr(GBytes) digest = NULL;
+      g_autoptr(GBytes) sig = NULL;
+      struct stat st;
+
+      g_assert_cmpint (g_chmod (f->in, modes[i]), ==, 0);
+      session = kyso_sign_session_new (f->in, f->out, &o);
+      digest = kyso_sign_session_prepare (session, f->chain, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (work, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+      g_assert_cmpint (g_stat (kyso_sign_session_get_temp_path (session), &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+      sig = sign_digest (f, digest);
+      g_assert_true (kyso_sign_session_complete (session, sig, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (f->out, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, modes[i] & 0666);
+      g_assert_cmpint (g_unlink (f->out), ==, 0);
+    }
+  g_assert_cmpint (g_chmod (f->in, 0644), ==, 0);
+  g_assert_cmpint (g_rmdir (work), ==, 0);
+}
+
+/* Resuming re-reads the prepared copy: one byte changed, same size, is refused. */
+static void
+test_same_size_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KysoSignSession) session = kyso_sign_session_new (f->in, f->out, NULL);
+  g_autoptr(GBytes) digest = kyso_sign_session_prepare (session, f->chain, NULL, &error);
+  g_autoptr(GVariant) state = NULL;
+  KysoSignSession *loaded;
+  gint64 br[4];
+  char c;
+  int fd;
+
+  g_assert_no_error (error);
+  state = g_variant_ref_sink (kyso_sign_session_save (session));
+  g_assert_true (kyso_sign_session_get_byte_range (session, br));
+  fd = open (kyso_sign_session_get_temp_path (session), O_RDWR);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, &c, 1, br[1] / 2), ==, 1);
+  c ^= 0x20;
+  g_assert_cmpint (pwrite (fd, &c, 1, br[1] / 2), ==, 1);
+  close (fd);
+  loaded = kyso_sign_session_load (state, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE);
+  g_assert_nonnull (strstr (error->message, "changed"));
+  g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
+  kyso_sign_session_abort (session);
 }
 
 static void
@@ -324,6 +405,8 @@ main (int argc, char **argv)
   ADD ("save-load", test_save_load);
   ADD ("load-errors", test_load_errors);
   ADD ("abort-and-cleanup", test_abort_and_cleanup);
+  ADD ("private-copy-and-mode", test_private_copy_and_mode);
+  ADD ("same-size-change", test_same_size_change);
   ADD ("bad-signature", test_bad_signature);
   ADD ("async", test_async);
   ADD ("async-errors", test_async_errors);

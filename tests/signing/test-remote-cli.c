@@ -21,6 +21,9 @@ typedef struct {
 
 static char *tmp_root;
 static char *nssdb;
+/* The citizen's ID number is read from a file, never given on the command line. */
+static char *an_file;
+static char *bad_file;
 
 /* A one-page PDF with a classic xref table, written byte by byte. */
 static void
@@ -219,7 +222,7 @@ test_neac_approved (void)
 
   signing_sandbox_reset (s, "approve-after=1", 300);
   before = signing_sandbox_count_transactions (s);
-  g_assert_cmpint (sign_cli (s, f, &out, NULL, "--neac", "--account", AN, "--provider", "VNPT-CA", "--tsa",
+  g_assert_cmpint (sign_cli (s, f, &out, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", "--tsa",
                              kyso_test_sandbox_get_url (s->sb, "tsa"), NULL),
                    ==, 0);
   /* It said which app to open and the code the phone shows. */
@@ -242,7 +245,7 @@ test_csc_approved (void)
   const char *cred = json_object_get_string_member (signing_sandbox_citizen (s, AN), "credential_id");
 
   signing_sandbox_reset (s, "approve-after=1", 300);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account", AN, "--credential", cred, "--provider",
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred, "--provider",
                              "VNPT-CA", NULL),
                    ==, 0);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
@@ -263,10 +266,10 @@ expect_failure (const char *name, const char *policy, guint expiry, const char *
   if (fault != NULL)
     signing_sandbox_fault (s, fault);
   if (csc)
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--csc", "--account", AN, "--credential", cred, NULL), ==,
+    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--csc", "--account-file", an_file, "--credential", cred, NULL), ==,
                      status);
   else
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL),
+    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL),
                      ==, status);
   g_assert_nonnull (strstr (err, "kyso-cli: "));
   assert_no_output (f);
@@ -294,12 +297,12 @@ test_usage (void)
   g_autoptr(Files) f = files_new ("usage");
 
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", NULL), ==, 2);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--csc", "--account", AN, NULL), ==, 2);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account", AN, NULL), ==, 2);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account", AN, "--p12", "x.p12", NULL), ==, 2);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account", "12ab", NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--csc", "--account-file", an_file, NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--p12", "x.p12", NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", bad_file, NULL), ==, 2);
   /* Nothing to resume. */
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account", AN, "--resume", NULL), ==, 3);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--resume", NULL), ==, 3);
   assert_no_output (f);
 }
 
@@ -314,7 +317,7 @@ test_wrong_ca (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
   const char *argv[]
-    = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac", "--account", AN, NULL };
+    = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac", "--account-file", an_file, NULL };
 
   kyso_config_set (config, "tls", "ca_file",
                    json_object_get_string_member (json_array_get_object_element (providers, 0), "ca_file"));
@@ -368,7 +371,7 @@ test_killed_then_resumed (void)
 {
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(Files) f = files_new ("killed");
-  const char *extra[] = { "--neac", "--account", AN, "--provider", "VNPT-CA", NULL };
+  const char *extra[] = { "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL };
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(JsonObject) txn = NULL;
   g_autoptr(GError) error = NULL;
@@ -405,13 +408,13 @@ test_killed_then_resumed (void)
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
 
   /* Without --resume, no second request: it says how to continue. */
-  g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account", AN, "--provider", "VNPT-CA", NULL), ==,
+  g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL), ==,
                    2);
   g_assert_nonnull (strstr (err, "--resume"));
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (
-    sign_cli (s, f, NULL, NULL, "--neac", "--account", AN, "--provider", "VNPT-CA", "--resume", NULL), ==, 0);
+    sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", "--resume", NULL), ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -424,7 +427,7 @@ test_terminated_then_resumed (void)
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(Files) f = files_new ("terminated");
   const char *cred = json_object_get_string_member (signing_sandbox_citizen (s, AN), "credential_id");
-  const char *extra[] = { "--csc", "--account", AN, "--credential", cred, NULL };
+  const char *extra[] = { "--csc", "--account-file", an_file, "--credential", cred, NULL };
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(JsonObject) txn = NULL;
   g_autoptr(GError) error = NULL;
@@ -444,7 +447,7 @@ test_terminated_then_resumed (void)
   txn = signing_sandbox_latest_transaction (s);
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
   g_assert_cmpint (
-    sign_cli (s, f, NULL, NULL, "--csc", "--account", AN, "--credential", cred, "--resume", NULL), ==, 0);
+    sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred, "--resume", NULL), ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -465,6 +468,10 @@ main (int argc, char **argv)
       return 77;
     }
   tmp_root = g_dir_make_tmp ("kyso-remote-cli-XXXXXX", NULL);
+  an_file = g_build_filename (tmp_root, "account.txt", NULL);
+  bad_file = g_build_filename (tmp_root, "bad-account.txt", NULL);
+  g_assert_true (g_file_set_contents (an_file, AN "\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_file, "12ab", -1, NULL));
   g_test_add_func ("/remote-cli/neac/approved", test_neac_approved);
   g_test_add_func ("/remote-cli/csc/approved", test_csc_approved);
   g_test_add_func ("/remote-cli/outcomes", test_outcomes);
@@ -475,6 +482,8 @@ main (int argc, char **argv)
   status = g_test_run ();
   signing_sandbox_stop ();
   g_free (nssdb);
+  g_free (an_file);
+  g_free (bad_file);
   g_free (tmp_root);
   return status;
 }
