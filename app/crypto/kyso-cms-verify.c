@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <openssl/cms.h>
 #include <openssl/ess.h>
+#include <openssl/ocsp.h>
 #include <openssl/ts.h>
 #include <string.h>
 
@@ -566,7 +567,7 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
       /* Kept revocation data must have been issued after the signing time: the proven one, or
        * now when nothing proves it (then only a fresh answer will do). */
       r->revocation = kyso_revocation_check_at (signer, issuer, store, untrusted, trust, r->signing_time_used,
-                                                cancellable, &r->revocation_time, &r->revocation_kept,
+                                                cancellable, &r->revocation_time, &r->revocation_kept, NULL,
                                                 &reason, &local_error);
       if (local_error != NULL)
         {
@@ -631,4 +632,140 @@ kyso_cms_verify_document_timestamp (GBytes *token_der, GBytes *content_digest, c
       return FALSE;
     }
   return kyso_cms_verifier_check (v, content_digest, trust, cancellable, out, error);
+}
+
+/* ---- validation data for /DSS (B-LT) ------------------------------------------------------ */
+
+static void
+add_unique (GPtrArray *list, GBytes *item)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_bytes_equal (g_ptr_array_index (list, i), item))
+      return;
+  g_ptr_array_add (list, g_bytes_ref (item));
+}
+
+/* The chain of @leaf (built with @store and @untrusted, as of now) into @certs, and the
+ * revocation answer of each certificate below the anchor into @ocsps or @crls. */
+static gboolean
+collect_chain (X509 *leaf, STACK_OF (X509) *untrusted, X509_STORE *store, const KysoTrustOptions *trust,
+               gboolean required, GPtrArray *certs, GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable,
+               GError **error)
+{
+  g_autofree char *reason = NULL;
+  STACK_OF (X509) *chain = NULL;
+  KysoTrustOptions online = { 0 };
+  KysoTrustStatus status;
+  gboolean ok = TRUE;
+
+  status = kyso_trust_verify (store, leaf, untrusted, time (NULL), 0, &chain, &reason);
+  if (status != KYSO_TRUST_TRUSTED && required)
+    {
+      sk_X509_pop_free (chain, X509_free);
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, "%s",
+                   reason != NULL ? reason : _ ("The certificate chain cannot be verified."));
+      return FALSE;
+    }
+  if (trust != NULL)
+    online = *trust;
+  /* Fresh answers from the network: what the document keeps is what is being built. */
+  online.offline = FALSE;
+  online.ocsp_responses = NULL;
+  online.crls = NULL;
+  for (int i = 0; i < sk_X509_num (chain) && ok; i++)
+    {
+      g_autoptr (GBytes) der = kyso_x509_to_bytes (sk_X509_value (chain, i));
+      g_autoptr (GBytes) raw = NULL;
+      g_autoptr (GDateTime) revoked_at = NULL;
+      g_autofree char *why = NULL;
+      g_autoptr (GError) local = NULL;
+      X509 *issuer = i + 1 < sk_X509_num (chain) ? sk_X509_value (chain, i + 1) : NULL;
+
+      add_unique (certs, der);
+      if (issuer == NULL || status != KYSO_TRUST_TRUSTED)
+        continue;
+      kyso_revocation_check_at (sk_X509_value (chain, i), issuer, store, untrusted, &online, NULL, cancellable,
+                                &revoked_at, NULL, &raw, &why, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          ok = FALSE;
+        }
+      else if (raw != NULL)
+        {
+          const unsigned char *p = g_bytes_get_data (raw, NULL);
+          OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE (NULL, &p, (long) g_bytes_get_size (raw));
+          OCSP_BASICRESP *basic = resp != NULL ? OCSP_response_get1_basic (resp) : NULL;
+
+          if (basic != NULL)
+            {
+              /* The responder's own certificates, so that the answer verifies offline. */
+              const STACK_OF (X509) *rcerts = OCSP_resp_get0_certs (basic);
+
+              add_unique (ocsps, raw);
+              for (int j = 0; j < sk_X509_num (rcerts); j++)
+                {
+                  g_autoptr (GBytes) rder = kyso_x509_to_bytes (sk_X509_value (rcerts, j));
+                  add_unique (certs, rder);
+                }
+            }
+          else
+            add_unique (crls, raw);
+          OCSP_BASICRESP_free (basic);
+          OCSP_RESPONSE_free (resp);
+        }
+    }
+  sk_X509_pop_free (chain, X509_free);
+  kyso_crypto_clear_errors ();
+  return ok;
+}
+
+gboolean
+kyso_cms_collect_validation_data (GBytes *cms_der, const KysoTrustOptions *trust, GPtrArray *certs,
+                                  GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (KysoCmsVerifier) v = NULL;
+  g_autoptr (X509_STORE) store = NULL;
+  STACK_OF (X509) *untrusted = NULL;
+  X509 *signer;
+  gboolean ok;
+
+  g_return_val_if_fail (cms_der != NULL && certs != NULL && ocsps != NULL && crls != NULL, FALSE);
+  v = kyso_cms_verifier_new (cms_der, error);
+  if (v == NULL)
+    return FALSE;
+  untrusted = sk_X509_dup (v->certs);
+  signer = find_signer (v, untrusted);
+  if (signer == NULL)
+    {
+      sk_X509_free (untrusted);
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                           _ ("The signature does not carry its signer's certificate, so it cannot be checked."));
+      return FALSE;
+    }
+  store = kyso_trust_store_new (trust);
+  ok = collect_chain (signer, untrusted, store, trust, TRUE, certs, ocsps, crls, cancellable, error);
+  sk_X509_free (untrusted);
+
+  /* The signature time-stamp's authority: its chain too (its revocation when it names a service). */
+  if (ok && v->kind != KYSO_CMS_KIND_TIMESTAMP)
+    {
+      int idx = CMS_unsigned_get_attr_by_NID (v->si, NID_id_smime_aa_timeStampToken, -1);
+      ASN1_TYPE *t = idx >= 0 ? X509_ATTRIBUTE_get0_type (CMS_unsigned_get_attr (v->si, idx), 0) : NULL;
+
+      if (t != NULL && t->type == V_ASN1_SEQUENCE)
+        {
+          g_autoptr (GBytes) token = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence),
+                                                  (gsize) ASN1_STRING_length (t->value.sequence));
+          g_autoptr (KysoCmsVerifier) tv = kyso_cms_verifier_new (token, NULL);
+          STACK_OF (X509) *tcerts = tv != NULL ? sk_X509_dup (tv->certs) : NULL;
+          X509 *tsa = tv != NULL ? find_signer (tv, tcerts) : NULL;
+
+          if (tsa != NULL)
+            ok = collect_chain (tsa, tcerts, store, trust, FALSE, certs, ocsps, crls, cancellable, error);
+          sk_X509_free (tcerts);
+        }
+    }
+  kyso_crypto_clear_errors ();
+  return ok;
 }

@@ -132,4 +132,19 @@ gboolean         kyso_cms_verify_document_timestamp (GBytes                  *to
                                                      KysoCmsResult          **out,
                                                      GError                 **error);
 
+/* For B-LT (/DSS): the validation data of the signature @cms_der, fetched now — its signer's chain
+ * and its time-stamp authority's (DER certificates into @certs), and for each certificate below
+ * the anchor the OCSP response (DER OCSPResponse, with the responder's certificates) or CRL that
+ * answered (@ocsps, @crls). Entries already in the arrays are not added twice. @trust gives the
+ * anchors (the signer's chain must reach one: else KYSO_ERROR_CERTIFICATE), timeouts and TLS.
+ * A certificate whose revocation cannot be fetched is left without (the verifier will say
+ * "revocation unknown"). Blocking, network. */
+gboolean         kyso_cms_collect_validation_data (GBytes                  *cms_der,
+                                                   const KysoTrustOptions  *trust,
+                                                   GPtrArray               *certs,
+                                                   GPtrArray               *ocsps,
+                                                   GPtrArray               *crls,
+                                                   GCancellable            *cancellable,
+                                                   GError                 **error);
+
 G_END_DECLS

@@ -85,7 +85,8 @@ KysoRevocationStatus kyso_revocation_check (X509                   *cert,
 
 /* The same, with the revocation data kept in the document (@options' ocsp_responses and crls)
  * tried first: an answer counts only when issued after @signed_at (NULL = any). *@out_kept (may
- * be NULL) is TRUE when the answer came from that kept data. */
+ * be NULL) is TRUE when the answer came from that kept data; *@out_raw (may be NULL) receives
+ * the OCSP response or CRL fetched from the network that decided (DER as received), for /DSS. */
 KysoRevocationStatus kyso_revocation_check_at (X509                   *cert,
                                                X509                   *issuer,
                                                X509_STORE             *store,
@@ -95,6 +96,7 @@ KysoRevocationStatus kyso_revocation_check_at (X509                   *cert,
                                                GCancellable           *cancellable,
                                                GDateTime             **out_revoked_at,
                                                gboolean               *out_kept,
+                                               GBytes                **out_raw,
                                                char                  **out_reason,
                                                GError                **error);
 

@@ -33,6 +33,7 @@ typedef struct
   KysoRevocationStatus status;
   GDateTime *revoked_at;
   char *reason;
+  GBytes *raw;  /* the OCSP response or CRL that decided, as received */
 } Outcome;
 
 static GDateTime *
@@ -133,6 +134,8 @@ try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) * untrust
       return FALSE;
     }
   g_clear_pointer (&out->reason, g_free);
+  g_clear_pointer (&out->raw, g_bytes_unref);
+  out->raw = g_bytes_ref (http->body);
   switch (status)
     {
       case V_OCSP_CERTSTATUS_GOOD:
@@ -214,6 +217,8 @@ try_crl (X509 *cert, X509 *issuer, const KysoTrustOptions *options, const char *
       return FALSE;
     }
   g_clear_pointer (&out->reason, g_free);
+  g_clear_pointer (&out->raw, g_bytes_unref);
+  out->raw = g_bytes_ref (http->body);
   /* 1: listed; 2: listed as removeFromCRL (no longer revoked). */
   if (X509_CRL_get0_by_cert (crl, &revoked, cert) == 1)
     {
@@ -364,19 +369,20 @@ kyso_revocation_check (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X5
                        char **out_reason, GError **error)
 {
   return kyso_revocation_check_at (cert, issuer, store, untrusted, options, NULL, cancellable, out_revoked_at,
-                                   NULL, out_reason, error);
+                                   NULL, NULL, out_reason, error);
 }
 
 KysoRevocationStatus
 kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) * untrusted,
                           const KysoTrustOptions *options, GDateTime *signed_at, GCancellable *cancellable,
-                          GDateTime **out_revoked_at, gboolean *out_kept, char **out_reason, GError **error)
+                          GDateTime **out_revoked_at, gboolean *out_kept, GBytes **out_raw, char **out_reason,
+                          GError **error)
 {
   static const KysoTrustOptions defaults = { 0 };
   g_autofree char *ocsp_url = NULL;
   g_autofree char *crl_url = NULL;
   g_autoptr (GError) local_error = NULL;
-  Outcome out = { KYSO_REVOCATION_UNKNOWN, NULL, NULL };
+  Outcome out = { KYSO_REVOCATION_UNKNOWN, NULL, NULL, NULL };
   gboolean decided = FALSE;
 
   if (options == NULL)
@@ -385,6 +391,8 @@ kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF 
   *out_reason = NULL;
   if (out_kept != NULL)
     *out_kept = FALSE;
+  if (out_raw != NULL)
+    *out_raw = NULL;
   /* What the document keeps first: it is what lets a signature be checked years later. */
   for (guint i = 0;
        issuer != NULL && options->ocsp_responses != NULL && i < options->ocsp_responses->len && !decided; i++)
@@ -397,6 +405,8 @@ kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF 
       kyso_crypto_clear_errors ();
       if (out_kept != NULL)
         *out_kept = TRUE;
+      if (out_raw != NULL)
+        *out_raw = NULL;
       *out_revoked_at = out.revoked_at;
       *out_reason = out.reason;
       return out.status;
@@ -433,9 +443,13 @@ kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF 
     out.status = KYSO_REVOCATION_UNKNOWN;
   *out_revoked_at = out.revoked_at;
   *out_reason = out.reason;
+  if (out_raw != NULL)
+    *out_raw = decided ? g_steal_pointer (&out.raw) : NULL;
+  g_clear_pointer (&out.raw, g_bytes_unref);
   return out.status;
 
 fail:
+  g_clear_pointer (&out.raw, g_bytes_unref);
   kyso_crypto_clear_errors ();
   g_clear_pointer (&out.revoked_at, g_date_time_unref);
   g_free (out.reason);

@@ -5,6 +5,7 @@
 #include "kyso-error.h"
 #include "kyso-pdf-document.h"
 #include "kyso-history-entry.h"
+#include "kyso-pdf-ltv.h"
 #include "kyso-pdf-verify.h"
 #include "kyso-pades.h"
 #include "kyso-test-pki.h"
@@ -1303,6 +1304,67 @@ test_overlay_covers_signature (void)
   assert_problem (kyso_pdf_verify_report_get_signature (hidden, 2), KYSO_SIGNATURE_STATUS_VALID, 0);
 }
 
+/* B-LT: a B-T signature by a certificate valid for 30 days gets its validation data added (/DSS
+ * from the OCSP responder, in its own incremental update); a year later, offline, after the
+ * certificate expired, it still validates from the file alone, as B-LT. Without the /DSS the same
+ * check cannot be confirmed. pdfsig and qpdf accept the file. */
+static void
+test_ltv_offline_year_later (void)
+{
+  g_autofree char *bt = path_in ("short-b-t.pdf");
+  g_autofree char *lt = path_in ("short-b-lt.pdf");
+  PadesCms cms = { "short", "tsa", NULL };
+  const char *anchors[] = { root_pem, NULL };
+  KysoPdfLtvOptions options = { .anchor_files = anchors, .timeout_seconds = 5 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 400);
+  g_autoptr (KysoPdfVerifyReport) fresh = NULL, old_bt = NULL, old_lt = NULL;
+  g_autofree char *qpdf_out = NULL;
+  KysoPdfSignatureReport *s;
+
+  pades_sign (plain, bt, &cms, NULL);
+  g_assert_true (kyso_pdf_add_validation_data (bt, lt, &options, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Today, online: still valid, now B-LT (the revocation answer kept in the file decides). */
+  fresh = verify (lt);
+  s = kyso_pdf_verify_report_get_signature (fresh, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_VALID, 0);
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_LT);
+  g_assert_cmpint (kyso_pdf_signature_report_get_changes_after (s), ==, KYSO_PDF_CHANGES_SIGNATURES);
+
+  /* A year later, offline. */
+  {
+    g_autoptr (KysoPdfVerifier) v = kyso_pdf_verifier_new ();
+
+    kyso_pdf_verifier_set_use_bundled_trust (v, FALSE);
+    kyso_pdf_verifier_add_trust_file (v, root_pem);
+    kyso_pdf_verifier_set_offline (v, TRUE);
+    kyso_pdf_verifier_set_validation_time (v, later);
+    old_lt = kyso_pdf_verifier_verify (v, lt, NULL, &error);
+    g_assert_no_error (error);
+    old_bt = kyso_pdf_verifier_verify (v, bt, NULL, &error);
+    g_assert_no_error (error);
+  }
+  s = kyso_pdf_verify_report_get_signature (old_lt, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_VALID, 0);
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_LT);
+  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (s), ==, KYSO_REVOCATION_GOOD);
+  g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (s), ==, KYSO_SIGNING_TIME_TIMESTAMP);
+  s = kyso_pdf_verify_report_get_signature (old_bt, 0);
+  assert_problem (s, KYSO_SIGNATURE_STATUS_INDETERMINATE, KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN);
+
+  /* Other readers accept the file. */
+  g_assert_cmpint (kyso_vf_run (&qpdf_out, "qpdf", "--check", lt, NULL), ==, 0);
+  {
+    g_autofree char *pdfsig_out = NULL;
+
+    kyso_vf_run (&pdfsig_out, "pdfsig", lt, NULL);
+    g_assert_nonnull (strstr (pdfsig_out, "Signature is Valid"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1359,6 +1421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/model/disguised-timestamp", test_model_disguised_timestamp);
   g_test_add_func ("/verify/overlay/covers-content", test_overlay_covers_content);
   g_test_add_func ("/verify/overlay/covers-signature", test_overlay_covers_signature);
+  g_test_add_func ("/verify/ltv/offline-year-later", test_ltv_offline_year_later);
   ocsp = kyso_test_ocsp_start ();
   status = g_test_run ();
   kyso_test_ocsp_stop (ocsp);

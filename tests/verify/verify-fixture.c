@@ -455,3 +455,25 @@ kyso_vf_cli (char **out, char **err, const char *first_arg, ...)
     *err = g_steal_pointer (&std_err);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 255;
 }
+
+int
+kyso_vf_run (char **out, const char *first_arg, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *std_out = NULL, *std_err = NULL;
+  int status = -1;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_strconcat (std_out, std_err, NULL);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 255;
+}

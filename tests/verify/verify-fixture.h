@@ -102,6 +102,12 @@ void    kyso_vf_sign_with (const char              *in,
                            KysoVfCmsMaker           maker,
                            gpointer                 user_data);
 
+/* Runs a program found in PATH; returns its exit status and fills @out with its standard output
+ * then error (may be NULL). */
+int     kyso_vf_run (char      **out,
+                     const char *first_arg,
+                     ...) G_GNUC_NULL_TERMINATED;
+
 /* Runs kyso-cli (from $KYSO_CLI) with the arguments; returns the exit status and fills @out and
  * @err (may be NULL). */
 int     kyso_vf_cli (char      **out,
