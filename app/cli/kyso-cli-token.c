@@ -99,6 +99,33 @@ kyso_cli_token_signer_new (KysoConfig *config, const char *module)
   return signer;
 }
 
+static void
+mark_gone (gpointer data)
+{
+  g_atomic_int_set ((gint *)data, 1);
+}
+
+void
+kyso_cli_token_signer_release (KysoTokenSigner *signer)
+{
+  gint *gone;
+
+  if (signer == NULL)
+    return;
+  gone = g_new0 (gint, 1);
+  /* Qdata is destroyed at the very end of finalize, after the modules are closed. */
+  g_object_set_data_full (G_OBJECT (signer), "kyso-cli-gone", gone, mark_gone);
+  g_object_unref (signer);
+  for (guint i = 0; i < 5000 && !g_atomic_int_get (gone); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  /* Left allocated if the signer outlived the wait: its finalize will still write there. */
+  if (g_atomic_int_get (gone))
+    g_free (gone);
+}
+
 typedef struct
 {
   GMainLoop *loop;

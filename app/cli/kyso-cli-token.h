@@ -34,6 +34,11 @@ kyso_cli_token_args_clear (KysoCliTokenArgs *a);
 KysoTokenSigner *
 kyso_cli_token_signer_new (KysoConfig *config, const char *module);
 
+/* Drops the signer and waits (a few seconds at most) until it has closed its modules: its last
+ * reference may be held by a worker thread a moment after the result came back, and a token
+ * module finalized while the process exits can crash. Call before returning from a command. */
+void kyso_cli_token_signer_release (KysoTokenSigner *signer);
+
 /* Lists the certificates on the tokens (waits on the thread-default main context). */
 GPtrArray *
 kyso_cli_token_list (KysoTokenSigner *signer, GError **error);

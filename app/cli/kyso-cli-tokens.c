@@ -15,7 +15,7 @@ int
 kyso_cli_cmd_tokens (KysoCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *module = NULL;
-  g_autoptr (KysoTokenSigner) signer = NULL;
+  KysoTokenSigner *signer = NULL;
   g_autoptr (GPtrArray) certs = NULL;
   g_autoptr (GError) error = NULL;
   GOptionEntry entries[] = {
@@ -33,6 +33,7 @@ kyso_cli_cmd_tokens (KysoCliContext *ctx, int argc, char **argv)
     return KYSO_EXIT_INPUT;
   signer = kyso_cli_token_signer_new (config, module);
   certs = kyso_cli_token_list (signer, &error);
+  kyso_cli_token_signer_release (signer);
   if (certs == NULL)
     {
       kyso_cli_error ("%s", error->message);

@@ -16,102 +16,42 @@
 #include "kyso-error.h"
 #include "kyso-sign-session.h"
 #include "kyso-test-pdf.h"
+#include "kyso-test-tokens.h"
 #include "kyso-token-signer.h"
 #include "kyso-token-signer-private.h"
 
-#define PIN_A "123456"
-#define PIN_B "654321"
-#define LABEL_A "Kyso Token A"
-#define LABEL_B "Kyso Token B"
+#define PIN_A KYSO_TEST_TOKEN_PIN_A
+#define PIN_B KYSO_TEST_TOKEN_PIN_B
+#define LABEL_A KYSO_TEST_TOKEN_A
+#define LABEL_B KYSO_TEST_TOKEN_B
 #define AN "Nguyễn Văn An"
 #define BINH "Trần Thị Bình"
 
-static char *tokens_dir;
-static char *reader_path;
-static char *state_dir;
-
-/* ---- setup ------------------------------------------------------------------------------- */
-
-static void
-make_tokens (void)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "signing", "make-test-tokens.sh", NULL);
-  g_autofree char *import = g_test_build_filename (G_TEST_BUILT, "signing", "kyso-test-token-import", NULL);
-  g_autofree char *conf = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *err = NULL;
-  const char *tmp = g_getenv ("KYSO_TEST_TMPDIR");
-
-  tokens_dir = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "tokens", NULL);
-  if (kyso_test_run (NULL, &err, "sh", script, tokens_dir, kyso_test_pki_dir (), import, NULL) != 0)
-    g_error ("make-test-tokens.sh: %s", err);
-  conf = g_build_filename (tokens_dir, "softhsm2.conf", NULL);
-  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
-  if (kyso_test_run (&target, NULL, import, "--module-path", NULL) != 0)
-    g_error ("SoftHSM2 is not registered with p11-kit");
-  g_setenv ("KYSO_TEST_P11_TARGET", g_strstrip (target), TRUE);
-  reader_path = g_test_build_filename (G_TEST_BUILT, "signing", "kyso-test-p11-reader.so", NULL);
-  /* Set once, before any thread: the reader module reads it on every call. */
-  state_dir = g_build_filename (tokens_dir, "reader-state", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
-  g_setenv ("KYSO_TEST_P11_STATE", state_dir, TRUE);
-}
-
-/* A fresh state for the reader module: no counter, no PIN pad, every token in. */
-static void
-fresh_reader_state (void)
-{
-  g_autoptr (GDir) dir = g_dir_open (state_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (state_dir, name, NULL);
-      g_unlink (path);
-    }
-}
+static const char *tokens_dir;
+static const char *reader_path;
 
 static void
 reader_state (const char *label, const char *what, const char *contents)
 {
-  g_autofree char *name = g_strdup_printf ("%s.%s", label, what);
-  g_autofree char *path = g_build_filename (state_dir, name, NULL);
-
-  if (contents == NULL)
-    g_unlink (path);
-  else
-    g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  kyso_test_tokens_reader_state (label, what, contents);
 }
 
-/* The reader module dlopens SoftHSM2 behind p11-kit's back, so p11-kit cannot know that both
- * are one library: a signer finalized late (its last reference dropped by a worker thread) would
- * finalize SoftHSM2 under the next test's signer. Each new signer waits for the last one's end. */
-static volatile gint signers_alive;
-
 static void
-signer_gone (gpointer data)
+fresh_reader_state (void)
 {
-  g_atomic_int_dec_and_test (&signers_alive);
+  kyso_test_tokens_reader_reset ();
 }
 
 static KysoTokenSigner *
 track (KysoTokenSigner *signer)
 {
-  g_atomic_int_inc (&signers_alive);
-  /* Qdata goes after the signer's own finalize has released its modules. */
-  g_object_set_data_full (G_OBJECT (signer), "test-alive", signer, signer_gone);
-  return signer;
+  return kyso_test_tokens_track (signer);
 }
 
 static void
 wait_previous_signers (void)
 {
-  for (guint i = 0; g_atomic_int_get (&signers_alive) > 0; i++)
-    {
-      g_assert_cmpuint (i, <, 10000);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  kyso_test_tokens_wait_signers ();
 }
 
 /* The modules p11-kit registers (SoftHSM2 among them). */
@@ -883,8 +823,11 @@ test_cli_tokens (void)
 int
 main (int argc, char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
-  make_tokens ();
+  tokens_dir = kyso_test_tokens_make ();
+  reader_path = kyso_test_tokens_reader_path ();
   g_test_add_func ("/token-signer/list", test_list);
   g_test_add_func ("/token-signer/sign-rsa", test_sign_rsa);
   g_test_add_func ("/token-signer/sign-ec", test_sign_ec);
@@ -903,5 +846,8 @@ main (int argc, char **argv)
   g_test_add_func ("/token-signer/pades-rsa", test_pades_rsa);
   g_test_add_func ("/token-signer/pades-ec", test_pades_ec);
   g_test_add_func ("/token-signer/cli-tokens", test_cli_tokens);
-  return g_test_run ();
+  status = g_test_run ();
+  /* Not exiting while a worker thread closes the last signer's modules. */
+  kyso_test_tokens_wait_signers ();
+  return status;
 }
