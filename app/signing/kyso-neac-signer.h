@@ -2,7 +2,7 @@
 
 #include "kyso-config.h"
 #include "kyso-pending.h"
-#include "kyso-signer.h"
+#include "kyso-remote-signer.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * never from a file or the command line. */
 
 #define KYSO_TYPE_NEAC_SIGNER (kyso_neac_signer_get_type ())
-G_DECLARE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO, NEAC_SIGNER, GObject)
+G_DECLARE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO, NEAC_SIGNER, KysoRemoteSigner)
 
 /* @account: the citizen's CMND/CCCD number (user_id); @provider: "VNPT-CA", … (shown to the
  * citizen: which app to open). KYSO_ERROR_INVALID_INPUT when the gateway is not configured. */
