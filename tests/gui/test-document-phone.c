@@ -61,6 +61,23 @@ sandbox_post (const char *path,
   return json_object_ref (json_node_get_object (node));
 }
 
+static JsonObject *
+sandbox_get (const char *path)
+{
+  g_autofree char *url = g_strconcat (sandbox->base_url, path, NULL);
+  KysoHttpOptions options = { .ca_file = sandbox->ca_file, .timeout_seconds = 30 };
+  g_autoptr (KysoHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  response = kyso_http_request ("GET", url, NULL, NULL, NULL, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  node = kyso_json_parse_bytes (response->body, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
 static guint
 sandbox_count_transactions (void)
 {
@@ -206,6 +223,21 @@ signed_and_checked (gpointer expected_output)
          g_strcmp0 (kyso_history_panel_get_state (kyso_document_page_get_history_panel (page)), "list") == 0;
 }
 
+/* A visible label of @root showing exactly @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_approve (void)
 {
@@ -223,9 +255,17 @@ test_approve (void)
   start_and_wait_for_phone (dialog);
   wait = kyso_sign_dialog_get_wait (dialog);
 
-  /* The citizen is told which app to open; the code on screen is the one on the phone. */
+  /* The citizen is told which app to open; the code on screen is the one on the phone: the doc_id
+   * the gateway received, with the honest instruction. */
   g_assert_cmpstr (kyso_phone_wait_get_title (wait), ==, "Approve on Your Phone");
   g_assert_nonnull (strstr (kyso_phone_wait_get_message (wait), "VNPT SmartCA"));
+  {
+    g_autoptr (JsonObject) latest = sandbox_get ("/phone/latest");
+    const char *doc_id = json_array_get_string_element (json_object_get_array_member (latest, "documents"), 0);
+
+    g_assert_nonnull (find_label (GTK_WIDGET (wait), doc_id));
+    g_assert_nonnull (find_label (GTK_WIDGET (wait), "Check that your phone shows this code for this document."));
+  }
   transaction = sandbox_post ("/phone/latest/approve", "{}");
   g_assert_cmpstr (json_object_get_string_member (transaction, "state"), ==, "approved");
   g_assert_cmpstr (json_object_get_string_member (transaction, "name"), ==, citizen_name);

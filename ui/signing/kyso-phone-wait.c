@@ -19,7 +19,9 @@ struct _KysoPhoneWait {
   GtkLabel       *wait_title;
   GtkLabel       *wait_message;
   GtkWidget      *code_box;
+  GtkLabel       *code_caption;
   GtkLabel       *code_label;
+  GtkLabel       *code_hint;
   GtkLabel       *transaction_label;
   GtkLabel       *countdown_label;
   GtkLevelBar    *countdown_bar;
@@ -180,8 +182,20 @@ kyso_phone_wait_set_progress (KysoPhoneWait           *self,
       gtk_label_set_text (self->wait_title, _("Approve on Your Phone"));
       gtk_label_set_text (self->wait_message, message);
 
-      gtk_widget_set_visible (self->code_box, progress->verification_code != NULL);
-      gtk_label_set_text (self->code_label, progress->verification_code ? progress->verification_code : "");
+      /* The doc_id sent for each document: what the provider's app shows next to it. No code is
+       * shown when the service shows none Kyso chose. */
+      {
+        guint n = progress->doc_codes != NULL ? g_strv_length ((char **) progress->doc_codes) : 1;
+        g_autofree char *codes = progress->doc_codes != NULL ? g_strjoinv ("\n", (char **) progress->doc_codes)
+                                                             : g_strdup (progress->verification_code);
+
+        gtk_label_set_text (self->code_caption, g_dngettext (GETTEXT_PACKAGE, "Document code", "Document codes", n));
+        gtk_label_set_text (self->code_hint,
+                            g_dngettext (GETTEXT_PACKAGE, "Check that your phone shows this code for this document.",
+                                         "Check that your phone shows each of these codes, one for each document.", n));
+        gtk_label_set_text (self->code_label, codes != NULL ? codes : "");
+      }
+      gtk_widget_set_visible (self->code_box, progress->doc_codes != NULL || progress->verification_code != NULL);
       if (progress->transaction_id != NULL)
         {
           /* Translators: %s is the provider's transaction number, for a call to its help desk. */
@@ -359,7 +373,9 @@ kyso_phone_wait_class_init (KysoPhoneWaitClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, wait_title);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, wait_message);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, code_box);
+  gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, code_caption);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, code_label);
+  gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, code_hint);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, transaction_label);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, KysoPhoneWait, countdown_bar);
