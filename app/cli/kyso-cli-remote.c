@@ -246,10 +246,10 @@ present (KysoSigningJob *job, KysoPending *resume, gboolean remote)
 }
 
 int
-kyso_cli_local_sign (KysoSigner *signer, const KysoSignSessionOptions *options, const char *in,
-                     const char *out)
+kyso_cli_local_sign (KysoSigner *signer, const char *credential_id, const KysoSignSessionOptions *options,
+                     const char *in, const char *out)
 {
-  g_autoptr (KysoSigningJob) job = kyso_signing_job_new (signer, NULL);
+  g_autoptr (KysoSigningJob) job = kyso_signing_job_new (signer, credential_id);
 
   kyso_signing_job_add_file (job, in, out, options);
   return present (job, NULL, FALSE);

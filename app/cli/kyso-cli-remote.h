@@ -66,8 +66,10 @@ int      kyso_cli_remote_sign       (KysoCliContext               *ctx,
                                      const KysoSignSessionOptions *options,
                                      const char                   *in,
                                      const char                   *out);
-/* Signs @in into @out with a local @signer (it answers at once); → an exit status. */
+/* Signs @in into @out with a local @signer (it answers at once) and its credential
+ * @credential_id (NULL = the first); → an exit status. */
 int      kyso_cli_local_sign        (KysoSigner                   *signer,
+                                     const char                   *credential_id,
                                      const KysoSignSessionOptions *options,
                                      const char                   *in,
                                      const char                   *out);

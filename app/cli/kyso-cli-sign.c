@@ -2,6 +2,7 @@
 
 #include "kyso-cli.h"
 #include "kyso-cli-remote.h"
+#include "kyso-cli-token.h"
 #include "kyso-error.h"
 #include "kyso-p12-signer.h"
 #include "kyso-sign-session.h"
@@ -29,6 +30,7 @@ typedef struct {
   char *tsa;
   char *ca_file;
   KysoCliRemoteArgs remote; /* --neac, --csc, --resume: kyso-cli-remote.c */
+  KysoCliTokenArgs token;   /* --token, --module, --cert: kyso-cli-token.c */
 } SignArgs;
 
 static void
@@ -45,6 +47,7 @@ sign_args_clear (SignArgs *a)
   g_free (a->tsa);
   g_free (a->ca_file);
   kyso_cli_remote_args_clear (&a->remote);
+  kyso_cli_token_args_clear (&a->token);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignArgs, sign_args_clear)
@@ -62,7 +65,7 @@ create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError *
   if (a->p12 == NULL)
     {
       *usage = TRUE;
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --profile, --neac or --csc."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --token, --profile, --neac or --csc."));
       return NULL;
     }
   if (a->p12_pass_env != NULL)
@@ -147,6 +150,22 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
       o.image_png = image;
     }
 
+  /* A USB token: the PIN from the terminal or standard input. */
+  if (a->token.token)
+    {
+      if (a->p12 != NULL || kyso_cli_remote_requested (&a->remote))
+        {
+          kyso_cli_error (_("Give one way to sign: --token, --p12 or a remote signer, not several."));
+          return KYSO_EXIT_USAGE;
+        }
+      return kyso_cli_token_sign (ctx, &a->token, &o, in, out);
+    }
+  if (a->token.module != NULL || a->token.cert != NULL)
+    {
+      kyso_cli_error (_("--module and --cert go with --token."));
+      return KYSO_EXIT_USAGE;
+    }
+
   /* A remote CA waits for the citizen's phone and can be resumed: its own flow. */
   if (kyso_cli_remote_requested (&a->remote))
     {
@@ -164,7 +183,7 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
       kyso_cli_error ("%s", error->message);
       return usage ? KYSO_EXIT_USAGE : KYSO_EXIT_SIGN_FAILED;
     }
-  return kyso_cli_local_sign (signer, &o, in, out);
+  return kyso_cli_local_sign (signer, NULL, &o, in, out);
 }
 
 int
@@ -187,6 +206,7 @@ kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
     { "tsa", 0, 0, G_OPTION_ARG_STRING, &a.tsa, N_("Add an RFC 3161 time-stamp from this URL"), N_("URL") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &a.ca_file, N_("Trust these CA certificates for HTTPS"), N_("PEM") },
     KYSO_CLI_REMOTE_OPTION_ENTRIES (a.remote),
+    KYSO_CLI_TOKEN_OPTION_ENTRIES (a.token),
     G_OPTION_ENTRY_NULL,
   };
 

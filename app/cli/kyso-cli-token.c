@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-cli-token.h"
+#include "kyso-cli-remote.h"
 #include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -223,4 +224,23 @@ kyso_cli_token_choose (KysoTokenSigner *signer, const char *cert_id, int *exit_s
       print_certificate (g_ptr_array_index (certs, i));
   *exit_status = KYSO_EXIT_USAGE;
   return NULL;
+}
+
+int
+kyso_cli_token_sign (KysoCliContext *ctx, const KysoCliTokenArgs *args, const KysoSignSessionOptions *options,
+                     const char *in, const char *out)
+{
+  KysoConfig *config = kyso_cli_get_config (ctx);
+  KysoTokenSigner *signer;
+  g_autofree char *id = NULL;
+  int status = KYSO_EXIT_OK;
+
+  if (config == NULL)
+    return KYSO_EXIT_INPUT;
+  signer = kyso_cli_token_signer_new (config, args->module);
+  id = kyso_cli_token_choose (signer, args->cert, &status);
+  if (id != NULL)
+    status = kyso_cli_local_sign (KYSO_SIGNER (signer), id, options, in, out);
+  kyso_cli_token_signer_release (signer);
+  return status;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kyso-cli.h"
+#include "kyso-sign-session.h"
 #include "kyso-token-signer.h"
 
 G_BEGIN_DECLS
@@ -47,5 +48,15 @@ kyso_cli_token_list (KysoTokenSigner *signer, GError **error);
  * message printed and *exit_status set (2 when several could sign and none was named). */
 char *
 kyso_cli_token_choose (KysoTokenSigner *signer, const char *cert_id, int *exit_status);
+
+/* `sign --token`: @in into @out with the certificate @args name (or the only one that can sign),
+ * through the signing job; the PIN asked once. → an exit status (3: no such certificate, the token
+ * is not plugged in or was pulled out; 4: refused, wrong or locked PIN; 2: several certificates and
+ * none named). */
+int kyso_cli_token_sign (KysoCliContext               *ctx,
+                         const KysoCliTokenArgs       *args,
+                         const KysoSignSessionOptions *options,
+                         const char                   *in,
+                         const char                   *out);
 
 G_END_DECLS

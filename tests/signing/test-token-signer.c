@@ -820,6 +820,126 @@ test_cli_tokens (void)
   g_assert_nonnull (strstr (err, "no-such-module.so"));
 }
 
+/* kyso-cli with @input on standard input; → its exit status. */
+static int
+run_cli (const char *input, char **out, char **err, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  va_list ap;
+
+  wait_previous_signers ();
+  g_ptr_array_add (argv, (gpointer)g_getenv ("KYSO_CLI"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv (
+    (const char *const *)argv->pdata,
+    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, input, NULL, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* `kyso-cli sign --token`: the PIN from standard input, PAdES accepted by pdfsig, mutool and
+ * openssl cms on RSA and EC; several certificates need --cert; a wrong PIN and a token that is not
+ * there end with a message, the PIN in no output and no file written. */
+static void
+test_cli_sign (void)
+{
+  g_autoptr (KysoTokenSigner) signer = registered_signer ();
+  g_autofree char *an = credential_of (signer, AN);
+  g_autofree char *binh = credential_of (signer, BINH);
+  g_autofree char *dir = kyso_test_tmpdir ();
+  g_autofree char *in = g_build_filename (dir, "in.pdf", NULL);
+  g_autofree char *out_rsa = g_build_filename (dir, "rsa.pdf", NULL);
+  g_autofree char *out_ec = g_build_filename (dir, "ec.pdf", NULL);
+  g_autofree char *out_bad = g_build_filename (dir, "bad.pdf", NULL);
+  g_autofree char *conf = g_build_filename (dir, "kyso.conf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autoptr (GBytes) cms = NULL;
+  char *out = NULL, *err = NULL;
+
+  g_clear_object (&signer);
+  kyso_test_make_simple (in);
+
+  /* Two certificates can sign: name one. */
+  g_assert_cmpint (run_cli (PIN_A "\n", &out, &err, "sign", "--token", in, out_bad, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, an));
+  g_assert_nonnull (strstr (err, binh));
+  g_assert_false (g_file_test (out_bad, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (PIN_A "\n", &out, &err, "sign", "--token", "--cert", an, in, out_rsa, NULL), ==,
+                   0);
+  g_assert_nonnull (strstr (out, "Signed"));
+  g_assert_null (strstr (out, PIN_A));
+  g_assert_null (strstr (err, PIN_A));
+  kyso_test_assert_pdfsig (out_rsa, 1);
+  kyso_test_assert_mutool (out_rsa);
+  cms = kyso_test_assert_cms (out_rsa);
+  g_clear_pointer (&cms, g_bytes_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* By serial number, on the EC token. */
+  {
+    g_autoptr (KysoTokenSigner) s2 = registered_signer ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) certs = list_certificates (s2, &error);
+    g_autofree char *serial = g_strdup (holder_cert (certs, BINH)->serial);
+
+    g_clear_object (&s2);
+    g_assert_cmpint (
+      run_cli (PIN_B "\n", &out, &err, "sign", "--token", "--cert", serial, "--invisible", in, out_ec, NULL),
+      ==, 0);
+  }
+  kyso_test_assert_pdfsig (out_ec, 1);
+  kyso_test_assert_mutool (out_ec);
+  cms = kyso_test_assert_cms (out_ec);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A wrong PIN: said with what the token says, no file. */
+  g_assert_cmpint (run_cli ("999999\n", &out, &err, "sign", "--token", "--cert", an, in, out_bad, NULL), ==,
+                   4);
+  g_assert_nonnull (strstr (err, "The PIN is wrong."));
+  g_assert_null (strstr (err, "999999"));
+  g_assert_false (g_file_test (out_bad, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* No PIN at all (end of input): cancelled, no file. */
+  g_assert_cmpint (run_cli ("", &out, &err, "sign", "--token", "--cert", an, in, out_bad, NULL), ==, 4);
+  g_assert_false (g_file_test (out_bad, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The token out of the reader (the module named with --module, the registered ones left out). */
+  conf_text = g_strdup ("[token]\nregistered=false\n");
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+  fresh_reader_state ();
+  reader_state (LABEL_A, "unplugged", "");
+  g_assert_cmpint (run_cli (PIN_A "\n", &out, &err, "--config", conf, "sign", "--token", "--module",
+                            reader_path, "--cert", an, in, out_bad, NULL),
+                   ==, 3);
+  g_assert_nonnull (strstr (err, an));
+  g_assert_false (g_file_test (out_bad, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  fresh_reader_state ();
+
+  /* --module without --token. */
+  g_assert_cmpint (run_cli ("", &out, &err, "sign", "--module", reader_path, in, out_bad, NULL), ==, 2);
+  g_free (out);
+  g_free (err);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -846,6 +966,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token-signer/pades-rsa", test_pades_rsa);
   g_test_add_func ("/token-signer/pades-ec", test_pades_ec);
   g_test_add_func ("/token-signer/cli-tokens", test_cli_tokens);
+  g_test_add_func ("/token-signer/cli-sign", test_cli_sign);
   status = g_test_run ();
   /* Not exiting while a worker thread closes the last signer's modules. */
   kyso_test_tokens_wait_signers ();
