@@ -345,8 +345,10 @@ test_damaged_pdf (void)
   g_assert_true (attach (TO_KHAI, good));
   g_assert_true (attach (CHUNG_SINH, other));
   g_assert_cmpstr (kyso_dossier_components_get_next_action (components ()), ==, "sign");
-  g_assert_true (is_main (find_button (GTK_WIDGET (components ()), "components.sign-all")));
-  g_assert_false (is_main (find_button (GTK_WIDGET (components ()), "components.upload-all")));
+  /* The main button, beside Next (always in view), says "Sign All"; Next is not the main one. */
+  g_assert_true (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.step-action")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button (GTK_WIDGET (wizard ()), "dossier.step-action"))), ==,
+                   "Sign _All with One Approval");
   g_assert_false (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.next")));
 
   /* The second file is damaged on disk since (a draft's file, a disk problem). */
@@ -397,8 +399,9 @@ test_resume_signed_not_uploaded (void)
   kyso_test_wait_until (next_action_is, (gpointer) "upload", 20000);
   shot ("usability-04-resumed-at-step-2");
 
-  upload_all = find_button (GTK_WIDGET (components ()), "components.upload-all");
+  upload_all = find_button (GTK_WIDGET (wizard ()), "dossier.step-action");
   g_assert_true (is_main (upload_all));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (upload_all)), ==, "U_pload All");
   g_assert_false (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.next")));
   kyso_test_click (upload_all);
   kyso_test_wait_until (components_idle, NULL, 60000);
@@ -406,6 +409,7 @@ test_resume_signed_not_uploaded (void)
   g_assert_cmpint (kyso_component_row_get_state (row (CHUNG_SINH)), ==, KYSO_COMPONENT_UPLOADED);
   g_assert_null (kyso_dossier_components_get_next_action (components ()));
   g_assert_true (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.next")));
+  g_assert_null (find_button (GTK_WIDGET (wizard ()), "dossier.step-action"));
   shot ("usability-05-uploaded");
 }
 

@@ -41,6 +41,7 @@ struct _KysoDossierComponents
   GMutex *dossier_lock;            /* the wizard's: held while the dossier changes (drafts save in a thread) */
   gboolean signing;
   guint uploads;
+  const char *last_next_action;    /* static string: what "next-action" last said */
 
   GtkListBox *list_box;
   AdwComboRow *profile_row;

@@ -18,6 +18,7 @@ G_DEFINE_FINAL_TYPE (KysoDossierComponents, kyso_dossier_components, ADW_TYPE_BI
 enum {
   PROP_0,
   PROP_BUSY,
+  PROP_NEXT_ACTION,
   N_PROPS
 };
 
@@ -123,8 +124,32 @@ update_main (KysoDossierComponents *self)
   g_hash_table_iter_init (&iter, self->slots);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
     kyso_component_row_set_main_attach (slot->row, slot == for_slot);
-  set_main (self->sign_all_button, g_strcmp0 (next, "sign") == 0);
-  set_main (self->upload_all_button, g_strcmp0 (next, "upload") == 0);
+  /* Signing and uploading all are the wizard's main button (always in view, where the page may
+   * scroll them away); here they stay plain. */
+  set_main (self->sign_all_button, FALSE);
+  set_main (self->upload_all_button, FALSE);
+  if (g_strcmp0 (next, self->last_next_action) != 0)
+    {
+      self->last_next_action = next;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_ACTION]);
+    }
+}
+
+void
+kyso_dossier_components_do_next_action (KysoDossierComponents *self)
+{
+  Slot *for_slot;
+  const char *next;
+
+  g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
+  next = next_action (self, &for_slot);
+  if (g_strcmp0 (next, "sign") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "components.sign-all", NULL);
+  else if (g_strcmp0 (next, "upload") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "components.upload-all", NULL);
+  else if (g_strcmp0 (next, "attach") == 0 && for_slot != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "components.attach", "s",
+                                kyso_component_row_get_key (for_slot->row));
 }
 
 void
@@ -712,6 +737,9 @@ kyso_dossier_components_get_property (GObject *object, guint prop_id, GValue *va
     case PROP_BUSY:
       g_value_set_boolean (value, is_busy (KYSO_DOSSIER_COMPONENTS (object)));
       break;
+    case PROP_NEXT_ACTION:
+      g_value_set_string (value, kyso_dossier_components_get_next_action (KYSO_DOSSIER_COMPONENTS (object)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -729,6 +757,9 @@ kyso_dossier_components_class_init (KysoDossierComponentsClass *klass)
 
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NEXT_ACTION] = g_param_spec_string ("next-action", NULL, NULL, NULL,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
+                                                        | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);

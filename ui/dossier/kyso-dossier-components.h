@@ -40,6 +40,8 @@ gboolean          kyso_dossier_components_is_busy     (KysoDossierComponents *se
  * "attach" (a required component has no file), "sign" (a PDF not signed yet), "upload" (a file
  * not at the portal yet), or NULL when the step is done (the wizard's Next is next). */
 const char       *kyso_dossier_components_get_next_action (KysoDossierComponents *self);
+/* Does what _get_next_action says (for "attach": opens the file chooser for that component). */
+void              kyso_dossier_components_do_next_action (KysoDossierComponents *self);
 /* Stops the uploads under way and the signing waiting for the phone (the dossier is closing). */
 void              kyso_dossier_components_cancel_work (KysoDossierComponents *self);
 KysoComponentRow *kyso_dossier_components_get_row     (KysoDossierComponents *self,

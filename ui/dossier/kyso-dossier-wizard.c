@@ -63,6 +63,7 @@ struct _KysoDossierWizard
   GtkWidget *back_button;
   GtkLabel *saved_label;
   GtkWidget *next_button;
+  GtkWidget *step_action_button;
 };
 
 G_DEFINE_FINAL_TYPE (KysoDossierWizard, kyso_dossier_wizard, ADW_TYPE_BIN)
@@ -110,6 +111,7 @@ update_buttons (KysoDossierWizard *self)
 {
   gboolean busy = self->submitting || kyso_dossier_components_is_busy (self->components);
   gboolean last = self->step == KYSO_DOSSIER_STEP_SUBMIT;
+  const char *next;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dossier.back",
                                  self->step > KYSO_DOSSIER_STEP_INFORMATION && !busy);
@@ -117,11 +119,30 @@ update_buttons (KysoDossierWizard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dossier.submit", last && !busy);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), last ? "dossier.submit" : "dossier.next");
   gtk_button_set_label (GTK_BUTTON (self->next_button), last ? _("_Submit Dossier") : _("_Next"));
-  /* One main (blue) button: on step 2 it is Next only once the files are done. */
-  if (self->step != KYSO_DOSSIER_STEP_COMPONENTS || kyso_dossier_components_get_next_action (self->components) == NULL)
+  /* One main (blue) button: on step 2 it is Next only once the files are done; until then the
+   * step's next thing to do sits beside Next, where it is always in view. */
+  next = self->step == KYSO_DOSSIER_STEP_COMPONENTS ? kyso_dossier_components_get_next_action (self->components)
+                                                      : NULL;
+  if (next == NULL)
     gtk_widget_add_css_class (self->next_button, "suggested-action");
   else
     gtk_widget_remove_css_class (self->next_button, "suggested-action");
+  gtk_widget_set_visible (self->step_action_button, next != NULL && !busy);
+  if (g_strcmp0 (next, "sign") == 0)
+    gtk_button_set_label (GTK_BUTTON (self->step_action_button), _("Sign _All with One Approval"));
+  else if (g_strcmp0 (next, "upload") == 0)
+    gtk_button_set_label (GTK_BUTTON (self->step_action_button), _("U_pload All"));
+  else if (next != NULL)
+    gtk_button_set_label (GTK_BUTTON (self->step_action_button), _("_Attach File…"));
+}
+
+static void
+step_action_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (widget);
+
+  if (self->step == KYSO_DOSSIER_STEP_COMPONENTS)
+    kyso_dossier_components_do_next_action (self->components);
 }
 
 /* Drafts ---------------------------------------------------------------------------------------- */
@@ -854,12 +875,14 @@ kyso_dossier_wizard_class_init (KysoDossierWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, back_button);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, saved_label);
   gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, next_button);
+  gtk_widget_class_bind_template_child (widget_class, KysoDossierWizard, step_action_button);
   gtk_widget_class_bind_template_callback (widget_class, components_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, components_busy_cb);
   gtk_widget_class_bind_template_callback (widget_class, declaration_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "dossier.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "dossier.next", NULL, next_activated);
+  gtk_widget_class_install_action (widget_class, "dossier.step-action", NULL, step_action_activated);
   gtk_widget_class_install_action (widget_class, "dossier.submit", NULL, submit_activated);
   gtk_widget_class_install_action (widget_class, "dossier.copy-code", NULL, copy_code_activated);
   gtk_widget_class_install_action (widget_class, "dossier.close", NULL, close_activated);

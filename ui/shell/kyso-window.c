@@ -179,7 +179,8 @@ application_set_cb (KysoWindow *self,
         gtk_window_maximize (GTK_WINDOW (self));
       page = g_settings_get_string (settings, "last-page");
     }
-  kyso_window_set_page (self, page != NULL ? page : "documents");
+  /* A first start lands where a citizen begins: applying for a public service. */
+  kyso_window_set_page (self, page != NULL && *page != '\0' ? page : "dossiers");
   /* The stack may already show that page (the first one): title and sidebar follow anyway. */
   stack_visible_child_cb (self);
 }
