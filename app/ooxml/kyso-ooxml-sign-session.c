@@ -887,3 +887,151 @@ kyso_ooxml_sign_session_complete_finish (KysoOoxmlSignSession *self, GAsyncResul
                         FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* The whole sequence over a KysoSigner, one step after another on the caller's main context. */
+typedef struct
+{
+  KysoSigner *signer;
+  char *credential_id;
+  KysoSignProgressFunc progress;
+  gpointer progress_data;
+  KysoSignerCredential *credential;
+} WithSigner;
+
+static void
+with_signer_free (WithSigner *w)
+{
+  g_clear_object (&w->signer);
+  g_free (w->credential_id);
+  g_clear_pointer (&w->credential, kyso_signer_credential_free);
+  g_free (w);
+}
+
+static void
+with_signer_completed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GError *error = NULL;
+
+  if (kyso_ooxml_sign_session_complete_finish (KYSO_OOXML_SIGN_SESSION (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+with_signer_signed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  KysoOoxmlSignSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) signatures = kyso_signer_sign_digests_finish (KYSO_SIGNER (source), result, &error);
+
+  if (signatures == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (signatures->len != 1)
+    {
+      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE, "%s",
+                               _ ("The signing service answered with the wrong number of signatures."));
+      return;
+    }
+  kyso_ooxml_sign_session_complete_async (self, g_ptr_array_index (signatures, 0),
+                                          g_task_get_cancellable (task), with_signer_completed,
+                                          g_object_ref (task));
+}
+
+static void
+with_signer_prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  WithSigner *w = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (GBytes) digest
+    = kyso_ooxml_sign_session_prepare_finish (KYSO_OOXML_SIGN_SESSION (source), result, &error);
+  g_autoptr (GPtrArray) digests = NULL;
+  g_autofree char *name = NULL;
+  const char *doc_ids[2] = { NULL, NULL };
+  KysoSignRequest request = { 0 };
+
+  if (digest == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_ptr_array_add (digests, g_bytes_ref (digest));
+  name = g_path_get_basename (kyso_ooxml_sign_session_get_input_path (KYSO_OOXML_SIGN_SESSION (source)));
+  doc_ids[0] = name;
+  request.credential_id = w->credential->id;
+  request.description = name;
+  request.doc_ids = doc_ids;
+  kyso_signer_sign_digests_async (w->signer, digests, &request, w->progress, w->progress_data,
+                                  g_task_get_cancellable (task), with_signer_signed, g_object_ref (task));
+}
+
+static void
+with_signer_listed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  KysoOoxmlSignSession *self = g_task_get_source_object (task);
+  WithSigner *w = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) credentials
+    = kyso_signer_list_credentials_finish (KYSO_SIGNER (source), result, &error);
+
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < credentials->len && w->credential == NULL; i++)
+    {
+      KysoSignerCredential *c = g_ptr_array_index (credentials, i);
+
+      if (w->credential_id == NULL || g_strcmp0 (c->id, w->credential_id) == 0)
+        w->credential = kyso_signer_credential_copy (c);
+    }
+  if (w->credential == NULL || w->credential->chain == NULL || w->credential->chain->len == 0)
+    {
+      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, "%s",
+                               _ ("The signer has no certificate to sign with."));
+      return;
+    }
+  kyso_ooxml_sign_session_prepare_async (self, w->credential->chain, g_task_get_cancellable (task),
+                                         with_signer_prepared, g_object_ref (task));
+}
+
+void
+kyso_ooxml_sign_session_sign_with_signer_async (KysoOoxmlSignSession *self, KysoSigner *signer,
+                                                const char *credential_id, KysoSignProgressFunc progress,
+                                                gpointer progress_data, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  WithSigner *w = NULL;
+
+  g_return_if_fail (KYSO_IS_OOXML_SIGN_SESSION (self));
+  g_return_if_fail (KYSO_IS_SIGNER (signer));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kyso_ooxml_sign_session_sign_with_signer_async);
+  w = g_new0 (WithSigner, 1);
+  w->signer = g_object_ref (signer);
+  w->credential_id = g_strdup (credential_id);
+  w->progress = progress;
+  w->progress_data = progress_data;
+  g_task_set_task_data (task, w, (GDestroyNotify)with_signer_free);
+  kyso_signer_list_credentials_async (signer, cancellable, with_signer_listed, g_object_ref (task));
+}
+
+gboolean
+kyso_ooxml_sign_session_sign_with_signer_finish (KysoOoxmlSignSession *self, GAsyncResult *result,
+                                                 GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (
+    g_task_get_source_tag (G_TASK (result)) == kyso_ooxml_sign_session_sign_with_signer_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

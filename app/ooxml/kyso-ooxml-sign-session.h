@@ -2,6 +2,8 @@
 
 #include <gio/gio.h>
 
+#include "kyso-signer.h"
+
 G_BEGIN_DECLS
 
 /* Signing one Word document (DOCX, any OPC package) the way Word and LibreOffice do (ECMA-376
@@ -71,6 +73,18 @@ kyso_ooxml_sign_session_complete_async (KysoOoxmlSignSession *self, GBytes *raw_
                                         gpointer user_data);
 gboolean
 kyso_ooxml_sign_session_complete_finish (KysoOoxmlSignSession *self, GAsyncResult *result, GError **error);
+
+/* Everything in one go with a KysoSigner: list its credentials, take @credential_id (NULL = the
+ * first), prepare, sign the digest (with @progress), complete. Errors: those of the signer and of
+ * prepare/complete. */
+void
+kyso_ooxml_sign_session_sign_with_signer_async (KysoOoxmlSignSession *self, KysoSigner *signer,
+                                                const char *credential_id, KysoSignProgressFunc progress,
+                                                gpointer progress_data, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean
+kyso_ooxml_sign_session_sign_with_signer_finish (KysoOoxmlSignSession *self, GAsyncResult *result,
+                                                 GError **error);
 
 const char *
 kyso_ooxml_sign_session_get_input_path (KysoOoxmlSignSession *self);

@@ -366,12 +366,13 @@ static int
 run_cli (char **out, const char *path)
 {
   g_autofree char *root = kyso_test_pki_path ("root/root.pem");
-  const char *argv[] = { g_getenv ("KYSO_CLI"), "verify", "--offline", "--no-system-trust", "--trust", root, path,
-                         NULL };
-  g_autoptr(GError) error = NULL;
+  const char *argv[]
+    = { g_getenv ("KYSO_CLI"), "verify", "--offline", "--no-system-trust", "--trust", root, path, NULL };
+  g_autoptr (GError) error = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL, &status, &error);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL, &status,
+                &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
@@ -386,9 +387,9 @@ test_cli_verify (void)
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
   g_autofree char *out3 = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) edited = NULL;
-  g_autoptr(KysoOoxmlPackage) package = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) edited = NULL;
+  g_autoptr (KysoOoxmlPackage) package = NULL;
   g_autofree char *copy = NULL;
   gsize len = 0;
 
@@ -473,6 +474,36 @@ test_async_with_p12 (void)
   g_assert_cmpint (kyso_pdf_signature_report_get_status (sig (report, 0)), ==, KYSO_SIGNATURE_STATUS_VALID);
 }
 
+/* The whole sequence over a KysoSigner in one call; an unknown certificate id is refused. */
+static void
+test_with_signer (void)
+{
+  g_autofree char *p12 = kyso_test_pki_path ("signer.p12");
+  g_autofree char *in = minimal_docx ("with-signer.docx", "Một lần");
+  g_autofree char *out = tmp_path ("with-signer-signed.docx");
+  g_autofree char *out2 = tmp_path ("with-signer-none.docx");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KysoSigner) signer = kyso_p12_signer_new (p12, "secret-pass", &error);
+  g_autoptr (KysoOoxmlSignSession) session = kyso_ooxml_sign_session_new (in, out, NULL);
+  g_autoptr (KysoOoxmlSignSession) wrong = kyso_ooxml_sign_session_new (in, out2, NULL);
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (KysoPdfVerifyReport) report = NULL;
+
+  g_assert_no_error (error);
+  kyso_ooxml_sign_session_sign_with_signer_async (session, signer, NULL, NULL, NULL, NULL, on_ready, &r1);
+  g_assert_true (kyso_ooxml_sign_session_sign_with_signer_finish (session, wait_result (&r1), &error));
+  g_assert_no_error (error);
+  report = kyso_test_docx_verify (out);
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (sig (report, 0)), ==, KYSO_SIGNATURE_STATUS_VALID);
+
+  kyso_ooxml_sign_session_sign_with_signer_async (wrong, signer, "no-such-certificate", NULL, NULL, NULL,
+                                                  on_ready, &r2);
+  g_assert_false (kyso_ooxml_sign_session_sign_with_signer_finish (wrong, wait_result (&r2), &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE);
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_async_errors (void)
 {
@@ -528,6 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ooxml/sign/timestamp-refused", test_timestamp_refused);
   g_test_add_func ("/ooxml/sign/async-p12", test_async_with_p12);
   g_test_add_func ("/ooxml/sign/async-errors", test_async_errors);
+  g_test_add_func ("/ooxml/sign/with-signer", test_with_signer);
   g_test_add_func ("/ooxml/verify/changed-byte", test_changed_byte);
   g_test_add_func ("/ooxml/verify/added-part", test_added_part);
   g_test_add_func ("/ooxml/verify/forged-value", test_forged_value);
