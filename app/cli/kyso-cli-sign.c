@@ -2,8 +2,10 @@
 
 #include "kyso-cli.h"
 #include "kyso-cli-remote.h"
+#include "kyso-cli-sign-docx.h"
 #include "kyso-cli-token.h"
 #include "kyso-error.h"
+#include "kyso-ooxml-package.h"
 #include "kyso-p12-signer.h"
 #include "kyso-sign-session.h"
 
@@ -150,6 +152,24 @@ run (KysoCliContext *ctx, SignArgs *a, const char *in, const char *out)
       o.image_png = image;
     }
 
+  /* A Word document (a ZIP) is signed as Word signs it, with a local certificate for now. */
+  if (kyso_ooxml_is_package_file (in))
+    {
+      if (kyso_cli_remote_requested (&a->remote) || a->token.token)
+        {
+          kyso_cli_error (_ ("Word documents are signed with --p12 for now; for a remote signature save the "
+                             "document as PDF."));
+          return KYSO_EXIT_USAGE;
+        }
+      signer = create_signer (ctx, a, &usage, &error);
+      if (signer == NULL)
+        {
+          kyso_cli_error ("%s", error->message);
+          return usage ? KYSO_EXIT_USAGE : KYSO_EXIT_SIGN_FAILED;
+        }
+      return kyso_cli_sign_docx (signer, a->reason, a->tsa, a->ca_file, in, out);
+    }
+
   /* A USB token: the PIN from the terminal or standard input. */
   if (a->token.token)
     {
@@ -211,11 +231,11 @@ kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
   };
 
   a.page = 0;
-  if (!kyso_cli_parse (_("IN OUT"), _("Sign a PDF file (PAdES)"), entries, &argc, &argv))
+  if (!kyso_cli_parse (_("IN OUT"), _("Sign a PDF file (PAdES) or a Word document (DOCX)"), entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   if (argc != 3)
     {
-      kyso_cli_error (_("Give the PDF to sign and the file to write."));
+      kyso_cli_error (_("Give the file to sign and the file to write."));
       return KYSO_EXIT_USAGE;
     }
   if (a.page < -1)

@@ -363,6 +363,18 @@ test_unsigned_document (void)
 /* `kyso-cli verify` reads a DOCX like a PDF: exit 0 and the signer for a valid signature, 1
  * when the document changed, 3 for a package it cannot read. */
 static int
+kyso_test_run_status (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
 run_cli (char **out, const char *path)
 {
   g_autofree char *root = kyso_test_pki_path ("root/root.pem");
@@ -417,6 +429,46 @@ test_cli_verify (void)
   g_file_set_contents (junk, "PK\3\4 not really a zip", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_cli (&out3, junk), ==, 3);
+}
+
+/* `kyso-cli sign` signs a DOCX with a PKCS#12 file: 0 and a valid signature; a remote signer is
+ * refused for a DOCX (2), a broken package is the input's fault (3). */
+static void
+test_cli_sign (void)
+{
+  g_autofree char *p12 = kyso_test_pki_path ("signer.p12");
+  g_autofree char *in = minimal_docx ("cli-sign.docx", "Ký bằng dòng lệnh");
+  g_autofree char *out = tmp_path ("cli-sign-signed.docx");
+  g_autofree char *junk = tmp_path ("cli-sign-junk.docx");
+  g_autofree char *junk_out = tmp_path ("cli-sign-junk-signed.docx");
+  g_autoptr (KysoPdfVerifyReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("KYSO_CLI");
+  int status = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("KYSO_CLI is not set");
+      return;
+    }
+  g_setenv ("KYSO_TEST_P12_PASS", "secret-pass", TRUE);
+  status
+    = kyso_test_run_status ((const char *[]){ cli, "sign", "--p12", p12, "--p12-pass-env",
+                                              "KYSO_TEST_P12_PASS", "--reason", "Tờ khai", in, out, NULL });
+  g_assert_cmpint (status, ==, 0);
+  report = kyso_test_docx_verify (out);
+  g_assert_cmpint (kyso_pdf_signature_report_get_status (sig (report, 0)), ==, KYSO_SIGNATURE_STATUS_VALID);
+
+  status = kyso_test_run_status ((const char *[]){ cli, "sign", "--neac", in, out, NULL });
+  g_assert_cmpint (status, ==, 2);
+
+  g_file_set_contents (junk, "PK\3\4 not really a zip", -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("KYSO_TEST_P12_PASS", "secret-pass", TRUE);
+  status = kyso_test_run_status ((const char *[]){ cli, "sign", "--p12", p12, "--p12-pass-env",
+                                                   "KYSO_TEST_P12_PASS", junk, junk_out, NULL });
+  g_assert_cmpint (status, ==, 3);
+  g_assert_false (g_file_test (junk_out, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -567,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ooxml/verify/unsigned", test_unsigned_document);
   g_test_add_func ("/ooxml/verify/corpus", test_corpus);
   g_test_add_func ("/ooxml/verify/cli", test_cli_verify);
+  g_test_add_func ("/ooxml/sign/cli", test_cli_sign);
   g_test_add_func ("/ooxml/verify/corpus-pretty-printed", test_corpus_pretty_printed);
   ret = g_test_run ();
   kyso_test_pki_cleanup ();
