@@ -20,6 +20,7 @@ typedef struct
   char *name;
   GBytes *data;
   time_t mtime;
+  gboolean stored; /* kept uncompressed in the ZIP (and written back so) */
 } Part;
 
 struct _KysoOoxmlPackage
@@ -80,7 +81,7 @@ find (KysoOoxmlPackage *self, const char *name)
   return g_hash_table_lookup (self->index, key);
 }
 
-static void
+static Part *
 add_part (KysoOoxmlPackage *self, const char *name, GBytes *data, time_t mtime)
 {
   Part *part = g_new0 (Part, 1);
@@ -92,6 +93,7 @@ add_part (KysoOoxmlPackage *self, const char *name, GBytes *data, time_t mtime)
   g_hash_table_insert (self->index, key_for (name), part);
   self->names->pdata[self->names->len - 1] = part->name;
   g_ptr_array_add (self->names, NULL);
+  return part;
 }
 
 static gboolean
@@ -275,7 +277,10 @@ open_source (GBytes *bytes, GError **error)
           zip_discard (za);
           return NULL;
         }
-      add_part (self, st.name, part, (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0);
+      /* A part stored as it is (media already compressed) is written back the same way:
+       * deflating it again costs time and gains nothing. */
+      add_part (self, st.name, part, (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0)->stored
+        = (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
     }
   zip_discard (za);
   if (self->parts->len == 0)
@@ -510,7 +515,7 @@ kyso_ooxml_package_to_bytes (KysoOoxmlPackage *self, GError **error)
           za = NULL;
           goto failed;
         }
-      zip_set_file_compression (za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0);
+      zip_set_file_compression (za, (zip_uint64_t)idx, part->stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
       if (part->mtime > 0)
         zip_file_set_mtime (za, (zip_uint64_t)idx, part->mtime, 0);
     }
