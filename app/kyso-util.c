@@ -191,3 +191,13 @@ kyso_hex_decode (const char *hex, gssize len)
     }
   return g_bytes_new_take (out, n);
 }
+
+char *
+kyso_mask_id (const char *id)
+{
+  gsize len = id != NULL ? strlen (id) : 0;
+
+  if (len <= 4)
+    return g_strdup (id != NULL ? id : "");
+  return g_strconcat ("…", id + len - 4, NULL);
+}

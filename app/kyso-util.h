@@ -38,4 +38,8 @@ char   *kyso_hex_encode (const guint8 *data,
 GBytes *kyso_hex_decode (const char   *hex,
                          gssize        len);
 
+/* An ID number (CCCD/CMND) or account for a screen others may see: "…2345", the last four
+ * characters only (all of it when it is that short). Owned; "" for NULL. */
+char   *kyso_mask_id (const char *id);
+
 G_END_DECLS

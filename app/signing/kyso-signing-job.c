@@ -26,6 +26,7 @@ struct _KysoSigningJob
   char *description;
   char *expected_id;
   char *profile_id;
+  guint profile_account;
   GPtrArray *sessions; /* KysoSignSession, one per file */
   GPtrArray *outputs;  /* char *, the outputs named so far (unique within the job) */
 
@@ -174,6 +175,13 @@ kyso_signing_job_set_profile_id (KysoSigningJob *self, const char *profile_id)
   self->profile_id = g_strdup (profile_id);
 }
 
+void
+kyso_signing_job_set_profile_account (KysoSigningJob *self, guint account_index)
+{
+  g_return_if_fail (KYSO_IS_SIGNING_JOB (self));
+  self->profile_account = account_index;
+}
+
 static gboolean
 output_taken (KysoSigningJob *self, const char *path)
 {
@@ -233,7 +241,10 @@ save_sessions (KysoSigningJob *self, GError **error)
   g_variant_builder_add (&b, "{sv}", "version", g_variant_new_uint32 (SESSION_VERSION));
   g_variant_builder_add (&b, "{sv}", "sessions", g_variant_builder_end (&list));
   if (self->profile_id != NULL)
-    g_variant_builder_add (&b, "{sv}", "profile", g_variant_new_string (self->profile_id));
+    {
+      g_variant_builder_add (&b, "{sv}", "profile", g_variant_new_string (self->profile_id));
+      g_variant_builder_add (&b, "{sv}", "account", g_variant_new_uint32 (self->profile_account));
+    }
   state = g_variant_ref_sink (g_variant_builder_end (&b));
 
   if (g_mkdir_with_parents (job_dir (self), 0700) != 0)
@@ -311,9 +322,23 @@ kyso_signing_job_dup_profile_id (KysoPending *pending)
 
   g_return_val_if_fail (KYSO_IS_PENDING (pending), NULL);
   file = read_session_file (pending);
-  if (file != NULL)
-    g_variant_lookup (file, "profile", "s", &id);
+  /* "profile-id": the sign dialog's form before version 2. */
+  if (file != NULL && !g_variant_lookup (file, "profile", "s", &id))
+    g_variant_lookup (file, "profile-id", "s", &id);
   return id;
+}
+
+guint
+kyso_signing_job_get_profile_account (KysoPending *pending)
+{
+  g_autoptr (GVariant) file = NULL;
+  guint32 index = 0;
+
+  g_return_val_if_fail (KYSO_IS_PENDING (pending), 0);
+  file = read_session_file (pending);
+  if (file != NULL)
+    g_variant_lookup (file, "account", "u", &index);
+  return index;
 }
 
 /* Only what a session made: a prepared copy (or the older form next to the output). */
@@ -476,14 +501,14 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
       g_free (self->progress_code);
       self->progress_code = s;
     }
-  if ((const char * const *) self->progress_doc_codes != p->doc_codes)
+  if ((const char *const *)self->progress_doc_codes != p->doc_codes)
     {
-      GStrv codes = g_strdupv ((char **) p->doc_codes);
+      GStrv codes = g_strdupv ((char **)p->doc_codes);
       g_strfreev (self->progress_doc_codes);
       self->progress_doc_codes = codes;
     }
   self->progress.state = p->state;
-  self->progress.doc_codes = (const char * const *) self->progress_doc_codes;
+  self->progress.doc_codes = (const char *const *)self->progress_doc_codes;
   self->progress.provider = self->progress_provider;
   self->progress.transaction_id = self->progress_transaction;
   self->progress.verification_code = self->progress_code;

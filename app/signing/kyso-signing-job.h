@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * ONE format for every front end, in kyso_pending_get_default_dir() (or the folder given):
  *   <id>.json     KysoPending: service, credential, digests, transaction, expiry (no secret)
  *   <id>.session  a GVariant a{sv}: "version" u (2), "sessions" aav (kyso_sign_session_save of each
- *                 file, in order), "profile" s (optional: the signature profile that signs)
+ *                 file, in order), "profile" s and "account" u (optional: the signature profile
+ *                 and which of its accounts signs)
  * and the prepared copies (kyso-sign-session.h) in the same private folder. kyso-cli and the GUI
  * therefore resume each other's requests. The session forms written before version 2 (the CLI's
  * bare session, the dialog's {"session", "profile"}) are read too.
@@ -65,6 +66,9 @@ kyso_signing_job_set_expected_id (KysoSigningJob *self, const char *national_id)
 /* The signature profile that signs, kept in the record so that a resume picks the same one. */
 void
 kyso_signing_job_set_profile_id (KysoSigningJob *self, const char *profile_id);
+/* Which of the profile's accounts signs (kept in the record with the profile). */
+void
+kyso_signing_job_set_profile_account (KysoSigningJob *self, guint account_index);
 /* Adds a file; @output NULL = kyso_signing_job_default_output (@input), made unique within the
  * job. @options: placement and appearance (its work_dir is replaced by the job's folder); NULL =
  * the default place. → the file's index. */
@@ -137,6 +141,9 @@ kyso_signing_job_find_pending (const char *dir, const char *input, const char *o
 /* The profile id saved with @pending's session, or NULL. Owned. */
 char *
 kyso_signing_job_dup_profile_id (KysoPending *pending);
+/* The account index saved with it (0 when none was). */
+guint
+kyso_signing_job_get_profile_account (KysoPending *pending);
 /* Removes @pending, its session file and its prepared copies. */
 void
 kyso_signing_job_forget (KysoPending *pending);

@@ -237,10 +237,10 @@ test_place_by_keyword (Fixture       *f,
   g_free (kyso_test_save_png (GTK_WIDGET (f->window), "placement-keyword"));
 
   /* The keyword was drawn at x = 380, baseline y = 200 (14 pt Helvetica): the box sits just
-   * under it, centred on it, 200 × 80 points. */
+   * under it, centred on it, at the placement rule's size (kyso-pdf-placement.h). */
   kyso_signature_box_get_pdf_rect (box, &pdf);
-  g_assert_cmpfloat_with_epsilon (pdf.x1 - pdf.x0, 200, 1e-6);
-  g_assert_cmpfloat_with_epsilon (pdf.y1 - pdf.y0, 80, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pdf.x1 - pdf.x0, KYSO_PDF_PLACEMENT_BOX_WIDTH, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pdf.y1 - pdf.y0, KYSO_PDF_PLACEMENT_BOX_HEIGHT, 1e-6);
   g_assert_cmpfloat (pdf.y1, <, 200);
   g_assert_cmpfloat (pdf.y1, >, 185);
   g_assert_cmpfloat ((pdf.x0 + pdf.x1) / 2, >, 400);

@@ -24,6 +24,10 @@
 #include "kyso-sandbox-test.h"
 #include "kyso-signing-credentials.h"
 #include "kyso-test-png.h"
+#include "kyso-dossier-signing.h"
+#include "kyso-pdf-document.h"
+#include "kyso-pdf-placement.h"
+#include "kyso-pending.h"
 #include "kyso-window.h"
 #include "test-document-pdf.h"
 #include "test-document-util.h"
@@ -34,6 +38,8 @@ static KysoWindow *window;
 static KysoDocumentPage *page;
 static char *workdir;
 static const char *citizen_name;
+static KysoProfile *profile;
+static KysoProfile *csc_profile;
 
 static gboolean
 done_flag (gpointer data)
@@ -402,6 +408,261 @@ test_resume_after_network_loss (void)
   g_free (kyso_test_save_png (GTK_WIDGET (window), "phone-9-resumed-signed"));
 }
 
+
+/* kyso-cli and the window write one record format: each resumes the other's request, and the
+ * phone is asked once. */
+static gboolean
+request_sent (gpointer document)
+{
+  g_autoptr (KysoPending) pending = kyso_pending_find_for_document (NULL, document, NULL, NULL);
+
+  return pending != NULL && kyso_pending_get_state (pending) == KYSO_PENDING_SENT;
+}
+
+static int
+run_cli (char **err, const char *in, const char *out, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, sandbox->config_file);
+  g_ptr_array_add (argv, (gpointer) "sign");
+  g_ptr_array_add (argv, (gpointer) in);
+  g_ptr_array_add (argv, (gpointer) out);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  p = g_subprocess_newv ((const char * const *) argv->pdata,
+                         G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;
+}
+
+static void
+test_resume_cli_request (void)
+{
+  g_autofree char *in = g_build_filename (workdir, "from-cli.pdf", NULL);
+  g_autofree char *out = g_build_filename (workdir, "from-cli-signed.pdf", NULL);
+  g_autoptr (GFile) output = g_file_new_for_path (out);
+  g_autoptr (GSubprocess) p = NULL;
+  g_autoptr (GError) error = NULL;
+  guint before;
+
+  sandbox_reset (300);
+  g_assert_true (kyso_test_pdf_write_simple (in, 1, "Nguoi lam don", 1, NULL));
+  before = sandbox_count_transactions ();
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                        g_getenv ("KYSO_CLI"), "--config", sandbox->config_file, "sign", in, out, "--profile",
+                        citizen_name, NULL);
+  g_assert_no_error (error);
+  kyso_test_wait_until (request_sent, in, 30000);
+  /* kyso-cli dies while the phone is asked. */
+  g_subprocess_force_exit (p);
+  g_subprocess_wait (p, NULL, NULL);
+  g_assert_cmpuint (sandbox_count_transactions (), ==, before + 1);
+
+  kyso_document_page_check_pending (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "doc.resume-signing", NULL));
+  kyso_test_wait_until (wait_state_is, (gpointer) "waiting", 30000);
+  g_assert_cmpuint (sandbox_count_transactions (), ==, before + 1);
+  json_object_unref (sandbox_post ("/phone/latest/approve", "{}"));
+  kyso_test_wait_until (signed_and_checked, output, 60000);
+  g_assert_cmpuint (sandbox_count_transactions (), ==, before + 1);
+}
+
+static void
+test_cli_resumes_gui_request (void)
+{
+  KysoSignDialog *dialog;
+  g_autoptr (GFile) output = NULL;
+  g_autofree char *in = g_build_filename (workdir, "from-gui.pdf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (KysoPending) pending = NULL;
+  guint before;
+
+  sandbox_reset (300);
+  dialog = prepare ("from-gui.pdf");
+  output = g_object_ref (kyso_sign_dialog_get_output (dialog));
+  out = g_file_get_path (output);
+  before = sandbox_count_transactions ();
+  start_and_wait_for_phone (dialog);
+  g_assert_cmpuint (sandbox_count_transactions (), ==, before + 1);
+  /* The citizen closes the window's dialog while the phone is asked: the request is kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.cancel", NULL));
+  kyso_test_wait_until (wait_state_is, (gpointer) "cancelled", 10000);
+  close_dialog (dialog);
+  pending = kyso_pending_find_for_document (NULL, in, out, NULL);
+  g_assert_nonnull (pending);
+
+  /* Approved on the phone meanwhile; kyso-cli finishes it with the record's own profile. */
+  json_object_unref (sandbox_post ("/phone/latest/approve", "{}"));
+  g_assert_cmpint (run_cli (&err, in, out, "--resume", NULL), ==, 0);
+  g_assert_cmpuint (sandbox_count_transactions (), ==, before + 1);
+  g_assert_true (g_file_query_exists (output, NULL));
+  g_clear_object (&pending);
+  pending = kyso_pending_find_for_document (NULL, in, out, NULL);
+  g_assert_null (pending);
+}
+
+/* The signature widgets of @path's page @index: → the first one's user-space rect. */
+static void
+first_widget_rect (const char *path,
+                   guint       index,
+                   double      rect[4])
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KysoPdfDocument) doc = kyso_pdf_document_open (path, &error);
+  g_autoptr (KysoPdfPage) pdf_page = NULL;
+  g_autoptr (GArray) widgets = NULL;
+
+  g_assert_no_error (error);
+  pdf_page = kyso_pdf_document_get_page (doc, index, &error);
+  g_assert_no_error (error);
+  widgets = kyso_pdf_placement_list_signatures (doc, pdf_page);
+  g_assert_cmpuint (widgets->len, ==, 1);
+  memcpy (rect, g_array_index (widgets, KysoPdfPlacement, 0).rect, sizeof (double[4]));
+}
+
+static gboolean
+box_on_page_two (gpointer data)
+{
+  return kyso_signature_box_get_page (kyso_document_view_get_signature_box (kyso_document_page_get_view (page))) == 1;
+}
+
+static void
+dossier_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kyso_dossier_signing_run_finish (KYSO_DOSSIER_SIGNING (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The same profile keyword gives the same /Rect from kyso-cli, the dossier flow and the document
+ * page (the one placement rule of kyso-pdf-placement.h). */
+static void
+test_same_rect_everywhere (void)
+{
+  g_autofree char *in = g_build_filename (workdir, "rect.pdf", NULL);
+  g_autofree char *cli_out = g_build_filename (workdir, "rect-cli.pdf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (in);
+  g_autoptr (KysoDossierSigning) dossier = NULL;
+  g_autoptr (KysoConfig) config = kyso_config_load (sandbox->config_file, NULL);
+  g_autoptr (GError) error = NULL;
+  KysoPageRect box;
+  double cli[4], dossier_rect[4];
+  gboolean opened = FALSE, done = FALSE;
+
+  sandbox_reset (300);
+  json_object_unref (sandbox_post ("/phone/policy", "{\"policy\": \"approve\"}"));
+  /* The keyword on page 2 of 2, so that the page's box visibly moves there. */
+  g_assert_true (kyso_test_pdf_write_simple (in, 2, "Nguoi lam don", 2, NULL));
+
+  g_assert_cmpint (run_cli (NULL, in, cli_out, "--profile", citizen_name, NULL), ==, 0);
+  first_widget_rect (cli_out, 1, cli);
+
+  dossier = kyso_dossier_signing_new (config, profile, 0, NULL, &error);
+  g_assert_no_error (error);
+  kyso_dossier_signing_add_file (dossier, "k", in);
+  kyso_dossier_signing_run_async (dossier, NULL, NULL, NULL, dossier_done_cb, &done);
+  kyso_test_wait_until (done_flag, &done, 60000);
+  first_widget_rect (kyso_dossier_signing_get_output (dossier, "k"), 1, dossier_rect);
+
+  kyso_document_page_open_async (page, file, NULL, open_cb, &opened);
+  kyso_test_wait_until (done_flag, &opened, 10000);
+  kyso_test_wait_until (view_ready, NULL, 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "doc.place-signature", NULL));
+  kyso_test_wait_until (box_on_page_two, NULL, 20000);
+  kyso_signature_box_get_pdf_rect (kyso_document_view_get_signature_box (kyso_document_page_get_view (page)), &box);
+  g_test_message ("cli %g %g %g %g, dossier %g %g %g %g, page %g %g %g %g", cli[0], cli[1], cli[2], cli[3],
+                  dossier_rect[0], dossier_rect[1], dossier_rect[2], dossier_rect[3], box.x0, box.y0, box.x1, box.y1);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (cli[i], dossier_rect[i], 1e-6);
+  g_assert_cmpfloat_with_epsilon (box.x0, cli[0], 0.01);
+  g_assert_cmpfloat_with_epsilon (box.y0, cli[1], 0.01);
+  g_assert_cmpfloat_with_epsilon (box.x1 - box.x0, cli[2], 0.01);
+  g_assert_cmpfloat_with_epsilon (box.y1 - box.y0, cli[3], 0.01);
+  sandbox_reset (300);
+}
+
+
+/* How many signHash calls the sandbox's CSC service has had (its request log). */
+static guint
+sandbox_count_csc_sign_hash (void)
+{
+  g_autofree char *url = g_strconcat (sandbox->base_url, "/control/requests", NULL);
+  KysoHttpOptions options = { .ca_file = sandbox->ca_file, .timeout_seconds = 30 };
+  g_autoptr (KysoHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *requests;
+  guint n = 0;
+
+  response = kyso_http_request ("GET", url, NULL, NULL, NULL, &options, NULL, &error);
+  g_assert_no_error (error);
+  node = kyso_json_parse_bytes (response->body, &error);
+  g_assert_no_error (error);
+  requests = json_object_get_array_member (json_node_get_object (node), "requests");
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (requests, i), "kind"),
+                   "csc/signHash") == 0)
+      n++;
+  return n;
+}
+
+/* A profile whose account is a CSC login signs through the CSC service, from the dossier flow and
+ * from the document page's dialog alike (the signer the account's kind gives). */
+static void
+test_csc_both_paths (void)
+{
+  g_autofree char *in = g_build_filename (workdir, "csc-dossier.pdf", NULL);
+  g_autoptr (KysoDossierSigning) dossier = NULL;
+  g_autoptr (KysoConfig) config = kyso_config_load (sandbox->config_file, NULL);
+  g_autoptr (GError) error = NULL;
+  GSettings *settings = kyso_application_get_settings (app);
+  KysoSignDialog *dialog;
+  g_autoptr (GFile) output = NULL;
+  gboolean done = FALSE;
+  guint before;
+
+  sandbox_reset (300);
+  json_object_unref (sandbox_post ("/phone/policy", "{\"policy\": \"approve\"}"));
+  g_assert_true (kyso_test_pdf_write_simple (in, 1, "Nguoi lam don", 1, NULL));
+
+  before = sandbox_count_csc_sign_hash ();
+  dossier = kyso_dossier_signing_new (config, csc_profile, 0, NULL, &error);
+  g_assert_no_error (error);
+  kyso_dossier_signing_add_file (dossier, "k", in);
+  kyso_dossier_signing_run_async (dossier, NULL, NULL, NULL, dossier_done_cb, &done);
+  kyso_test_wait_until (done_flag, &done, 60000);
+  g_assert_nonnull (kyso_dossier_signing_get_output (dossier, "k"));
+  g_assert_cmpuint (sandbox_count_csc_sign_hash (), ==, before + 1);
+
+  /* The document page's dialog with the CSC profile chosen. */
+  g_settings_set_string (settings, "last-profile", kyso_profile_get_id (csc_profile));
+  dialog = prepare ("csc-page.pdf");
+  g_assert_true (kyso_sign_dialog_get_profile (dialog) == NULL ||
+                 g_strcmp0 (kyso_profile_get_id (kyso_sign_dialog_get_profile (dialog)), kyso_profile_get_id (csc_profile)) == 0);
+  output = g_object_ref (kyso_sign_dialog_get_output (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL));
+  kyso_test_wait_until (signed_and_checked, output, 60000);
+  g_assert_cmpuint (sandbox_count_csc_sign_hash (), ==, before + 2);
+  g_settings_set_string (settings, "last-profile", kyso_profile_get_id (profile));
+  sandbox_reset (300);
+}
+
 /* A certificate the provider calls active but which has expired: a warning, no Sign. */
 static void
 test_expired_certificate (void)
@@ -456,7 +717,6 @@ main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *config_dir = NULL, *config_path = NULL, *config = NULL;
-  g_autoptr (KysoProfile) profile = kyso_profile_new ();
   g_autoptr (KysoProfileAccount) account = NULL;
   g_autoptr (GBytes) png = NULL;
   JsonObject *citizen;
@@ -488,6 +748,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
+  profile = kyso_profile_new ();
   citizen = kyso_test_sandbox_get_citizen (sandbox, "good");
   g_assert_nonnull (citizen);
   citizen_name = json_object_get_string_member (citizen, "name");
@@ -503,6 +764,29 @@ main (int argc, char **argv)
   kyso_profile_store_create_async (kyso_application_get_profile_store (app), profile, NULL, profile_stored_cb, &done);
   kyso_test_wait_until (done_flag, &done, 20000);
 
+  /* A second profile whose account is a CSC login (the citizen's password at the service in the
+   * keyring). */
+  done = FALSE;
+  kyso_signing_credentials_store_async ("csc", json_object_get_string_member (citizen, "username"),
+                                        json_object_get_string_member (citizen, "password"), NULL, stored_cb, &done);
+  kyso_test_wait_until (done_flag, &done, 20000);
+  {
+    g_autoptr (KysoProfileAccount) csc = kyso_profile_account_new (json_object_get_string_member (citizen, "provider_id"),
+                                                                    json_object_get_string_member (citizen, "username"));
+    kyso_profile_account_set_kind (csc, KYSO_ACCOUNT_KIND_CSC);
+    csc_profile = kyso_profile_new ();
+    kyso_profile_set_display_name (csc_profile, "CSC");
+    kyso_profile_set_image (csc_profile, png);
+    kyso_profile_set_phone (csc_profile, json_object_get_string_member (citizen, "phone"));
+    kyso_profile_set_keyword (csc_profile, "Nguoi lam don");
+    kyso_profile_add_account (csc_profile, csc);
+    done = FALSE;
+    kyso_profile_store_create_async (kyso_application_get_profile_store (app), csc_profile, NULL, profile_stored_cb,
+                                     &done);
+    kyso_test_wait_until (done_flag, &done, 20000);
+  }
+  g_settings_set_string (kyso_application_get_settings (app), "last-profile", kyso_profile_get_id (profile));
+
   window = kyso_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
   gtk_window_present (GTK_WINDOW (window));
@@ -516,6 +800,10 @@ main (int argc, char **argv)
   g_test_add_func ("/document-phone/expired", test_expired);
   g_test_add_func ("/document-phone/connection-dropped", test_connection_dropped);
   g_test_add_func ("/document-phone/resume-after-network-loss", test_resume_after_network_loss);
+  g_test_add_func ("/document-phone/resume-cli-request", test_resume_cli_request);
+  g_test_add_func ("/document-phone/cli-resumes-gui-request", test_cli_resumes_gui_request);
+  g_test_add_func ("/document-phone/same-rect-everywhere", test_same_rect_everywhere);
+  g_test_add_func ("/document-phone/csc-both-paths", test_csc_both_paths);
   g_test_add_func ("/document-phone/expired-certificate", test_expired_certificate);
   g_test_add_func ("/document-phone/outcome-words", test_outcome_words);
   status = g_test_run ();
@@ -525,6 +813,8 @@ main (int argc, char **argv)
    * the process ends, so that nothing they hold looks like a leak. */
   kyso_test_wait_ms (1500);
   g_clear_object (&app);
+  g_clear_object (&profile);
+  g_clear_object (&csc_profile);
   kyso_test_sandbox_stop (sandbox);
   return status;
 }

@@ -7,9 +7,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kyso-error.h"
+#include "kyso-pdf-document.h"
+#include "kyso-pdf-placement.h"
 #include "kyso-pending.h"
 #include "kyso-sign-dialog.h"
-#include "kyso-sign-session.h"
+#include "kyso-signing-job.h"
 
 #define MAX_HIGHLIGHTS   50
 
@@ -33,6 +36,80 @@ kyso_document_page_box_changed_cb (KysoSignatureBox *box,
     self->user_moved_box = TRUE;
 }
 
+/* The box goes where the one placement rule of kyso-pdf-placement.h puts it — the same /Rect as
+ * kyso-cli and the dossier give for this keyword. The rule reads the file with poppler and the
+ * Kyso reader: on a worker thread. */
+typedef struct {
+  char *path;
+  char *keyword;
+} RuleData;
+
+static void
+rule_data_free (RuleData *d)
+{
+  g_free (d->path);
+  g_free (d->keyword);
+  g_free (d);
+}
+
+static void
+rule_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RuleData *d = task_data;
+  g_autoptr (KysoPdfDocument) doc = NULL;
+  GError *error = NULL;
+  GArray *found = NULL;
+
+  doc = kyso_pdf_document_open (d->path, &error);
+  if (doc != NULL)
+    found = kyso_pdf_placement_find_keyword (doc, d->path, d->keyword, FALSE, KYSO_PDF_PLACEMENT_BOX_WIDTH,
+                                             KYSO_PDF_PLACEMENT_BOX_HEIGHT, cancellable, &error);
+  if (found == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) g_array_unref);
+}
+
+static void
+rule_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) found = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the page may be gone: do not touch it */
+  if (found == NULL || found->len == 0 || self->renderer == NULL)
+    {
+      /* Translators: %s is the location keyword of the signature profile. */
+      text = g_strdup_printf (_("“%s” is not in this document: put the frame where you want to sign."),
+                              self->keyword);
+    }
+  else
+    {
+      KysoPdfPlacement *p = &g_array_index (found, KysoPdfPlacement, 0);
+      KysoPageRect pdf = { p->rect[0], p->rect[1], p->rect[0] + p->rect[2], p->rect[1] + p->rect[3] };
+      KysoPageGeometry g;
+      KysoPageRect box;
+
+      kyso_page_renderer_get_geometry (self->renderer, p->page_index, &g);
+      kyso_page_geometry_from_pdf (&g, &pdf, &box);
+      if (!self->user_moved_box && kyso_document_view_get_placing (self->view))
+        place_box (self, p->page_index, &box);
+      /* Translators: %s is the location keyword, %u a page number. */
+      text = g_strdup_printf (_("Found “%s” on page %u: the frame is placed under it."), self->keyword,
+                              p->page_index + 1);
+    }
+  gtk_label_set_text (self->keyword_label, text);
+  g_clear_object (&self->find_cancellable);
+}
+
 static void
 find_done (GObject      *source,
            GAsyncResult *result,
@@ -41,40 +118,26 @@ find_done (GObject      *source,
   KysoDocumentPage *self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) matches = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr (GTask) task = NULL;
+  RuleData *d;
 
   matches = kyso_page_renderer_find_text_finish (KYSO_PAGE_RENDERER (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;   /* the page may be gone: do not touch it */
 
-  if (matches == NULL || matches->len == 0)
-    {
-      /* Translators: %s is the location keyword of the signature profile. */
-      text = g_strdup_printf (_("“%s” is not in this document: put the frame where you want to sign."),
-                              self->keyword);
-    }
+  /* Every occurrence is highlighted; the rule picks the one the box goes under. */
+  if (matches != NULL && matches->len > 0)
+    kyso_document_view_set_highlights (self->view, matches);
+  task = g_task_new (self, self->find_cancellable, rule_done, NULL);
+  g_task_set_source_tag (task, find_done);
+  d = g_new0 (RuleData, 1);
+  d->path = self->file != NULL ? g_file_get_path (self->file) : NULL;
+  d->keyword = g_strdup (self->keyword);
+  g_task_set_task_data (task, d, (GDestroyNotify) rule_data_free);
+  if (d->path == NULL || matches == NULL || matches->len == 0)
+    g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, "%s", "");
   else
-    {
-      /* The last occurrence (matches come last page first, each page top to bottom): signature
-       * lines close a document. The box goes just under it, centred on it. */
-      KysoTextMatch last = g_array_index (matches, KysoTextMatch, 0);
-      KysoPageRect box;
-      double cx;
-
-      for (guint i = 1; i < matches->len && g_array_index (matches, KysoTextMatch, i).page == last.page; i++)
-        last = g_array_index (matches, KysoTextMatch, i);
-      cx = (last.rect.x0 + last.rect.x1) / 2;
-      box = (KysoPageRect){ cx - KYSO_DOCUMENT_PAGE_BOX_WIDTH / 2, last.rect.y1 + 4,
-                            cx + KYSO_DOCUMENT_PAGE_BOX_WIDTH / 2, last.rect.y1 + 4 + KYSO_DOCUMENT_PAGE_BOX_HEIGHT };
-      kyso_document_view_set_highlights (self->view, matches);
-      if (!self->user_moved_box && kyso_document_view_get_placing (self->view))
-        place_box (self, last.page, &box);
-      /* Translators: %s is the location keyword, %u a page number. */
-      text = g_strdup_printf (_("Found “%s” on page %u: the frame is placed under it."), self->keyword,
-                              last.page + 1);
-    }
-  gtk_label_set_text (self->keyword_label, text);
-  g_clear_object (&self->find_cancellable);
+    g_task_run_in_thread (task, rule_thread);
 }
 
 static void
@@ -169,11 +232,24 @@ kyso_document_page_place_signature_action (GtkWidget  *widget,
   if (self->renderer == NULL)
     return;
 
-  /* Until the keyword is found (or if it is not), the frame waits in the lower right part of
-   * the page on screen, where signatures usually go. */
+  /* Until the keyword is found (or if it is not), the frame waits where the placement rule puts
+   * a signature without a keyword: the lower right corner of the page on screen. */
   kyso_page_renderer_get_geometry (self->renderer, page, &g);
-  w = kyso_page_geometry_get_width (&g), h = kyso_page_geometry_get_height (&g);
-  box = (KysoPageRect){ w - KYSO_DOCUMENT_PAGE_BOX_WIDTH - 48, h * 0.7, w - 48, h * 0.7 + KYSO_DOCUMENT_PAGE_BOX_HEIGHT };
+  {
+    KysoPdfPage shown = { .rotate = g.rotate };
+    double user[4];
+    KysoPageRect pdf;
+
+    shown.crop_box[0] = shown.media_box[0] = g.crop.x0;
+    shown.crop_box[1] = shown.media_box[1] = g.crop.y0;
+    shown.crop_box[2] = shown.media_box[2] = g.crop.x1;
+    shown.crop_box[3] = shown.media_box[3] = g.crop.y1;
+    w = MIN (KYSO_DOCUMENT_PAGE_BOX_WIDTH, kyso_page_geometry_get_width (&g));
+    h = MIN (KYSO_DOCUMENT_PAGE_BOX_HEIGHT, kyso_page_geometry_get_height (&g));
+    kyso_pdf_placement_default (&shown, w, h, user);
+    pdf = (KysoPageRect){ user[0], user[1], user[0] + user[2], user[1] + user[3] };
+    kyso_page_geometry_from_pdf (&g, &pdf, &box);
+  }
   self->user_moved_box = FALSE;
   place_box (self, page, &box);
   gtk_revealer_set_reveal_child (self->placement_revealer, TRUE);
@@ -240,6 +316,11 @@ sign_dialog_signed_cb (KysoSignDialog   *dialog,
   gtk_info_bar_set_revealed (self->error_bar, TRUE);
   self->keep_status = TRUE;
   self->signed_page = self->placement_page;
+  if (self->file != NULL)
+    {
+      g_autoptr (GFile) input = g_object_ref (self->file);
+      g_signal_emit_by_name (self, "signed", input, output);
+    }
 
   kyso_document_page_open_async (self, output, NULL, signed_open_done, NULL);
 }
@@ -300,6 +381,9 @@ kyso_document_page_show_pending (KysoDocumentPage *self,
   gtk_info_bar_set_revealed (self->resume_bar, pending != NULL);
 }
 
+/* A day after a request lapsed, its record and prepared copies go (kyso-cli does the same). */
+#define PRUNE_GRACE_SECONDS (24 * 3600)
+
 void
 kyso_document_page_check_pending (KysoDocumentPage *self)
 {
@@ -309,7 +393,9 @@ kyso_document_page_check_pending (KysoDocumentPage *self)
 
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
-  /* A handful of tiny files in Kyso's own state folder: read here, at once. */
+  /* A handful of tiny files in Kyso's own state folder: read here, at once. The records are the
+   * ones kyso-cli writes too (kyso-signing-job.h): either resumes the other's. */
+  kyso_signing_job_prune (NULL, PRUNE_GRACE_SECONDS);
   records = kyso_pending_list (NULL, NULL);
   for (guint i = 0; records != NULL && i < records->len; i++)
     {
@@ -359,7 +445,7 @@ resume_open_done (GObject      *source,
     {
       gtk_window_destroy (GTK_WINDOW (dialog));
       kyso_document_page_show_error (self, error->message);
-      kyso_pending_forget (pending, NULL);
+      kyso_signing_job_forget (pending);
       return;
     }
   g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
@@ -390,23 +476,10 @@ kyso_document_page_discard_pending_action (GtkWidget  *widget,
                                            GVariant   *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
-  g_autofree char *path = NULL, *data = NULL;
-  gsize length = 0;
 
   if (self->pending == NULL)
     return;
-  /* The prepared (unsigned) copy goes too; the original document was never touched. */
-  path = kyso_pending_dup_session_path (self->pending);
-  if (g_file_get_contents (path, &data, &length, NULL))
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
-      g_autoptr (GVariant) state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
-      g_autoptr (GVariant) saved = g_variant_lookup_value (state, "session", NULL);
-      g_autoptr (KysoSignSession) session = saved ? kyso_sign_session_load (saved, NULL) : NULL;
-
-      if (session != NULL)
-        kyso_sign_session_abort (session);
-    }
-  kyso_pending_forget (self->pending, NULL);
+  /* The prepared (unsigned) copies go too; the original document was never touched. */
+  kyso_signing_job_forget (self->pending);
   kyso_document_page_show_pending (self, NULL);
 }

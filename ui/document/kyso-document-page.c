@@ -30,6 +30,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   PLACEMENT_CONFIRMED,
+  SIGNED,
   N_SIGNALS
 };
 
@@ -675,6 +676,9 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
 
   signals[PLACEMENT_CONFIRMED] = g_signal_new ("placement-confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (GFile *input, GFile *output): a document shown here was signed into @output. */
+  signals[SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 2, G_TYPE_FILE, G_TYPE_FILE);
 
   g_type_ensure (KYSO_TYPE_DOCUMENT_VIEW);
   g_type_ensure (KYSO_TYPE_DOCUMENT_THUMBNAILS);

@@ -5,6 +5,7 @@
 #include "kyso-context.h"
 #include "kyso-document-view.h"
 #include "kyso-history-panel.h"
+#include "kyso-pdf-placement.h"
 #include "kyso-sign-dialog.h"
 
 G_BEGIN_DECLS
@@ -18,15 +19,16 @@ G_BEGIN_DECLS
  * invisible-signature (b). Shortcuts: Ctrl+O, Ctrl+plus, Ctrl+minus, Ctrl+0, F9.
  *
  * When the citizen confirms the position, "placement-confirmed" is emitted and the signing dialog
- * (KysoSignDialog) opens with the application's profiles and configuration; once signed, the
- * signed file is opened here with its signing history. */
+ * (KysoSignDialog) opens with the application's profiles and configuration; once signed,
+ * "signed" (GFile *input, GFile *output) is emitted and the signed file is opened here with its
+ * signing history. */
 
 #define KYSO_TYPE_DOCUMENT_PAGE (kyso_document_page_get_type ())
 G_DECLARE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, KYSO, DOCUMENT_PAGE, GtkWidget)
 
-/* The default size of a new signature box, in points (about 7 × 2.8 cm). */
-#define KYSO_DOCUMENT_PAGE_BOX_WIDTH  200.0
-#define KYSO_DOCUMENT_PAGE_BOX_HEIGHT 80.0
+/* The default size of a new signature box, in points: the one of the placement rule. */
+#define KYSO_DOCUMENT_PAGE_BOX_WIDTH  KYSO_PDF_PLACEMENT_BOX_WIDTH
+#define KYSO_DOCUMENT_PAGE_BOX_HEIGHT KYSO_PDF_PLACEMENT_BOX_HEIGHT
 
 GtkWidget        *kyso_document_page_new            (void);
 /* The configuration (trust anchors, services), profiles and preferences signing uses. */

@@ -37,7 +37,6 @@ struct _KysoDossierComponents
   KysoDossierWait *wait;
   GCancellable *sign_cancellable;  /* while signing (the wait dialog's Cancel) */
   GPtrArray *last_keys;            /* what was signed last: "retry" signs them again */
-  gboolean document_page_hooked;   /* listening to the document window's signing */
   GMutex *dossier_lock;            /* the wizard's: held while the dossier changes (drafts save in a thread) */
   gboolean signing;
   guint uploads;

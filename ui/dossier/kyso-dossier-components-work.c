@@ -8,6 +8,8 @@
 #include "kyso-pdf-verify.h"
 
 #include <glib/gi18n-lib.h>
+
+#include "kyso-util.h"
 #include <string.h>
 
 static Slot *
@@ -15,15 +17,6 @@ slot_for (KysoDossierComponents *self,
           const char            *key)
 {
   return g_hash_table_lookup (self->slots, key);
-}
-
-/* The last four digits only: a kiosk's screen is seen by others. */
-static char *
-masked_id (const char *id)
-{
-  gsize len = id != NULL ? strlen (id) : 0;
-
-  return len > 4 ? g_strdup_printf ("…%s", id + len - 4) : g_strdup (id != NULL ? id : "");
 }
 
 static gboolean
@@ -202,7 +195,7 @@ sign_keys (KysoDossierComponents *self,
   index = kyso_dossier_components_account_index (self, profile, &matches);
   if (!matches && self->account_id != NULL)
     {
-      g_autofree char *mine = masked_id (self->account_id);
+      g_autofree char *mine = kyso_mask_id (self->account_id);
       g_autofree char *message = g_strdup_printf (
         _("The signature “%s” is not set up for your ID number (%s). The portal accepts only files signed by the "
           "applicant: choose your own signature, or add your ID number to this one under Signatures."),
@@ -482,8 +475,8 @@ check_signers (KysoDossierComponents *self,
     }
   if (id != NULL && self->account_id != NULL && !same_person (id, self->account_id))
     {
-      g_autofree char *signer = masked_id (id);
-      g_autofree char *mine = masked_id (self->account_id);
+      g_autofree char *signer = kyso_mask_id (id);
+      g_autofree char *mine = kyso_mask_id (self->account_id);
 
       return g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
                                 "number %s. The portal accepts only files signed by the applicant: sign it "

@@ -1,14 +1,12 @@
 #include "config.h"
 
 #include "kyso-dossier-components-private.h"
-#include "kyso-document-page.h"
 #include "kyso-dossier-history.h"
 #include "kyso-dossier-signing.h"
 #include "kyso-dossier-wait.h"
 #include "kyso-error.h"
 #include "kyso-pdf-document.h"
 #include "kyso-providers.h"
-#include "kyso-sign-dialog.h"
 #include "kyso-window.h"
 
 #include <glib/gi18n-lib.h>
@@ -564,22 +562,27 @@ kind_changed_cb (KysoComponentRow      *row,
 
 /* Viewing ------------------------------------------------------------------------------------- */
 
-/* The document window signs a component: its sign dialog reports the signed file, which then
- * becomes the component (the original stays untouched beside it). */
+/* The window signs a component ("sign this file"): the signed copy then becomes the component
+ * (the original stays untouched beside it). */
 static void
-document_signed_cb (KysoSignDialog *dialog,
-                    GFile          *output,
-                    gpointer        user_data)
+document_signed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   KeyData *data = user_data;
   KysoDossierComponents *self = data->self;
+  g_autoptr(GFile) output = kyso_window_sign_file_finish (KYSO_WINDOW (source), result, NULL);
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, data->key);
   Slot *slot = g_hash_table_lookup (self->slots, data->key);
-  g_autofree char *path = g_file_get_path (output);
+  g_autofree char *path = output != NULL ? g_file_get_path (output) : NULL;
   KysoCopyKind kind;
 
+  /* Not signed there (the citizen only looked, or went elsewhere): nothing changes. */
   if (entry == NULL || slot == NULL || path == NULL || entry->uploaded != NULL)
-    return;
+    {
+      key_data_free (data);
+      return;
+    }
   kind = entry->kind;
   KYSO_DOSSIER_CHANGE_BEGIN (self);
   kyso_dossier_remove_files (self->dossier, data->key);
@@ -593,49 +596,7 @@ document_signed_cb (KysoSignDialog *dialog,
   kyso_dossier_components_identify (self, data->key);
   kyso_dossier_components_changed (self);
   kyso_dossier_components_toast (self, _("The signed file is now part of your dossier."));
-}
-
-static void
-key_data_closure_free (gpointer data,
-                       GClosure *closure)
-{
   key_data_free (data);
-}
-
-static gboolean
-hook_sign_dialog (gpointer user_data)
-{
-  KeyData *data = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (data->self));
-  KysoSignDialog *dialog = KYSO_IS_WINDOW (root)
-                             ? kyso_document_page_get_sign_dialog (kyso_window_get_document_page (KYSO_WINDOW (root)))
-                             : NULL;
-
-  if (dialog != NULL)
-    g_signal_connect_data (dialog, "signed", G_CALLBACK (document_signed_cb),
-                           key_data_new (data->self, data->key), key_data_closure_free, 0);
-  key_data_free (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-placement_confirmed_cb (KysoDocumentPage      *page,
-                        KysoDossierComponents *self)
-{
-  GFile *file = kyso_document_page_get_file (page);
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->slots);
-  while (path != NULL && g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
-
-      /* The page opens its sign dialog right after this signal: reach it from the main loop. */
-      if (entry != NULL && entry->uploaded == NULL && g_strcmp0 (entry->path, path) == 0)
-        g_idle_add (hook_sign_dialog, key_data_new (self, key));
-    }
 }
 
 static void
@@ -650,17 +611,17 @@ open_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (entry == NULL)
     return;
-  /* The document window shows the file with its signing history, and signs it with the
-   * signature placed by hand; without it, the desktop's viewer shows it. */
-  if (KYSO_IS_WINDOW (root) && !self->document_page_hooked)
+  /* The window shows the file with its signing history and signs it with the signature placed
+   * by hand ("sign this file"); without it, the desktop's viewer shows it. */
+  file = g_file_new_for_path (entry->path);
+  if (KYSO_IS_WINDOW (root) && entry->uploaded == NULL)
     {
-      g_signal_connect_object (kyso_window_get_document_page (KYSO_WINDOW (root)), "placement-confirmed",
-                               G_CALLBACK (placement_confirmed_cb), self, 0);
-      self->document_page_hooked = TRUE;
+      kyso_window_sign_file_async (KYSO_WINDOW (root), file, NULL, document_signed_cb,
+                                   key_data_new (self, g_variant_get_string (parameter, NULL)));
+      return;
     }
   if (gtk_widget_activate_action (widget, "win.open-document", "s", entry->path))
     return;
-  file = g_file_new_for_path (entry->path);
   uri = g_file_get_uri (file);
   if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
     kyso_dossier_components_toast (self, error->message);

@@ -5,18 +5,20 @@
 #include "kyso-config.h"
 #include "kyso-profile.h"
 #include "kyso-signer.h"
+#include "kyso-signing-job.h"
 
 G_BEGIN_DECLS
 
-/* Signs several PDF components of a dossier with ONE approval on the citizen's phone: each file
- * is prepared (kyso-sign-session: the signature placed above the profile's location keyword,
- * else at the default place, with the profile's image), the N digests go to the signer in one
- * sign_digests call, and each file is completed next to its original. Before anything is asked
- * of the phone, the certificate is checked: valid, for signing, and held by @expected_id (the
- * logged-in citizen) — a mismatch is explained, and nothing is signed.
+/* Signs several PDF components of a dossier with ONE approval on the citizen's phone, through
+ * KysoSigningJob (kyso-signing-job.h: the sequence, the pending record, keep or forget): each
+ * file is placed by the one placement rule (kyso-pdf-placement.h: under the profile's location
+ * keyword, else the default corner, never over a signature already there), with the profile's
+ * image, and its signed copy is written next to its original. Before anything is asked of the
+ * phone, the certificate is checked: valid, for signing, and held by @expected_id (the logged-in
+ * citizen) — a mismatch is explained, and nothing is signed.
  *
- * The signer is the NEAC gateway for the profile's account (or any KysoSigner set with
- * kyso_dossier_signing_set_signer, e.g. in tests). */
+ * The signer is the one the profile account's kind gives (kyso-signer-factory.h: NEAC Sign, CSC
+ * …), or any KysoSigner set with kyso_dossier_signing_set_signer (e.g. in tests). */
 
 #define KYSO_TYPE_DOSSIER_SIGNING (kyso_dossier_signing_get_type ())
 G_DECLARE_FINAL_TYPE (KysoDossierSigning, kyso_dossier_signing, KYSO, DOSSIER_SIGNING, GObject)
@@ -56,6 +58,8 @@ gboolean            kyso_dossier_signing_run_finish   (KysoDossierSigning  *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* The job of the last run (borrowed), NULL before. */
+KysoSigningJob     *kyso_dossier_signing_get_job      (KysoDossierSigning  *self);
 /* After success: the signed file of component @key, and who signed. */
 const char         *kyso_dossier_signing_get_output   (KysoDossierSigning  *self,
                                                        const char          *key);

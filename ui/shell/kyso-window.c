@@ -29,6 +29,7 @@ struct _KysoWindow
   KysoSettingsPage *settings_page;
 
   gboolean set_up;
+  GPtrArray *sign_requests;   /* GTask of kyso_window_sign_file_async, waiting */
 };
 
 G_DEFINE_FINAL_TYPE (KysoWindow, kyso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -122,6 +123,113 @@ open_document_activated (GSimpleAction *action,
   kyso_document_page_open_async (self->documents_page, file, NULL, NULL, NULL);
 }
 
+/* Sign this file --------------------------------------------------------------------------- */
+
+static void
+document_signed_cb (KysoDocumentPage *page,
+                    GFile            *input,
+                    GFile            *output,
+                    KysoWindow       *self)
+{
+  for (guint i = self->sign_requests->len; i > 0; i--)
+    {
+      GTask *task = self->sign_requests->pdata[i - 1];
+
+      if (g_file_equal (g_task_get_task_data (task), input))
+        {
+          g_task_return_pointer (task, g_object_ref (output), g_object_unref);
+          g_ptr_array_remove_index (self->sign_requests, i - 1);
+        }
+    }
+}
+
+static void
+sign_request_cancelled_cb (GCancellable *cancellable,
+                           GTask        *task)
+{
+  KysoWindow *self = g_task_get_source_object (task);
+
+  /* Only still waiting requests are in the list; the list owns the task. */
+  if (g_ptr_array_find (self->sign_requests, task, NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Signing was cancelled; nothing was signed."));
+      g_ptr_array_remove (self->sign_requests, task);
+    }
+}
+
+static gboolean
+sign_request_cancel_idle (gpointer data)
+{
+  GTask *task = data;
+
+  sign_request_cancelled_cb (g_task_get_cancellable (task), task);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_sign_request_cancelled (GCancellable *cancellable,
+                           gpointer      data)
+{
+  /* "cancelled" may run on any thread and with the cancellable's lock held: answer later. */
+  g_idle_add (sign_request_cancel_idle, g_object_ref (data));
+}
+
+void
+kyso_window_sign_file_async (KysoWindow          *self,
+                             GFile               *file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KYSO_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kyso_window_sign_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_ptr_array_add (self->sign_requests, task);
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (on_sign_request_cancelled), g_object_ref (task), g_object_unref);
+  kyso_window_set_page (self, "documents");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  kyso_document_page_open_async (self->documents_page, file, NULL, NULL, NULL);
+}
+
+GFile *
+kyso_window_sign_file_finish (KysoWindow   *self,
+                              GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_window_sign_file_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+fail_sign_requests (KysoWindow *self)
+{
+  while (self->sign_requests != NULL && self->sign_requests->len > 0)
+    {
+      GTask *task = g_ptr_array_steal_index (self->sign_requests, 0);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Signing was cancelled; nothing was signed."));
+      g_object_unref (task);
+    }
+}
+
+static void
+kyso_window_dispose (GObject *object)
+{
+  KysoWindow *self = KYSO_WINDOW (object);
+
+  fail_sign_requests (self);
+  g_clear_pointer (&self->sign_requests, g_ptr_array_unref);
+  G_OBJECT_CLASS (kyso_window_parent_class)->dispose (object);
+}
+
 static gboolean
 kyso_window_close_request (GtkWindow *window)
 {
@@ -192,6 +300,7 @@ kyso_window_class_init (KysoWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   window_class->close_request = kyso_window_close_request;
+  G_OBJECT_CLASS (klass)->dispose = kyso_window_dispose;
 
   g_type_ensure (KYSO_TYPE_DOCUMENT_PAGE);
   g_type_ensure (KYSO_TYPE_DOSSIERS_PAGE);
@@ -228,6 +337,8 @@ kyso_window_init (KysoWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sign_requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect_object (self->documents_page, "signed", G_CALLBACK (document_signed_cb), self, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
   /* The content is what the leaflet shows first when it folds after start-up. */

@@ -23,6 +23,18 @@ const char *kyso_window_get_page   (KysoWindow      *self);
 void        kyso_window_add_toast  (KysoWindow      *self,
                                     AdwToast        *toast);
 
+/* "Sign this file": shows @file in the Documents place, where the citizen places the signature
+ * and signs it (the sign dialog, over KysoSigningJob); → the signed copy. G_IO_ERROR_CANCELLED
+ * when @cancellable fires or the window goes away first. Several requests may wait at once. */
+void        kyso_window_sign_file_async  (KysoWindow          *self,
+                                          GFile               *file,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GFile      *kyso_window_sign_file_finish (KysoWindow          *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
 /* The Dossiers place (the portal) and the Documents place. */
 KysoDossiersPage     *kyso_window_get_dossiers_page     (KysoWindow *self);
 KysoDocumentPage *kyso_window_get_document_page (KysoWindow *self);

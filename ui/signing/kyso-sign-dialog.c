@@ -9,15 +9,14 @@
 
 #include "kyso-appearance-preview.h"
 #include "kyso-certificate.h"
-#include "kyso-csc-signer.h"
 #include "kyso-error.h"
-#include "kyso-neac-signer.h"
+#include "kyso-pdf-placement.h"
 #include "kyso-pending.h"
-#include "kyso-sign-session.h"
+#include "kyso-signer-factory.h"
+#include "kyso-signing-job.h"
+#include "kyso-util.h"
 
 #define PREVIEW_SCALE 2.0
-#define DEFAULT_BOX_W 200.0
-#define DEFAULT_BOX_H 80.0
 
 struct _KysoSignDialog {
   AdwWindow          parent_instance;
@@ -61,8 +60,9 @@ struct _KysoSignDialog {
 
   GCancellable      *load_cancellable;  /* profiles, certificate, preview */
   GCancellable      *run_cancellable;   /* signing */
-  KysoSignSession   *session;
-  KysoPending       *pending;
+  KysoSigningJob    *job;               /* the run in progress, or the last one */
+  KysoPending       *pending;           /* a request to resume */
+  gboolean           job_resumes;       /* the job runs resume_async */
   gboolean           resuming;          /* sign as soon as the certificate is back */
   guint              resume_account;
   const char        *state;
@@ -93,17 +93,6 @@ set_state (KysoSignDialog *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.change-output",
                                  !g_str_equal (state, "signing") && !g_str_equal (state, "done"));
   gtk_widget_set_visible (self->sign_button, !g_str_equal (state, "signing") && !g_str_equal (state, "done"));
-}
-
-/* "…2345": enough to recognise one's own number on a shared screen, short enough for a row. */
-static char *
-mask_id (const char *id)
-{
-  gsize len = id ? strlen (id) : 0;
-
-  if (len <= 4)
-    return g_strdup (id ? id : "");
-  return g_strconcat ("…", id + len - 4, NULL);
 }
 
 static KysoProfile *
@@ -140,22 +129,10 @@ current_account (KysoSignDialog *self)
 GFile *
 kyso_sign_dialog_default_output (GFile *input)
 {
-  g_autoptr (GFile) parent = g_file_get_parent (input);
-  g_autofree char *base = g_file_get_basename (input);
-  char *dot = strrchr (base, '.');
+  g_autofree char *path = g_file_get_path (input);
+  g_autofree char *output = path != NULL ? kyso_signing_job_default_output (path) : NULL;
 
-  if (dot != NULL && g_ascii_strcasecmp (dot, ".pdf") == 0)
-    *dot = '\0';
-  for (guint n = 1; n < 1000; n++)
-    {
-      g_autofree char *name = n == 1 ? g_strdup_printf ("%s-signed.pdf", base)
-                                     : g_strdup_printf ("%s-signed-%u.pdf", base, n);
-      g_autoptr (GFile) candidate = g_file_get_child (parent, name);
-
-      if (!g_file_query_exists (candidate, NULL))
-        return g_steal_pointer (&candidate);
-    }
-  return g_file_get_child (parent, "signed.pdf");
+  return output != NULL ? g_file_new_for_path (output) : g_file_get_child (input, "signed.pdf");
 }
 
 static void
@@ -272,7 +249,7 @@ update_preview (KysoSignDialog *self)
   w = self->placement.rect.x1 - self->placement.rect.x0;
   h = self->placement.rect.y1 - self->placement.rect.y0;
   if (w <= 0 || h <= 0)
-    w = DEFAULT_BOX_W, h = DEFAULT_BOX_H;
+    w = KYSO_PDF_PLACEMENT_BOX_WIDTH, h = KYSO_PDF_PLACEMENT_BOX_HEIGHT;
   info.signer_name = self->certificate ? kyso_certificate_get_holder_name (self->certificate)
                                        : kyso_profile_get_display_name (profile);
   info.time = now;
@@ -344,7 +321,7 @@ credentials_done (GObject      *source,
   self->chain = g_ptr_array_ref (credential->chain);
 
   adw_action_row_set_subtitle (self->holder_row, kyso_certificate_get_holder_name (self->certificate));
-  masked = mask_id (kyso_certificate_get_national_id (self->certificate));
+  masked = kyso_mask_id (kyso_certificate_get_national_id (self->certificate));
   adw_action_row_set_subtitle (self->id_row, *masked ? masked : _("None"));
   adw_action_row_set_subtitle (self->issuer_row, kyso_certificate_get_issuer_name (self->certificate));
   from = g_date_time_to_local (kyso_certificate_get_not_before (self->certificate));
@@ -367,7 +344,7 @@ credentials_done (GObject      *source,
       if (account != NULL && kyso_certificate_get_national_id (self->certificate) != NULL &&
           !kyso_certificate_matches_national_id (self->certificate, kyso_profile_account_get_account (account)))
         {
-          g_autofree char *profile_id = mask_id (kyso_profile_account_get_account (account));
+          g_autofree char *profile_id = kyso_mask_id (kyso_profile_account_get_account (account));
           /* Translators: the two %s are masked ID numbers (last 4 digits shown), the third the profile. */
           text = g_strdup_printf (_("This certificate belongs to the ID number %s, but the profile “%s” is for %s. "
                                     "Check the ID number in the profile, or choose the right profile or account."),
@@ -391,6 +368,7 @@ credentials_done (GObject      *source,
   update_preview (self);
 }
 
+/* The signer the account's kind gives (kyso-signer-factory.h): NEAC Sign, CSC … */
 static KysoSigner *
 default_factory (KysoProfile         *profile,
                  KysoProfileAccount  *account,
@@ -399,8 +377,7 @@ default_factory (KysoProfile         *profile,
 {
   KysoSignDialog *self = user_data;
 
-  return KYSO_SIGNER (kyso_neac_signer_new (self->config, kyso_profile_account_get_account (account),
-                                            kyso_profile_account_get_provider (account), error));
+  return kyso_signer_factory_new_for_account (self->config, account, error);
 }
 
 static void
@@ -471,7 +448,7 @@ profile_selected_cb (KysoSignDialog *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (KysoProfileAccount) account = g_list_model_get_item (accounts, i);
-      g_autofree char *masked = mask_id (kyso_profile_account_get_account (account));
+      g_autofree char *masked = kyso_mask_id (kyso_profile_account_get_account (account));
       /* Translators: a signing account: the (masked) ID number first, so that a narrow row
        * cuts the provider rather than the digits, then the provider. */
       g_autofree char *label = g_strdup_printf (_("ID %s · %s"), masked,
@@ -566,28 +543,13 @@ add_profile_action (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (widget));
 }
 
-/* Signing */
-
-typedef struct {
-  KysoSignDialog *self;
-  GBytes         *digest;
-} Run;
+/* Signing: a thin presenter over KysoSigningJob, which prepares, asks, waits, finishes, keeps or
+ * forgets the request and resumes it (kyso-signing-job.h). */
 
 static void
 finish_run (KysoSignDialog *self,
             GError         *error)
 {
-  /* A request that lost the network may still be approved on the phone: keep it (and the
-   * prepared file) so that the next start offers to resume it. Anything else is over. */
-  gboolean keep = self->pending != NULL && g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK);
-
-  if (error != NULL && self->session != NULL && !keep)
-    kyso_sign_session_abort (self->session);
-  g_clear_object (&self->session);
-  if (self->pending != NULL && !keep)
-    kyso_pending_forget (self->pending, NULL);
-  g_clear_object (&self->pending);
-
   if (self->wait == NULL)
     return;   /* the dialog was closed meanwhile */
   set_state (self, "done");
@@ -600,162 +562,91 @@ finish_run (KysoSignDialog *self,
 }
 
 static void
-progress_cb (const KysoSignProgress *progress,
-             gpointer                user_data)
+job_progress_cb (KysoSigningJob         *job,
+                 const KysoSignProgress *progress,
+                 KysoSignDialog         *self)
 {
-  KysoSignDialog *self = user_data;
-
-  if (g_str_equal (self->state, "signing"))
+  if (self->wait != NULL && g_str_equal (self->state, "signing"))
     kyso_phone_wait_set_progress (self->wait, progress);
 }
 
 static void
-completed_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr (KysoSignDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  kyso_sign_session_complete_finish (KYSO_SIGN_SESSION (source), result, &error);
-  finish_run (self, error);
-}
-
-static void
-signed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr (KysoSignDialog) self = user_data;
-  g_autoptr (GPtrArray) signatures = NULL;
-  g_autoptr (GError) error = NULL;
-  KysoSignProgress approved = { KYSO_SIGN_STATE_APPROVED, NULL, NULL, NULL, 0 };
-
-  signatures = kyso_signer_sign_digests_finish (KYSO_SIGNER (source), result, &error);
-  if (signatures == NULL || signatures->len != 1)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, KYSO_ERROR, KYSO_ERROR_SERVER,
-                             _("The signing service returned an unexpected answer."));
-      finish_run (self, error);
-      return;
-    }
-  kyso_phone_wait_set_progress (self->wait, &approved);
-  kyso_sign_session_complete_async (self->session, signatures->pdata[0], self->run_cancellable, completed_cb,
-                                    g_object_ref (self));
-}
-
-/* Keeps what a restart needs to resume this very request: the prepared session (no secret) and
- * which profile signs. The signer keeps the transaction in the same pending record. */
-static void
-save_for_resume (KysoSignDialog *self)
-{
-  g_autoptr (GVariantBuilder) builder = NULL;
-  g_autoptr (GVariant) state = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
-  KysoProfile *profile = current_profile (self);
-
-  if (self->pending == NULL || profile == NULL)
-    return;
-  builder = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (builder, "{sv}", "session", kyso_sign_session_save (self->session));
-  g_variant_builder_add (builder, "{sv}", "profile-id", g_variant_new_string (kyso_profile_get_id (profile)));
-  g_variant_builder_add (builder, "{sv}", "account",
-                         g_variant_new_uint32 (adw_combo_row_get_selected (self->account_row)));
-  state = g_variant_ref_sink (g_variant_builder_end (builder));
-  path = kyso_pending_dup_session_path (self->pending);
-  /* The signer creates the folder when it first saves its record, which is later than this. */
-  g_mkdir_with_parents (kyso_pending_get_dir (self->pending), 0700);
-  if (!g_file_set_contents_full (path, g_variant_get_data (state), (gssize) g_variant_get_size (state),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    g_warning ("Cannot keep the signing request for a later resume: %s", error->message);
-}
-
-/* Asks the signer (and so the phone) to sign the prepared document's digest. */
-static void
-send_digest (KysoSignDialog *self,
-             GBytes         *digest)
-{
-  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autofree char *base = g_file_get_basename (self->input);
-  const char *doc_ids[] = { base, NULL };
-  KysoSignRequest request = { 0 };
-
-  g_ptr_array_add (digests, g_bytes_ref (digest));
-  request.credential_id = self->credential_id;
-  /* Shown on the phone: what is being signed. */
-  request.description = base;
-  request.doc_ids = doc_ids;
-  kyso_signer_sign_digests_async (self->signer, digests, &request, progress_cb, self, self->run_cancellable,
-                                  signed_cb, g_object_ref (self));
-}
-
-static void
-prepared_cb (GObject      *source,
+job_done_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr (KysoSignDialog) self = user_data;
-  g_autoptr (GBytes) digest = NULL;
+  KysoSigningJob *job = KYSO_SIGNING_JOB (source);
   g_autoptr (GError) error = NULL;
 
-  digest = kyso_sign_session_prepare_finish (KYSO_SIGN_SESSION (source), result, &error);
-  if (digest == NULL)
+  if (self->job_resumes)
+    kyso_signing_job_resume_finish (job, result, &error);
+  else
+    kyso_signing_job_run_finish (job, result, &error);
+  g_signal_handlers_disconnect_by_data (job, self);
+  if (error == NULL && kyso_signing_job_get_n_files (job) > 0)
     {
-      finish_run (self, error);
-      return;
+      g_autoptr (GFile) output = g_file_new_for_path (kyso_signing_job_get_output (job, 0));
+      g_set_object (&self->output, output);
     }
-  save_for_resume (self);
-  send_digest (self, digest);
+  finish_run (self, error);
 }
 
-static void
-attach_pending (KysoSignDialog *self)
+static KysoSigningJob *
+new_job (KysoSignDialog *self)
 {
-  if (KYSO_IS_NEAC_SIGNER (self->signer))
-    kyso_neac_signer_set_pending (KYSO_NEAC_SIGNER (self->signer), self->pending);
-  else if (KYSO_IS_CSC_SIGNER (self->signer))
-    kyso_csc_signer_set_pending (KYSO_CSC_SIGNER (self->signer), self->pending);
-}
+  KysoProfile *profile = current_profile (self);
+  KysoSigningJob *job = kyso_signing_job_new (self->signer, self->credential_id);
 
-/* The request a previous run left waiting: same prepared file, same transaction (the signer
- * polls it again instead of asking the phone twice). */
-static void
-resume_run (KysoSignDialog *self)
-{
-  KysoProfileAccount *account = current_account (self);
-  KysoSignProgress sending = { KYSO_SIGN_STATE_SENDING, NULL, NULL, NULL, 0 };
-
-  self->resuming = FALSE;
   g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
   self->run_cancellable = g_cancellable_new ();
-  attach_pending (self);
+  if (profile != NULL)
+    kyso_signing_job_set_profile_id (job, kyso_profile_get_id (profile));
+  kyso_signing_job_set_profile_account (job, adw_combo_row_get_selected (self->account_row));
+  g_signal_connect (job, "progress", G_CALLBACK (job_progress_cb), self);
+  g_set_object (&self->job, job);
+  return job;
+}
+
+static void
+show_waiting (KysoSignDialog *self)
+{
+  KysoProfileAccount *account = current_account (self);
+  KysoSignProgress sending = { KYSO_SIGN_STATE_SENDING, NULL, NULL, NULL, 0 };
 
   set_state (self, "signing");
   kyso_phone_wait_set_provider (self->wait, account ? kyso_profile_account_get_provider (account) : NULL);
   kyso_phone_wait_set_progress (self->wait, &sending);
   gtk_stack_set_visible_child_name (self->stack, "wait");
-  send_digest (self, kyso_sign_session_get_digest_to_sign (self->session));
+}
+
+/* The request a previous run (of Kyso or kyso-cli) left waiting: same prepared file, same
+ * transaction (the signer polls it again instead of asking the phone twice). */
+static void
+resume_run (KysoSignDialog *self)
+{
+  g_autoptr (KysoSigningJob) job = NULL;
+
+  self->resuming = FALSE;
+  g_return_if_fail (self->signer != NULL && self->pending != NULL);
+  job = new_job (self);
+  self->job_resumes = TRUE;
+  show_waiting (self);
+  kyso_signing_job_resume_async (job, self->pending, self->run_cancellable, job_done_cb, g_object_ref (self));
 }
 
 static void
 start_run (KysoSignDialog *self)
 {
   KysoProfile *profile = current_profile (self);
-  KysoProfileAccount *account = current_account (self);
   g_autofree char *in = g_file_get_path (self->input);
   g_autofree char *out = g_file_get_path (self->output);
-  KysoSignProgress sending = { KYSO_SIGN_STATE_SENDING, NULL, NULL, NULL, 0 };
   KysoSignSessionOptions options = { 0 };
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (KysoSigningJob) job = NULL;
 
   g_return_if_fail (self->signer != NULL && self->chain != NULL && profile != NULL);
-
-  g_cancellable_cancel (self->run_cancellable);
-  g_clear_object (&self->run_cancellable);
-  self->run_cancellable = g_cancellable_new ();
 
   options.page = (int) self->placement.page + 1;
   options.invisible = self->placement.invisible;
@@ -773,25 +664,11 @@ start_run (KysoSignDialog *self)
   options.tsa_url = self->tsa_url && *self->tsa_url ? self->tsa_url : NULL;
   options.tls_ca_file = self->config ? kyso_config_get_path (self->config, "tls", "ca_file") : NULL;
 
-  g_clear_object (&self->session);
-  self->session = kyso_sign_session_new (in, out, &options);
-
-  /* A remote signer keeps its request on disk so that a restart resumes it (see pending). */
-  g_clear_object (&self->pending);
-  if (KYSO_IS_NEAC_SIGNER (self->signer) || KYSO_IS_CSC_SIGNER (self->signer))
-    {
-      self->pending = kyso_pending_new (NULL, KYSO_IS_NEAC_SIGNER (self->signer) ? "neac" : "csc");
-      kyso_pending_set_document_path (self->pending, in);
-      kyso_pending_set_output_path (self->pending, out);
-      attach_pending (self);
-    }
-
-  set_state (self, "signing");
-  kyso_phone_wait_set_provider (self->wait, account ? kyso_profile_account_get_provider (account) : NULL);
-  kyso_phone_wait_set_progress (self->wait, &sending);
-  gtk_stack_set_visible_child_name (self->stack, "wait");
-  kyso_sign_session_prepare_async (self->session, self->chain, self->run_cancellable, prepared_cb,
-                                   g_object_ref (self));
+  job = new_job (self);
+  self->job_resumes = FALSE;
+  kyso_signing_job_add_file (job, in, out, &options);
+  show_waiting (self);
+  kyso_signing_job_run_async (job, self->run_cancellable, job_done_cb, g_object_ref (self));
 }
 
 static void
@@ -839,7 +716,9 @@ kyso_sign_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), KYSO_TYPE_SIGN_DIALOG);
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->load_cancellable);
-  g_clear_object (&self->session);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
   g_clear_object (&self->pending);
   g_clear_object (&self->signer);
   g_clear_object (&self->certificate);
@@ -1013,47 +892,30 @@ kyso_sign_dialog_resume (KysoSignDialog    *self,
                          KysoProfileStore  *store,
                          GError           **error)
 {
-  g_autofree char *path = NULL, *data = NULL;
-  g_autoptr (GVariant) state = NULL, session = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  const char *profile_id = NULL;
-  guint32 account = 0;
-  gsize length = 0;
+  g_autofree char *session = NULL;
+  g_autofree char *profile_id = NULL;
 
   g_return_val_if_fail (KYSO_IS_SIGN_DIALOG (self), FALSE);
   g_return_val_if_fail (KYSO_IS_PENDING (pending), FALSE);
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (store), FALSE);
 
-  path = kyso_pending_dup_session_path (pending);
-  if (!g_file_get_contents (path, &data, &length, NULL))
+  session = kyso_pending_dup_session_path (pending);
+  if (!g_file_test (session, G_FILE_TEST_IS_REGULAR) || kyso_pending_get_output_path (pending) == NULL)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                            _("The unfinished signing request can no longer be resumed. Sign the document again."));
       return FALSE;
     }
-  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
-  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
-  session = g_variant_lookup_value (state, "session", NULL);
-  g_variant_lookup (state, "profile-id", "&s", &profile_id);
-  g_variant_lookup (state, "account", "u", &account);
-  if (session == NULL || profile_id == NULL)
-    {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-                           _("The unfinished signing request can no longer be resumed. Sign the document again."));
-      return FALSE;
-    }
-
-  g_clear_object (&self->session);
-  self->session = kyso_sign_session_load (session, error);
-  if (self->session == NULL)
-    return FALSE;
   g_set_object (&self->pending, pending);
   {
-    g_autoptr (GFile) output = g_file_new_for_path (kyso_sign_session_get_output_path (self->session));
+    g_autoptr (GFile) output = g_file_new_for_path (kyso_pending_get_output_path (pending));
     kyso_sign_dialog_set_output (self, output);
   }
+  /* The profile that asked (kyso-cli's --profile, or this dialog), else the first one: the
+   * signer checks that its certificate is the one the request was made with. */
+  profile_id = kyso_signing_job_dup_profile_id (pending);
   self->resuming = TRUE;
-  self->resume_account = account;
+  self->resume_account = kyso_signing_job_get_profile_account (pending);
   kyso_sign_dialog_load_profiles (self, store, profile_id);
   return TRUE;
 }
