@@ -101,9 +101,9 @@ kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv)
   g_autofree char *service = NULL;
   g_autofree char *sp_id = NULL;
   GOptionEntry entries[] = {
-    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("The signing service: neac or csc"), "SERVICE" },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("The signing service: neac, csc or mysign"), "SERVICE" },
     { "sp-id", 0, 0, G_OPTION_ARG_STRING, &sp_id,
-      N_("The service provider id (NEAC sp_id) or the CSC login"), "ID" },
+      N_("The service provider id (NEAC sp_id, MySign client_id) or the CSC login"), "ID" },
     G_OPTION_ENTRY_NULL
   };
   Wait w = { 0 };
@@ -122,9 +122,10 @@ kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv)
       kyso_cli_error (_("Say what to do: set, check or clear."));
       return KYSO_EXIT_USAGE;
     }
-  if (service == NULL || sp_id == NULL || (!g_str_equal (service, "neac") && !g_str_equal (service, "csc")))
+  if (service == NULL || sp_id == NULL || (!g_str_equal (service, "neac") && !g_str_equal (service, "csc")
+                                             && !g_str_equal (service, "mysign")))
     {
-      kyso_cli_error (_("--service (neac or csc) and --sp-id are required."));
+      kyso_cli_error (_("--service (neac, csc or mysign) and --sp-id are required."));
       return KYSO_EXIT_USAGE;
     }
 

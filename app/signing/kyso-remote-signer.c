@@ -288,8 +288,17 @@ sign_in_thread (KysoRemoteCall *call, GError **error)
   kyso_sign_wait_set_doc_codes (call->wait, (const char *const *)call->doc_codes);
   if (!resume)
     {
+      gboolean waits = CLASS (call->self)->send_waits_for_phone;
+      gint64 left = kyso_sign_wait_get_expires_at (call->wait) - g_get_real_time ();
+
+      if (waits)
+        {
+          kyso_sign_wait_report (call->wait, KYSO_SIGN_STATE_WAITING);
+          call->http.timeout_seconds = (guint) CLAMP (left / G_USEC_PER_SEC, 0, 86400) + 60;
+        }
       if (!kyso_sign_wait_call (call->wait, call_send, call, error))
         return FALSE;
+      call->http.timeout_seconds = 30;
       kyso_sign_wait_set_info (call->wait, NULL, call->transaction_id, NULL);
       if (call->transaction_id != NULL)
         kyso_remote_pending_record (pending, call->transaction_id, call->tran_code, NULL,

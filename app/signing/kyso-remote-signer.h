@@ -31,6 +31,9 @@ struct _KysoRemoteSignerClass
   const char *pending_kind;
   /* TRUE when the provider's app shows the doc_id Kyso sends: codes are made and reported. */
   gboolean shows_doc_codes;
+  /* TRUE when send() itself waits for the phone (the answer comes once the citizen decides): the
+   * WAITING report comes before it, and it gets the whole approval window as its timeout. */
+  gboolean send_waits_for_phone;
   /* Default polling interval bounds, ms. */
   guint initial_ms;
   guint max_ms;

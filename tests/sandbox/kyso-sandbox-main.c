@@ -30,6 +30,7 @@ install_services (KysoSandbox *sb)
   kyso_sandbox_phone_install (sb);
   kyso_sandbox_neac_install (sb);
   kyso_sandbox_csc_install (sb);
+  kyso_sandbox_mysign_install (sb);
   kyso_sandbox_tsa_install (sb);
   kyso_sandbox_ocsp_install (sb);
 #ifdef KYSO_SANDBOX_HAVE_PORTAL

@@ -209,6 +209,7 @@ void            kyso_sandbox_clear_recorded (KysoSandbox     *self);
 /* the services */
 void kyso_sandbox_neac_install (KysoSandbox *self);
 void kyso_sandbox_csc_install  (KysoSandbox *self);
+void kyso_sandbox_mysign_install (KysoSandbox *self);
 void kyso_sandbox_tsa_install  (KysoSandbox *self);
 void kyso_sandbox_ocsp_install (KysoSandbox *self);
 
