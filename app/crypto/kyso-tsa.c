@@ -127,17 +127,16 @@ same_integer (const ASN1_INTEGER *a, const ASN1_INTEGER *b)
   return a != NULL && b != NULL && ASN1_INTEGER_cmp (a, b) == 0;
 }
 
-GBytes *
-kyso_tsa_request_token_with_trust (const char            *url,
-                                   GBytes                *data,
-                                   const KysoHttpOptions *http,
-                                   const char            *trust_file,
-                                   GCancellable          *cancellable,
-                                   GError               **error)
+static GBytes *
+request_for_digest (const char            *url,
+                    GBytes                *digest,
+                    const KysoHttpOptions *http,
+                    const char            *trust_file,
+                    GCancellable          *cancellable,
+                    GError               **error)
 {
   static const char * const headers[] = { "Accept: application/timestamp-reply", NULL };
   KysoHttpOptions options = { 0 };
-  g_autoptr(GBytes) digest = NULL;
   g_autoptr(TS_REQ) req = NULL;
   g_autoptr(TS_RESP) resp = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -155,7 +154,7 @@ kyso_tsa_request_token_with_trust (const char            *url,
   GBytes *token;
 
   g_return_val_if_fail (url != NULL, NULL);
-  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (digest != NULL && g_bytes_get_size (digest) == 32, NULL);
 
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   host = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
@@ -164,7 +163,6 @@ kyso_tsa_request_token_with_trust (const char            *url,
   if (options.max_body_bytes == 0 || options.max_body_bytes > MAX_REPLY_BYTES)
     options.max_body_bytes = MAX_REPLY_BYTES;
 
-  digest = kyso_crypto_sha256 (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   req = make_request (g_bytes_get_data (digest, NULL));
   body = req ? request_to_bytes (req) : NULL;
   if (body == NULL)
@@ -270,6 +268,31 @@ kyso_tsa_request_token_with_trust (const char            *url,
   OPENSSL_free (der);
   kyso_crypto_clear_errors ();
   return token;
+}
+
+GBytes *
+kyso_tsa_request_token_with_trust (const char            *url,
+                                   GBytes                *data,
+                                   const KysoHttpOptions *http,
+                                   const char            *trust_file,
+                                   GCancellable          *cancellable,
+                                   GError               **error)
+{
+  g_autoptr(GBytes) digest = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  digest = kyso_crypto_sha256 (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  return request_for_digest (url, digest, http, trust_file, cancellable, error);
+}
+
+GBytes *
+kyso_tsa_request_token_for_digest (const char            *url,
+                                   GBytes                *sha256,
+                                   const KysoHttpOptions *http,
+                                   GCancellable          *cancellable,
+                                   GError               **error)
+{
+  return request_for_digest (url, sha256, http, NULL, cancellable, error);
 }
 
 GBytes *

@@ -32,4 +32,12 @@ GBytes *kyso_tsa_request_token_with_trust (const char             *url,
                                            GCancellable           *cancellable,
                                            GError                **error);
 
+/* The same over an already computed SHA-256 (32 bytes): a document time-stamp over byte ranges
+ * hashed while they were written. */
+GBytes *kyso_tsa_request_token_for_digest (const char             *url,
+                                           GBytes                 *sha256,
+                                           const KysoHttpOptions  *http,
+                                           GCancellable           *cancellable,
+                                           GError                **error);
+
 G_END_DECLS

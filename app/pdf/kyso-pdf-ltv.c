@@ -7,7 +7,9 @@
 #include "kyso-pdf-source.h"
 #include "kyso-pdf-verify-private.h"
 #include "kyso-pdf-writer-private.h"
+#include "kyso-pdf-writer.h"
 #include "kyso-trust.h"
+#include "kyso-tsa.h"
 #include "kyso-util.h"
 
 #include <errno.h>
@@ -300,5 +302,75 @@ kyso_pdf_add_validation_data (const char *in_path, const char *out_path, const K
 out:
   for (guint k = 0; k < 3; k++)
     pool_clear (&pools[k]);
+  return ok;
+}
+
+/* Room for the time-stamp token: a token with its authority's chain is a few kilobytes. */
+#define TIMESTAMP_CONTENTS_SIZE 16384
+
+gboolean
+kyso_pdf_add_document_timestamp (const char *in_path, const char *out_path, const char *tsa_url,
+                                 const KysoPdfLtvOptions *options, GCancellable *cancellable, GError **error)
+{
+  static const KysoPdfLtvOptions defaults = { 0 };
+  g_autoptr (KysoPdfDocument) doc = NULL;
+  g_autofree char *tmp = NULL;
+  g_autoptr (GBytes) digest = NULL;
+  g_autoptr (GBytes) token = NULL;
+  KysoPdfSignOptions o = { 0 };
+  KysoPdfSignatureLayout layout = { 0 };
+  KysoHttpOptions http = { 0 };
+  int out_fd;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (tsa_url != NULL, FALSE);
+  if (options == NULL)
+    options = &defaults;
+  doc = kyso_pdf_document_open (in_path, error);
+  if (doc == NULL)
+    return FALSE;
+  o.page_index = KYSO_PDF_NO_PAGE;
+  o.invisible = TRUE;
+  o.field_name = "DocumentTimeStamp";
+  o.contents_size = TIMESTAMP_CONTENTS_SIZE;
+  o.document_timestamp = TRUE;
+  tmp = g_strdup_printf ("%s.kyso-lta-XXXXXX", out_path);
+  out_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
+  if (out_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if (!kyso_pdf_write_signature_revision (doc, &o, out_fd, &layout, NULL, NULL, cancellable, error))
+    goto out;
+  http.ca_file = options->tls_ca_file;
+  http.timeout_seconds = options->timeout_seconds;
+  digest = g_bytes_new (layout.digest, sizeof layout.digest);
+  token = kyso_tsa_request_token_for_digest (tsa_url, digest, &http, cancellable, error);
+  if (token == NULL || !kyso_pdf_write_contents (out_fd, &layout, token, error))
+    goto out;
+  if (fsync (out_fd) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
+                   g_strerror (errno));
+      goto out;
+    }
+  close (out_fd);
+  out_fd = -1;
+  if (g_rename (tmp, out_path) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
+                   g_strerror (errno));
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  if (out_fd >= 0)
+    close (out_fd);
+  if (!ok)
+    g_unlink (tmp);
+  kyso_pdf_signature_layout_clear (&layout);
   return ok;
 }

@@ -32,4 +32,16 @@ gboolean kyso_pdf_add_validation_data (const char               *in_path,
                                        GCancellable             *cancellable,
                                        GError                  **error);
 
+/* B-LTA (ETSI EN 319 142-1 §5.5): appends a document time-stamp (/Type /DocTimeStamp, /SubFilter
+ * /ETSI.RFC3161, an invisible field "DocumentTimeStamp…") over the whole file, token from the
+ * RFC 3161 authority at @tsa_url, as its own incremental update. Call it after
+ * kyso_pdf_add_validation_data(): the time-stamp then protects the /DSS. @options gives TLS and
+ * timeouts. Errors as above, and KYSO_ERROR_SERVER / KYSO_ERROR_NETWORK from the authority. */
+gboolean kyso_pdf_add_document_timestamp (const char               *in_path,
+                                          const char               *out_path,
+                                          const char               *tsa_url,
+                                          const KysoPdfLtvOptions  *options,
+                                          GCancellable             *cancellable,
+                                          GError                  **error);
+
 G_END_DECLS

@@ -499,7 +499,6 @@ upgrade_level (KysoPdfHistory *h, GPtrArray *entries, KysoPdfSigEntry *e, KysoCm
       KysoPdfSigEntry *ts = g_ptr_array_index (entries, i);
       if (ts->report->doc_timestamp && ts->report->integrity && ts->report->revision > r->revision
           && ts->report->time_source == KYSO_SIGNING_TIME_TIMESTAMP
-          && ts->report->status != KYSO_SIGNATURE_STATUS_INVALID
           && dss_covers (h, (guint)ts->report->revision, e->contents, signer_der))
         r->level = KYSO_PADES_LEVEL_B_LTA;
     }

@@ -130,11 +130,14 @@ add_signature_dict (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, 
     { "Name", o->name }, { "Reason", o->reason }, { "Location", o->location }, { "ContactInfo", o->contact_info },
   };
 
-  kyso_pdf_dict_set (d, "Type", kyso_pdf_name_new ("Sig"));
+  kyso_pdf_dict_set (d, "Type", kyso_pdf_name_new (o->document_timestamp ? "DocTimeStamp" : "Sig"));
   kyso_pdf_dict_set (d, "Filter", kyso_pdf_name_new ("Adobe.PPKLite"));
-  kyso_pdf_dict_set (d, "SubFilter", kyso_pdf_name_new ("ETSI.CAdES.detached"));
-  kyso_pdf_dict_set (d, "M", kyso_pdf_string_new ((const guint8 *) m, strlen (m), FALSE));
-  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+  kyso_pdf_dict_set (d, "SubFilter", kyso_pdf_name_new (o->document_timestamp ? "ETSI.RFC3161"
+                                                                                : "ETSI.CAdES.detached"));
+  /* A document time-stamp's time is the token's; it names nobody (ETSI EN 319 142-1 §5.4.3). */
+  if (!o->document_timestamp)
+    kyso_pdf_dict_set (d, "M", kyso_pdf_string_new ((const guint8 *) m, strlen (m), FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS (texts) && !o->document_timestamp; i++)
     if (texts[i][1] != NULL && *texts[i][1] != 0)
       kyso_pdf_dict_set (d, texts[i][0], kyso_pdf_text_string_new (texts[i][1]));
   kyso_pdf_update_begin_object (u, num, 0);
@@ -474,7 +477,8 @@ kyso_pdf_write_signature_revision (KysoPdfDocument *doc, const KysoPdfSignOption
   if (!check_options (o, error) || !kyso_pdf_document_check_signable (doc, error))
     return FALSE;
   catalog = kyso_pdf_document_get_catalog (doc, error);
-  if (catalog == NULL || !check_docmdp (doc, catalog, error))
+  /* DocMDP P1 still allows /DSS and document time-stamps (PAdES). */
+  if (catalog == NULL || (!o->document_timestamp && !check_docmdp (doc, catalog, error)))
     return FALSE;
   if (o->page_index == KYSO_PDF_NO_PAGE && !o->invisible)
     {

@@ -36,6 +36,8 @@ typedef struct {
   GDateTime   *signing_time;    /* /M; NULL = now */
   gsize        contents_size;   /* bytes reserved for the CMS (the hex takes twice as many) */
   KysoPdfAppearance *appearance; /* NULL: an empty appearance */
+  gboolean     document_timestamp; /* /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 (B-LTA): no /M,
+                                    * /Name …; allowed on a document certified against changes */
 } KysoPdfSignOptions;
 
 typedef struct {

@@ -1363,6 +1363,34 @@ test_ltv_offline_year_later (void)
     kyso_vf_run (&pdfsig_out, "pdfsig", lt, NULL);
     g_assert_nonnull (strstr (pdfsig_out, "Signature is Valid"));
   }
+
+  /* B-LTA: a document time-stamp over the whole file, /DSS included. */
+  {
+    g_autofree char *lta = path_in ("short-b-lta.pdf");
+    KysoTestTsaMode mode = KYSO_TEST_TSA_GOOD;
+    g_autoptr (KysoTestHttp) tsa = kyso_test_http_new (kyso_test_free_port (), kyso_test_tsa_handler, &mode);
+    g_autofree char *url = kyso_test_http_url (tsa, "/tsa");
+    g_autoptr (KysoPdfVerifyReport) report = NULL;
+    g_autofree char *pdfsig_out = NULL;
+    g_autofree char *qpdf2 = NULL;
+    KysoPdfSignatureReport *stamp;
+
+    g_assert_true (kyso_pdf_add_document_timestamp (lt, lta, url, &options, NULL, &error));
+    g_assert_no_error (error);
+    report = verify (lta);
+    g_assert_cmpuint (kyso_pdf_verify_report_get_n_signatures (report), ==, 2);
+    s = kyso_pdf_verify_report_get_signature (report, 0);
+    assert_problem (s, KYSO_SIGNATURE_STATUS_VALID, 0);
+    g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_B_LTA);
+    stamp = kyso_pdf_verify_report_get_signature (report, 1);
+    g_assert_true (kyso_pdf_signature_report_is_document_timestamp (stamp));
+    g_assert_true (kyso_pdf_signature_report_get_integrity (stamp));
+    g_assert_cmpint (kyso_pdf_signature_report_get_trust (stamp), ==, KYSO_TRUST_TRUSTED);
+    g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (stamp), ==, KYSO_SIGNING_TIME_TIMESTAMP);
+    g_assert_cmpint (kyso_vf_run (&qpdf2, "qpdf", "--check", lta, NULL), ==, 0);
+    kyso_vf_run (&pdfsig_out, "pdfsig", lta, NULL);
+    g_assert_nonnull (strstr (pdfsig_out, "Signature is Valid"));
+  }
 }
 
 int
