@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "kyso-pdf-verify-private.h"
+#include "kyso-certificate.h"
+#include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -438,4 +440,62 @@ kyso_pdf_verify_report_to_json (KysoPdfVerifyReport *self)
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   return json_generator_to_data (gen, NULL);
+}
+
+gboolean
+kyso_pdf_verify_report_check_for_upload (KysoPdfVerifyReport *self, const char *account_id, GError **error)
+{
+  KysoPdfSignatureReport *last = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  const char *const *reasons;
+
+  g_return_val_if_fail (KYSO_IS_PDF_VERIFY_REPORT (self), FALSE);
+  for (guint i = kyso_pdf_verify_report_get_n_signatures (self); i > 0 && last == NULL; i--)
+    {
+      KysoPdfSignatureReport *s = kyso_pdf_verify_report_get_signature (self, i - 1);
+      if (!s->doc_timestamp)
+        last = s;
+    }
+  if (last == NULL)
+    return TRUE;
+  reasons = kyso_pdf_signature_report_get_reasons (last);
+  switch (last->status)
+    {
+    case KYSO_SIGNATURE_STATUS_VALID:
+      break;
+    case KYSO_SIGNATURE_STATUS_INDETERMINATE:
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                   /* Translators: %s is the first reason, e.g. "Whether the certificate was revoked could
+                    * not be checked." */
+                   _ ("Kyso cannot confirm the signature on this file, so the portal may refuse it: %s Check the "
+                      "network connection and try again, or sign the file again."),
+                   reasons[0] != NULL ? reasons[0] : "");
+      return FALSE;
+    case KYSO_SIGNATURE_STATUS_MODIFIED:
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                           _ ("This file was changed after it was signed, so its signature no longer holds. Sign the "
+                              "original file again."));
+      return FALSE;
+    case KYSO_SIGNATURE_STATUS_INVALID:
+    default:
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                   _ ("The signature on this file is not valid: %s Sign the file again."),
+                   reasons[0] != NULL ? reasons[0] : "");
+      return FALSE;
+    }
+  if (account_id == NULL)
+    return TRUE;
+  mine = kyso_national_id_normalize (account_id);
+  theirs = kyso_national_id_normalize (last->national_id);
+  if (mine == NULL || theirs == NULL || g_strcmp0 (mine, theirs) != 0)
+    {
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                   /* Translators: %s is the signer's name */
+                   _ ("This file was signed by %s, not by the account you are logged in with. The portal accepts "
+                      "only files signed by the applicant: sign it with your own signature."),
+                   last->signer != NULL ? last->signer : _ ("someone else"));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -136,6 +136,15 @@ guint                kyso_pdf_verify_report_get_n_signatures (KysoPdfVerifyRepor
 /* Borrowed. */
 KysoPdfSignatureReport *kyso_pdf_verify_report_get_signature (KysoPdfVerifyReport *self,
                                                              guint                index);
+/* Before a signed file is uploaded to the portal: its last signature (document time-stamps
+ * aside) must be valid — not indeterminate, modified or invalid — and made by the citizen whose
+ * ID number is @account_id (NULL: not checked). A file without signatures passes (a component
+ * that needs none). FALSE with KYSO_ERROR_CERTIFICATE and a sentence for the citizen, saying why
+ * and what to do. The report should come from an online check with the configured anchors:
+ * offline, revocation is unknown and nothing is valid. */
+gboolean             kyso_pdf_verify_report_check_for_upload (KysoPdfVerifyReport  *self,
+                                                              const char           *account_id,
+                                                              GError              **error);
 /* The `kyso-cli verify --json` document (owned, UTF-8, pretty-printed). */
 char                *kyso_pdf_verify_report_to_json         (KysoPdfVerifyReport *self);
 

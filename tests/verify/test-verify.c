@@ -1393,6 +1393,31 @@ test_ltv_offline_year_later (void)
   }
 }
 
+/* Before upload: the last signature valid and by the logged-in citizen. */
+static void
+test_upload_check (void)
+{
+  g_autoptr (KysoPdfVerifyReport) ok = verify (signed_pdf);
+  g_autoptr (KysoPdfVerifyReport) none = verify (plain);
+  g_autoptr (KysoPdfVerifyReport) offline = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kyso_pdf_verify_report_check_for_upload (ok, "CCCD: 0010 9901 2345", &error));
+  g_assert_no_error (error);
+  g_assert_true (kyso_pdf_verify_report_check_for_upload (ok, NULL, &error));
+  g_assert_true (kyso_pdf_verify_report_check_for_upload (none, "001099012345", &error));
+  g_assert_false (kyso_pdf_verify_report_check_for_upload (ok, "079088001122", &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "Nguyễn Văn An"));
+  g_clear_error (&error);
+  /* Offline nothing can be confirmed: not uploaded as if it were. */
+  offline = verify_full (signed_pdf, TRUE, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_false (kyso_pdf_verify_report_check_for_upload (offline, "001099012345", &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "cannot confirm"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1450,6 +1475,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/overlay/covers-content", test_overlay_covers_content);
   g_test_add_func ("/verify/overlay/covers-signature", test_overlay_covers_signature);
   g_test_add_func ("/verify/ltv/offline-year-later", test_ltv_offline_year_later);
+  g_test_add_func ("/verify/upload-check", test_upload_check);
   ocsp = kyso_test_ocsp_start ();
   status = g_test_run ();
   kyso_test_ocsp_stop (ocsp);

@@ -504,9 +504,17 @@ signers_checked_cb (GObject      *source,
       upload_data_free (data);
       return;
     }
-  /* A file the verifier cannot read goes to the portal's own check; only a wrong signer stops. */
+  /* A file the verifier cannot read goes to the portal's own check; a wrong signer, or a last
+   * signature that is not valid (checked online with the configured anchors), stops. */
   if (report != NULL)
     problem = check_signers (self, slot, report);
+  if (report != NULL && problem == NULL)
+    {
+      g_autoptr(GError) upload_error = NULL;
+
+      if (!kyso_pdf_verify_report_check_for_upload (report, self->account_id, &upload_error))
+        problem = g_strdup (upload_error->message);
+    }
   if (problem != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_object (&slot->upload);
@@ -617,8 +625,9 @@ upload_key (KysoDossierComponents *self,
       data->self = g_object_ref (self);
       data->key = g_strdup (key);
       data->cancellable = g_object_ref (slot->upload);
-      /* Only who signed matters here, not trust: no network. */
-      kyso_pdf_verifier_set_offline (verifier, TRUE);
+      /* Online, with the configured anchors: the portal takes only a valid signature. */
+      if (self->config != NULL)
+        kyso_pdf_verifier_apply_config (verifier, self->config);
       kyso_component_row_set_progress (slot->row, 0, _("Checking who signed the file…"));
       kyso_pdf_verifier_verify_async (verifier, file, slot->upload, signers_checked_cb, data);
       return;
