@@ -34,6 +34,7 @@ typedef struct
   GDateTime *revoked_at;
   char *reason;
   GBytes *raw;  /* the OCSP response or CRL that decided, as received */
+  gboolean transport_failed;  /* the responder could not be reached or hung up */
 } Outcome;
 
 static GDateTime *
@@ -97,8 +98,11 @@ try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) * untrust
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        out->reason
-          = g_strdup_printf (_ ("The revocation service did not answer (%s)."), local_error->message);
+        {
+          g_free (out->reason);
+          out->reason = g_strdup_printf (_ ("The revocation service did not answer (%s)."), local_error->message);
+          out->transport_failed = TRUE;
+        }
       return FALSE;
     }
   p = g_bytes_get_data (http->body, &len);
@@ -382,7 +386,7 @@ kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF 
   g_autofree char *ocsp_url = NULL;
   g_autofree char *crl_url = NULL;
   g_autoptr (GError) local_error = NULL;
-  Outcome out = { KYSO_REVOCATION_UNKNOWN, NULL, NULL, NULL };
+  Outcome out = { KYSO_REVOCATION_UNKNOWN, NULL, NULL, NULL, FALSE };
   gboolean decided = FALSE;
 
   if (options == NULL)
@@ -430,6 +434,10 @@ kyso_revocation_check_at (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF 
       return KYSO_REVOCATION_UNKNOWN;
     }
   if (ocsp_url != NULL)
+    decided = try_ocsp (cert, issuer, store, untrusted, options, ocsp_url, cancellable, &out, &local_error);
+  /* A connection dropped once is worth one more try: the answer decides whether a signature is
+   * confirmed. */
+  if (ocsp_url != NULL && !decided && local_error == NULL && out.transport_failed)
     decided = try_ocsp (cert, issuer, store, untrusted, options, ocsp_url, cancellable, &out, &local_error);
   if (!decided && local_error == NULL && crl_url != NULL)
     decided = try_crl (cert, issuer, options, crl_url, cancellable, &out, &local_error);
