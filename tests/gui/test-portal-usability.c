@@ -17,6 +17,7 @@
 #include "kyso-dossiers-page.h"
 #include "kyso-login-page.h"
 #include "kyso-phone-wait.h"
+#include "kyso-province.h"
 #include "kyso-sandbox-test.h"
 #include "kyso-signing-credentials.h"
 #include "kyso-test-png.h"
@@ -347,8 +348,9 @@ test_damaged_pdf (void)
   g_assert_cmpstr (kyso_dossier_components_get_next_action (components ()), ==, "sign");
   /* The main button, beside Next (always in view), says "Sign All"; Next is not the main one. */
   g_assert_true (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.step-action")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button (GTK_WIDGET (wizard ()), "dossier.step-action"))), ==,
-                   "Sign _All with One Approval");
+  g_assert_cmpstr (
+    gtk_button_get_label (GTK_BUTTON (find_button (GTK_WIDGET (wizard ()), "dossier.step-action"))), ==,
+    "Sign _All with One Approval");
   g_assert_false (is_main (find_button (GTK_WIDGET (wizard ()), "dossier.next")));
 
   /* The second file is damaged on disk since (a draft's file, a disk problem). */
@@ -440,6 +442,47 @@ test_close_mid_upload (void)
   kyso_test_wait_until (home_ready, NULL, 20000);
   kyso_test_wait_until (components_idle, NULL, 20000);
   json_object_unref (kyso_test_portal_post (sandbox, "/control/fault", "{\"clear\": true}"));
+}
+
+static void
+restore_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(int *)user_data = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, NULL) ? 1 : 0;
+}
+
+static gboolean
+is_set (gpointer value)
+{
+  return *(int *)value >= 0;
+}
+
+static gboolean
+is_null (gpointer slot)
+{
+  return *(gpointer *)slot == NULL;
+}
+
+/* Closing Kyso ends the portal session unless "Remember me on this computer" is on (it is off
+ * unless chosen): the next person at the computer finds the login page, not the last citizen's
+ * dossiers. */
+static void
+test_session_ends_on_close (void)
+{
+  g_autoptr (KysoConfig) config = kyso_config_load (sandbox->config_file, NULL);
+  g_autoptr (KysoPortal) fresh = kyso_portal_new_from_config (config, NULL);
+  GSettings *settings = kyso_application_get_settings (app);
+  int restored = -1;
+
+  activate (GTK_WIDGET (home), "portal.home", NULL);
+  kyso_test_wait_until (home_ready, NULL, 20000);
+  g_assert_false (g_settings_get_boolean (settings, "remember-session"));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_close (GTK_WINDOW (window));
+  kyso_test_wait_until (is_null, &window, 20000);
+
+  kyso_portal_restore_session_async (fresh, NULL, restore_cb, &restored);
+  kyso_test_wait_until (is_set, &restored, 20000);
+  g_assert_cmpint (restored, ==, 0);
 }
 
 /* The browser's side of the login, automated: follow the redirects to Kyso's loopback port. */
@@ -562,9 +605,11 @@ main (int argc, char **argv)
   g_test_add_func ("/usability/03-damaged-pdf", test_damaged_pdf);
   g_test_add_func ("/usability/04-resume-signed-not-uploaded", test_resume_signed_not_uploaded);
   g_test_add_func ("/usability/05-close-mid-upload", test_close_mid_upload);
+  g_test_add_func ("/usability/06-session-ends-on-close", test_session_ends_on_close);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
   kyso_test_wait_ms (500);
   g_clear_object (&app);
   kyso_test_sandbox_stop (sandbox);

@@ -12,6 +12,7 @@ struct _KysoSettingsPage
 
   AdwEntryRow *tsa_row;
   AdwActionRow *config_row;
+  GtkSwitch *remember_switch;
 };
 
 G_DEFINE_FINAL_TYPE (KysoSettingsPage, kyso_settings_page, ADW_TYPE_BIN)
@@ -58,8 +59,12 @@ set_settings (KysoSettingsPage *self,
 
   g_set_object (&self->settings, settings);
   gtk_widget_set_sensitive (GTK_WIDGET (self->tsa_row), settings != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remember_switch), settings != NULL);
   if (settings != NULL)
-    tsa = g_settings_get_string (settings, "tsa-url");
+    {
+      tsa = g_settings_get_string (settings, "tsa-url");
+      g_settings_bind (settings, "remember-session", self->remember_switch, "active", G_SETTINGS_BIND_DEFAULT);
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->tsa_row), tsa != NULL ? tsa : "");
 }
 
@@ -105,6 +110,7 @@ kyso_settings_page_class_init (KysoSettingsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-settings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoSettingsPage, tsa_row);
   gtk_widget_class_bind_template_child (widget_class, KysoSettingsPage, config_row);
+  gtk_widget_class_bind_template_child (widget_class, KysoSettingsPage, remember_switch);
   gtk_widget_class_bind_template_callback (widget_class, tsa_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, tsa_changed_cb);
 }

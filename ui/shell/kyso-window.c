@@ -30,6 +30,8 @@ struct _KysoWindow
 
   gboolean set_up;
   GPtrArray *sign_requests;   /* GTask of kyso_window_sign_file_async, waiting */
+  gboolean ending_session;   /* closing waits for the portal session to end */
+  gboolean session_ended;
 };
 
 G_DEFINE_FINAL_TYPE (KysoWindow, kyso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -230,11 +232,50 @@ kyso_window_dispose (GObject *object)
   G_OBJECT_CLASS (kyso_window_parent_class)->dispose (object);
 }
 
+/* The portal session ended at close: the window goes now. */
+static void
+closing_logout_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KysoWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kyso_portal_logout_finish (KYSO_PORTAL (source), result, &error))
+    g_warning ("Logging out when closing: %s", error->message);
+  self->session_ended = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Unless the citizen chose "Remember me on this computer", closing Kyso logs out of the portal:
+ * the next person at this computer must not continue their dossiers. FALSE when nothing is to
+ * be done; else the window closes once the session is gone. */
+static gboolean
+end_session_on_close (KysoWindow *self,
+                      GSettings  *settings)
+{
+  KysoPortal *portal = kyso_dossiers_page_get_portal (self->dossiers_page);
+
+  if (self->session_ended || portal == NULL || !kyso_portal_is_logged_in (portal)
+      || (settings != NULL && g_settings_get_boolean (settings, "remember-session")))
+    return FALSE;
+  if (!self->ending_session)
+    {
+      self->ending_session = TRUE;
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      kyso_portal_logout_async (portal, NULL, closing_logout_cb, g_object_ref (self));
+    }
+  return TRUE;
+}
+
 static gboolean
 kyso_window_close_request (GtkWindow *window)
 {
   KysoWindow *self = KYSO_WINDOW (window);
   GSettings *settings = get_settings (self);
+
+  if (self->ending_session)
+    return TRUE;
 
   if (settings != NULL)
     {
@@ -251,6 +292,8 @@ kyso_window_close_request (GtkWindow *window)
       g_settings_set_string (settings, "last-page", kyso_window_get_page (self));
       g_settings_apply (settings);
     }
+  if (end_session_on_close (self, settings))
+    return TRUE;
   return GTK_WINDOW_CLASS (kyso_window_parent_class)->close_request (window);
 }
 
