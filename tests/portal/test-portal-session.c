@@ -151,12 +151,11 @@ test_browser_missing (PortalFixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
-static gboolean
-remember_uri (const char *uri, gpointer data, GError **error)
+typedef struct
 {
-  *(char **)data = g_strdup (uri);
-  return TRUE;
-}
+  char *uri;
+  GCancellable *cancellable;
+} Remembered;
 
 static gboolean
 cancel_later (gpointer data)
@@ -165,17 +164,30 @@ cancel_later (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The "browser" remembers the address, then the person gives up (however slow the machine is,
+ * the login was started before it is cancelled). */
+static gboolean
+remember_uri (const char *uri, gpointer data, GError **error)
+{
+  Remembered *r = data;
+
+  r->uri = g_strdup (uri);
+  g_timeout_add (300, cancel_later, r->cancellable);
+  return TRUE;
+}
+
 static void
 test_browser_cancelled (PortalFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Remembered r = { NULL, cancellable };
   g_autofree char *uri = NULL;
   g_autoptr (GUri) parsed = NULL;
   g_autoptr (GHashTable) params = NULL;
 
-  g_timeout_add (300, cancel_later, cancellable);
-  g_assert_false (browser_login (f, remember_uri, &uri, cancellable, &error));
+  g_assert_false (browser_login (f, remember_uri, &r, cancellable, &error));
+  uri = r.uri;
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* The request the browser would have shown: code flow with PKCE S256, state, nonce, loopback. */
   g_assert_nonnull (uri);
