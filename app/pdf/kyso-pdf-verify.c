@@ -692,19 +692,15 @@ kyso_pdf_verifier_verify_bytes (KysoPdfVerifier *self, GBytes *bytes, GCancellab
   return run (s, doc, kyso_pdf_source_new_bytes (bytes), bytes, NULL, cancellable, error);
 }
 
-KysoPdfVerifyReport *
-kyso_pdf_verifier_verify_other (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc func, const char *path,
-                                GCancellable *cancellable, GError **error)
+static KysoPdfVerifyReport *
+verify_other_with (Settings *s, KysoPdfVerifierOtherFunc func, const char *path, GCancellable *cancellable,
+                   GError **error)
 {
-  g_autoptr (Settings) s = NULL;
   g_autofree char *bundled = g_build_filename (PKGDATADIR, "trust", NULL);
   const char *dirs[16] = { NULL };
   KysoTrustOptions trust = { 0 };
   guint n_dirs = 0;
 
-  g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
-  g_return_val_if_fail (func != NULL && path != NULL, NULL);
-  s = settings_snapshot (self);
   /* The same trust as run() gives a PDF's signatures. */
   if (s->use_system && g_file_test (bundled, G_FILE_TEST_IS_DIR))
     dirs[n_dirs++] = bundled;
@@ -720,10 +716,23 @@ kyso_pdf_verifier_verify_other (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc 
   return func (path, &trust, cancellable, error);
 }
 
+KysoPdfVerifyReport *
+kyso_pdf_verifier_verify_other (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc func, const char *path,
+                                GCancellable *cancellable, GError **error)
+{
+  g_autoptr (Settings) s = NULL;
+
+  g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
+  g_return_val_if_fail (func != NULL && path != NULL, NULL);
+  s = settings_snapshot (self);
+  return verify_other_with (s, func, path, cancellable, error);
+}
+
 typedef struct
 {
   Settings *settings; /* taken on the calling thread */
   GFile *file;
+  KysoPdfVerifierOtherFunc other; /* another document kind, or NULL */
 } VerifyData;
 
 static void
@@ -748,7 +757,10 @@ verify_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
                                _ ("Only files on this computer can be checked."));
       return;
     }
-  report = verify_path (data->settings, path, cancellable, &error);
+  if (data->other != NULL)
+    report = verify_other_with (data->settings, data->other, path, cancellable, &error);
+  else
+    report = verify_path (data->settings, path, cancellable, &error);
   if (report == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -779,5 +791,33 @@ kyso_pdf_verifier_verify_finish (KysoPdfVerifier *self, GAsyncResult *result, GE
   g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_pdf_verifier_verify_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kyso_pdf_verifier_verify_other_async (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc func, GFile *file,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  VerifyData *data;
+
+  g_return_if_fail (KYSO_IS_PDF_VERIFIER (self));
+  g_return_if_fail (func != NULL && G_IS_FILE (file));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kyso_pdf_verifier_verify_other_async);
+  data = g_new0 (VerifyData, 1);
+  data->settings = settings_snapshot (self);
+  data->file = g_object_ref (file);
+  data->other = func;
+  g_task_set_task_data (task, data, (GDestroyNotify)verify_data_free);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+KysoPdfVerifyReport *
+kyso_pdf_verifier_verify_other_finish (KysoPdfVerifier *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_pdf_verifier_verify_other_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -89,6 +89,16 @@ KysoPdfVerifyReport *kyso_pdf_verifier_verify_other  (KysoPdfVerifier          *
                                                       const char               *path,
                                                       GCancellable             *cancellable,
                                                       GError                  **error);
+/* The same on a worker thread (the history panel); @file must be a local file. */
+void                 kyso_pdf_verifier_verify_other_async  (KysoPdfVerifier          *self,
+                                                            KysoPdfVerifierOtherFunc  func,
+                                                            GFile                    *file,
+                                                            GCancellable             *cancellable,
+                                                            GAsyncReadyCallback       callback,
+                                                            gpointer                  user_data);
+KysoPdfVerifyReport *kyso_pdf_verifier_verify_other_finish (KysoPdfVerifier          *self,
+                                                            GAsyncResult             *result,
+                                                            GError                  **error);
 
 /* The certification (DocMDP) level of @doc as it is now: 1–3 when the catalog's /Perms /DocMDP
  * names a signature dictionary (its /Reference DocMDP transform's /P; 2 when absent; an unknown

@@ -8,6 +8,7 @@
 #include "kyso-ooxml-sign-session.h"
 #include "kyso-ooxml-verify.h"
 #include "kyso-p12-signer.h"
+#include "kyso-pdf-verify.h"
 #include "kyso-test-pki.h"
 #include "ooxml-test-util.h"
 
@@ -485,6 +486,39 @@ wait_result (GAsyncResult **slot)
   return *slot;
 }
 
+/* The PDF verifier's trust and worker thread for a DOCX (what the history panel calls). */
+static void
+test_verifier_async (void)
+{
+  g_autofree char *root = kyso_test_pki_path ("root/root.pem");
+  g_autofree char *in = minimal_docx ("panel.docx", "Lịch sử ký");
+  g_autofree char *out = tmp_path ("panel-signed.docx");
+  g_autofree char *junk = tmp_path ("panel-junk.docx");
+  g_autoptr (KysoPdfVerifier) verifier = kyso_pdf_verifier_new ();
+  g_autoptr (GFile) file = g_file_new_for_path (out);
+  g_autoptr (GFile) junk_file = g_file_new_for_path (junk);
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (KysoPdfVerifyReport) report = NULL;
+  g_autoptr (KysoPdfVerifyReport) none = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kyso_test_docx_sign (in, out, "signer", NULL, &error));
+  kyso_pdf_verifier_add_trust_file (verifier, root);
+  kyso_pdf_verifier_set_offline (verifier, TRUE);
+  kyso_pdf_verifier_set_use_bundled_trust (verifier, FALSE);
+  kyso_pdf_verifier_verify_other_async (verifier, kyso_ooxml_verify, file, NULL, on_ready, &r1);
+  report = kyso_pdf_verifier_verify_other_finish (verifier, wait_result (&r1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kyso_pdf_verify_report_get_status (report), ==, KYSO_SIGNATURE_STATUS_VALID);
+
+  g_assert_true (g_file_set_contents (junk, "PK\3\4 junk", -1, NULL));
+  kyso_pdf_verifier_verify_other_async (verifier, kyso_ooxml_verify, junk_file, NULL, on_ready, &r2);
+  none = kyso_pdf_verifier_verify_other_finish (verifier, wait_result (&r2), &error);
+  g_assert_null (none);
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE);
+}
+
 /* prepare/complete through their _async faces with a real KysoSigner (the PKCS#12 file). */
 static void
 test_async_with_p12 (void)
@@ -619,6 +653,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ooxml/verify/unsigned", test_unsigned_document);
   g_test_add_func ("/ooxml/verify/corpus", test_corpus);
   g_test_add_func ("/ooxml/verify/cli", test_cli_verify);
+  g_test_add_func ("/ooxml/verify/verifier-async", test_verifier_async);
   g_test_add_func ("/ooxml/sign/cli", test_cli_sign);
   g_test_add_func ("/ooxml/verify/corpus-pretty-printed", test_corpus_pretty_printed);
   ret = g_test_run ();
