@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-pdf-placement.h"
+#include "kyso-page-geometry.h"
 #include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -11,79 +12,24 @@
 #define GAP 4.0
 #define MARGIN 36.0
 
+/* One mapping between the page as shown and user space: kyso-page-geometry.h (the document page
+ * uses the same). "Display" space here is that shown page with the origin at the lower left and
+ * y up, as poppler reports found text. */
 static void
-crop (const KysoPdfPage *page, double *x0, double *y0, double *w, double *h)
+geometry_of (const KysoPdfPage *page, KysoPageGeometry *g)
 {
-  *x0 = page->crop_box[0];
-  *y0 = page->crop_box[1];
-  *w = page->crop_box[2] - page->crop_box[0];
-  *h = page->crop_box[3] - page->crop_box[1];
+  kyso_page_geometry_init (g, page->crop_box[0], page->crop_box[1], page->crop_box[2], page->crop_box[3],
+                           page->rotate);
 }
 
 void
 kyso_pdf_page_display_size (const KysoPdfPage *page, double *width, double *height)
 {
-  double x0, y0, w, h;
+  KysoPageGeometry g;
 
-  crop (page, &x0, &y0, &w, &h);
-  *width = page->rotate % 180 == 0 ? w : h;
-  *height = page->rotate % 180 == 0 ? h : w;
-}
-
-/* A point of the displayed page to user space. A page with /Rotate 90 is shown turned a quarter
- * clockwise: user +x points down the screen and user +y to the right. */
-static void
-point_to_user (const KysoPdfPage *page, double dx, double dy, double *ux, double *uy)
-{
-  double x0, y0, w, h;
-
-  crop (page, &x0, &y0, &w, &h);
-  switch (page->rotate)
-    {
-    case 90:
-      *ux = x0 + w - dy;
-      *uy = y0 + dx;
-      break;
-    case 180:
-      *ux = x0 + w - dx;
-      *uy = y0 + h - dy;
-      break;
-    case 270:
-      *ux = x0 + dy;
-      *uy = y0 + h - dx;
-      break;
-    default:
-      *ux = x0 + dx;
-      *uy = y0 + dy;
-      break;
-    }
-}
-
-static void
-point_to_display (const KysoPdfPage *page, double ux, double uy, double *dx, double *dy)
-{
-  double x0, y0, w, h;
-
-  crop (page, &x0, &y0, &w, &h);
-  switch (page->rotate)
-    {
-    case 90:
-      *dx = uy - y0;
-      *dy = x0 + w - ux;
-      break;
-    case 180:
-      *dx = x0 + w - ux;
-      *dy = y0 + h - uy;
-      break;
-    case 270:
-      *dx = y0 + h - uy;
-      *dy = ux - x0;
-      break;
-    default:
-      *dx = ux - x0;
-      *dy = uy - y0;
-      break;
-    }
+  geometry_of (page, &g);
+  *width = kyso_page_geometry_get_width (&g);
+  *height = kyso_page_geometry_get_height (&g);
 }
 
 static void
@@ -98,21 +44,28 @@ corners_to_rect (double ax, double ay, double bx, double by, double out[4])
 void
 kyso_pdf_page_display_to_user (const KysoPdfPage *page, const double d[4], double u[4])
 {
-  double ax, ay, bx, by;
+  KysoPageGeometry g;
+  KysoPageRect shown_y_up = { d[0], d[1], d[0] + d[2], d[1] + d[3] };
+  KysoPageRect points, pdf;
 
-  point_to_user (page, d[0], d[1], &ax, &ay);
-  point_to_user (page, d[0] + d[2], d[1] + d[3], &bx, &by);
-  corners_to_rect (ax, ay, bx, by, u);
+  geometry_of (page, &g);
+  kyso_page_geometry_from_shown_y_up (&g, &shown_y_up, &points);
+  kyso_page_geometry_to_pdf (&g, &points, &pdf);
+  corners_to_rect (pdf.x0, pdf.y0, pdf.x1, pdf.y1, u);
 }
 
 void
 kyso_pdf_page_user_to_display (const KysoPdfPage *page, const double u[4], double d[4])
 {
-  double ax, ay, bx, by;
+  KysoPageGeometry g;
+  KysoPageRect pdf = { u[0], u[1], u[0] + u[2], u[1] + u[3] };
+  KysoPageRect points;
+  double h;
 
-  point_to_display (page, u[0], u[1], &ax, &ay);
-  point_to_display (page, u[0] + u[2], u[1] + u[3], &bx, &by);
-  corners_to_rect (ax, ay, bx, by, d);
+  geometry_of (page, &g);
+  kyso_page_geometry_from_pdf (&g, &pdf, &points);
+  h = kyso_page_geometry_get_height (&g);
+  corners_to_rect (points.x0, h - points.y1, points.x1, h - points.y0, d);
 }
 
 /* Keeps a display box inside the displayed page (shrinking it only if the page is smaller). */

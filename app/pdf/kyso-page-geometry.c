@@ -1,4 +1,5 @@
-/* kyso-page-geometry.c: box ↔ PDF coordinates on cropped, rotated and zoomed pages */
+/* kyso-page-geometry.c: box ↔ PDF coordinates on cropped, rotated and zoomed pages (GTK-free:
+ * the document page, the placement rule and their tests share it) */
 
 #include "kyso-page-geometry.h"
 

@@ -1,4 +1,4 @@
-/* test-document-geometry.c: box ↔ PDF coordinates, checked by hand and against poppler's own
+/* test-page-geometry.c: box ↔ PDF coordinates, checked by hand and against poppler's own
  * rendering of real files with /CropBox offsets and every /Rotate, at several zoom levels. */
 
 #include <poppler.h>
