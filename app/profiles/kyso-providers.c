@@ -16,6 +16,7 @@ provider_from_json (JsonObject   *obj,
   const char *id = json_object_get_string_member_with_default (obj, "id", NULL);
   const char *name = json_object_get_string_member_with_default (obj, "name", NULL);
   const char *app = json_object_get_string_member_with_default (obj, "app", NULL);
+  const char *service = json_object_get_string_member_with_default (obj, "service", "sp769");
 
   if (id == NULL || *id == '\0' || name == NULL || *name == '\0')
     return FALSE;
@@ -23,6 +24,7 @@ provider_from_json (JsonObject   *obj,
   out->id = g_intern_string (id);
   out->name = g_intern_string (name);
   out->app_name = (app != NULL && *app != '\0') ? g_intern_string (app) : NULL;
+  out->service = g_intern_string (service != NULL && *service != '\0' ? service : "sp769");
   return TRUE;
 }
 
@@ -93,4 +95,15 @@ kyso_providers_lookup (const char *id)
     if (g_strcmp0 (g_array_index (providers, KysoProvider, i).id, id) == 0)
       return &g_array_index (providers, KysoProvider, i);
   return NULL;
+}
+
+const KysoProvider *
+kyso_providers_find (const char *id_or_name)
+{
+  const KysoProvider *p = kyso_providers_lookup (id_or_name);
+
+  for (guint i = 0; p == NULL && id_or_name != NULL && i < providers->len; i++)
+    if (g_ascii_strcasecmp (g_array_index (providers, KysoProvider, i).name, id_or_name) == 0)
+      p = &g_array_index (providers, KysoProvider, i);
+  return p;
 }

@@ -47,6 +47,13 @@ test_providers (void)
   g_assert_cmpstr (vnpt->app_name, ==, "VNPT SmartCA");
   g_assert_cmpstr (kyso_providers_lookup ("viettel-ca")->app_name, ==, "Viettel MySign");
   g_assert_null (kyso_providers_lookup ("ca2")->app_name);
+  /* The service family is data: MySign for Viettel-CA, the 769 gateway for the others. */
+  g_assert_cmpstr (kyso_providers_lookup ("viettel-ca")->service, ==, "mysign");
+  g_assert_cmpstr (kyso_providers_lookup ("vnpt-ca")->service, ==, "sp769");
+  g_assert_cmpstr (kyso_providers_lookup ("ca2")->service, ==, "sp769");
+  g_assert_true (kyso_providers_find ("Viettel-CA") == kyso_providers_lookup ("viettel-ca"));
+  g_assert_true (kyso_providers_find ("vnpt-ca") == kyso_providers_lookup ("vnpt-ca"));
+  g_assert_null (kyso_providers_find ("Unknown-CA"));
   g_assert_null (kyso_providers_lookup ("VNPT-CA")); /* ids, not names */
   g_assert_null (kyso_providers_lookup (""));
   g_assert_null (kyso_providers_lookup (NULL));

@@ -4,6 +4,8 @@
 #include "kyso-error.h"
 #include "kyso-mysign-signer-private.h"
 #include "kyso-mysign-signer.h"
+#include "kyso-neac-signer.h"
+#include "kyso-remote-signers.h"
 #include "signing-test-util.h"
 
 #include <string.h>
@@ -260,6 +262,33 @@ test_constructor (void)
   }
 }
 
+/* The family is the provider's "service" in providers.json, by id or by name. */
+static void
+test_family_by_provider (void)
+{
+  SigningSandbox *s = signing_sandbox_get ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KysoRemoteSigner) viettel = kyso_remote_signer_new_for_provider (s->config, BINH, "viettel-ca", &error);
+  g_autoptr(KysoRemoteSigner) by_name = NULL;
+  g_autoptr(KysoRemoteSigner) vnpt = NULL;
+  g_autoptr(KysoRemoteSigner) unknown = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (KYSO_IS_MYSIGN_SIGNER (viettel));
+  g_assert_cmpstr (kyso_remote_signer_get_provider (viettel), ==, "Viettel-CA");
+  by_name = kyso_remote_signer_new_for_provider (s->config, BINH, "Viettel-CA", &error);
+  g_assert_true (KYSO_IS_MYSIGN_SIGNER (by_name));
+  vnpt = kyso_remote_signer_new_for_provider (s->config, "051090000101", "vnpt-ca", &error);
+  g_assert_no_error (error);
+  g_assert_true (KYSO_IS_NEAC_SIGNER (vnpt));
+  g_assert_cmpstr (kyso_remote_signer_get_provider (vnpt), ==, "VNPT-CA");
+  /* A provider the list does not know: the 769 gateway, shown as given. */
+  unknown = kyso_remote_signer_new_for_provider (s->config, "051090000101", "New-CA", &error);
+  g_assert_no_error (error);
+  g_assert_true (KYSO_IS_NEAC_SIGNER (unknown));
+  g_assert_cmpstr (kyso_remote_signer_get_provider (unknown), ==, "New-CA");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,6 +299,7 @@ main (int argc, char **argv)
     g_setenv ("TMPDIR", g_getenv ("KYSO_TEST_TMPDIR"), TRUE);
   g_test_add_func ("/mysign/constructor", test_constructor);
   g_test_add_func ("/mysign/answers", test_answers);
+  g_test_add_func ("/mysign/family-by-provider", test_family_by_provider);
   g_test_add_func ("/mysign/approved", test_approved);
   g_test_add_func ("/mysign/refused", test_refused);
   g_test_add_func ("/mysign/expired", test_expired);
