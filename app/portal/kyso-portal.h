@@ -128,9 +128,11 @@ kyso_portal_login_browser_async (KysoPortal *self, KysoOpenUriFunc open_uri, gpo
 gboolean
 kyso_portal_login_browser_finish (KysoPortal *self, GAsyncResult *result, GError **error);
 
-/* The direct login of the guides: ID number + password; the first call sends an OTP to the
- * citizen's phone and finishes with KYSO_LOGIN_NEED_OTP (@out_hint: the masked number); call
- * again with the same credentials and @otp. KYSO_LOGIN_FAILED with @error on failure. */
+/* A password grant with an OTP: invented by an earlier Kyso, not a citizen path in any public
+ * material (REAL-SERVICES.md §5: the guides' ID number + password + captcha + OTP happen on the
+ * province's own login page, in the browser). Kept only until the GUI's login page loses its
+ * form (issue 12); kyso-cli no longer uses it. The first call "sends" an OTP and finishes with
+ * KYSO_LOGIN_NEED_OTP (@out_hint: the masked number); call again with @otp. */
 void
 kyso_portal_login_password_async (KysoPortal *self, const char *username, const char *password,
                                   const char *otp, GCancellable *cancellable, GAsyncReadyCallback callback,

@@ -15,7 +15,7 @@
 void
 pt_fixture_setup (PortalFixture *f, gconstpointer extra_args)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   JsonArray *citizens;
 
   f->sb = kyso_test_sandbox_start (extra_args, &error);
@@ -33,11 +33,12 @@ pt_fixture_setup (PortalFixture *f, gconstpointer extra_args)
 void
 pt_fixture_teardown (PortalFixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (f->portal));
 
   /* Each test starts without a stored session. */
-  kyso_session_store_clear (kyso_oidc_client_get_issuer (oidc), kyso_oidc_client_get_client_id (oidc), NULL, &error);
+  kyso_session_store_clear (kyso_oidc_client_get_issuer (oidc), kyso_oidc_client_get_client_id (oidc), NULL,
+                            &error);
   g_assert_no_error (error);
   pt_browser_join ();
   /* Pending notifications hold references to the portal until they run. */
@@ -51,19 +52,20 @@ pt_fixture_teardown (PortalFixture *f, gconstpointer data)
 JsonNode *
 pt_control (KysoTestSandbox *sb, const char *method, const char *path, const char *json_body)
 {
-  static const char * const headers[] = { "Accept: application/json", NULL };
+  static const char *const headers[] = { "Accept: application/json", NULL };
   g_autofree char *url = g_strconcat (sb->base_url, path, NULL);
-  g_autoptr(GBytes) body = json_body != NULL ? g_bytes_new (json_body, strlen (json_body)) : NULL;
-  g_autoptr(KysoHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) body = json_body != NULL ? g_bytes_new (json_body, strlen (json_body)) : NULL;
+  g_autoptr (KysoHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
   KysoHttpOptions options = { .ca_file = sb->ca_file };
   JsonNode *node;
 
-  response = kyso_http_request (method, url, headers, body, body ? "application/json" : NULL, &options, NULL, &error);
+  response = kyso_http_request (method, url, headers, body, body ? "application/json" : NULL, &options, NULL,
+                                &error);
   g_assert_no_error (error);
   if (response->status < 200 || response->status >= 300)
-    g_error ("%s %s → HTTP %u: %.*s", method, path, response->status, (int) g_bytes_get_size (response->body),
-             (const char *) g_bytes_get_data (response->body, NULL));
+    g_error ("%s %s → HTTP %u: %.*s", method, path, response->status, (int)g_bytes_get_size (response->body),
+             (const char *)g_bytes_get_data (response->body, NULL));
   if (g_bytes_get_size (response->body) == 0)
     return json_node_new (JSON_NODE_NULL);
   node = kyso_json_parse_bytes (response->body, &error);
@@ -75,19 +77,19 @@ void
 pt_set_fault (KysoTestSandbox *sb, const char *mode)
 {
   g_autofree char *body = g_strdup_printf ("{\"fault\": \"%s\"}", mode);
-  g_autoptr(JsonNode) answer = pt_control (sb, "POST", "/control/fault", body);
+  g_autoptr (JsonNode) answer = pt_control (sb, "POST", "/control/fault", body);
 }
 
 void
 pt_clear_faults (KysoTestSandbox *sb)
 {
-  g_autoptr(JsonNode) answer = pt_control (sb, "POST", "/control/fault", "{\"clear\": true}");
+  g_autoptr (JsonNode) answer = pt_control (sb, "POST", "/control/fault", "{\"clear\": true}");
 }
 
 gint64
 pt_state (KysoTestSandbox *sb, const char *member)
 {
-  g_autoptr(JsonNode) state = pt_control (sb, "GET", "/control/portal/state", NULL);
+  g_autoptr (JsonNode) state = pt_control (sb, "GET", "/control/portal/state", NULL);
 
   return json_object_get_int_member (json_node_get_object (state), member);
 }
@@ -96,7 +98,7 @@ guint
 pt_count_stored (KysoTestSandbox *sb)
 {
   g_autofree char *dir = g_build_filename (sb->dir, "portal", "files", NULL);
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   guint n = 0;
 
   while (d != NULL && g_dir_read_name (d) != NULL)
@@ -104,43 +106,31 @@ pt_count_stored (KysoTestSandbox *sb)
   return n;
 }
 
-static char *
-read_otp (KysoTestSandbox *sb, const char *phone)
-{
-  g_autofree char *path = g_strdup_printf ("/control/portal/sms?phone=%s", phone);
-  g_autoptr(JsonNode) sms = pt_control (sb, "GET", path, NULL);
-
-  return g_strdup (json_object_get_string_member (json_node_get_object (sms), "otp"));
-}
-
 void
 pt_login (PortalFixture *f)
 {
-  g_autoptr(KysoSyncWait) wait = kyso_sync_wait_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *hint = NULL;
-  g_autofree char *otp = NULL;
-  const char *user = json_object_get_string_member (f->citizen, "username");
-  const char *password = json_object_get_string_member (f->citizen, "password");
-  KysoLoginStep step;
+  g_autoptr (KysoSyncWait) wait = kyso_sync_wait_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *body
+    = g_strdup_printf ("{\"username\": \"%s\"}", json_object_get_string_member (f->citizen, "username"));
+  g_autoptr (JsonNode) answer = pt_control (f->sb, "POST", "/control/portal/auto-login", body);
 
-  kyso_portal_login_password_async (f->portal, user, password, NULL, NULL, kyso_sync_wait_callback, wait);
-  step = kyso_portal_login_password_finish (f->portal, kyso_sync_wait_run (wait), &hint, &error);
+  /* The browser login, the only way in: the sandbox's login page signs the citizen in at once. */
+  kyso_portal_login_browser_async (f->portal, pt_browser_open_uri, f->sb->ca_file, NULL,
+                                   kyso_sync_wait_callback, wait);
+  g_assert_true (kyso_portal_login_browser_finish (f->portal, kyso_sync_wait_run (wait), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (step, ==, KYSO_LOGIN_NEED_OTP);
-  otp = read_otp (f->sb, json_object_get_string_member (f->citizen, "phone"));
-  kyso_portal_login_password_async (f->portal, user, password, otp, NULL, kyso_sync_wait_callback, wait);
-  step = kyso_portal_login_password_finish (f->portal, kyso_sync_wait_run (wait), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (step, ==, KYSO_LOGIN_DONE);
+  pt_browser_join ();
+  g_clear_pointer (&answer, json_node_unref);
+  answer = pt_control (f->sb, "POST", "/control/portal/auto-login", "{\"username\": null}");
 }
 
 char *
 pt_dup_access_token (KysoPortal *portal)
 {
-  g_autoptr(GError) error = NULL;
-  char *token = kyso_oidc_client_dup_access_token (kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (portal)),
-                                                   0, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  char *token = kyso_oidc_client_dup_access_token (
+    kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (portal)), 0, NULL, &error);
 
   g_assert_no_error (error);
   return token;
@@ -150,9 +140,9 @@ char *
 pt_dup_refresh_token (KysoPortal *portal)
 {
   KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (portal));
-  g_autoptr(GError) error = NULL;
-  char *token = kyso_session_store_load (kyso_oidc_client_get_issuer (oidc), kyso_oidc_client_get_client_id (oidc),
-                                         NULL, &error);
+  g_autoptr (GError) error = NULL;
+  char *token = kyso_session_store_load (kyso_oidc_client_get_issuer (oidc),
+                                         kyso_oidc_client_get_client_id (oidc), NULL, &error);
 
   g_assert_no_error (error);
   return token;
@@ -169,7 +159,7 @@ pt_write_pdf (const char *path, guint64 size)
   g_assert_cmpuint (size, >=, sizeof head + sizeof tail);
   g_assert_cmpint (write (fd, head, sizeof head - 1), ==, sizeof head - 1);
   /* The middle is a hole: a 300 MB file costs no disk writes here. */
-  g_assert_cmpint (ftruncate (fd, (off_t) (size - (sizeof tail - 1))), ==, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)(size - (sizeof tail - 1))), ==, 0);
   g_assert_cmpint (lseek (fd, 0, SEEK_END), >=, 0);
   g_assert_cmpint (write (fd, tail, sizeof tail - 1), ==, sizeof tail - 1);
   g_assert_cmpint (close (fd), ==, 0);
@@ -178,7 +168,7 @@ pt_write_pdf (const char *path, guint64 size)
 char *
 pt_make_tmp_dir (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *dir = g_dir_make_tmp ("kyso-portal-test-XXXXXX", &error);
 
   g_assert_no_error (error);
@@ -188,7 +178,7 @@ pt_make_tmp_dir (void)
 void
 pt_remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -204,9 +194,10 @@ pt_remove_tree (const char *path)
 
 /* ---- the browser ---- */
 
-typedef struct {
-  char    *uri;
-  char    *ca_file;
+typedef struct
+{
+  char *uri;
+  char *ca_file;
   gboolean cancel;
 } Visit;
 
@@ -231,7 +222,7 @@ browse (gpointer data)
     {
       /* The sandbox's form posts back to the authorization endpoint with the same parameters. */
       const char *q = strchr (v->uri, '?');
-      g_autofree char *endpoint = g_strndup (v->uri, (gsize) (q - v->uri));
+      g_autofree char *endpoint = g_strndup (v->uri, (gsize)(q - v->uri));
       g_autofree char *fields = g_strconcat (q + 1, "&cancel=1", NULL);
 
       curl_easy_setopt (curl, CURLOPT_URL, endpoint);
@@ -249,7 +240,7 @@ browse (gpointer data)
     curl_easy_setopt (curl, CURLOPT_CAINFO, v->ca_file);
   if (curl_easy_perform (curl) == CURLE_OK)
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  g_atomic_int_set (&browser_status, (guint) status);
+  g_atomic_int_set (&browser_status, (guint)status);
   curl_easy_cleanup (curl);
   g_free (v->uri);
   g_free (v->ca_file);

@@ -1,7 +1,7 @@
 #pragma once
 
 /* Shared by the portal tests: a sandbox with its configured portal, its control endpoints, the
- * direct login, test files, and a libcurl "browser" that follows the login redirects. */
+ * browser login, test files, and a libcurl "browser" that follows the login redirects. */
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -33,7 +33,7 @@ gint64      pt_state            (KysoTestSandbox *sb, const char *member);
 /* Files in STATE/portal/files. */
 guint       pt_count_stored     (KysoTestSandbox *sb);
 
-/* The direct login with the OTP read from the sandbox's "phone"; asserts success. */
+/* The browser login (the sandbox logs the citizen in without its form); asserts success. */
 void        pt_login            (PortalFixture *f);
 /* The current access token (refreshed if needed) and the stored refresh token. */
 char       *pt_dup_access_token (KysoPortal *portal);

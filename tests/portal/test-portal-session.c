@@ -23,67 +23,38 @@ citizen_password (PortalFixture *f)
   return json_object_get_string_member (f->citizen, "password");
 }
 
-static KysoLoginStep
-password_login (PortalFixture *f, const char *user, const char *password, const char *otp, char **hint,
-                GError **error)
-{
-  g_autoptr (KysoSyncWait) wait = kyso_sync_wait_new ();
-
-  kyso_portal_login_password_async (f->portal, user, password, otp, NULL, kyso_sync_wait_callback, wait);
-  return kyso_portal_login_password_finish (f->portal, kyso_sync_wait_run (wait), hint, error);
-}
-
 static void
 count_notify (GObject *object, GParamSpec *pspec, gpointer data)
 {
   (*(guint *)data)++;
 }
 
+/* What Kyso knows of the citizen comes from the tokens and userinfo (REAL-SERVICES.md §5). */
 static void
-test_password_login (PortalFixture *f, gconstpointer data)
+test_claims (PortalFixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *hint = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *sms_path
-    = g_strdup_printf ("/control/portal/sms?phone=%s", json_object_get_string_member (f->citizen, "phone"));
-  g_autoptr (JsonNode) sms = NULL;
+  KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (f->portal));
+  g_autofree char *user_id = NULL, *account_id = NULL, *phone = NULL, *name = NULL, *identity = NULL;
   guint notified = 0;
-  KysoLoginStep step;
 
   g_signal_connect (f->portal, "notify::logged-in", G_CALLBACK (count_notify), &notified);
-
-  step = password_login (f, citizen_user (f), "not the password", NULL, NULL, &error);
-  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
-  g_assert_cmpint (step, ==, KYSO_LOGIN_FAILED);
-  g_clear_error (&error);
-
-  step = password_login (f, citizen_user (f), citizen_password (f), NULL, &hint, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (step, ==, KYSO_LOGIN_NEED_OTP);
-  g_assert_cmpstr (hint, ==, "09******01");
-  g_assert_false (kyso_portal_is_logged_in (f->portal));
-
-  step = password_login (f, citizen_user (f), citizen_password (f), "000000x", NULL, &error);
-  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
-  g_clear_error (&error);
-
-  sms = pt_control (f->sb, "GET", sms_path, NULL);
-  step = password_login (f, citizen_user (f), citizen_password (f),
-                         json_object_get_string_member (json_node_get_object (sms), "otp"), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (step, ==, KYSO_LOGIN_DONE);
-  g_assert_true (kyso_portal_is_logged_in (f->portal));
+  pt_login (f);
+  user_id = kyso_oidc_client_dup_claim (oidc, "user_id");
+  account_id = kyso_oidc_client_dup_claim (oidc, "account_id");
+  phone = kyso_oidc_client_dup_claim (oidc, "preferred_username");
   name = kyso_portal_dup_user_name (f->portal);
+  identity = kyso_oidc_client_dup_claim (oidc, "identity_number");
+  /* user_id and account_id are in the access token only (a JWT the sandbox signed). */
+  g_assert_true (g_regex_match_simple ("^[0-9a-f]{24}$", user_id, 0, 0));
+  g_assert_true (g_regex_match_simple ("^[0-9a-f]{24}$", account_id, 0, 0));
+  g_assert_cmpstr (user_id, !=, account_id);
+  g_assert_cmpstr (phone, ==, "+84905000101");
   g_assert_cmpstr (name, ==, "Nguyễn Văn An");
+  /* userinfo, read because its sub is the ID token's. */
+  g_assert_cmpstr (identity, ==, citizen_user (f));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (notified, >=, 1);
-
-  /* An OTP is good for one login only. */
-  step = password_login (f, citizen_user (f), citizen_password (f),
-                         json_object_get_string_member (json_node_get_object (sms), "otp"), NULL, &error);
-  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_AUTH);
 }
 
 static void
@@ -565,7 +536,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, PortalFixture, NULL, pt_fixture_setup, func, pt_fixture_teardown)
-  ADD ("/portal/session/password-login", test_password_login);
+  ADD ("/portal/session/claims", test_claims);
   ADD ("/portal/session/browser-login", test_browser_login);
   ADD ("/portal/session/browser-refused", test_browser_refused);
   ADD ("/portal/session/browser-missing", test_browser_missing);
