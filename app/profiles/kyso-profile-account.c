@@ -6,6 +6,7 @@
 #include "kyso-error.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 struct _KysoProfileAccount
 {
@@ -209,6 +210,8 @@ kyso_account_kind_get_display_name (const char *kind)
     return "NEAC Sign";
   if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_CSC) == 0)
     return "CSC";
+  if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_TOKEN) == 0)
+    return "USB Token";
   return NULL;
 }
 
@@ -223,6 +226,22 @@ kyso_profile_account_validate (KysoProfileAccount *self,
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("The signature type of an account is not one Kyso knows. Choose NEAC Sign."));
       return FALSE;
+    }
+  if (g_strcmp0 (self->kind, KYSO_ACCOUNT_KIND_TOKEN) == 0)
+    {
+      const char *serial = self->account != NULL ? self->account : "";
+      g_autofree char *issuer = g_strstrip (g_strdup (self->provider != NULL ? self->provider : ""));
+      gboolean hex = *serial != '\0' && strlen (serial) <= 64;
+
+      for (const char *p = serial; hex && *p != '\0'; p++)
+        hex = g_ascii_isxdigit (*p) || *p == ':';
+      if (!hex || *issuer == '\0')
+        {
+          g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                               _("Choose the certificate on the USB token to sign with."));
+          return FALSE;
+        }
+      return TRUE;
     }
   if (g_strcmp0 (self->kind, KYSO_ACCOUNT_KIND_CSC) == 0)
     {

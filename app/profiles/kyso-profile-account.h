@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 #define KYSO_ACCOUNT_KIND_NEAC_SIGN "neac-sign"
 /* A Cloud Signature Consortium service ([csc] in the configuration): account = the login there. */
 #define KYSO_ACCOUNT_KIND_CSC "csc"
+/* A USB signing token (PKCS#11): account = the certificate's serial number in hex, provider = its
+ * issuer's name (RFC 2253), so that the same certificate is found again on whichever token holds it. */
+#define KYSO_ACCOUNT_KIND_TOKEN "usb-token"
 
 #define KYSO_TYPE_PROFILE_ACCOUNT (kyso_profile_account_get_type ())
 G_DECLARE_FINAL_TYPE (KysoProfileAccount, kyso_profile_account, KYSO, PROFILE_ACCOUNT, GObject)
@@ -32,8 +35,8 @@ void                kyso_profile_account_set_provider     (KysoProfileAccount *s
 gboolean            kyso_profile_account_validate         (KysoProfileAccount *self,
                                                            GError            **error);
 
-/* "NEAC Sign" for KYSO_ACCOUNT_KIND_NEAC_SIGN, "CSC" for KYSO_ACCOUNT_KIND_CSC; NULL for an
- * unknown kind. */
+/* "NEAC Sign" for KYSO_ACCOUNT_KIND_NEAC_SIGN, "CSC" for KYSO_ACCOUNT_KIND_CSC, "USB Token" for
+ * KYSO_ACCOUNT_KIND_TOKEN; NULL for an unknown kind. */
 const char         *kyso_account_kind_get_display_name    (const char         *kind);
 
 G_END_DECLS

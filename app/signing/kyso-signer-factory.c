@@ -4,6 +4,7 @@
 #include "kyso-csc-signer.h"
 #include "kyso-error.h"
 #include "kyso-neac-signer.h"
+#include "kyso-token-signer.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -29,6 +30,15 @@ kyso_signer_factory_new_for_account (KysoConfig *config, KysoProfileAccount *acc
 
   g_return_val_if_fail (KYSO_IS_PROFILE_ACCOUNT (account), NULL);
   kind = kyso_profile_account_get_kind (account);
+  if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_TOKEN) == 0)
+    {
+      /* Whichever token holds the certificate, found by issuer and serial number. */
+      KysoTokenSigner *signer = kyso_token_signer_new_for_config (config, NULL);
+
+      kyso_token_signer_set_certificate (signer, kyso_profile_account_get_provider (account),
+                                         kyso_profile_account_get_account (account));
+      return KYSO_SIGNER (signer);
+    }
   if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_NEAC_SIGN) == 0)
     kind = "neac";
   else if (g_strcmp0 (kind, KYSO_ACCOUNT_KIND_CSC) == 0)

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
  * its signer here; a new kind of account (a token, another service) is one more case below.
  *
  *   KYSO_ACCOUNT_KIND_NEAC_SIGN → KysoNeacSigner (account = CCCD/CMND, provider)    kind "neac"
- *   KYSO_ACCOUNT_KIND_CSC       → KysoCscSigner  (account = login, provider)        kind "csc" */
+ *   KYSO_ACCOUNT_KIND_CSC       → KysoCscSigner  (account = login, provider)        kind "csc"
+ *   KYSO_ACCOUNT_KIND_TOKEN     → KysoTokenSigner (account = certificate serial, provider = issuer),
+ *                                 no pending record; the front end sets its PIN function */
 
 /* @account's kind picks the signer. KYSO_ERROR_UNSUPPORTED for a kind Kyso cannot sign with,
  * KYSO_ERROR_INVALID_INPUT when the service is not configured. */

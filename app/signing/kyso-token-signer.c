@@ -786,6 +786,8 @@ struct _KysoTokenSigner
   GDestroyNotify pin_destroy;
   KysoTokenSignHook hook;
   gpointer hook_data;
+  char *only_issuer; /* set_certificate(): the one certificate offered */
+  char *only_serial;
   Watch *watch;
 };
 
@@ -822,6 +824,8 @@ kyso_token_signer_finalize (GObject *object)
   if (self->pin_destroy != NULL)
     self->pin_destroy (self->pin_data);
   g_clear_pointer (&self->modules, modules_unref);
+  g_free (self->only_issuer);
+  g_free (self->only_serial);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (kyso_token_signer_parent_class)->finalize (object);
 }
@@ -910,6 +914,18 @@ kyso_token_signer_set_pin_func (KysoTokenSigner *self, KysoTokenPinFunc func, gp
 }
 
 void
+kyso_token_signer_set_certificate (KysoTokenSigner *self, const char *issuer, const char *serial)
+{
+  g_return_if_fail (KYSO_IS_TOKEN_SIGNER (self));
+  g_mutex_lock (&self->lock);
+  g_free (self->only_issuer);
+  g_free (self->only_serial);
+  self->only_issuer = g_strdup (issuer);
+  self->only_serial = serial != NULL ? normalise_serial (serial) : NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 _kyso_token_signer_set_sign_hook (KysoTokenSigner *self, KysoTokenSignHook hook, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_TOKEN_SIGNER (self));
@@ -969,6 +985,9 @@ credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GPtrArray) certs = NULL;
+  KysoTokenSigner *self = KYSO_TOKEN_SIGNER (source);
+  g_autofree char *only_issuer = NULL;
+  g_autofree char *only_serial = NULL;
   GError *error = NULL;
   GPtrArray *out;
 
@@ -979,11 +998,35 @@ credentials_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   out = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_signer_credential_free);
+  g_mutex_lock (&self->lock);
+  only_issuer = g_strdup (self->only_issuer);
+  only_serial = g_strdup (self->only_serial);
+  g_mutex_unlock (&self->lock);
   for (guint i = 0; i < certs->len; i++)
     {
       KysoTokenCertificate *c = g_ptr_array_index (certs, i);
+      g_autofree char *serial = normalise_serial (c->serial);
+
+      if (only_serial != NULL
+          && (g_strcmp0 (serial, only_serial) != 0 || g_strcmp0 (c->issuer, only_issuer) != 0))
+        continue;
+      if (only_serial != NULL && c->refusal != NULL)
+        {
+          g_ptr_array_unref (out);
+          g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_CERTIFICATE, "%s", c->refusal);
+          return;
+        }
       if (c->refusal == NULL)
         g_ptr_array_add (out, kyso_signer_credential_copy (c->credential));
+    }
+  if (only_serial != NULL && out->len == 0)
+    {
+      g_ptr_array_unref (out);
+      g_task_return_new_error (
+        task, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, "%s",
+        _ ("The certificate of this signature profile is on no token plugged in. Plug in "
+           "the token that holds it and try again."));
+      return;
     }
   g_task_return_pointer (task, out, (GDestroyNotify)g_ptr_array_unref);
 }

@@ -101,6 +101,13 @@ kyso_token_signer_new (const char *const *module_paths, gboolean use_registered)
 KysoTokenSigner *
 kyso_token_signer_new_for_config (KysoConfig *config, const char *extra_module);
 
+/* Offers (list_credentials) only the certificate with this issuer (RFC 2253, as
+ * KysoTokenCertificate.issuer says it) and serial number (hex, any case, colons allowed): a profile's
+ * USB token account. When no token present holds it, list_credentials fails with
+ * KYSO_ERROR_NOT_FOUND. */
+void
+kyso_token_signer_set_certificate (KysoTokenSigner *self, const char *issuer, const char *serial);
+
 void
 kyso_token_signer_set_pin_func (KysoTokenSigner *self, KysoTokenPinFunc func, gpointer user_data,
                                 GDestroyNotify destroy);

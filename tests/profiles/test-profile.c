@@ -401,7 +401,7 @@ test_validate (void)
     assert_invalid (kyso_profile_validate (p, &error), &error);
     g_clear_error (&error);
     kyso_profile_account_set_provider (bad, "ca2");
-    kyso_profile_account_set_kind (bad, "usb-token");
+    kyso_profile_account_set_kind (bad, "smart-card");
     assert_invalid (kyso_profile_validate (p, &error), &error);
     g_clear_error (&error);
   }

@@ -15,6 +15,9 @@
 
 #include "kyso-error.h"
 #include "kyso-sign-session.h"
+#include "kyso-signer-factory.h"
+#include "kyso-signing-job.h"
+#include "kyso-profile-account.h"
 #include "kyso-test-pdf.h"
 #include "kyso-test-tokens.h"
 #include "kyso-token-signer.h"
@@ -940,6 +943,89 @@ test_cli_sign (void)
   g_free (err);
 }
 
+/* A profile's USB token account (issuer + serial) through the signer factory and the signing job:
+ * three files, one PIN entry; the certificate found on whichever token holds it; an account whose
+ * certificate is on no token present. */
+static void
+test_profile_account_job (void)
+{
+  g_autoptr (KysoTokenSigner) lister = registered_signer ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) certs = list_certificates (lister, &error);
+  const KysoTokenCertificate *binh = holder_cert (certs, BINH);
+  g_autoptr (KysoProfileAccount) account = kyso_profile_account_new (binh->issuer, binh->serial);
+  g_autoptr (KysoProfileAccount) other = NULL;
+  g_autoptr (KysoConfig) config = kyso_config_new_default ();
+  g_autoptr (KysoSigner) signer = NULL;
+  g_autoptr (KysoSigningJob) job = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autofree char *dir = kyso_test_tmpdir ();
+  const char *answers[] = { PIN_B, NULL };
+  PinScript pin = { .answers = answers };
+  char *in[3], *out[3];
+
+  g_clear_object (&lister);
+  kyso_profile_account_set_kind (account, KYSO_ACCOUNT_KIND_TOKEN);
+  g_assert_true (kyso_profile_account_validate (account, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kyso_account_kind_get_display_name (KYSO_ACCOUNT_KIND_TOKEN), ==, "USB Token");
+
+  wait_previous_signers ();
+  signer = kyso_test_tokens_track (kyso_signer_factory_new_for_account (config, account, &error));
+  g_assert_no_error (error);
+  g_assert_true (KYSO_IS_TOKEN_SIGNER (signer));
+  g_assert_null (kyso_signer_factory_get_kind (signer));
+  kyso_token_signer_set_pin_func (KYSO_TOKEN_SIGNER (signer), script_pin, &pin, NULL);
+  job = kyso_signing_job_new (signer, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *a = g_strdup_printf ("in-%u.pdf", i);
+      g_autofree char *b = g_strdup_printf ("out-%u.pdf", i);
+
+      in[i] = g_build_filename (dir, a, NULL);
+      out[i] = g_build_filename (dir, b, NULL);
+      kyso_test_make_simple (in[i]);
+      kyso_signing_job_add_file (job, in[i], out[i], NULL);
+    }
+  kyso_signing_job_run_async (job, NULL, on_result, &r);
+  g_assert_true (kyso_signing_job_run_finish (job, wait_result (&r), &error));
+  g_assert_no_error (error);
+  /* One PIN for the three files, and the account's certificate (token B), not the first one. */
+  g_assert_cmpuint (pin.calls, ==, 1);
+  g_assert_cmpstr (pin.labels[0], ==, LABEL_B);
+  for (guint i = 0; i < 3; i++)
+    {
+      kyso_test_assert_pdfsig (out[i], 1);
+      g_free (in[i]);
+      g_free (out[i]);
+    }
+  pin_script_clear (&pin);
+  g_clear_object (&job);
+  g_clear_object (&signer);
+  g_clear_object (&r);
+
+  /* A certificate no token holds: said before any PIN is asked. */
+  other = kyso_profile_account_new (binh->issuer, "0123ABCD");
+  kyso_profile_account_set_kind (other, KYSO_ACCOUNT_KIND_TOKEN);
+  wait_previous_signers ();
+  signer = kyso_test_tokens_track (kyso_signer_factory_new_for_account (config, other, &error));
+  g_assert_no_error (error);
+  kyso_signer_list_credentials_async (signer, NULL, on_result, &r);
+  g_assert_null (kyso_signer_list_credentials_finish (signer, wait_result (&r), &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Validation: a serial number and an issuer are needed. */
+  kyso_profile_account_set_account (other, "not hex");
+  g_assert_false (kyso_profile_account_validate (other, &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  kyso_profile_account_set_account (other, "0123ABCD");
+  kyso_profile_account_set_provider (other, " ");
+  g_assert_false (kyso_profile_account_validate (other, &error));
+  g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -967,6 +1053,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token-signer/pades-ec", test_pades_ec);
   g_test_add_func ("/token-signer/cli-tokens", test_cli_tokens);
   g_test_add_func ("/token-signer/cli-sign", test_cli_sign);
+  g_test_add_func ("/token-signer/profile-account-job", test_profile_account_job);
   status = g_test_run ();
   /* Not exiting while a worker thread closes the last signer's modules. */
   kyso_test_tokens_wait_signers ();
