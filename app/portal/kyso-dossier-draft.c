@@ -5,6 +5,7 @@
 
 #include "kyso-dossier-private.h"
 #include "kyso-error.h"
+#include "kyso-kiosk-session.h"
 #include "kyso-portal-json.h"
 #include "kyso-util.h"
 
@@ -168,8 +169,8 @@ kyso_dossier_save_draft (KysoDossier *self, GCancellable *cancellable, GError **
   secret = private_fields_to_string (self->applicant);
   /* Translators: the label of a Secret Service item; %s is a procedure's name */
   label = g_strdup_printf (_ ("Kyso dossier draft: %s"), self->procedure_name ? self->procedure_name : "");
-  stored = secret_password_store_sync (draft_schema (), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
-                                       error, "draft", self->draft_id, NULL);
+  stored = secret_password_store_sync (draft_schema (), kyso_kiosk_session_get_collection (), label, secret,
+                                       cancellable, error, "draft", self->draft_id, NULL);
   secret_password_free (secret);
   if (!stored)
     return FALSE;

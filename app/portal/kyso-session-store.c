@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "kyso-session-store.h"
+#include "kyso-kiosk-session.h"
 
 #include <libsecret/secret.h>
 #include <string.h>
@@ -27,7 +28,7 @@ kyso_session_store_save (const char   *issuer,
                          GCancellable *cancellable,
                          GError      **error)
 {
-  return secret_password_store_sync (session_schema (), SECRET_COLLECTION_DEFAULT, label, refresh_token,
+  return secret_password_store_sync (session_schema (), kyso_kiosk_session_get_collection (), label, refresh_token,
                                      cancellable, error, "issuer", issuer, "client_id", client_id, NULL);
 }
 

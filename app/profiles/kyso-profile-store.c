@@ -5,6 +5,7 @@
 
 #include "kyso-profile-store.h"
 #include "kyso-error.h"
+#include "kyso-kiosk-session.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -263,7 +264,7 @@ write_item (Op            *op,
   GError *local_error = NULL;
 
   if (existing == NULL)
-    secret_service_store_sync (NULL, kyso_profile_store_get_schema (), attrs, SECRET_COLLECTION_DEFAULT,
+    secret_service_store_sync (NULL, kyso_profile_store_get_schema (), attrs, kyso_kiosk_session_get_collection (),
                                op->label, value, cancellable, &local_error);
   /* Update in place, wherever the item lives: storing anew could duplicate it in the default
    * collection when the user moved it elsewhere. */

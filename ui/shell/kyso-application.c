@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "kyso-application.h"
+#include "kyso-kiosk-session.h"
+#include "kyso-kiosk.h"
 #include "kyso-ui-resources.h"
 #include "kyso-window.h"
 
@@ -16,6 +18,9 @@ struct _KysoApplication
   KysoProfileStore *profile_store;
   GSettings *settings;
   KysoContext *context;
+  KysoKioskConfig *kiosk_config; /* set in kiosk mode only */
+  gboolean kiosk_trial;
+  KysoKiosk *kiosk;
 };
 
 G_DEFINE_FINAL_TYPE (KysoApplication, kyso_application, ADW_TYPE_APPLICATION)
@@ -24,6 +29,7 @@ static const GOptionEntry option_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   /* Translators: the placeholder in “--config=FILE”. */
   { "config", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read service addresses from FILE"), N_("FILE") },
+  { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Try kiosk mode (one citizen after another at a counter PC)"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -59,6 +65,31 @@ kyso_application_handle_local_options (GApplication *app,
       /* Another running Kyso would ignore this file: run on our own instead. */
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KysoKioskConfig) kiosk = kyso_kiosk_config_load_default (&error);
+    gboolean asked = g_variant_dict_contains (options, "kiosk");
+
+    /* A counter PC with a broken kiosk file must not open as a desktop. */
+    if (error != NULL)
+      {
+        fprintf (stderr, "kyso: %s\n", error->message);
+        return 2;
+      }
+    if (asked || (kiosk != NULL && kyso_kiosk_config_get_enabled (kiosk)))
+      {
+        gboolean trial = kiosk == NULL || !kyso_kiosk_config_get_enabled (kiosk);
+
+        if (kiosk == NULL)
+          kiosk = kyso_kiosk_config_new_default ();
+        if (!kyso_application_enable_kiosk (self, kiosk, trial, &error))
+          {
+            fprintf (stderr, "kyso: %s\n", error->message);
+            return 2;
+          }
+      }
+  }
 
   return G_APPLICATION_CLASS (kyso_application_parent_class)->handle_local_options (app, options);
 }
@@ -140,9 +171,14 @@ kyso_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (kyso_application_parent_class)->startup (app);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
-  for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+  /* A kiosk has no way out for a citizen: no quit, no about (its links open a browser), no
+   * shortcuts to other places. */
+  if (self->kiosk_config == NULL)
+    {
+      g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+      for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
+        gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+    }
 
   if (self->config == NULL)
     {
@@ -159,12 +195,33 @@ kyso_application_startup (GApplication *app)
   self->profile_store = kyso_profile_store_new ();
   self->settings = settings_if_installed ();
   self->context = kyso_context_new (self->config, self->profile_store, self->settings);
+
+  if (self->kiosk_config != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *province = kyso_kiosk_config_get_province (self->kiosk_config);
+
+      if (province != NULL)
+        kyso_config_set (self->config, "portal", "province", province);
+      /* The keyring items a crashed session left, before anyone sees the start screen. */
+      if (!kyso_kiosk_session_wipe_secrets (NULL, &error))
+        g_warning ("%s", error->message);
+    }
 }
 
 static void
 kyso_application_activate (GApplication *app)
 {
+  KysoApplication *self = KYSO_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (self->kiosk_config != NULL)
+    {
+      if (self->kiosk == NULL)
+        self->kiosk = kyso_kiosk_new (self, self->kiosk_config, self->config, self->settings, self->kiosk_trial);
+      kyso_kiosk_present (self->kiosk);
+      return;
+    }
 
   if (window == NULL)
     window = GTK_WINDOW (kyso_window_new (KYSO_APPLICATION (app)));
@@ -177,6 +234,8 @@ kyso_application_dispose (GObject *object)
   KysoApplication *self = KYSO_APPLICATION (object);
 
   g_clear_object (&self->context);
+  g_clear_object (&self->kiosk);
+  g_clear_pointer (&self->kiosk_config, kyso_kiosk_config_unref);
   g_clear_object (&self->profile_store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->config, kyso_config_unref);
@@ -261,4 +320,31 @@ kyso_application_get_context (KysoApplication *self)
 {
   g_return_val_if_fail (KYSO_IS_APPLICATION (self), NULL);
   return self->context;
+}
+
+gboolean
+kyso_application_enable_kiosk (KysoApplication  *self,
+                               KysoKioskConfig  *kiosk_config,
+                               gboolean          trial,
+                               GError          **error)
+{
+  g_return_val_if_fail (KYSO_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (kiosk_config != NULL, FALSE);
+
+  if (!kyso_kiosk_session_begin (error))
+    return FALSE;
+  g_clear_pointer (&self->kiosk_config, kyso_kiosk_config_unref);
+  self->kiosk_config = kyso_kiosk_config_ref (kiosk_config);
+  self->kiosk_trial = trial;
+  /* Vietnamese first at a counter, unless the session says otherwise. */
+  if (g_getenv ("LANGUAGE") == NULL)
+    g_setenv ("LANGUAGE", "vi", TRUE);
+  return TRUE;
+}
+
+KysoKiosk *
+kyso_application_get_kiosk (KysoApplication *self)
+{
+  g_return_val_if_fail (KYSO_IS_APPLICATION (self), NULL);
+  return self->kiosk;
 }

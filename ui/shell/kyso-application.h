@@ -4,6 +4,7 @@
 
 #include "kyso-config.h"
 #include "kyso-context.h"
+#include "kyso-kiosk-config.h"
 #include "kyso-profile-store.h"
 
 G_BEGIN_DECLS
@@ -12,7 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoApplication, kyso_application, KYSO, APPLICATION, AdwApplication)
 
 /* The Kyso GUI application (vn.kyso.Kyso). Command line: --version, --config FILE.
- * Actions: app.about, app.quit (app.open-document is added by the document window). */
+ * Actions: app.about, app.quit (app.open-document is added by the document window).
+ * Kiosk mode (--kiosk, or /etc/kyso/kiosk.conf with enabled=true; see kyso-kiosk-config.h):
+ * no app actions or shortcuts, and the window is the kiosk's (kyso-kiosk.h). */
 KysoApplication  *kyso_application_new               (void);
 
 /* The --config file given on the command line (absolute), or NULL for the default one. */
@@ -27,5 +30,16 @@ KysoProfileStore *kyso_application_get_profile_store (KysoApplication *self);
 GSettings        *kyso_application_get_settings      (KysoApplication *self);
 /* All three, as every page is given them; made at startup, never NULL after it. */
 KysoContext      *kyso_application_get_context       (KysoApplication *self);
+
+typedef struct _KysoKiosk KysoKiosk;
+
+/* Before the application starts (and before anything reads the XDG folders): kiosk mode with
+ * @kiosk_config; @trial for `kyso --kiosk`. Errors of kyso_kiosk_session_begin(). */
+gboolean          kyso_application_enable_kiosk      (KysoApplication  *self,
+                                                      KysoKioskConfig  *kiosk_config,
+                                                      gboolean          trial,
+                                                      GError          **error);
+/* The kiosk once the application is activated in kiosk mode, else NULL. */
+KysoKiosk        *kyso_application_get_kiosk         (KysoApplication  *self);
 
 G_END_DECLS

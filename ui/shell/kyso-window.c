@@ -15,7 +15,10 @@ struct _KysoWindow
 
   AdwToastOverlay *toast_overlay;
   AdwLeaflet *leaflet;
+  GtkWidget *sidebar_box;
+  GtkWidget *sidebar_separator;
   GtkWidget *content_box;
+  GtkWidget *content_header;
   GtkListBox *sidebar;
   GtkListBoxRow *dossiers_row;
   GtkListBoxRow *documents_row;
@@ -32,6 +35,7 @@ struct _KysoWindow
   GPtrArray *sign_requests;   /* GTask of kyso_window_sign_file_async, waiting */
   gboolean ending_session;   /* closing waits for the portal session to end */
   gboolean session_ended;
+  gboolean kiosk;
 };
 
 G_DEFINE_FINAL_TYPE (KysoWindow, kyso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -277,7 +281,8 @@ kyso_window_close_request (GtkWindow *window)
   if (self->ending_session)
     return TRUE;
 
-  if (settings != NULL)
+  /* A kiosk's window is fullscreen and keeps nothing of one citizen for the next. */
+  if (settings != NULL && !self->kiosk)
     {
       int width, height;
 
@@ -353,7 +358,10 @@ kyso_window_class_init (KysoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, KysoWindow, content_header);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, dossiers_row);
   gtk_widget_class_bind_template_child (widget_class, KysoWindow, documents_row);
@@ -435,4 +443,19 @@ kyso_window_get_document_page (KysoWindow *self)
 {
   g_return_val_if_fail (KYSO_IS_WINDOW (self), NULL);
   return self->documents_page;
+}
+
+void
+kyso_window_set_kiosk (KysoWindow *self,
+                       gboolean    kiosk)
+{
+  g_return_if_fail (KYSO_IS_WINDOW (self));
+
+  self->kiosk = kiosk;
+  /* The kiosk's start screen and bar replace the places and the window's own buttons. */
+  gtk_widget_set_visible (self->sidebar_box, !kiosk);
+  gtk_widget_set_visible (self->sidebar_separator, !kiosk);
+  gtk_widget_set_visible (self->content_header, !kiosk);
+  adw_leaflet_set_can_navigate_back (self->leaflet, !kiosk);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }

@@ -19,6 +19,11 @@ void        kyso_window_set_page   (KysoWindow      *self,
                                     const char      *name);
 const char *kyso_window_get_page   (KysoWindow      *self);
 
+/* Kiosk mode: no places sidebar and no header bar of its own (the kiosk shell around the
+ * window's content gives the way around); the size is not remembered. */
+void        kyso_window_set_kiosk  (KysoWindow      *self,
+                                    gboolean         kiosk);
+
 /* Shows a short message at the bottom of the window (takes ownership of @toast). */
 void        kyso_window_add_toast  (KysoWindow      *self,
                                     AdwToast        *toast);
