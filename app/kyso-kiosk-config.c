@@ -79,7 +79,7 @@ invalid (GError **error, const char *key, const char *why)
 {
   /* Translators: the first %s is a setting's name in the kiosk file (e.g. “idle_timeout”), the
    * second why its value is refused. */
-  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _ ("The kiosk setting “%s” is not valid: %s"),
+  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The kiosk setting “%s” is not valid: %s"),
                key, why);
   return FALSE;
 }
@@ -94,7 +94,7 @@ read_bool (GKeyFile *kf, const char *key, gboolean *value, GError **error)
     return TRUE;
   v = g_key_file_get_boolean (kf, GROUP, key, &local);
   if (local != NULL)
-    return invalid (error, key, _ ("write true or false."));
+    return invalid (error, key, _("write true or false."));
   *value = v;
   return TRUE;
 }
@@ -112,7 +112,7 @@ read_uint (GKeyFile *kf, const char *key, guint min, guint max, guint *value, GE
   if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL))
     {
       /* Translators: a number of seconds between %u and %u. */
-      g_autofree char *why = g_strdup_printf (_ ("write a number of seconds from %u to %u."), min, max);
+      g_autofree char *why = g_strdup_printf (_("write a number of seconds from %u to %u."), min, max);
       return invalid (error, key, why);
     }
   *value = (guint)v;
@@ -188,7 +188,7 @@ parse (KysoKioskConfig *self, GKeyFile *kf, GError **error)
           else if (*s != '\0')
             {
               /* Translators: do not translate “usb” and “folder”: they are words of the file. */
-              g_autofree char *why = g_strdup_printf (_ ("“%s” is not a source; use usb or folder."), s);
+              g_autofree char *why = g_strdup_printf (_("“%s” is not a source; use usb or folder."), s);
               return invalid (error, "sources", why);
             }
         }
@@ -204,13 +204,13 @@ parse (KysoKioskConfig *self, GKeyFile *kf, GError **error)
       if (!g_path_is_absolute (f))
         {
           /* Translators: %s is a folder from the kiosk file. */
-          g_autofree char *why = g_strdup_printf (_ ("“%s” is not an absolute path."), f);
+          g_autofree char *why = g_strdup_printf (_("“%s” is not an absolute path."), f);
           return invalid (error, "folders", why);
         }
       g_ptr_array_add (kept, g_canonicalize_filename (f, NULL));
     }
   if ((self->sources & KYSO_KIOSK_SOURCE_FOLDER) && kept->len == 0)
-    return invalid (error, "folders", _ ("the source “folder” needs at least one folder."));
+    return invalid (error, "folders", _("the source “folder” needs at least one folder."));
   g_ptr_array_add (kept, NULL);
   g_strfreev (self->folders);
   self->folders = (GStrv)g_ptr_array_steal (kept, NULL);
@@ -223,7 +223,7 @@ parse (KysoKioskConfig *self, GKeyFile *kf, GError **error)
       g_autoptr (GBytes) hash = NULL;
 
       if (!parse_hash (self->pin_hash, &iterations, &salt, &hash))
-        return invalid (error, "pin_hash", _ ("set the PIN again with “kyso-cli kiosk set-pin”."));
+        return invalid (error, "pin_hash", _("set the PIN again with “kyso-cli kiosk set-pin”."));
     }
   return TRUE;
 }
@@ -260,7 +260,7 @@ check_owner (const char *path, int fd, GError **error)
     {
       /* Translators: %s is a file's path. */
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                   _ ("The kiosk file %s is not a regular file."), path);
+                   _("The kiosk file %s is not a regular file."), path);
       return FALSE;
     }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0
@@ -270,7 +270,7 @@ check_owner (const char *path, int fd, GError **error)
       /* Translators: %s is a file's path; do not translate the command. */
       g_set_error (
         error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-        _ ("The kiosk file %s may be changed by others: it must belong to root and be writable by root "
+        _("The kiosk file %s may be changed by others: it must belong to root and be writable by root "
            "alone (chown root:root, chmod 644)."),
         path);
       return FALSE;
@@ -436,12 +436,12 @@ kyso_kiosk_pin_hash (const char *pin, GError **error)
 
   if (!pin_is_valid (pin))
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _ ("A PIN is 4 to 12 digits."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("A PIN is 4 to 12 digits."));
       return NULL;
     }
   if (RAND_bytes (salt, sizeof salt) != 1 || !derive (pin, salt, sizeof salt, PIN_ITERATIONS, hash))
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _ ("The PIN could not be protected."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("The PIN could not be protected."));
       return NULL;
     }
   salt64 = g_base64_encode (salt, sizeof salt);

@@ -59,19 +59,19 @@ static int
 set_pin (const char *path)
 {
   g_autoptr (GError) error = NULL;
-  char *pin = read_pin (_ ("New operator PIN (4 to 12 digits):"));
+  char *pin = read_pin (_("New operator PIN (4 to 12 digits):"));
   gboolean ok;
 
   if (isatty (STDIN_FILENO))
     {
-      char *again = read_pin (_ ("The same PIN again:"));
+      char *again = read_pin (_("The same PIN again:"));
       gboolean same = strcmp (pin, again) == 0;
 
       wipe_free (again);
       if (!same)
         {
           wipe_free (pin);
-          kyso_cli_error ("%s", _ ("The two PINs differ; nothing was changed."));
+          kyso_cli_error ("%s", _("The two PINs differ; nothing was changed."));
           return KYSO_EXIT_INPUT;
         }
     }
@@ -83,7 +83,7 @@ set_pin (const char *path)
       return KYSO_EXIT_INPUT;
     }
   /* Translators: %s is the kiosk file's path. */
-  printf (_ ("The operator PIN is set in %s.\n"), path);
+  printf (_("The operator PIN is set in %s.\n"), path);
   return KYSO_EXIT_OK;
 }
 
@@ -125,12 +125,12 @@ kyso_cli_cmd_kiosk (KysoCliContext *ctx, int argc, char **argv)
   g_autofree char *file = NULL;
   GOptionEntry entries[] = { /* Translators: the placeholder in “--file=FILE”. */
                              { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-                               N_ ("The kiosk file (default: the system one)"), N_ ("FILE") },
+                               N_("The kiosk file (default: the system one)"), N_("FILE") },
                              G_OPTION_ENTRY_NULL
   };
   const char *path;
 
-  if (!kyso_cli_parse ("set-pin|show", _ ("Set the operator PIN of kiosk mode, or show its settings"),
+  if (!kyso_cli_parse ("set-pin|show", _("Set the operator PIN of kiosk mode, or show its settings"),
                        entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   path = file != NULL ? file : kyso_kiosk_config_get_default_path ();
@@ -139,6 +139,6 @@ kyso_cli_cmd_kiosk (KysoCliContext *ctx, int argc, char **argv)
   if (argc == 2 && strcmp (argv[1], "show") == 0)
     return show (path);
   /* Translators: do not translate “set-pin” and “show”: they are typed as they are. */
-  kyso_cli_error ("%s", _ ("Say what to do: set-pin or show."));
+  kyso_cli_error ("%s", _("Say what to do: set-pin or show."));
   return KYSO_EXIT_USAGE;
 }

@@ -90,7 +90,7 @@ unsupported (GError **error)
 {
   g_set_error_literal (
     error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-    _ ("Kiosk mode needs a private runtime folder (XDG_RUNTIME_DIR, mode 0700, owned by this "
+    _("Kiosk mode needs a private runtime folder (XDG_RUNTIME_DIR, mode 0700, owned by this "
        "account), as a login session provides."));
   return FALSE;
 }
@@ -171,7 +171,7 @@ kyso_kiosk_session_wipe_secrets (GCancellable *cancellable, GError **error)
             {
               g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED,
                            /* Translators: %s says why the keyring could not be emptied. */
-                           _ ("The keyring could not be cleared of this session: %s"), local->message);
+                           _("The keyring could not be cleared of this session: %s"), local->message);
               g_error_free (local);
             }
           return FALSE;

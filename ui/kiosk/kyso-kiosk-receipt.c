@@ -31,14 +31,14 @@ kyso_kiosk_receipt_dup_text (const char *counter, const char *procedure, const c
   if (counter != NULL && *counter != '\0')
     g_string_append_printf (s, "%s\n\n", counter);
   /* Translators: each line of the printed receipt: a label, then its value. */
-  g_string_append_printf (s, _ ("Procedure: %s\n"), procedure != NULL ? procedure : "");
-  g_string_append_printf (s, _ ("Dossier code: %s\n"), code);
-  g_string_append_printf (s, _ ("Submitted on: %s\n\n"), date);
-  g_string_append (s, _ ("To track your dossier, choose “Track a Dossier” at this counter"));
+  g_string_append_printf (s, _("Procedure: %s\n"), procedure != NULL ? procedure : "");
+  g_string_append_printf (s, _("Dossier code: %s\n"), code);
+  g_string_append_printf (s, _("Submitted on: %s\n\n"), date);
+  g_string_append (s, _("To track your dossier, choose “Track a Dossier” at this counter"));
   if (track_web != NULL && *track_web != '\0')
     /* Translators: %s is the province portal's web address. */
-    g_string_append_printf (s, _ (", or visit %s"), track_web);
-  g_string_append (s, _ (", and type the dossier code above."));
+    g_string_append_printf (s, _(", or visit %s"), track_web);
+  g_string_append (s, _(", and type the dossier code above."));
   return g_string_free (s, FALSE);
 }
 
@@ -59,7 +59,7 @@ draw_page_cb (GtkPrintOperation *operation, GtkPrintContext *context, int page_n
 
   pango_layout_set_width (title, (int)(width * PANGO_SCALE));
   pango_layout_set_font_description (title, big);
-  pango_layout_set_text (title, _ ("Receipt of an Online Dossier"), -1);
+  pango_layout_set_text (title, _("Receipt of an Online Dossier"), -1);
   cairo_move_to (cr, 0, y);
   pango_cairo_show_layout (cr, title);
   pango_layout_get_pixel_size (title, NULL, &h);
@@ -92,11 +92,11 @@ done_cb (GtkPrintOperation *operation, GtkPrintOperationResult result, gpointer 
       gtk_print_operation_get_error (operation, &error);
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED,
                                /* Translators: %s says why printing failed. */
-                               _ ("The receipt could not be printed: %s"),
-                               error != NULL ? error->message : _ ("unknown error"));
+                               _("The receipt could not be printed: %s"),
+                               error != NULL ? error->message : _("unknown error"));
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_CANCEL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Printing was cancelled."));
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Printing was cancelled."));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -138,8 +138,8 @@ kyso_kiosk_receipt_print_async (GtkWindow *parent, const char *text, const char 
       g_signal_handler_disconnect (operation, done_id);
       g_object_unref (task); /* the reference "done" would have dropped */
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED,
-                               _ ("The receipt could not be printed: %s"),
-                               error != NULL ? error->message : _ ("unknown error"));
+                               _("The receipt could not be printed: %s"),
+                               error != NULL ? error->message : _("unknown error"));
     }
 }
 

@@ -9,7 +9,7 @@ struct _KysoKioskShell
   AdwBin parent_instance;
 
   GtkWidget *home_button;
-  GtkLabel *counter_label;
+  char *counter;
   GtkLabel *title_label;
   GtkStack *stack;
   KysoKioskStart *start;
@@ -69,12 +69,20 @@ kyso_kiosk_shell_dispose (GObject *object)
 }
 
 static void
+kyso_kiosk_shell_finalize (GObject *object)
+{
+  g_free (KYSO_KIOSK_SHELL (object)->counter);
+  G_OBJECT_CLASS (kyso_kiosk_shell_parent_class)->finalize (object);
+}
+
+static void
 kyso_kiosk_shell_class_init (KysoKioskShellClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kyso_kiosk_shell_dispose;
+  object_class->finalize = kyso_kiosk_shell_finalize;
 
   signals[SIGNAL_OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                        NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -90,7 +98,6 @@ kyso_kiosk_shell_class_init (KysoKioskShellClass *klass)
   g_type_ensure (KYSO_TYPE_KIOSK_START);
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-kiosk-shell.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoKioskShell, home_button);
-  gtk_widget_class_bind_template_child (widget_class, KysoKioskShell, counter_label);
   gtk_widget_class_bind_template_child (widget_class, KysoKioskShell, title_label);
   gtk_widget_class_bind_template_child (widget_class, KysoKioskShell, stack);
   gtk_widget_class_bind_template_child (widget_class, KysoKioskShell, start);
@@ -125,7 +132,10 @@ void
 kyso_kiosk_shell_set_counter (KysoKioskShell *self, const char *counter)
 {
   g_return_if_fail (KYSO_IS_KIOSK_SHELL (self));
-  gtk_label_set_label (self->counter_label, counter != NULL ? counter : "");
+  g_free (self->counter);
+  self->counter = g_strdup (counter);
+  if (kyso_kiosk_shell_is_at_start (self))
+    kyso_kiosk_shell_show_start (self);
 }
 
 void
@@ -147,7 +157,9 @@ kyso_kiosk_shell_show_start (KysoKioskShell *self)
 {
   g_return_if_fail (KYSO_IS_KIOSK_SHELL (self));
   gtk_stack_set_visible_child_name (self->stack, "start");
-  gtk_label_set_label (self->title_label, _ ("Public Services Kiosk"));
+  /* Which counter this is, where a citizen looks first. */
+  gtk_label_set_label (self->title_label,
+                       self->counter != NULL ? self->counter : _("Public Services Kiosk"));
   gtk_widget_set_visible (self->home_button, FALSE);
 }
 

@@ -142,10 +142,10 @@ static const struct
   const char *page;
   const char *title;
 } places[] = {
-  { "dossier", "dossiers", N_ ("Submit a Dossier") },
-  { "sign", "documents", N_ ("Sign a Document") },
-  { "verify", "documents", N_ ("Check Signatures") },
-  { "track", "dossiers", N_ ("Track a Dossier") },
+  { "dossier", "dossiers", N_("Submit a Dossier") },
+  { "sign", "documents", N_("Sign a Document") },
+  { "verify", "documents", N_("Check Signatures") },
+  { "track", "dossiers", N_("Track a Dossier") },
 };
 
 static void
@@ -159,7 +159,7 @@ shell_open_cb (KysoKioskShell *shell, const char *place, KysoKiosk *self)
         self->dirty = TRUE;
         poke (self);
         kyso_window_set_page (self->window, places[i].page);
-        kyso_kiosk_shell_show_work (shell, _ (places[i].title));
+        kyso_kiosk_shell_show_work (shell, _(places[i].title));
         if (g_strcmp0 (place, "track") == 0)
           gtk_widget_activate_action (dossiers, "portal.track", "s", "");
         else if (g_strcmp0 (place, "dossier") == 0)
@@ -264,7 +264,7 @@ pin_response_cb (AdwMessageDialog *dialog, const char *response, KysoKiosk *self
           self->pin_failures = 0;
         }
       if (self->window != NULL)
-        kyso_window_add_toast (self->window, adw_toast_new (_ ("Wrong PIN.")));
+        kyso_window_add_toast (self->window, adw_toast_new (_("Wrong PIN.")));
       return;
     }
   self->pin_failures = 0;
@@ -280,28 +280,28 @@ shell_leave_cb (KysoKioskShell *shell, KysoKiosk *self)
 
   poke (self);
   if (g_get_monotonic_time () < self->pin_locked_until)
-    body = _ ("Too many wrong PINs. Try again in a minute.");
+    body = _("Too many wrong PINs. Try again in a minute.");
   else if (kyso_kiosk_config_has_pin (self->kiosk_config))
-    body = _ ("Type the operator PIN to leave kiosk mode.");
+    body = _("Type the operator PIN to leave kiosk mode.");
   else if (self->trial)
-    body = _ ("No operator PIN is set: this is a trial of kiosk mode, and you may leave it.");
+    body = _("No operator PIN is set: this is a trial of kiosk mode, and you may leave it.");
   else
-    body = _ (
+    body = _(
       "No operator PIN is set, so kiosk mode cannot be left here. Set one with “kyso-cli kiosk set-pin”.");
 
   dialog
-    = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), _ ("For Staff Only"), body));
-  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), NULL);
+    = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), _("For Staff Only"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), NULL);
   if (g_get_monotonic_time () >= self->pin_locked_until
       && (kyso_kiosk_config_has_pin (self->kiosk_config) || self->trial))
     {
-      adw_message_dialog_add_responses (dialog, "leave", _ ("_Leave Kiosk Mode"), NULL);
+      adw_message_dialog_add_responses (dialog, "leave", _("_Leave Kiosk Mode"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "leave", ADW_RESPONSE_DESTRUCTIVE);
     }
   entry = gtk_password_entry_new ();
   gtk_widget_set_visible (entry, kyso_kiosk_config_has_pin (self->kiosk_config));
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Operator PIN"),
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Operator PIN"),
                                   -1);
   adw_message_dialog_set_extra_child (dialog, entry);
   g_object_set_data (G_OBJECT (dialog), "kyso-pin-entry", entry);
@@ -392,16 +392,26 @@ tear_down (GTask *task)
   reset_settings (self);
 
   /* Every window of the session goes, and with it every page's work (their cancellables) and
-   * everything they showed; the application is held so that it does not quit meanwhile. */
+   * everything they showed; the application is held so that it does not quit meanwhile. The
+   * main window first: its pages close the dialogs they own. Then any window still shown. */
   g_application_hold (G_APPLICATION (self->application));
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    g_ptr_array_add (windows, g_list_model_get_item (toplevels, i));
   self->leaving = TRUE;
+  self->shell = NULL;
+  if (self->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->window));
+  g_clear_object (&self->window);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (w)))
+        g_ptr_array_add (windows, w);
+      else
+        g_object_unref (w);
+    }
   for (guint i = 0; i < windows->len; i++)
     gtk_window_destroy (windows->pdata[i]);
   self->leaving = FALSE;
-  self->shell = NULL;
-  g_clear_object (&self->window);
 
   kyso_kiosk_session_wipe_async (NULL, wipe_cb, g_object_ref (task));
 }
@@ -492,7 +502,7 @@ receipt_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
       self->ending = FALSE;
       poke (self);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _ ("The citizen went on with the session."));
+                               _("The citizen went on with the session."));
     }
   else
     revoke_and_wipe (task);
@@ -529,7 +539,7 @@ kyso_kiosk_end_session_async (KysoKiosk *self, gboolean ask_receipt, GAsyncReady
   g_task_set_source_tag (task, kyso_kiosk_end_session_async);
   if (self->ending)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _ ("The session is already ending."));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _("The session is already ending."));
       return;
     }
   self->ending = TRUE;
@@ -541,12 +551,12 @@ kyso_kiosk_end_session_async (KysoKiosk *self, gboolean ask_receipt, GAsyncReady
   if (ask_receipt && d->code != NULL && kyso_kiosk_config_get_printing (self->kiosk_config))
     {
       g_autofree char *text = receipt_text (self, d);
-      g_autofree char *body = g_strdup_printf ("%s\n\n%s", _ ("Print a receipt to take with you?"), text);
+      g_autofree char *body = g_strdup_printf ("%s\n\n%s", _("Print a receipt to take with you?"), text);
 
       self->receipt_dialog = ADW_MESSAGE_DIALOG (
-        adw_message_dialog_new (GTK_WINDOW (self->window), _ ("Your Dossier Was Submitted"), body));
-      adw_message_dialog_add_responses (self->receipt_dialog, "stay", _ ("_Go Back"), "skip",
-                                        _ ("_No Receipt"), "print", _ ("_Print Receipt"), NULL);
+        adw_message_dialog_new (GTK_WINDOW (self->window), _("Your Dossier Was Submitted"), body));
+      adw_message_dialog_add_responses (self->receipt_dialog, "stay", _("_Go Back"), "skip",
+                                        _("_No Receipt"), "print", _("_Print Receipt"), NULL);
       adw_message_dialog_set_response_appearance (self->receipt_dialog, "print", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_default_response (self->receipt_dialog, "print");
       adw_message_dialog_set_close_response (self->receipt_dialog, "stay");
