@@ -12,7 +12,7 @@ appstream desktop-file-utils poppler-utils mupdf-tools qpdf libnss3-tools openss
 clang libclang-rt-14-dev time fonts-dejavu-core zlib1g-dev libzip-dev libxml2-dev
 libp11-kit-dev p11-kit softhsm2
 libxtst-dev openbox x11-utils at-spi2-core python3-pyatspi
-libsecret-tools"
+libsecret-tools cage grim xwayland"
 # Node.js (for the OpenID provider used in tests) may come from elsewhere; only add Debian's when absent.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

@@ -223,6 +223,8 @@ build_window (KysoKiosk *self)
   g_signal_connect_object (self->shell, "leave", G_CALLBACK (shell_leave_cb), self, 0);
   g_signal_connect_object (self->window, "close-request", G_CALLBACK (close_request_cb), self, 0);
 
+  /* Fullscreen where the compositor allows it; cage gives its one window the whole screen. */
+  gtk_window_maximize (GTK_WINDOW (self->window));
   gtk_window_fullscreen (GTK_WINDOW (self->window));
   watch_toplevels (self);
   poke (self);
