@@ -128,6 +128,7 @@ shots (const char *name, const char *state, gboolean fits)
       /* Without a window manager, a shown window keeps its size: show it again at the new one. */
       gtk_widget_set_visible (GTK_WIDGET (window ()), FALSE);
       gtk_window_unfullscreen (GTK_WINDOW (window ()));
+      gtk_window_unmaximize (GTK_WINDOW (window ()));
       gtk_window_set_default_size (GTK_WINDOW (window ()), sizes[i].width, sizes[i].height);
       gtk_window_present (GTK_WINDOW (window ()));
       kyso_test_wait_frame (GTK_WIDGET (window ()));

@@ -35,7 +35,8 @@ struct _KysoKiosk
   guint countdown_ms;
   gboolean dirty; /* a citizen has started something since the last wipe */
   gboolean ending;
-  gboolean leaving; /* staff gave the PIN: the window may close */
+  gboolean leaving;  /* the window may close */
+  gboolean quitting; /* staff gave the PIN: no next citizen */
   guint sessions_ended;
   char *receipt_file;
 
@@ -270,6 +271,7 @@ pin_response_cb (AdwMessageDialog *dialog, const char *response, KysoKiosk *self
       return;
     }
   self->pin_failures = 0;
+  self->quitting = TRUE;
   kyso_kiosk_end_session_async (self, FALSE, leave_done_cb, NULL);
 }
 
@@ -344,7 +346,7 @@ wipe_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->sessions_ended++;
   self->dirty = FALSE;
   self->ending = FALSE;
-  if (!self->leaving && self->window == NULL)
+  if (!self->quitting && self->window == NULL)
     {
       build_window (self);
       gtk_window_present (GTK_WINDOW (self->window));
