@@ -71,7 +71,8 @@ KysoPdfVerifyReport *kyso_pdf_verifier_verify_finish (KysoPdfVerifier     *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* The same on bytes in memory (the fuzz harness; small files). Never touches the network. */
+/* The same on bytes in memory (the fuzz harness; small files). Never touches the network, and
+ * leaves out the check of later signatures drawn over earlier ones (it needs poppler). */
 KysoPdfVerifyReport *kyso_pdf_verifier_verify_bytes  (KysoPdfVerifier     *self,
                                                       GBytes              *bytes,
                                                       GCancellable        *cancellable,

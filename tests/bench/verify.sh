@@ -3,13 +3,17 @@
 # `kyso-cli verify` next to `pdfsig -nocert` and `openssl dgst -sha256` (the hash floor: reading
 # and hashing every byte once), all from the same run with a warm page cache.
 #
-#   tests/bench/verify.sh [SIZE_MB]        (default 100; KYSO_CLI=path/to/kyso-cli)
+#   tests/bench/verify.sh [SIZE_MB] [REVISIONS]   (defaults 100 and 60; KYSO_CLI=path/to/kyso-cli)
+#
+# Then the same tools on a small file signed REVISIONS times, one incremental update each (a
+# dossier passed from hand to hand): the cost there is per revision, not per byte.
 #
 # The file is made here: one page drawing one image of random bytes (so that its size is real),
 # signed invisibly by `kyso-cli sign` with a throw-away PKCS#12 made by openssl.
 set -eu
 
 size_mb=${1:-100}
+revisions=${2:-60}
 cli=${KYSO_CLI:-$(dirname "$0")/../../_build/app/kyso-cli}
 runs=3
 for tool in "$cli" pdfsig openssl /usr/bin/time; do
@@ -81,3 +85,33 @@ printf '%-26s %10s %14.1f\n' 'pdfsig -nocert' "$pdfsig_t" "$(echo "$pdfsig_m / 1
 if [ "$(echo "$floor_t > 0" | bc)" = 1 ]; then
   printf 'kyso-cli verify / hash floor: %.2fx (target <= 2x)\n' "$(echo "$kyso_t / $floor_t" | bc -l)"
 fi
+
+# 4. A small file signed $revisions times.
+small=$work/small.pdf
+pdf=$small
+printf '%%PDF-1.7\n%%\342\343\317\323\n' > "$pdf"
+o1=$(off); printf '1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n' >> "$pdf"
+o2=$(off); printf '2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' >> "$pdf"
+o3=$(off); printf '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n' >> "$pdf"
+content='BT /F1 24 Tf 72 700 Td (Kyso bench) Tj ET'
+o4=$(off); printf '4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n' "${#content}" "$content" >> "$pdf"
+xref=$(off)
+{
+  printf 'xref\n0 5\n0000000000 65535 f \n'
+  for o in "$o1" "$o2" "$o3" "$o4"; do printf '%010d 00000 n \n' "$o"; done
+  printf 'trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' "$xref"
+} >> "$pdf"
+for i in $(seq "$revisions"); do
+  KYSO_BENCH_PASS=bench "$cli" sign "$small" "$work/next.pdf" --p12 "$work/key.p12" \
+    --p12-pass-env KYSO_BENCH_PASS --invisible >/dev/null
+  mv "$work/next.pdf" "$small"
+done
+cat "$small" > /dev/null
+set -- $(measure "$cli" verify --offline "$small"); rk_t=$1 rk_m=$2
+set -- $(measure pdfsig -nocert -no-ocsp "$small"); rp_t=$1 rp_m=$2
+n=$("$cli" verify --offline --json "$small" | grep -c '"integrity" : "ok"')
+[ "$n" -eq "$revisions" ] || { echo "verify.sh: $n of $revisions signatures intact" >&2; exit 1; }
+printf '\nPDF signed %d times (%s bytes), %d runs each\n' "$revisions" "$(wc -c < "$small" | tr -d ' ')" "$runs"
+printf '%-26s %10s %14s\n' tool 'time (s)' 'peak RSS (MB)'
+printf '%-26s %10s %14.1f\n' 'kyso-cli verify' "$rk_t" "$(echo "$rk_m / 1024" | bc -l)"
+printf '%-26s %10s %14.1f\n' 'pdfsig -nocert' "$rp_t" "$(echo "$rp_m / 1024" | bc -l)"
