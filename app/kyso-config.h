@@ -13,6 +13,7 @@ G_BEGIN_DECLS
  *   [neac]      url=…/v1/   sp_id=…   (sp_password lives in the Secret Service)
  *   [csc]       url=…/csc/v2/   client_id=…
  *   [portal]    province=<preset id>  issuer=…  api=…  client_id=web-padsvc
+ *   [token]     modules=PKCS#11 module;…  registered=true|false (USB tokens, kyso-token-signer.h)
  *
  * The default file is $XDG_CONFIG_HOME/kyso/kyso.conf; `--config FILE` replaces it. */
 typedef struct _KysoConfig KysoConfig;
