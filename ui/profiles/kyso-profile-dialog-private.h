@@ -2,6 +2,7 @@
 
 /* What the GUI tests reach inside the dialog; not for other widgets. */
 #include "kyso-profile-dialog.h"
+#include "kyso-signature-pad.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ GPtrArray   *kyso_profile_dialog_get_account_rows (KysoProfileDialog *self);
 GtkWidget   *kyso_profile_dialog_add_account      (KysoProfileDialog *self);
 void         kyso_profile_dialog_save             (KysoProfileDialog *self);
 gboolean     kyso_profile_dialog_is_saving        (KysoProfileDialog *self);
+/* What the Draw button does: the signature pad, whose drawing becomes the image. */
+KysoSignaturePad *kyso_profile_dialog_draw_signature (KysoProfileDialog *self);
 
 G_END_DECLS

@@ -227,6 +227,23 @@ choose_clicked_cb (KysoProfileDialog *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+static void
+pad_signed_cb (KysoProfileDialog *self,
+               GBytes            *png)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!set_image (self, png, &error))
+    show_error (self, error->message);
+}
+
+/* No picture of one's signature at hand (at a counter, most people): draw it. */
+static void
+draw_clicked_cb (KysoProfileDialog *self)
+{
+  kyso_profile_dialog_draw_signature (self);
+}
+
 /* Accounts ------------------------------------------------------------------------------ */
 
 static void
@@ -556,6 +573,7 @@ kyso_profile_dialog_class_init (KysoProfileDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KysoProfileDialog, add_account_button);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, draw_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_account_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
 
@@ -628,4 +646,17 @@ gboolean
 kyso_profile_dialog_is_saving (KysoProfileDialog *self)
 {
   return self->saving;
+}
+
+KysoSignaturePad *
+kyso_profile_dialog_draw_signature (KysoProfileDialog *self)
+{
+  KysoSignaturePad *pad;
+
+  g_return_val_if_fail (KYSO_IS_PROFILE_DIALOG (self), NULL);
+
+  pad = kyso_signature_pad_new (GTK_WINDOW (self));
+  g_signal_connect_object (pad, "signed", G_CALLBACK (pad_signed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (pad));
+  return pad;
 }
