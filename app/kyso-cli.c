@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   const char *name;
   KysoCliCommandFunc func;
   const char *summary;

@@ -4,7 +4,8 @@
 
 #include <gio/gio.h>
 
-struct _KysoConfig {
+struct _KysoConfig
+{
   gatomicrefcount ref;
   GKeyFile *keyfile;
   char *filename;

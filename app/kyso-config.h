@@ -18,31 +18,30 @@ G_BEGIN_DECLS
  * The default file is $XDG_CONFIG_HOME/kyso/kyso.conf; `--config FILE` replaces it. */
 typedef struct _KysoConfig KysoConfig;
 
-KysoConfig *kyso_config_new_default (void);
-KysoConfig *kyso_config_load        (const char  *path,
-                                     GError     **error);
+KysoConfig *
+kyso_config_new_default (void);
+KysoConfig *
+kyso_config_load (const char *path, GError **error);
 /* Loads @path when given, else the default file when it exists, else an empty config. */
-KysoConfig *kyso_config_load_or_default (const char  *path,
-                                         GError     **error);
-KysoConfig *kyso_config_ref         (KysoConfig  *self);
-void        kyso_config_unref       (KysoConfig  *self);
+KysoConfig *
+kyso_config_load_or_default (const char *path, GError **error);
+KysoConfig *
+kyso_config_ref (KysoConfig *self);
+void
+kyso_config_unref (KysoConfig *self);
 
 /* Borrowed; NULL when unset. Paths are made absolute relative to the file's folder. */
-const char *kyso_config_get         (KysoConfig  *self,
-                                     const char  *group,
-                                     const char  *key);
-const char *kyso_config_get_path    (KysoConfig  *self,
-                                     const char  *group,
-                                     const char  *key);
-void        kyso_config_set         (KysoConfig  *self,
-                                     const char  *group,
-                                     const char  *key,
-                                     const char  *value);
+const char *
+kyso_config_get (KysoConfig *self, const char *group, const char *key);
+const char *
+kyso_config_get_path (KysoConfig *self, const char *group, const char *key);
+void
+kyso_config_set (KysoConfig *self, const char *group, const char *key, const char *value);
 /* The file it came from, or NULL. */
-const char *kyso_config_get_filename (KysoConfig *self);
-gboolean    kyso_config_save        (KysoConfig  *self,
-                                     const char  *path,
-                                     GError     **error);
+const char *
+kyso_config_get_filename (KysoConfig *self);
+gboolean
+kyso_config_save (KysoConfig *self, const char *path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoConfig, kyso_config_unref)
 

@@ -1,3 +1,3 @@
 #include "kyso-error.h"
 
-G_DEFINE_QUARK (kyso-error-quark, kyso_error)
+G_DEFINE_QUARK (kyso - error - quark, kyso_error)

@@ -7,10 +7,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-typedef struct {
-  GByteArray   *body;
-  gsize         max;
-  gboolean      too_large;
+typedef struct
+{
+  GByteArray *body;
+  gsize max;
+  gboolean too_large;
   GCancellable *cancellable;
 } Transfer;
 
@@ -47,7 +48,7 @@ on_write (char *ptr, size_t size, size_t nmemb, void *user_data)
       t->too_large = TRUE;
       return 0;
     }
-  g_byte_array_append (t->body, (const guint8 *) ptr, (guint) n);
+  g_byte_array_append (t->body, (const guint8 *)ptr, (guint)n);
   return n;
 }
 
@@ -99,19 +100,14 @@ kyso_http_check_secure_url (const char *url, const char *what, GError **error)
                /* Translators: %s names a setting, such as “[neac] url”; %s is its value */
                _("The address in %s (%s) must start with https://: passwords and sign-in tokens are "
                  "never sent over an unencrypted connection."),
-               what, url != NULL ? url : "");
+                  what, url != NULL ? url : "");
   return FALSE;
 }
 
 KysoHttpResponse *
-kyso_http_request (const char            *method,
-                   const char            *url,
-                   const char * const    *headers,
-                   GBytes                *body,
-                   const char            *content_type,
-                   const KysoHttpOptions *options,
-                   GCancellable          *cancellable,
-                   GError               **error)
+kyso_http_request (const char *method, const char *url, const char *const *headers, GBytes *body,
+                   const char *content_type, const KysoHttpOptions *options, GCancellable *cancellable,
+                   GError **error)
 {
   static const KysoHttpOptions defaults = { 0 };
   g_autofree char *auth = NULL;
@@ -138,7 +134,7 @@ kyso_http_request (const char            *method,
                    /* Translators: %s is a host name */
                    _("Kyso did not connect to %s: its address does not start with https://, and "
                      "passwords and sign-in tokens are never sent over an unencrypted connection."),
-                   host);
+                      host);
       return NULL;
     }
 
@@ -179,9 +175,9 @@ kyso_http_request (const char            *method,
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (options->ca_file != NULL)
     curl_easy_setopt (curl, CURLOPT_CAINFO, options->ca_file);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) (options->timeout_seconds ? options->timeout_seconds : 60));
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long)(options->timeout_seconds ? options->timeout_seconds : 60));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT,
-                    (long) (options->connect_timeout_seconds ? options->connect_timeout_seconds : 15));
+                    (long)(options->connect_timeout_seconds ? options->connect_timeout_seconds : 15));
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
@@ -193,7 +189,7 @@ kyso_http_request (const char            *method,
       gsize len;
       const void *data = g_bytes_get_data (body, &len);
       curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     }
 
   rc = curl_easy_perform (curl);
@@ -208,19 +204,19 @@ kyso_http_request (const char            *method,
       else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE
                || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CONNECT_ERROR)
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_TLS,
-                     _("The identity of %s could not be verified, so Kyso did not connect (%s)."),
-                     host, curl_easy_strerror (rc));
+                     _("The identity of %s could not be verified, so Kyso did not connect (%s)."), host,
+                        curl_easy_strerror (rc));
       else
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK,
-                     _("Could not reach %s: %s. Check the network connection and try again."),
-                     host, curl_easy_strerror (rc));
+                     _("Could not reach %s: %s. Check the network connection and try again."), host,
+                        curl_easy_strerror (rc));
       goto out;
     }
 
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &resp_ctype);
   response = g_new0 (KysoHttpResponse, 1);
-  response->status = (guint) status;
+  response->status = (guint)status;
   response->content_type = g_strdup (resp_ctype);
   response->body = g_byte_array_free_to_bytes (g_steal_pointer (&t.body));
 
@@ -235,7 +231,7 @@ out:
 gboolean
 kyso_json_check_depth (const char *data, gssize len, guint max_depth)
 {
-  gsize n = len < 0 ? (data != NULL ? strlen (data) : 0) : (gsize) len;
+  gsize n = len < 0 ? (data != NULL ? strlen (data) : 0) : (gsize)len;
   gboolean in_string = FALSE;
   guint depth = 0;
 
@@ -270,13 +266,13 @@ kyso_json_parse_bytes (GBytes *body, GError **error)
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
-  if (data != NULL && !kyso_json_check_depth (data, (gssize) len, KYSO_JSON_MAX_DEPTH))
+  if (data != NULL && !kyso_json_check_depth (data, (gssize)len, KYSO_JSON_MAX_DEPTH))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                            _("The server sent an answer nested too deeply for Kyso to read."));
       return NULL;
     }
-  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
+  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, (gssize)len, NULL)
       || json_parser_get_root (parser) == NULL)
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_SERVER,
@@ -287,14 +283,10 @@ kyso_json_parse_bytes (GBytes *body, GError **error)
 }
 
 JsonNode *
-kyso_http_post_json (const char            *url,
-                     JsonNode              *request,
-                     const KysoHttpOptions *options,
-                     guint                 *out_status,
-                     GCancellable          *cancellable,
-                     GError               **error)
+kyso_http_post_json (const char *url, JsonNode *request, const KysoHttpOptions *options, guint *out_status,
+                     GCancellable *cancellable, GError **error)
 {
-  static const char * const headers[] = { "Accept: application/json", NULL };
+  static const char *const headers[] = { "Accept: application/json", NULL };
   g_autoptr(GBytes) body = NULL;
   g_autoptr(KysoHttpResponse) response = NULL;
 

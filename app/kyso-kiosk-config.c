@@ -79,8 +79,8 @@ invalid (GError **error, const char *key, const char *why)
 {
   /* Translators: the first %s is a setting's name in the kiosk file (e.g. “idle_timeout”), the
    * second why its value is refused. */
-  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The kiosk setting “%s” is not valid: %s"),
-               key, why);
+  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+               _("The kiosk setting “%s” is not valid: %s"), key, why);
   return FALSE;
 }
 
@@ -272,7 +272,7 @@ check_owner (const char *path, int fd, GError **error)
         error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
         _("The kiosk file %s may be changed by others: it must belong to root and be writable by root "
            "alone (chown root:root, chmod 644)."),
-        path);
+           path);
       return FALSE;
     }
   return TRUE;

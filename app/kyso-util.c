@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-struct _KysoAtomicFile {
+struct _KysoAtomicFile
+{
   char *path;
   char *temp_path;
   int fd;
@@ -90,7 +91,7 @@ kyso_atomic_file_commit (KysoAtomicFile *self, GError **error)
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0)
     {
-      (void) fsync (dfd);
+      (void)fsync (dfd);
       close (dfd);
     }
   return TRUE;
@@ -104,7 +105,7 @@ kyso_atomic_file_free (KysoAtomicFile *self)
   if (self->fd >= 0)
     close (self->fd);
   if (!self->committed)
-    (void) g_unlink (self->temp_path);
+    (void)g_unlink (self->temp_path);
   g_free (self->path);
   g_free (self->temp_path);
   g_free (self);
@@ -125,7 +126,7 @@ kyso_write_all (int fd, const void *data, gsize len, GError **error)
           return set_errno_error (error, errno, _("write"), _("the output file"));
         }
       p += n;
-      len -= (gsize) n;
+      len -= (gsize)n;
     }
   return TRUE;
 }
@@ -145,7 +146,7 @@ kyso_pwrite_all (int fd, const void *data, gsize len, goffset offset, GError **e
           return set_errno_error (error, errno, _("write"), _("the output file"));
         }
       p += n;
-      len -= (gsize) n;
+      len -= (gsize)n;
       offset += n;
     }
   return TRUE;
@@ -173,10 +174,10 @@ kyso_hex_decode (const char *hex, gssize len)
   gsize n;
 
   if (len < 0)
-    len = (gssize) strlen (hex);
+    len = (gssize)strlen (hex);
   if (len % 2 != 0)
     return NULL;
-  n = (gsize) len / 2;
+  n = (gsize)len / 2;
   out = g_malloc (n > 0 ? n : 1);
   for (gsize i = 0; i < n; i++)
     {
@@ -187,7 +188,7 @@ kyso_hex_decode (const char *hex, gssize len)
           g_free (out);
           return NULL;
         }
-      out[i] = (guint8) (hi << 4 | lo);
+      out[i] = (guint8)(hi << 4 | lo);
     }
   return g_bytes_new_take (out, n);
 }

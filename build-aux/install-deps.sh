@@ -9,7 +9,7 @@ libglib2.0-dev libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev libjson-glib-de
 libcurl4-openssl-dev libssl-dev libsoup-3.0-dev
 xvfb xauth dbus dbus-x11 gnome-keyring libglib2.0-bin glib-networking
 appstream desktop-file-utils poppler-utils mupdf-tools qpdf libnss3-tools openssl
-clang libclang-rt-14-dev time fonts-dejavu-core zlib1g-dev libzip-dev libxml2-dev
+clang clang-format libclang-rt-14-dev time fonts-dejavu-core zlib1g-dev libzip-dev libxml2-dev
 libp11-kit-dev p11-kit softhsm2
 libxtst-dev openbox x11-utils at-spi2-core python3-pyatspi
 libsecret-tools cage grim xwayland"

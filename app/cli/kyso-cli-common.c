@@ -31,11 +31,8 @@ kyso_cli_error (const char *format, ...)
 }
 
 gboolean
-kyso_cli_parse (const char    *parameter_string,
-                const char    *summary,
-                GOptionEntry  *entries,
-                int           *argc,
-                char        ***argv)
+kyso_cli_parse (const char *parameter_string, const char *summary, GOptionEntry *entries, int *argc,
+                char ***argv)
 {
   g_autoptr(GOptionContext) octx = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;

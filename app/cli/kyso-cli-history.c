@@ -5,7 +5,8 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
-int kyso_cli_cmd_history (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_history (KysoCliContext *ctx, int argc, char **argv);
 
 #define N_COLUMNS 5
 
@@ -33,7 +34,7 @@ cell_text (const char *s)
   char *nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
 
   for (char *p = nfc; *p != 0; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
       *p = ' ';
   return nfc;
 }
@@ -80,19 +81,18 @@ kyso_cli_cmd_history (KysoCliContext *ctx, int argc, char **argv)
   gboolean offline = FALSE;
   g_auto (GStrv) trust = NULL;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the certificates in this PEM file"),
-      N_("PEM") },
-    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Do not check revocation over the network"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust,
+      N_("Also trust the certificates in this PEM file"), N_("PEM") },
+      { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Do not check revocation over the network"), NULL },
+        G_OPTION_ENTRY_NULL };
   g_autoptr(KysoPdfVerifier) verifier = NULL;
   g_autoptr(KysoPdfVerifyReport) report = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   gsize widths[N_COLUMNS] = { 0 };
   guint n;
 
-  if (!kyso_cli_parse (_("FILE"), _("Show who signed a PDF file, and whether each signature holds"), entries, &argc,
-                       &argv))
+  if (!kyso_cli_parse (_("FILE"), _("Show who signed a PDF file, and whether each signature holds"),
+                                      entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   if (argc != 2)
     {
@@ -132,7 +132,7 @@ kyso_cli_cmd_history (KysoCliContext *ctx, int argc, char **argv)
     }
   for (guint r = 0; r < rows->len; r++)
     for (guint c = 0; c < N_COLUMNS; c++)
-      widths[c] = MAX (widths[c], display_width (((char **) g_ptr_array_index (rows, r))[c]));
+      widths[c] = MAX (widths[c], display_width (((char **)g_ptr_array_index (rows, r))[c]));
 
   print_row (g_ptr_array_index (rows, 0), widths);
   {

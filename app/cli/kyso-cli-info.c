@@ -8,21 +8,22 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
-int kyso_cli_cmd_info (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_info (KysoCliContext *ctx, int argc, char **argv);
 
 static const char *
 kind_name (KysoPdfXrefKind kind)
 {
   switch (kind)
     {
-    case KYSO_PDF_XREF_TABLE:
-      return "table";
-    case KYSO_PDF_XREF_STREAM:
-      return "stream";
-    case KYSO_PDF_XREF_HYBRID:
-      return "hybrid";
-    default:
-      return "?";
+      case KYSO_PDF_XREF_TABLE:
+        return "table";
+      case KYSO_PDF_XREF_STREAM:
+        return "stream";
+      case KYSO_PDF_XREF_HYBRID:
+        return "hybrid";
+      default:
+        return "?";
     }
 }
 
@@ -91,7 +92,8 @@ describe (KysoPdfDocument *doc, GError **error)
       json_builder_add_boolean_value (b, f->value != NULL);
       json_builder_set_member_name (b, "subfilter");
       if (kyso_pdf_object_get_name (kyso_pdf_dict_get (f->value, "SubFilter")) != NULL)
-        json_builder_add_string_value (b, kyso_pdf_object_get_name (kyso_pdf_dict_get (f->value, "SubFilter")));
+        json_builder_add_string_value (b,
+                                       kyso_pdf_object_get_name (kyso_pdf_dict_get (f->value, "SubFilter")));
       else
         json_builder_add_null_value (b);
       json_builder_end_object (b);
@@ -111,8 +113,10 @@ print_text (JsonObject *o)
   printf ("%-14s %s\n", _("File:"), json_object_get_string_member_with_default (o, "file", ""));
   printf ("%-14s %s\n", _("PDF version:"), version != NULL ? version : _("unknown"));
   printf ("%-14s %" G_GINT64_FORMAT "\n", _("Pages:"), json_object_get_int_member (o, "pages"));
-  printf ("%-14s %s\n", _("Encrypted:"), json_object_get_boolean_member (o, "encrypted") ? _("yes") : _("no"));
-  printf ("%-14s %s\n", _("Linearized:"), json_object_get_boolean_member (o, "linearized") ? _("yes") : _("no"));
+  printf ("%-14s %s\n", _("Encrypted:"),
+                           json_object_get_boolean_member (o, "encrypted") ? _("yes") : _("no"));
+  printf ("%-14s %s\n", _("Linearized:"),
+                           json_object_get_boolean_member (o, "linearized") ? _("yes") : _("no"));
   printf ("%-14s %s\n", _("Xref:"), json_object_get_string_member (o, "xref"));
   printf ("%-14s %u\n", _("Revisions:"), json_array_get_length (revs));
   for (guint i = 0; i < json_array_get_length (revs); i++)
@@ -121,7 +125,7 @@ print_text (JsonObject *o)
       printf ("  %u: %s @%" G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " %s\n", i + 1,
               json_object_get_string_member (r, "xref"), json_object_get_int_member (r, "xref_offset"),
               _("ends at"), json_object_get_int_member (r, "eof_offset"),
-              json_object_get_int_member (r, "objects"), _("objects"));
+                 json_object_get_int_member (r, "objects"), _("objects"));
     }
   printf ("%-14s %u\n", _("Signature fields:"), json_array_get_length (sigs));
   for (guint i = 0; i < json_array_get_length (sigs); i++)
@@ -138,8 +142,7 @@ kyso_cli_cmd_info (KysoCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    G_OPTION_ENTRY_NULL,
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL }, G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPdfDocument) doc = NULL;

@@ -123,15 +123,14 @@ int
 kyso_cli_cmd_kiosk (KysoCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *file = NULL;
-  GOptionEntry entries[] = { /* Translators: the placeholder in “--file=FILE”. */
-                             { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
-                               N_("The kiosk file (default: the system one)"), N_("FILE") },
-                             G_OPTION_ENTRY_NULL
-  };
+  GOptionEntry entries[]
+    = { /* Translators: the placeholder in “--file=FILE”. */
+        { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+          N_("The kiosk file (default: the system one)"), N_("FILE") }, G_OPTION_ENTRY_NULL };
   const char *path;
 
   if (!kyso_cli_parse ("set-pin|show", _("Set the operator PIN of kiosk mode, or show its settings"),
-                       entries, &argc, &argv))
+                                          entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   path = file != NULL ? file : kyso_kiosk_config_get_default_path ();
   if (argc == 2 && strcmp (argv[1], "set-pin") == 0)

@@ -31,8 +31,8 @@ open_uri (const char *uri, gpointer user_data, GError **error)
 {
   g_autoptr (GError) launch_error = NULL;
 
-  fprintf (stderr, "%s\n  %s\n", _ ("Log in in your web browser. If it does not open, go to this address:"),
-           uri);
+  fprintf (stderr, "%s\n  %s\n",
+           _ ("Log in in your web browser. If it does not open, go to this address:"), uri);
   /* A browser that cannot be started is not fatal: the address above works by hand. */
   if (!g_app_info_launch_default_for_uri (uri, NULL, &launch_error))
     fprintf (stderr, "%s %s\n", _ ("The web browser could not be opened:"), launch_error->message);

@@ -9,7 +9,8 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
-int kyso_cli_cmd_logout (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_logout (KysoCliContext *ctx, int argc, char **argv);
 
 int
 kyso_cli_cmd_logout (KysoCliContext *ctx, int argc, char **argv)

@@ -8,7 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
-int kyso_cli_cmd_procedures (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_procedures (KysoCliContext *ctx, int argc, char **argv);
 
 static void
 print_procedure (KysoProcedure *p)
@@ -16,7 +17,8 @@ print_procedure (KysoProcedure *p)
   GPtrArray *components = kyso_procedure_get_components (p);
   g_autofree char *fee = g_strdup_printf ("%" G_GINT64_FORMAT, kyso_procedure_get_fee_total (p));
 
-  printf ("%s  %s\n", kyso_procedure_get_code (p) ? kyso_procedure_get_code (p) : "-", kyso_procedure_get_name (p));
+  printf ("%s  %s\n", kyso_procedure_get_code (p) ? kyso_procedure_get_code (p) : "-",
+          kyso_procedure_get_name (p));
   printf ("    %s: %s\n", _("ID"), kyso_procedure_get_id (p));
   if (kyso_procedure_get_agency (p) != NULL)
     printf ("    %s: %s\n", _("Agency"), kyso_procedure_get_agency (p));
@@ -27,15 +29,17 @@ print_procedure (KysoProcedure *p)
   for (guint i = 0; i < components->len; i++)
     {
       KysoProcedureComponent *c = g_ptr_array_index (components, i);
-      g_autofree char *types = g_strjoinv (", ", (char **) kyso_procedure_component_get_types (c));
-      g_autofree char *max = g_format_size_full (kyso_procedure_component_get_max_bytes (c), G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *types = g_strjoinv (", ", (char **)kyso_procedure_component_get_types (c));
+      g_autofree char *max
+        = g_format_size_full (kyso_procedure_component_get_max_bytes (c), G_FORMAT_SIZE_IEC_UNITS);
 
       printf ("    %s %s [%s]%s\n", kyso_procedure_component_get_required (c) ? "*" : "-",
               kyso_procedure_component_get_name (c), kyso_procedure_component_get_key (c),
               kyso_procedure_component_get_required (c) ? "" : _(" (optional)"));
       /* Translators: originals / copies / accepted types / size limit of a dossier component */
-      printf (_("        originals: %u, copies: %u; %s up to %s\n"), kyso_procedure_component_get_originals (c),
-              kyso_procedure_component_get_copies (c), types, max);
+      printf (_("        originals: %u, copies: %u; %s up to %s\n"),
+                 kyso_procedure_component_get_originals (c), kyso_procedure_component_get_copies (c), types,
+                 max);
     }
 }
 
@@ -44,11 +48,10 @@ kyso_cli_cmd_procedures (KysoCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *search = NULL;
   gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only procedures whose name or code contains TEXT"), N_("TEXT") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
+  GOptionEntry entries[]
+    = { { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+          N_("Only procedures whose name or code contains TEXT"), N_("TEXT") },
+          { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL }, G_OPTION_ENTRY_NULL };
   g_autoptr(KysoPortal) portal = NULL;
   g_autoptr(KysoSyncWait) wait = kyso_sync_wait_new ();
   g_autoptr(GError) error = NULL;

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
-int kyso_cli_cmd_profiles (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_profiles (KysoCliContext *ctx, int argc, char **argv);
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   GAsyncResult *result;
 } Wait;
@@ -110,8 +112,9 @@ list_profiles (KysoProfileStore *store, gboolean json)
       guint n = g_list_model_get_n_items (kyso_profile_get_accounts (p));
 
       /* Translators: a profile line: "<id>  <name>  (<n> signing accounts)" */
-      printf (g_dngettext (GETTEXT_PACKAGE, "%s  %s  (%u signing account)\n", "%s  %s  (%u signing accounts)\n", n),
-              kyso_profile_get_id (p), kyso_profile_get_display_name (p), n);
+      printf (
+        g_dngettext (GETTEXT_PACKAGE, "%s  %s  (%u signing account)\n", "%s  %s  (%u signing accounts)\n", n),
+        kyso_profile_get_id (p), kyso_profile_get_display_name (p), n);
     }
   return KYSO_EXIT_OK;
 }
@@ -207,21 +210,24 @@ kyso_cli_cmd_profiles (KysoCliContext *ctx, int argc, char **argv)
   g_autofree char *name = NULL, *image = NULL, *phone = NULL, *keyword = NULL;
   g_autofree char *account = NULL, *provider = NULL;
   gboolean json = FALSE, quiet = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("list: print JSON"), NULL },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("add: the signature’s name"), N_("TEXT") },
-    { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, N_("add: the signature image"), N_("PNG") },
-    { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("add: the phone number that approves"), N_("NUMBER") },
-    { "keyword", 0, 0, G_OPTION_ARG_STRING, &keyword, N_("add: text that marks where to sign"), N_("TEXT") },
-    { "account", 0, 0, G_OPTION_ARG_STRING, &account, N_("add: the NEAC account (CCCD or CMND number)"), N_("ID") },
-    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, N_("add: the certifying authority, e.g. VNPT-CA"), N_("NAME") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("add: print nothing"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
+  GOptionEntry entries[]
+    = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("list: print JSON"), NULL },
+          { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("add: the signature’s name"), N_("TEXT") },
+            { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, N_("add: the signature image"), N_("PNG") },
+              { "phone", 0, 0, G_OPTION_ARG_STRING, &phone,
+                N_("add: the phone number that approves"), N_("NUMBER") },
+                { "keyword", 0, 0, G_OPTION_ARG_STRING, &keyword,
+                  N_("add: text that marks where to sign"), N_("TEXT") },
+                  { "account", 0, 0, G_OPTION_ARG_STRING, &account,
+                    N_("add: the NEAC account (CCCD or CMND number)"), N_("ID") },
+                    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
+                      N_("add: the certifying authority, e.g. VNPT-CA"), N_("NAME") },
+                      { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("add: print nothing"), NULL },
+                        G_OPTION_ENTRY_NULL };
   g_autoptr(KysoProfileStore) store = NULL;
 
   if (!kyso_cli_parse (_("list | add | delete ID"), _("Manage the signature profiles kept in the keyring"),
-                       entries, &argc, &argv))
+                                                        entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   if (argc < 2)
     {

@@ -110,21 +110,22 @@ on_progress (KysoSigningJob *job, const KysoSignProgress *p, gpointer user_data)
         break;
       case KYSO_SIGN_STATE_WAITING:
         {
-          g_autoptr (GDateTime) until
-            = p->expires_at > 0 ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC) : NULL;
+          g_autoptr (GDateTime) until = p->expires_at > 0
+                                          ? g_date_time_new_from_unix_local (p->expires_at / G_USEC_PER_SEC)
+                                          : NULL;
           g_autofree char *when = until ? g_date_time_format (until, "%H:%M:%S") : NULL;
           g_autofree char *left = p->expires_at > 0 ? format_left (p->expires_at) : NULL;
 
           r->expires_at = p->expires_at;
           /* Translators: %s is a certificate provider such as VNPT-CA; its app is on the citizen's phone */
           printf (_ ("Open the %s app on your phone and approve the signing request.\n"),
-                  provider ? provider : "?");
+                     provider ? provider : "?");
           if (p->transaction_id != NULL && g_strcmp0 (p->transaction_id, p->verification_code) != 0)
             printf (_ ("  Transaction code: %s\n"), p->transaction_id);
           /* The doc_id sent, exactly: the code the provider's app shows next to the document. */
           for (guint i = 0; p->doc_codes != NULL && p->doc_codes[i] != NULL; i++)
             printf (_ ("  Document code: %s — check that your phone shows this code for this document.\n"),
-                    p->doc_codes[i]);
+                       p->doc_codes[i]);
           if (when != NULL)
             printf (_ ("  Approve before %s (%s left). Press Ctrl+C to stop waiting.\n"), when, left);
           if (r->tick_id == 0)
@@ -237,7 +238,7 @@ present (KysoSigningJob *job, KysoPending *resume, gboolean remote)
       if (kyso_signing_job_get_placement (job, 0, &page, r) && page != G_MAXUINT)
         /* Translators: %s file, %s field name, %u page number */
         printf (_ ("Signed %s (field %s, page %u)\n"), kyso_signing_job_get_output (job, 0),
-                kyso_sign_session_get_field_name (kyso_signing_job_get_session (job, 0)), page + 1);
+                   kyso_sign_session_get_field_name (kyso_signing_job_get_session (job, 0)), page + 1);
       else
         /* Translators: %s is the signed file */
         printf (_ ("Signed %s\n"), kyso_signing_job_get_output (job, 0));
@@ -430,7 +431,7 @@ kyso_cli_remote_sign (KysoCliContext *ctx, const KysoCliRemoteArgs *args,
 
       kyso_cli_error (_ ("A signing request for “%s” is still waiting for approval on the phone (code %s). "
                          "Run the same command with --resume to continue it."),
-                      in, code != NULL ? code : "?");
+                         in, code != NULL ? code : "?");
       return KYSO_EXIT_USAGE;
     }
 

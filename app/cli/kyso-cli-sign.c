@@ -16,9 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-int kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv);
 
-typedef struct {
+typedef struct
+{
   char *p12;
   char *p12_pass_env;
   int page;
@@ -67,7 +69,8 @@ create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError *
   if (a->p12 == NULL)
     {
       *usage = TRUE;
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Say how to sign: --p12 FILE, --token, --profile, --neac or --csc."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("Say how to sign: --p12 FILE, --token, --profile, --neac or --csc."));
       return NULL;
     }
   if (a->p12_pass_env != NULL)
@@ -80,7 +83,8 @@ create_signer (KysoCliContext *ctx, const SignArgs *a, gboolean *usage, GError *
           *usage = TRUE;
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                        /* Translators: %s is an environment variable name */
-                       _("The environment variable %s that should hold the password is not set."), a->p12_pass_env);
+                       _("The environment variable %s that should hold the password is not set."),
+                          a->p12_pass_env);
           return NULL;
         }
     }
@@ -211,27 +215,35 @@ kyso_cli_cmd_sign (KysoCliContext *ctx, int argc, char **argv)
 {
   g_auto(SignArgs) a = { 0 };
   GOptionEntry entries[] = {
-    { "p12", 0, 0, G_OPTION_ARG_FILENAME, &a.p12, N_("Sign with the key in this PKCS#12 file"), N_("FILE") },
-    { "p12-pass-env", 0, 0, G_OPTION_ARG_STRING, &a.p12_pass_env,
-      N_("Read the PKCS#12 password from this environment variable"), N_("VAR") },
-    { "page", 0, 0, G_OPTION_ARG_INT, &a.page, N_("Page to sign (1-based, -1 = last; default: last)"), N_("N") },
-    { "rect", 0, 0, G_OPTION_ARG_STRING, &a.rect, N_("Signature box in points from the page's lower left"),
-      N_("X,Y,W,H") },
-    { "keyword", 0, 0, G_OPTION_ARG_STRING, &a.keyword, N_("Place the box by this text (the signature line)"), N_("TEXT") },
-    { "invisible", 0, 0, G_OPTION_ARG_NONE, &a.invisible, N_("Sign without a visible box"), NULL },
-    { "image", 0, 0, G_OPTION_ARG_FILENAME, &a.image, N_("Signature image (PNG)"), N_("PNG") },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &a.name, N_("Signer name shown (default: from the certificate)"), N_("TEXT") },
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &a.reason, N_("Reason for signing"), N_("TEXT") },
-    { "location", 0, 0, G_OPTION_ARG_STRING, &a.location, N_("Place of signing"), N_("TEXT") },
-    { "tsa", 0, 0, G_OPTION_ARG_STRING, &a.tsa, N_("Add an RFC 3161 time-stamp from this URL"), N_("URL") },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &a.ca_file, N_("Trust these CA certificates for HTTPS"), N_("PEM") },
-    KYSO_CLI_REMOTE_OPTION_ENTRIES (a.remote),
-    KYSO_CLI_TOKEN_OPTION_ENTRIES (a.token),
-    G_OPTION_ENTRY_NULL,
-  };
+    { "p12", 0, 0, G_OPTION_ARG_FILENAME, &a.p12,
+      N_("Sign with the key in this PKCS#12 file"), N_("FILE") },
+      { "p12-pass-env", 0, 0, G_OPTION_ARG_STRING, &a.p12_pass_env,
+        N_("Read the PKCS#12 password from this environment variable"), N_("VAR") },
+        { "page", 0, 0, G_OPTION_ARG_INT, &a.page,
+          N_("Page to sign (1-based, -1 = last; default: last)"), N_("N") },
+          { "rect", 0, 0, G_OPTION_ARG_STRING, &a.rect,
+            N_("Signature box in points from the page's lower left"), N_("X,Y,W,H") },
+            { "keyword", 0, 0, G_OPTION_ARG_STRING, &a.keyword,
+              N_("Place the box by this text (the signature line)"), N_("TEXT") },
+              { "invisible", 0, 0, G_OPTION_ARG_NONE, &a.invisible, N_("Sign without a visible box"), NULL },
+                { "image", 0, 0, G_OPTION_ARG_FILENAME, &a.image, N_("Signature image (PNG)"), N_("PNG") },
+                  { "name", 0, 0, G_OPTION_ARG_STRING, &a.name,
+                    N_("Signer name shown (default: from the certificate)"), N_("TEXT") },
+                    { "reason", 0, 0, G_OPTION_ARG_STRING, &a.reason,
+                      N_("Reason for signing"), N_("TEXT") },
+                      { "location", 0, 0, G_OPTION_ARG_STRING, &a.location,
+                        N_("Place of signing"), N_("TEXT") },
+                        { "tsa", 0, 0, G_OPTION_ARG_STRING, &a.tsa,
+                          N_("Add an RFC 3161 time-stamp from this URL"), N_("URL") },
+                          { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &a.ca_file,
+                            N_("Trust these CA certificates for HTTPS"), N_("PEM") },
+                            KYSO_CLI_REMOTE_OPTION_ENTRIES (a.remote),
+                            KYSO_CLI_TOKEN_OPTION_ENTRIES (a.token), G_OPTION_ENTRY_NULL,
+                          };
 
   a.page = 0;
-  if (!kyso_cli_parse (_("IN OUT"), _("Sign a PDF file (PAdES) or a Word document (DOCX)"), entries, &argc, &argv))
+  if (!kyso_cli_parse (_("IN OUT"), _("Sign a PDF file (PAdES) or a Word document (DOCX)"), entries, &argc,
+                                        &argv))
     return KYSO_EXIT_USAGE;
   if (argc != 3)
     {

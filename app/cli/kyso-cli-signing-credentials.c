@@ -13,15 +13,17 @@
 #include <termios.h>
 #include <unistd.h>
 
-int kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv);
 
 #define MAX_SECRET 4096
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
-  gboolean   ok;
-  gboolean   found;
-  GError    *error;
+  gboolean ok;
+  gboolean found;
+  GError *error;
 } Wait;
 
 /* One line from stdin, without its newline; echo off when a person types it. */
@@ -37,7 +39,7 @@ read_secret (void)
     {
       fprintf (stderr, "%s ", _("Password:"));
       quiet = old;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      quiet.c_lflag &= ~(tcflag_t)ECHO;
       tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
     }
   if (fgets (buf, MAX_SECRET + 1, stdin) == NULL)
@@ -100,20 +102,20 @@ kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *service = NULL;
   g_autofree char *sp_id = NULL;
-  GOptionEntry entries[] = {
-    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("The signing service: neac, csc or mysign"), "SERVICE" },
-    { "sp-id", 0, 0, G_OPTION_ARG_STRING, &sp_id,
-      N_("The service provider id (NEAC sp_id, MySign client_id) or the CSC login"), "ID" },
-    G_OPTION_ENTRY_NULL
-  };
+  GOptionEntry entries[]
+    = { { "service", 0, 0, G_OPTION_ARG_STRING, &service,
+          N_("The signing service: neac, csc or mysign"), "SERVICE" },
+          { "sp-id", 0, 0, G_OPTION_ARG_STRING, &sp_id,
+            N_("The service provider id (NEAC sp_id, MySign client_id) or the CSC login"), "ID" },
+            G_OPTION_ENTRY_NULL };
   Wait w = { 0 };
   const char *action;
   int status;
 
   if (!kyso_cli_parse (_("set|check|clear"),
-                       _("Store, check or remove a signing service’s credentials in the keyring. “set” "
+                          _("Store, check or remove a signing service’s credentials in the keyring. “set” "
                          "reads the password from standard input."),
-                       entries, &argc, &argv))
+                             entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   action = argc == 2 ? argv[1] : NULL;
   if (action == NULL
@@ -122,8 +124,9 @@ kyso_cli_cmd_signing_credentials (KysoCliContext *ctx, int argc, char **argv)
       kyso_cli_error (_("Say what to do: set, check or clear."));
       return KYSO_EXIT_USAGE;
     }
-  if (service == NULL || sp_id == NULL || (!g_str_equal (service, "neac") && !g_str_equal (service, "csc")
-                                             && !g_str_equal (service, "mysign")))
+  if (service == NULL || sp_id == NULL
+      || (!g_str_equal (service, "neac") && !g_str_equal (service, "csc")
+          && !g_str_equal (service, "mysign")))
     {
       kyso_cli_error (_("--service (neac, csc or mysign) and --sp-id are required."));
       return KYSO_EXIT_USAGE;

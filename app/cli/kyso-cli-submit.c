@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int kyso_cli_cmd_submit (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_submit (KysoCliContext *ctx, int argc, char **argv);
 
 static int
 exit_status_for (const GError *error)
@@ -34,20 +35,20 @@ on_progress (const KysoPortalProgress *p, gpointer user_data)
     return;
   switch (p->stage)
     {
-    case KYSO_PORTAL_STAGE_UPLOADING:
-    case KYSO_PORTAL_STAGE_RETRYING:
-      /* Translators: file name, file number, number of files, percentage of all bytes */
-      fprintf (stderr, _("\r%s %s (%u/%u) %3u%%   "),
-               p->stage == KYSO_PORTAL_STAGE_RETRYING ? _("Sending again") : _("Sending"),
-               p->file_name ? p->file_name : "", p->file_index + 1, p->n_files,
-               (guint) (p->total_size ? p->total_sent * 100 / p->total_size : 100));
-      break;
-    case KYSO_PORTAL_STAGE_SUBMITTING:
-      fprintf (stderr, "\r%s\n", _("Filing the dossier…"));
-      break;
-    case KYSO_PORTAL_STAGE_CHECKING:
-    default:
-      break;
+      case KYSO_PORTAL_STAGE_UPLOADING:
+      case KYSO_PORTAL_STAGE_RETRYING:
+        /* Translators: file name, file number, number of files, percentage of all bytes */
+        fprintf (stderr, _("\r%s %s (%u/%u) %3u%%   "), p->stage == KYSO_PORTAL_STAGE_RETRYING
+                            ? _("Sending again")
+                            : _("Sending"), p->file_name ? p->file_name : "", p->file_index + 1, p->n_files,
+                                 (guint)(p->total_size ? p->total_sent * 100 / p->total_size : 100));
+        break;
+      case KYSO_PORTAL_STAGE_SUBMITTING:
+        fprintf (stderr, "\r%s\n", _("Filing the dossier…"));
+        break;
+      case KYSO_PORTAL_STAGE_CHECKING:
+      default:
+        break;
     }
   fflush (stderr);
 }
@@ -100,7 +101,7 @@ result_json (KysoDossier *dossier, KysoProcedure *procedure)
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, e->uploaded->name);
       json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, (gint64) e->uploaded->size);
+      json_builder_add_int_value (b, (gint64)e->uploaded->size);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -117,16 +118,16 @@ kyso_cli_cmd_submit (KysoCliContext *ctx, int argc, char **argv)
   gboolean declare = FALSE;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "procedure", 0, 0, G_OPTION_ARG_STRING, &procedure_id, N_("The procedure’s ID (see “procedures”)"), N_("ID") },
-    { "applicant", 0, 0, G_OPTION_ARG_FILENAME, &applicant_file, N_("JSON file with the applicant’s information"),
-      N_("FILE") },
-    { "component", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &components, N_("A component’s file (repeatable)"),
-      N_("KEY=FILE") },
-    { "declare", 0, 0, G_OPTION_ARG_NONE, &declare,
-      N_("Declare that the information given is true (or \"declaration\": true in the applicant file)"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
+    { "procedure", 0, 0, G_OPTION_ARG_STRING, &procedure_id,
+      N_("The procedure’s ID (see “procedures”)"), N_("ID") },
+      { "applicant", 0, 0, G_OPTION_ARG_FILENAME, &applicant_file,
+        N_("JSON file with the applicant’s information"), N_("FILE") },
+        { "component", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &components,
+          N_("A component’s file (repeatable)"), N_("KEY=FILE") },
+          { "declare", 0, 0, G_OPTION_ARG_NONE, &declare,
+            N_("Declare that the information given is true (or \"declaration\": true in the applicant file)"),
+              NULL },
+            { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL }, G_OPTION_ENTRY_NULL };
   g_autoptr(KysoPortal) portal = NULL;
   g_autoptr(KysoSyncWait) wait = kyso_sync_wait_new ();
   g_autoptr(GError) error = NULL;
@@ -173,7 +174,7 @@ kyso_cli_cmd_submit (KysoCliContext *ctx, int argc, char **argv)
   for (gsize i = 0; components[i] != NULL; i++)
     {
       const char *eq = strchr (components[i], '=');
-      g_autofree char *key = eq != NULL ? g_strndup (components[i], (gsize) (eq - components[i])) : NULL;
+      g_autofree char *key = eq != NULL ? g_strndup (components[i], (gsize)(eq - components[i])) : NULL;
       KysoProcedureComponent *c = key != NULL ? kyso_procedure_find_component (procedure, key) : NULL;
 
       if (eq == NULL || eq[1] == '\0')
@@ -188,8 +189,10 @@ kyso_cli_cmd_submit (KysoCliContext *ctx, int argc, char **argv)
         }
       /* A component asked for only as a copy ("bản sao") is sent as a copy, else as an original. */
       kyso_dossier_add_file (dossier, key, eq + 1,
-                             kyso_procedure_component_get_originals (c) == 0 && kyso_procedure_component_get_copies (c) > 0
-                               ? KYSO_COPY_KIND_COPY : KYSO_COPY_KIND_ORIGINAL);
+                             kyso_procedure_component_get_originals (c) == 0
+                                 && kyso_procedure_component_get_copies (c) > 0
+                               ? KYSO_COPY_KIND_COPY
+                               : KYSO_COPY_KIND_ORIGINAL);
     }
   kyso_dossier_set_declaration (dossier, declare);
   if (!kyso_dossier_validate (dossier, procedure, &field, &error))

@@ -161,7 +161,7 @@ print_certificate (const KysoTokenCertificate *c)
 {
   /* Translators: a certificate on a token: id, holder, token label, serial number */
   fprintf (stderr, _ ("  %s  %s (token “%s”, serial %s)\n"), c->credential->id, c->holder, c->token_label,
-           c->serial);
+                      c->serial);
 }
 
 char *

@@ -38,7 +38,8 @@ kyso_cli_token_signer_new (KysoConfig *config, const char *module);
 /* Drops the signer and waits (a few seconds at most) until it has closed its modules: its last
  * reference may be held by a worker thread a moment after the result came back, and a token
  * module finalized while the process exits can crash. Call before returning from a command. */
-void kyso_cli_token_signer_release (KysoTokenSigner *signer);
+void
+kyso_cli_token_signer_release (KysoTokenSigner *signer);
 
 /* Lists the certificates on the tokens (waits on the thread-default main context). */
 GPtrArray *
@@ -53,10 +54,8 @@ kyso_cli_token_choose (KysoTokenSigner *signer, const char *cert_id, int *exit_s
  * through the signing job; the PIN asked once. → an exit status (3: no such certificate, the token
  * is not plugged in or was pulled out; 4: refused, wrong or locked PIN; 2: several certificates and
  * none named). */
-int kyso_cli_token_sign (KysoCliContext               *ctx,
-                         const KysoCliTokenArgs       *args,
-                         const KysoSignSessionOptions *options,
-                         const char                   *in,
-                         const char                   *out);
+int
+kyso_cli_token_sign (KysoCliContext *ctx, const KysoCliTokenArgs *args, const KysoSignSessionOptions *options,
+                     const char *in, const char *out);
 
 G_END_DECLS

@@ -20,13 +20,12 @@ kyso_cli_cmd_tokens (KysoCliContext *ctx, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   GOptionEntry entries[] = {
     { "module", 0, 0, G_OPTION_ARG_FILENAME, &module,
-      N_ ("Also load this PKCS#11 module (the token maker's driver)"), N_ ("PATH") },
-    G_OPTION_ENTRY_NULL,
-  };
+      N_ ("Also load this PKCS#11 module (the token maker's driver)"), N_ ("PATH") }, G_OPTION_ENTRY_NULL,
+    };
   KysoConfig *config;
 
   if (!kyso_cli_parse (NULL, _ ("List the signing certificates on the USB tokens plugged in"), entries, &argc,
-                       &argv))
+                                &argv))
     return KYSO_EXIT_USAGE;
   config = kyso_cli_get_config (ctx);
   if (config == NULL)

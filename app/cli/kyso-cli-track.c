@@ -8,7 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
-int kyso_cli_cmd_track (KysoCliContext *ctx, int argc, char **argv);
+int
+kyso_cli_cmd_track (KysoCliContext *ctx, int argc, char **argv);
 
 static char *
 local_time (GDateTime *t)
@@ -22,10 +23,8 @@ int
 kyso_cli_cmd_track (KysoCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
+  GOptionEntry entries[]
+    = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL }, G_OPTION_ENTRY_NULL };
   g_autoptr(KysoPortal) portal = NULL;
   g_autoptr(KysoSyncWait) wait = kyso_sync_wait_new ();
   g_autoptr(GError) error = NULL;

@@ -74,17 +74,19 @@ changes_label (KysoPdfChanges changes)
 static const char *
 trust_label (KysoTrustStatus trust)
 {
-  return trust == KYSO_TRUST_TRUSTED     ? _ ("trusted")
-         : trust == KYSO_TRUST_UNTRUSTED ? _ ("not trusted")
-                                         : _ ("unknown");
+  return trust == KYSO_TRUST_TRUSTED ? _ ("trusted")
+                                     : trust == KYSO_TRUST_UNTRUSTED
+    ? _ ("not trusted")
+    : _ ("unknown");
 }
 
 static const char *
 revocation_label (KysoRevocationStatus revocation)
 {
-  return revocation == KYSO_REVOCATION_GOOD      ? _ ("not revoked")
-         : revocation == KYSO_REVOCATION_REVOKED ? _ ("revoked")
-                                                 : _ ("not checked");
+  return revocation == KYSO_REVOCATION_GOOD ? _ ("not revoked")
+                                            : revocation == KYSO_REVOCATION_REVOKED
+    ? _ ("revoked")
+    : _ ("not checked");
 }
 
 static const char *
@@ -123,13 +125,13 @@ print_signature (guint index, KysoPdfSignatureReport *s)
   else if (kyso_pdf_signature_report_get_revision (s) >= 0)
     /* Translators: what part of the file a signature covers; %d is a version number (1 = the first) */
     coverage = g_strdup_printf (_ ("version %d of the file (later versions exist)"),
-                                kyso_pdf_signature_report_get_revision (s) + 1);
+                                   kyso_pdf_signature_report_get_revision (s) + 1);
   else
     coverage = g_strdup (_ ("unknown"));
 
-  printf (kyso_pdf_signature_report_is_document_timestamp (s) ? _ ("Document time-stamp %u: %s\n")
-                                                              : _ ("Signature %u: %s\n"),
-          index + 1, kyso_pdf_signature_report_get_field (s));
+  printf (kyso_pdf_signature_report_is_document_timestamp (s)
+          ? _ ("Document time-stamp %u: %s\n")
+          : _ ("Signature %u: %s\n"), index + 1, kyso_pdf_signature_report_get_field (s));
   print_line (_ ("Signer:"), kyso_pdf_signature_report_get_signer (s));
   print_line (_ ("Email:"), kyso_pdf_signature_report_get_email (s));
   print_line (_ ("National ID:"), kyso_pdf_signature_report_get_national_id (s));
@@ -137,7 +139,7 @@ print_signature (guint index, KysoPdfSignatureReport *s)
   print_line (_ ("Serial:"), kyso_pdf_signature_report_get_serial (s));
   /* Translators: a time, then where it comes from ("from a trusted time-stamp") */
   best_line = g_strdup_printf (_ ("%s (%s)"), best,
-                               time_source_label (kyso_pdf_signature_report_get_signing_time_source (s)));
+                                  time_source_label (kyso_pdf_signature_report_get_signing_time_source (s)));
   print_line (_ ("Signed at:"), best_line);
   print_line (_ ("Signing time (/M):"), signing);
   print_line (_ ("Time-stamp:"), stamp);
@@ -163,24 +165,24 @@ kyso_cli_cmd_verify (KysoCliContext *ctx, int argc, char **argv)
   gboolean json = FALSE, offline = FALSE, no_system = FALSE;
   g_auto (GStrv) trust = NULL;
   g_autofree char *at = NULL;
-  GOptionEntry entries[]
-    = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the result as JSON"), NULL },
-        { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust,
-          N_ ("Also trust the certificates in this PEM file"), N_ ("PEM") },
-        { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_ ("Do not check revocation over the network"),
-          NULL },
-        { "no-system-trust", 0, 0, G_OPTION_ARG_NONE, &no_system,
-          N_ ("Trust only the certificates given with --trust or in the configuration, not Kyso’s list of "
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the result as JSON"), NULL },
+      { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust,
+        N_ ("Also trust the certificates in this PEM file"), N_ ("PEM") },
+        { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+          N_ ("Do not check revocation over the network"), NULL },
+          { "no-system-trust", 0, 0, G_OPTION_ARG_NONE, &no_system,
+            N_ ("Trust only the certificates given with --trust or in the configuration, not Kyso’s list of "
               "Vietnamese certification authorities"),
-          NULL },
-        { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_ ("Check as of this time (ISO 8601) instead of now"),
-          N_ ("TIME") },
-        G_OPTION_ENTRY_NULL };
+                NULL },
+            { "at", 0, 0, G_OPTION_ARG_STRING, &at,
+              N_ ("Check as of this time (ISO 8601) instead of now"), N_ ("TIME") }, G_OPTION_ENTRY_NULL };
   g_autoptr (KysoPdfVerifier) verifier = NULL;
   g_autoptr (KysoPdfVerifyReport) report = NULL;
   guint n;
 
-  if (!kyso_cli_parse (_ ("FILE"), _ ("Check the signatures of a PDF file or a Word document (DOCX)"), entries, &argc, &argv))
+  if (!kyso_cli_parse (_ ("FILE"), _ ("Check the signatures of a PDF file or a Word document (DOCX)"),
+                                      entries, &argc, &argv))
     return KYSO_EXIT_USAGE;
   if (argc != 2)
     {
@@ -219,7 +221,7 @@ kyso_cli_cmd_verify (KysoCliContext *ctx, int argc, char **argv)
       for (guint i = 0; i < n; i++)
         print_signature (i, kyso_pdf_verify_report_get_signature (report, i));
       printf ("%s %s\n", _ ("Result:"),
-              kyso_signature_status_to_label (kyso_pdf_verify_report_get_status (report)));
+                            kyso_signature_status_to_label (kyso_pdf_verify_report_get_status (report)));
     }
   return n > 0 && kyso_pdf_verify_report_get_status (report) == KYSO_SIGNATURE_STATUS_VALID
            ? KYSO_EXIT_OK

@@ -549,7 +549,7 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
                    _ ("The certificate of %s is not valid until %s. Try again from that day, or check the "
                       "computer's clock."),
-                   self->holder_name, date);
+                      self->holder_name, date);
       return FALSE;
     }
   if (g_date_time_compare (now, self->not_after) > 0)
@@ -557,7 +557,7 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
       g_autofree char *date = format_date (self->not_after);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
                    _ ("The certificate of %s expired on %s. Renew it with %s, then try again."),
-                   self->holder_name, date, self->issuer_name);
+                      self->holder_name, date, self->issuer_name);
       return FALSE;
     }
   if (!kyso_certificate_can_sign (self))
@@ -565,7 +565,7 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
       g_set_error (
         error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
         _ ("The certificate of %s is not meant for signing documents. Choose a signing certificate."),
-        self->holder_name);
+           self->holder_name);
       return FALSE;
     }
   if (expected_national_id == NULL)
@@ -577,7 +577,7 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
         error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
         _ ("The certificate of %s does not state an ID number, so Kyso cannot tell that it is yours. "
            "Choose the certificate issued for your CCCD/CMND number."),
-        self->holder_name);
+           self->holder_name);
       return FALSE;
     }
   if (!kyso_certificate_matches_national_id (self, expected_national_id))
@@ -586,7 +586,7 @@ kyso_certificate_check_for_signing (KysoCertificate *self, const char *expected_
         error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
         _ ("The certificate of %s was issued for a different ID number than the one in this signature "
            "profile. Check the account number in the profile, or choose another certificate."),
-        self->holder_name);
+           self->holder_name);
       return FALSE;
     }
   return TRUE;

@@ -309,8 +309,8 @@ check_signature (KysoCmsVerifier *self, X509 *signer, GBytes *content_digest, Ky
       if (!octets_equal (md, expected))
         {
           set_broken (r, md == NULL
-                           ? _ ("The signature does not state which document digest it signs.")
-                           : _ ("The document was changed after it was signed: its digest does not match."));
+                      ? _ ("The signature does not state which document digest it signs.")
+                      : _ ("The document was changed after it was signed: its digest does not match."));
           return;
         }
       /* RFC 5652 §11.1: the content-type attribute must name what is signed. */
@@ -537,7 +537,7 @@ check_internal (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOp
     r->level = r->time_proven ? KYSO_PADES_LEVEL_B_T : KYSO_PADES_LEVEL_B_B;
   if (r->weak_algorithm)
     add_reason (r, g_strdup_printf (_ ("The signature uses %s, an algorithm no longer considered secure."),
-                                    r->digest_algorithm));
+                                       r->digest_algorithm));
   if (self->kind != KYSO_CMS_KIND_TIMESTAMP)
     {
       const char *usage = NULL;
@@ -648,9 +648,9 @@ add_unique (GPtrArray *list, GBytes *item)
 /* The chain of @leaf (built with @store and @untrusted, as of now) into @certs, and the
  * revocation answer of each certificate below the anchor into @ocsps or @crls. */
 static gboolean
-collect_chain (X509 *leaf, STACK_OF (X509) *untrusted, X509_STORE *store, const KysoTrustOptions *trust,
-               gboolean required, GPtrArray *certs, GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable,
-               GError **error)
+collect_chain (X509 *leaf, STACK_OF (X509) * untrusted, X509_STORE *store, const KysoTrustOptions *trust,
+               gboolean required, GPtrArray *certs, GPtrArray *ocsps, GPtrArray *crls,
+               GCancellable *cancellable, GError **error)
 {
   g_autofree char *reason = NULL;
   STACK_OF (X509) *chain = NULL;
@@ -684,8 +684,8 @@ collect_chain (X509 *leaf, STACK_OF (X509) *untrusted, X509_STORE *store, const 
       add_unique (certs, der);
       if (issuer == NULL || status != KYSO_TRUST_TRUSTED)
         continue;
-      kyso_revocation_check_at (sk_X509_value (chain, i), issuer, store, untrusted, &online, NULL, cancellable,
-                                &revoked_at, NULL, &raw, &why, &local);
+      kyso_revocation_check_at (sk_X509_value (chain, i), issuer, store, untrusted, &online, NULL,
+                                cancellable, &revoked_at, NULL, &raw, &why, &local);
       if (local != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
@@ -694,7 +694,7 @@ collect_chain (X509 *leaf, STACK_OF (X509) *untrusted, X509_STORE *store, const 
       else if (raw != NULL)
         {
           const unsigned char *p = g_bytes_get_data (raw, NULL);
-          OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE (NULL, &p, (long) g_bytes_get_size (raw));
+          OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE (NULL, &p, (long)g_bytes_get_size (raw));
           OCSP_BASICRESP *basic = resp != NULL ? OCSP_response_get1_basic (resp) : NULL;
 
           if (basic != NULL)
@@ -722,7 +722,8 @@ collect_chain (X509 *leaf, STACK_OF (X509) *untrusted, X509_STORE *store, const 
 
 gboolean
 kyso_cms_collect_validation_data (GBytes *cms_der, const KysoTrustOptions *trust, GPtrArray *certs,
-                                  GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable, GError **error)
+                                  GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable,
+                                  GError **error)
 {
   g_autoptr (KysoCmsVerifier) v = NULL;
   g_autoptr (X509_STORE) store = NULL;
@@ -739,8 +740,9 @@ kyso_cms_collect_validation_data (GBytes *cms_der, const KysoTrustOptions *trust
   if (signer == NULL)
     {
       sk_X509_free (untrusted);
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-                           _ ("The signature does not carry its signer's certificate, so it cannot be checked."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+        _ ("The signature does not carry its signer's certificate, so it cannot be checked."));
       return FALSE;
     }
   store = kyso_trust_store_new (trust);
@@ -756,7 +758,7 @@ kyso_cms_collect_validation_data (GBytes *cms_der, const KysoTrustOptions *trust
       if (t != NULL && t->type == V_ASN1_SEQUENCE)
         {
           g_autoptr (GBytes) token = g_bytes_new (ASN1_STRING_get0_data (t->value.sequence),
-                                                  (gsize) ASN1_STRING_length (t->value.sequence));
+                                                  (gsize)ASN1_STRING_length (t->value.sequence));
           g_autoptr (KysoCmsVerifier) tv = kyso_cms_verifier_new (token, NULL);
           STACK_OF (X509) *tcerts = tv != NULL ? sk_X509_dup (tv->certs) : NULL;
           X509 *tsa = tv != NULL ? find_signer (tv, tcerts) : NULL;

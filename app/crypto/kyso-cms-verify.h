@@ -27,15 +27,17 @@ G_BEGIN_DECLS
 
 typedef struct _KysoCmsVerifier KysoCmsVerifier;
 
-typedef enum {
-  KYSO_CMS_KIND_DETACHED,      /* detached SignedData (content = the byte ranges) */
-  KYSO_CMS_KIND_SHA1_CONTENT,  /* SignedData over an encapsulated SHA-1 of the byte ranges */
-  KYSO_CMS_KIND_TIMESTAMP,     /* RFC 3161 TimeStampToken over the byte ranges */
+typedef enum
+{
+  KYSO_CMS_KIND_DETACHED,     /* detached SignedData (content = the byte ranges) */
+  KYSO_CMS_KIND_SHA1_CONTENT, /* SignedData over an encapsulated SHA-1 of the byte ranges */
+  KYSO_CMS_KIND_TIMESTAMP,    /* RFC 3161 TimeStampToken over the byte ranges */
 } KysoCmsKind;
 
 /* What the CMS alone reaches; /DSS and document time-stamps (B-LT, B-LTA) are the caller's. */
-typedef enum {
-  KYSO_PADES_LEVEL_NONE,       /* no signing-certificate attribute: plain PKCS#7/CMS */
+typedef enum
+{
+  KYSO_PADES_LEVEL_NONE, /* no signing-certificate attribute: plain PKCS#7/CMS */
   KYSO_PADES_LEVEL_B_B,
   KYSO_PADES_LEVEL_B_T,
   KYSO_PADES_LEVEL_B_LT,
@@ -43,94 +45,94 @@ typedef enum {
 } KysoPadesLevel;
 
 /* "B-B", "B-T", "B-LT", "B-LTA", or NULL for NONE. */
-const char *kyso_pades_level_to_string (KysoPadesLevel level);
+const char *
+kyso_pades_level_to_string (KysoPadesLevel level);
 
-typedef struct {
-  KysoCmsKind          kind;
+typedef struct
+{
+  KysoCmsKind kind;
   /* Integrity. FALSE = the signature is broken; reasons[] says why. */
-  gboolean             intact;
+  gboolean intact;
   /* Signer (NULL only when the CMS does not carry the signer's certificate: then not intact). */
-  KysoCertificate     *signer;
+  KysoCertificate *signer;
   /* KysoCertificate: the chain as built (signer first), complete when trusted. */
-  GPtrArray           *chain;
+  GPtrArray *chain;
   /* "SHA-256", "SHA-1", … of the signature; TRUE for MD5/SHA-1 (reported, not fatal). */
-  const char          *digest_algorithm;
-  gboolean             weak_algorithm;
+  const char *digest_algorithm;
+  gboolean weak_algorithm;
   /* signing-certificate(-v2) attribute present and naming the signer's certificate. */
-  gboolean             has_signing_certificate;
+  gboolean has_signing_certificate;
   /* The signingTime attribute, as claimed by the signer's computer (NULL if none). */
-  GDateTime           *claimed_signing_time;
+  GDateTime *claimed_signing_time;
   /* A signature time-stamp (unsigned attribute) that verified over this signature: its time.
    * For KYSO_CMS_KIND_TIMESTAMP, the token's own genTime. NULL when none or not valid. */
-  GDateTime           *timestamp_time;
+  GDateTime *timestamp_time;
   /* A time-stamp was there but did not verify (then timestamp_time is NULL; not fatal). */
-  gboolean             timestamp_invalid;
+  gboolean timestamp_invalid;
   /* The time-stamp authority's certificate, when there is a valid time-stamp. */
-  KysoCertificate     *timestamp_signer;
+  KysoCertificate *timestamp_signer;
   /* Whether the TSA's chain reaches a trust anchor now (the validation time). Only a trusted
    * time-stamp proves when the signature existed. */
-  KysoTrustStatus      timestamp_trust;
+  KysoTrustStatus timestamp_trust;
   /* B-B, or B-T when a trusted time-stamp covers the signature (what the CMS alone proves). */
-  KysoPadesLevel       level;
+  KysoPadesLevel level;
   /* The time the chain and the certificates' validity were judged at: a trusted time-stamp's
    * time (time_proven), else the validation time (now, or the option's). */
-  GDateTime           *signing_time_used;
-  gboolean             time_proven;
+  GDateTime *signing_time_used;
+  gboolean time_proven;
   /* Trust at signing_time_used. */
-  KysoTrustStatus      trust;
+  KysoTrustStatus trust;
   /* The anchor the chain ended at, when trusted. */
-  KysoCertificate     *anchor;
+  KysoCertificate *anchor;
   /* The signer's certificate is not one for signing documents (a CA's, TLS-only, no
    * digitalSignature/nonRepudiation): the signature cannot be accepted. */
-  gboolean             not_for_signing;
+  gboolean not_for_signing;
   /* The signer's certificate was outside its validity at signing_time_used. */
-  gboolean             signer_expired;
+  gboolean signer_expired;
   KysoRevocationStatus revocation;
-  GDateTime           *revocation_time;       /* when REVOKED and known */
+  GDateTime *revocation_time; /* when REVOKED and known */
   /* The revocation answer came from the data kept in the document (options' ocsp_responses,
    * crls), not from the network. */
-  gboolean             revocation_kept;
+  gboolean revocation_kept;
   /* Sentences for people (translated), most important first: why broken, untrusted, unknown. */
-  GPtrArray           *reasons;
+  GPtrArray *reasons;
 } KysoCmsResult;
 
 /* Frees @result and everything in it (NULL is fine). */
-void kyso_cms_result_free (KysoCmsResult *result);
+void
+kyso_cms_result_free (KysoCmsResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsResult, kyso_cms_result_free)
 
 /* Parses @cms_der. NULL with KYSO_ERROR_BROKEN_FILE when it is not a SignedData (or time-stamp
  * token) with exactly one usable signer — report such a signature as broken, with
  * error->message as the reason; KYSO_ERROR_UNSUPPORTED when its digest algorithm is unknown. */
-KysoCmsVerifier *kyso_cms_verifier_new  (GBytes           *cms_der,
-                                         GError          **error);
+KysoCmsVerifier *
+kyso_cms_verifier_new (GBytes *cms_der, GError **error);
 /* NULL is fine. */
-void             kyso_cms_verifier_free (KysoCmsVerifier  *self);
+void
+kyso_cms_verifier_free (KysoCmsVerifier *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KysoCmsVerifier, kyso_cms_verifier_free)
 
 /* Which of the three kinds above @self is (decided by new()). */
-KysoCmsKind      kyso_cms_verifier_get_kind             (KysoCmsVerifier *self);
+KysoCmsKind
+kyso_cms_verifier_get_kind (KysoCmsVerifier *self);
 /* The algorithm the caller must hash the byte ranges with (static, never NULL). */
-const EVP_MD    *kyso_cms_verifier_get_digest_algorithm (KysoCmsVerifier *self);
+const EVP_MD *
+kyso_cms_verifier_get_digest_algorithm (KysoCmsVerifier *self);
 
 /* Checks the CMS against @content_digest (the byte ranges hashed with the algorithm above).
  * Always fills *@out (even for a broken signature) and returns TRUE; FALSE only with
  * G_IO_ERROR_CANCELLED, or KYSO_ERROR_INVALID_INPUT when @content_digest has the wrong size.
  * Blocking (network for revocation): call from a worker thread. @trust may be NULL (no anchors:
  * untrusted; revocation still attempted unless offline). */
-gboolean         kyso_cms_verifier_check (KysoCmsVerifier         *self,
-                                          GBytes                  *content_digest,
-                                          const KysoTrustOptions  *trust,
-                                          GCancellable            *cancellable,
-                                          KysoCmsResult          **out,
-                                          GError                 **error);
+gboolean
+kyso_cms_verifier_check (KysoCmsVerifier *self, GBytes *content_digest, const KysoTrustOptions *trust,
+                         GCancellable *cancellable, KysoCmsResult **out, GError **error);
 
 /* Helper for ETSI.RFC3161 document time-stamps: the same as new + check on @token_der. */
-gboolean         kyso_cms_verify_document_timestamp (GBytes                  *token_der,
-                                                     GBytes                  *content_digest,
-                                                     const KysoTrustOptions  *trust,
-                                                     GCancellable            *cancellable,
-                                                     KysoCmsResult          **out,
-                                                     GError                 **error);
+gboolean
+kyso_cms_verify_document_timestamp (GBytes *token_der, GBytes *content_digest, const KysoTrustOptions *trust,
+                                    GCancellable *cancellable, KysoCmsResult **out, GError **error);
 
 /* For B-LT (/DSS): the validation data of the signature @cms_der, fetched now — its signer's chain
  * and its time-stamp authority's (DER certificates into @certs), and for each certificate below
@@ -139,12 +141,9 @@ gboolean         kyso_cms_verify_document_timestamp (GBytes                  *to
  * anchors (the signer's chain must reach one: else KYSO_ERROR_CERTIFICATE), timeouts and TLS.
  * A certificate whose revocation cannot be fetched is left without (the verifier will say
  * "revocation unknown"). Blocking, network. */
-gboolean         kyso_cms_collect_validation_data (GBytes                  *cms_der,
-                                                   const KysoTrustOptions  *trust,
-                                                   GPtrArray               *certs,
-                                                   GPtrArray               *ocsps,
-                                                   GPtrArray               *crls,
-                                                   GCancellable            *cancellable,
-                                                   GError                 **error);
+gboolean
+kyso_cms_collect_validation_data (GBytes *cms_der, const KysoTrustOptions *trust, GPtrArray *certs,
+                                  GPtrArray *ocsps, GPtrArray *crls, GCancellable *cancellable,
+                                  GError **error);
 
 G_END_DECLS

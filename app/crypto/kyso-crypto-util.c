@@ -18,7 +18,7 @@ kyso_x509_from_bytes (GBytes *der)
 
   if (data == NULL || len == 0 || len > G_MAXLONG)
     return NULL;
-  cert = d2i_X509 (NULL, &p, (long) len);
+  cert = d2i_X509 (NULL, &p, (long)len);
   if (cert != NULL && p != data + len)
     g_clear_pointer (&cert, X509_free);
   return cert;
@@ -33,13 +33,12 @@ kyso_x509_to_bytes (X509 *cert)
 
   if (len <= 0)
     return NULL;
-  bytes = g_bytes_new (der, (gsize) len);
+  bytes = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   return bytes;
 }
 
-STACK_OF (X509) *
-kyso_x509_stack_from_chain (GPtrArray *chain)
+STACK_OF (X509) * kyso_x509_stack_from_chain (GPtrArray *chain)
 {
   STACK_OF (X509) *certs = sk_X509_new_null ();
 
@@ -58,9 +57,9 @@ kyso_x509_stack_from_chain (GPtrArray *chain)
 }
 
 GPtrArray *
-kyso_x509_stack_to_chain (const STACK_OF (X509) *certs)
+kyso_x509_stack_to_chain (const STACK_OF (X509) * certs)
 {
-  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (int i = 0; i < sk_X509_num (certs); i++)
     {
@@ -84,14 +83,14 @@ kyso_crypto_ecdsa_raw_to_der (EVP_PKEY *key, const guint8 *signature, gsize sign
 
   if (!EVP_PKEY_is_a (key, "EC") || !EVP_PKEY_get_int_param (key, OSSL_PKEY_PARAM_BITS, &order_bits))
     return NULL;
-  half = ((gsize) order_bits + 7) / 8;
+  half = ((gsize)order_bits + 7) / 8;
   /* Raw (P1363) values are exactly twice the order's size; the caller tries DER first, so a
    * DER value of that length that happens to fail is just tried once more and fails again. */
   if (signature_len != 2 * half)
     return NULL;
   sig = ECDSA_SIG_new ();
-  r = BN_bin2bn (signature, (int) half, NULL);
-  s = BN_bin2bn (signature + half, (int) half, NULL);
+  r = BN_bin2bn (signature, (int)half, NULL);
+  s = BN_bin2bn (signature + half, (int)half, NULL);
   if (sig == NULL || r == NULL || s == NULL || !ECDSA_SIG_set0 (sig, r, s))
     {
       BN_free (r);
@@ -103,7 +102,7 @@ kyso_crypto_ecdsa_raw_to_der (EVP_PKEY *key, const guint8 *signature, gsize sign
   ECDSA_SIG_free (sig);
   if (der_len <= 0)
     return NULL;
-  out = g_bytes_new (der, (gsize) der_len);
+  out = g_bytes_new (der, (gsize)der_len);
   OPENSSL_free (der);
   return out;
 }

@@ -13,13 +13,14 @@
 /* The CMS is built with OpenSSL's object model, but never signed by it: CMS_PARTIAL keeps it
  * open, the three signed attributes are added by hand (so that OpenSSL adds no signing-time or
  * S/MIME capabilities), and the signature value is set from outside. */
-struct _KysoPadesBuilder {
+struct _KysoPadesBuilder
+{
   CMS_ContentInfo *cms;
-  CMS_SignerInfo  *si;          /* owned by cms */
-  X509            *signer;
-  GBytes          *signed_attrs;
-  GBytes          *digest_to_sign;
-  GBytes          *signature;
+  CMS_SignerInfo *si; /* owned by cms */
+  X509 *signer;
+  GBytes *signed_attrs;
+  GBytes *digest_to_sign;
+  GBytes *signature;
 };
 
 void
@@ -40,8 +41,8 @@ kyso_pades_builder_free (KysoPadesBuilder *self)
 static int
 compare_der (gconstpointer a, gconstpointer b)
 {
-  GBytes *x = *(GBytes * const *) a;
-  GBytes *y = *(GBytes * const *) b;
+  GBytes *x = *(GBytes *const *)a;
+  GBytes *y = *(GBytes *const *)b;
   gsize xl, yl;
   const guint8 *xd = g_bytes_get_data (x, &xl);
   const guint8 *yd = g_bytes_get_data (y, &yl);
@@ -60,24 +61,24 @@ append_der_length (GByteArray *out, gsize len)
 
   if (len < 0x80)
     {
-      guint8 b = (guint8) len;
+      guint8 b = (guint8)len;
       g_byte_array_append (out, &b, 1);
       return;
     }
   while (len > 0)
     {
-      buf[8 - n] = (guint8) (len & 0xff);
+      buf[8 - n] = (guint8)(len & 0xff);
       len >>= 8;
       n++;
     }
-  buf[8 - n] = (guint8) (0x80 | n);
-  g_byte_array_append (out, buf + 8 - n, (guint) n + 1);
+  buf[8 - n] = (guint8)(0x80 | n);
+  g_byte_array_append (out, buf + 8 - n, (guint)n + 1);
 }
 
 static GBytes *
 encode_signed_attributes (CMS_SignerInfo *si)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GByteArray) out = g_byte_array_new ();
   gsize total = 0;
   guint8 tag = 0x31; /* SET */
@@ -89,9 +90,9 @@ encode_signed_attributes (CMS_SignerInfo *si)
 
       if (len <= 0)
         return NULL;
-      g_ptr_array_add (parts, g_bytes_new (der, (gsize) len));
+      g_ptr_array_add (parts, g_bytes_new (der, (gsize)len));
       OPENSSL_free (der);
-      total += (gsize) len;
+      total += (gsize)len;
     }
   g_ptr_array_sort (parts, compare_der);
   g_byte_array_append (out, &tag, 1);
@@ -100,7 +101,7 @@ encode_signed_attributes (CMS_SignerInfo *si)
     {
       gsize len;
       const guint8 *data = g_bytes_get_data (g_ptr_array_index (parts, i), &len);
-      g_byte_array_append (out, data, (guint) len);
+      g_byte_array_append (out, data, (guint)len);
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
@@ -185,9 +186,11 @@ kyso_pades_builder_new (GBytes *document_digest, GPtrArray *chain, GError **erro
   self->si = CMS_add1_signer (self->cms, self->signer, key, EVP_sha256 (), flags | CMS_NOCERTS);
   if (self->si == NULL
       || CMS_signed_add1_attr_by_NID (self->si, NID_pkcs9_contentType, V_ASN1_OBJECT,
-                                      OBJ_nid2obj (NID_pkcs7_data), -1) != 1
+                                      OBJ_nid2obj (NID_pkcs7_data), -1)
+           != 1
       || CMS_signed_add1_attr_by_NID (self->si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
-                                      g_bytes_get_data (document_digest, NULL), 32) != 1
+                                      g_bytes_get_data (document_digest, NULL), 32)
+           != 1
       || !add_signing_certificate_v2 (self->si, self->signer))
     {
       set_internal_error (error);
@@ -222,8 +225,8 @@ kyso_pades_builder_new (GBytes *document_digest, GPtrArray *chain, GError **erro
       set_internal_error (error);
       return NULL;
     }
-  self->digest_to_sign = kyso_crypto_sha256 (g_bytes_get_data (self->signed_attrs, NULL),
-                                             g_bytes_get_size (self->signed_attrs));
+  self->digest_to_sign
+    = kyso_crypto_sha256 (g_bytes_get_data (self->signed_attrs, NULL), g_bytes_get_size (self->signed_attrs));
   return g_steal_pointer (&self);
 }
 
@@ -255,8 +258,8 @@ kyso_pades_builder_set_signature (KysoPadesBuilder *self, GBytes *raw_signature,
   key = X509_get0_pubkey (self->signer);
   sig = g_bytes_get_data (raw_signature, &len);
   /* CMS carries ECDSA values DER-encoded; a raw r‖s that verifies comes back converted. */
-  if (!kyso_crypto_verify_digest (key, EVP_sha256 (), g_bytes_get_data (self->digest_to_sign, NULL), 32,
-                                  sig, len, &der))
+  if (!kyso_crypto_verify_digest (key, EVP_sha256 (), g_bytes_get_data (self->digest_to_sign, NULL), 32, sig,
+                                  len, &der))
     {
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE,
                            _("The signature returned by the signing service does not match the document "
@@ -265,7 +268,8 @@ kyso_pades_builder_set_signature (KysoPadesBuilder *self, GBytes *raw_signature,
     }
 
   if (ASN1_STRING_set (CMS_SignerInfo_get0_signature (self->si), g_bytes_get_data (der, NULL),
-                       (int) g_bytes_get_size (der)) != 1)
+                       (int)g_bytes_get_size (der))
+      != 1)
     {
       set_internal_error (error);
       return FALSE;
@@ -288,7 +292,7 @@ parse_tst_info (GBytes *token_der)
 {
   gsize len = 0;
   const unsigned char *p = g_bytes_get_data (token_der, &len);
-  PKCS7 *p7 = len > 0 && len < G_MAXLONG ? d2i_PKCS7 (NULL, &p, (long) len) : NULL;
+  PKCS7 *p7 = len > 0 && len < G_MAXLONG ? d2i_PKCS7 (NULL, &p, (long)len) : NULL;
   TS_TST_INFO *info = p7 ? PKCS7_to_TS_TST_INFO (p7) : NULL;
 
   PKCS7_free (p7);
@@ -320,8 +324,9 @@ kyso_pades_check_timestamp_imprint (GBytes *token_der, GBytes *data, GError **er
   md = EVP_get_digestbyobj (TS_MSG_IMPRINT_get_algo (imprint)->algorithm);
   hash = TS_MSG_IMPRINT_get_msg (imprint);
   if (md != NULL
-      && EVP_Digest (g_bytes_get_data (data, NULL), g_bytes_get_size (data), expected, &expected_len, md, NULL)
-      && (unsigned int) ASN1_STRING_length (hash) == expected_len
+      && EVP_Digest (g_bytes_get_data (data, NULL), g_bytes_get_size (data), expected, &expected_len, md,
+                     NULL)
+      && (unsigned int)ASN1_STRING_length (hash) == expected_len
       && memcmp (ASN1_STRING_get0_data (hash), expected, expected_len) == 0)
     ok = TRUE;
   else
@@ -354,7 +359,7 @@ kyso_pades_builder_add_timestamp_token (KysoPadesBuilder *self, GBytes *token_de
     X509_ATTRIBUTE_free (CMS_unsigned_delete_attr (self->si, idx));
 
   if (CMS_unsigned_add1_attr_by_NID (self->si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
-                                     g_bytes_get_data (token_der, NULL), (int) g_bytes_get_size (token_der))
+                                     g_bytes_get_data (token_der, NULL), (int)g_bytes_get_size (token_der))
       != 1)
     {
       set_internal_error (error);
@@ -384,7 +389,7 @@ kyso_pades_builder_to_der (KysoPadesBuilder *self, GError **error)
       set_internal_error (error);
       return NULL;
     }
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   return out;
 }
@@ -405,9 +410,9 @@ kyso_pades_estimate_size (GPtrArray *chain, gsize timestamp_reserve)
           g_autoptr(X509) x = kyso_x509_from_bytes (cert);
           EVP_PKEY *key = x ? X509_get0_pubkey (x) : NULL;
           int size = key ? EVP_PKEY_get_size (key) : 0;
-          total += size > 0 ? (gsize) size + 8 : 1024;
+          total += size > 0 ? (gsize)size + 8 : 1024;
           /* Its issuer name appears again in issuerAndSerialNumber and ESSCertIDv2. */
-          total += 2 * (gsize) (x ? i2d_X509_NAME (X509_get_issuer_name (x), NULL) : 512);
+          total += 2 * (gsize)(x ? i2d_X509_NAME (X509_get_issuer_name (x), NULL) : 512);
         }
     }
   kyso_crypto_clear_errors ();

@@ -33,8 +33,8 @@ typedef struct
   KysoRevocationStatus status;
   GDateTime *revoked_at;
   char *reason;
-  GBytes *raw;  /* the OCSP response or CRL that decided, as received */
-  gboolean transport_failed;  /* the responder could not be reached or hung up */
+  GBytes *raw;               /* the OCSP response or CRL that decided, as received */
+  gboolean transport_failed; /* the responder could not be reached or hung up */
 } Outcome;
 
 static GDateTime *
@@ -100,7 +100,8 @@ try_ocsp (X509 *cert, X509 *issuer, X509_STORE *store, STACK_OF (X509) * untrust
       else
         {
           g_free (out->reason);
-          out->reason = g_strdup_printf (_ ("The revocation service did not answer (%s)."), local_error->message);
+          out->reason
+            = g_strdup_printf (_ ("The revocation service did not answer (%s)."), local_error->message);
           out->transport_failed = TRUE;
         }
       return FALSE;

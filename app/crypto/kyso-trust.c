@@ -221,7 +221,7 @@ reason_for (int err, time_t at)
         return g_strdup (_ ("A certificate in the chain is not allowed to issue certificates."));
       default:
         return g_strdup_printf (_ ("The certificate chain cannot be verified (%s)."),
-                                X509_verify_cert_error_string (err));
+                                   X509_verify_cert_error_string (err));
     }
 }
 
@@ -313,7 +313,7 @@ kyso_trust_check_signing_chain (GPtrArray *chain, const char *const *anchor_file
          * authority Kyso trusts." */
         _ ("This signing certificate cannot be used: documents signed with it would not be accepted. "
            "%s"),
-        reason != NULL ? reason : "");
+           reason != NULL ? reason : "");
       return FALSE;
     }
   return TRUE;

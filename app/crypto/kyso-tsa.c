@@ -31,13 +31,12 @@ make_request (const guint8 digest[32])
   ok = req != NULL && imprint != NULL && alg != NULL && bn != NULL
        && X509_ALGOR_set0 (alg, OBJ_nid2obj (NID_sha256), V_ASN1_NULL, NULL) == 1
        && TS_MSG_IMPRINT_set_algo (imprint, alg) == 1
-       && TS_MSG_IMPRINT_set_msg (imprint, (unsigned char *) digest, 32) == 1
+       && TS_MSG_IMPRINT_set_msg (imprint, (unsigned char *)digest, 32) == 1
        && TS_REQ_set_version (req, 1) == 1
        && TS_REQ_set_msg_imprint (req, imprint) == 1
        /* A 63-bit random nonce ties the answer to this request. */
        && BN_rand (bn, 63, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1
-       && (nonce = BN_to_ASN1_INTEGER (bn, NULL)) != NULL
-       && TS_REQ_set_nonce (req, nonce) == 1
+       && (nonce = BN_to_ASN1_INTEGER (bn, NULL)) != NULL && TS_REQ_set_nonce (req, nonce) == 1
        && TS_REQ_set_cert_req (req, 1) == 1;
   ASN1_INTEGER_free (nonce);
   BN_free (bn);
@@ -55,7 +54,7 @@ request_to_bytes (TS_REQ *req)
 
   if (len <= 0)
     return NULL;
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   return out;
 }
@@ -65,16 +64,16 @@ status_text (long status)
 {
   switch (status)
     {
-    case TS_STATUS_REJECTION:
-      /* Translators: what a time-stamp authority answered */
-      return _("it refused the request");
-    case TS_STATUS_WAITING:
-      return _("it is busy");
-    case TS_STATUS_REVOCATION_WARNING:
-    case TS_STATUS_REVOCATION_NOTIFICATION:
-      return _("its certificate is being revoked");
-    default:
-      return _("it could not make a time-stamp");
+      case TS_STATUS_REJECTION:
+        /* Translators: what a time-stamp authority answered */
+        return _("it refused the request");
+      case TS_STATUS_WAITING:
+        return _("it is busy");
+      case TS_STATUS_REVOCATION_WARNING:
+      case TS_STATUS_REVOCATION_NOTIFICATION:
+        return _("its certificate is being revoked");
+      default:
+        return _("it could not make a time-stamp");
     }
 }
 
@@ -128,14 +127,10 @@ same_integer (const ASN1_INTEGER *a, const ASN1_INTEGER *b)
 }
 
 static GBytes *
-request_for_digest (const char            *url,
-                    GBytes                *digest,
-                    const KysoHttpOptions *http,
-                    const char            *trust_file,
-                    GCancellable          *cancellable,
-                    GError               **error)
+request_for_digest (const char *url, GBytes *digest, const KysoHttpOptions *http, const char *trust_file,
+                    GCancellable *cancellable, GError **error)
 {
-  static const char * const headers[] = { "Accept: application/timestamp-reply", NULL };
+  static const char *const headers[] = { "Accept: application/timestamp-reply", NULL };
   KysoHttpOptions options = { 0 };
   g_autoptr(TS_REQ) req = NULL;
   g_autoptr(TS_RESP) resp = NULL;
@@ -168,19 +163,21 @@ request_for_digest (const char            *url,
   if (body == NULL)
     {
       kyso_crypto_clear_errors ();
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("The time-stamp request could not be made."));
+      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED,
+                           _("The time-stamp request could not be made."));
       return NULL;
     }
 
-  response = kyso_http_request ("POST", url, headers, body, "application/timestamp-query", &options, cancellable,
-                                error);
+  response = kyso_http_request ("POST", url, headers, body, "application/timestamp-query", &options,
+                                cancellable, error);
   if (response == NULL)
     return NULL;
   if (response->status != 200)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _("The time-stamp service %s answered with an error (HTTP %u). Try again later, or sign "
-                     "without a time-stamp."), host, response->status);
+                     "without a time-stamp."),
+                      host, response->status);
       return NULL;
     }
 
@@ -188,8 +185,8 @@ request_for_digest (const char            *url,
   if (p != NULL && len > 0)
     {
       const unsigned char *start = p;
-      resp = d2i_TS_RESP (NULL, &p, (long) len);
-      if (resp != NULL && (gsize) (p - start) != len)
+      resp = d2i_TS_RESP (NULL, &p, (long)len);
+      if (resp != NULL && (gsize)(p - start) != len)
         g_clear_pointer (&resp, TS_RESP_free);
     }
   if (resp == NULL)
@@ -203,8 +200,8 @@ request_for_digest (const char            *url,
   status = ASN1_INTEGER_get (TS_STATUS_INFO_get0_status (TS_RESP_get_status_info (resp)));
   if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER, _("The time-stamp service %s did not time-stamp: %s."),
-                   host, status_text (status));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                   _("The time-stamp service %s did not time-stamp: %s."), host, status_text (status));
       return NULL;
     }
   info = TS_RESP_get_tst_info (resp);
@@ -219,7 +216,8 @@ request_for_digest (const char            *url,
    * request must never be taken. */
   imprint = TS_TST_INFO_get_msg_imprint (info);
   hash = TS_MSG_IMPRINT_get_msg (imprint);
-  if (OBJ_obj2nid (TS_MSG_IMPRINT_get_algo (imprint)->algorithm) != NID_sha256 || ASN1_STRING_length (hash) != 32
+  if (OBJ_obj2nid (TS_MSG_IMPRINT_get_algo (imprint)->algorithm) != NID_sha256
+      || ASN1_STRING_length (hash) != 32
       || memcmp (ASN1_STRING_get0_data (hash), g_bytes_get_data (digest, NULL), 32) != 0
       || !same_integer (TS_TST_INFO_get_nonce (info), TS_REQ_get_nonce (req)))
     {
@@ -233,7 +231,8 @@ request_for_digest (const char            *url,
       kyso_crypto_clear_errors ();
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _("The time-stamp from %s is not properly signed by a time-stamp authority; it was not "
-                     "used."), host);
+                     "used."),
+                      host);
       return NULL;
     }
   if (trust_file != NULL)
@@ -252,7 +251,7 @@ request_for_digest (const char            *url,
           kyso_crypto_clear_errors ();
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
                        _("The time-stamp authority %s is not one Kyso trusts; the time-stamp was not used."),
-                       host);
+                          host);
           return NULL;
         }
     }
@@ -264,19 +263,15 @@ request_for_digest (const char            *url,
       g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("The time-stamp could not be stored."));
       return NULL;
     }
-  token = g_bytes_new (der, (gsize) der_len);
+  token = g_bytes_new (der, (gsize)der_len);
   OPENSSL_free (der);
   kyso_crypto_clear_errors ();
   return token;
 }
 
 GBytes *
-kyso_tsa_request_token_with_trust (const char            *url,
-                                   GBytes                *data,
-                                   const KysoHttpOptions *http,
-                                   const char            *trust_file,
-                                   GCancellable          *cancellable,
-                                   GError               **error)
+kyso_tsa_request_token_with_trust (const char *url, GBytes *data, const KysoHttpOptions *http,
+                                   const char *trust_file, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GBytes) digest = NULL;
 
@@ -286,21 +281,15 @@ kyso_tsa_request_token_with_trust (const char            *url,
 }
 
 GBytes *
-kyso_tsa_request_token_for_digest (const char            *url,
-                                   GBytes                *sha256,
-                                   const KysoHttpOptions *http,
-                                   GCancellable          *cancellable,
-                                   GError               **error)
+kyso_tsa_request_token_for_digest (const char *url, GBytes *sha256, const KysoHttpOptions *http,
+                                   GCancellable *cancellable, GError **error)
 {
   return request_for_digest (url, sha256, http, NULL, cancellable, error);
 }
 
 GBytes *
-kyso_tsa_request_token (const char            *url,
-                        GBytes                *data,
-                        const KysoHttpOptions *http,
-                        GCancellable          *cancellable,
-                        GError               **error)
+kyso_tsa_request_token (const char *url, GBytes *data, const KysoHttpOptions *http, GCancellable *cancellable,
+                        GError **error)
 {
   return kyso_tsa_request_token_with_trust (url, data, http, NULL, cancellable, error);
 }

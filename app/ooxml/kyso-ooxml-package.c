@@ -111,7 +111,7 @@ zip_failed (zip_error_t *zerr, GError **error)
   else
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                  _ ("The file is not a readable Word document (its ZIP container is damaged: %s)."),
-                 zip_error_strerror (zerr));
+                    zip_error_strerror (zerr));
   return FALSE;
 }
 
@@ -146,7 +146,7 @@ read_entry (zip_t *za, zip_uint64_t i, const zip_stat_t *st, GBytes **out, GErro
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                    _ ("The file is not a readable Word document (the part “%s” is not the size it claims)."),
-                   st->name);
+                      st->name);
       return FALSE;
     }
   *out = g_bytes_new_take (g_steal_pointer (&buf), st->size);
@@ -167,8 +167,8 @@ open_source (GBytes *bytes, GError **error)
 
   if ((gint64)len > KYSO_OOXML_MAX_FILE)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The document is larger than %d MB."),
-                   (int)(KYSO_OOXML_MAX_FILE / (1024 * 1024)));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                   _ ("The document is larger than %d MB."), (int)(KYSO_OOXML_MAX_FILE / (1024 * 1024)));
       return NULL;
     }
   zip_error_init (&zerr);
@@ -192,8 +192,8 @@ open_source (GBytes *bytes, GError **error)
   n = zip_get_num_entries (za, 0);
   if (n > KYSO_OOXML_MAX_PARTS)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The document has more than %d parts."),
-                   KYSO_OOXML_MAX_PARTS);
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                   _ ("The document has more than %d parts."), KYSO_OOXML_MAX_PARTS);
       zip_discard (za);
       return NULL;
     }
@@ -267,7 +267,7 @@ open_source (GBytes *bytes, GError **error)
             error, KYSO_ERROR, KYSO_ERROR_LIMIT,
             _ ("The document inflates to more than %d MB, or one of its parts inflates far more than any "
                "real document does (a “zip bomb”); it is refused."),
-            (int)(KYSO_OOXML_MAX_TOTAL / (1024 * 1024)));
+               (int)(KYSO_OOXML_MAX_TOTAL / (1024 * 1024)));
           zip_discard (za);
           return NULL;
         }
@@ -319,8 +319,8 @@ kyso_ooxml_package_open (const char *path, GCancellable *cancellable, GError **e
 
       if (fd >= 0)
         close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), _ ("Cannot open “%s”: %s"), shown,
-                   g_strerror (e));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+                   _ ("Cannot open “%s”: %s"), shown, g_strerror (e));
       return NULL;
     }
   if (!S_ISREG (sb.st_mode) || sb.st_size > KYSO_OOXML_MAX_FILE)
@@ -330,8 +330,8 @@ kyso_ooxml_package_open (const char *path, GCancellable *cancellable, GError **e
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                              _ ("This is not a regular file."));
       else
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The document is larger than %d MB."),
-                     (int)(KYSO_OOXML_MAX_FILE / (1024 * 1024)));
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                     _ ("The document is larger than %d MB."), (int)(KYSO_OOXML_MAX_FILE / (1024 * 1024)));
       return NULL;
     }
   buf = g_malloc (sb.st_size > 0 ? sb.st_size : 1);
@@ -465,8 +465,8 @@ kyso_ooxml_package_set_part (KysoOoxmlPackage *self, const char *name, GBytes *d
     {
       if (self->parts->len >= KYSO_OOXML_MAX_PARTS)
         {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The document has more than %d parts."),
-                       KYSO_OOXML_MAX_PARTS);
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                       _ ("The document has more than %d parts."), KYSO_OOXML_MAX_PARTS);
           return FALSE;
         }
       add_part (self, name, data, time (NULL));
@@ -551,8 +551,8 @@ kyso_ooxml_package_to_bytes (KysoOoxmlPackage *self, GError **error)
   return g_bytes_new_take (g_steal_pointer (&buf), got);
 
 failed:
-  g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _ ("The document could not be assembled: %s"),
-               zip_error_strerror (&zerr));
+  g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED,
+               _ ("The document could not be assembled: %s"), zip_error_strerror (&zerr));
   zip_error_fini (&zerr);
   if (src != NULL)
     zip_source_free (src);

@@ -950,7 +950,7 @@ with_signer_prepared (GObject *source, GAsyncResult *result, gpointer data)
   WithSigner *w = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (GBytes) digest
-    = kyso_ooxml_sign_session_prepare_finish (KYSO_OOXML_SIGN_SESSION (source), result, &error);
+             = kyso_ooxml_sign_session_prepare_finish (KYSO_OOXML_SIGN_SESSION (source), result, &error);
   g_autoptr (GPtrArray) digests = NULL;
   g_autofree char *name = NULL;
   const char *doc_ids[2] = { NULL, NULL };
@@ -980,7 +980,7 @@ with_signer_listed (GObject *source, GAsyncResult *result, gpointer data)
   WithSigner *w = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (GPtrArray) credentials
-    = kyso_signer_list_credentials_finish (KYSO_SIGNER (source), result, &error);
+             = kyso_signer_list_credentials_finish (KYSO_SIGNER (source), result, &error);
 
   if (credentials == NULL)
     {

@@ -223,7 +223,7 @@ check_part_ref (Check *c, xmlNodePtr ref, const char *uri)
       if (want == NULL || ct == NULL || g_ascii_strcasecmp (want, ct) != 0)
         kyso_pdf_signature_report_add_reason (c->r, KYSO_SIGNATURE_PROBLEM_CHANGED,
                                               _ ("The type of the part %s was changed after signing."),
-                                              shown);
+                                                 shown);
     }
   for (xmlNodePtr t = transforms != NULL ? transforms->children : NULL; t != NULL; t = t->next)
     {
@@ -339,7 +339,7 @@ check_coverage (Check *c)
           kyso_pdf_signature_report_add_reason (c->r, 0,
                                                 _ ("The part %s is not covered by the signature: its signer "
                                                    "left it out."),
-                                                shown);
+                                                   shown);
           continue;
         }
       if (!g_hash_table_lookup_extended (c->covered, key, NULL, (gpointer *)&set))
@@ -348,7 +348,7 @@ check_coverage (Check *c)
             c->r, KYSO_SIGNATURE_PROBLEM_CHANGED,
             _ ("The part %s is not covered by the signature: it was added or "
                "replaced after signing."),
-            shown);
+               shown);
           continue;
         }
       if (set == NULL)
@@ -369,11 +369,11 @@ check_coverage (Check *c)
               c->r, 0,
               _ ("The link from %s to “%s” is not covered by the signature: its "
                  "signer left it out."),
-              shown, rel->target);
+                 shown, rel->target);
           else
             kyso_pdf_signature_report_add_reason (c->r, KYSO_SIGNATURE_PROBLEM_CHANGED,
                                                   _ ("A link from %s to “%s” was added after signing."),
-                                                  shown, rel->target);
+                                                     shown, rel->target);
         }
     }
 }

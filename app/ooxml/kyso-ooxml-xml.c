@@ -61,8 +61,8 @@ _kyso_ooxml_parse_xml (GBytes *data, const char *what, GError **error)
   if (doc == NULL || !ctxt->wellFormed || doc->intSubset != NULL || xmlDocGetRootElement (doc) == NULL)
     {
       g_clear_pointer (&doc, xmlFreeDoc);
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE, _ ("The part %s is not well-formed XML."),
-                   what);
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                   _ ("The part %s is not well-formed XML."), what);
     }
   xmlFreeParserCtxt (ctxt);
   return doc;

@@ -35,12 +35,8 @@ kyso_page_rect_get_height (const KysoPageRect *rect)
 }
 
 void
-kyso_page_geometry_init (KysoPageGeometry *self,
-                         double            crop_x0,
-                         double            crop_y0,
-                         double            crop_x1,
-                         double            crop_y1,
-                         int               rotate)
+kyso_page_geometry_init (KysoPageGeometry *self, double crop_x0, double crop_y0, double crop_x1,
+                         double crop_y1, int rotate)
 {
   g_return_if_fail (self != NULL);
 
@@ -48,7 +44,7 @@ kyso_page_geometry_init (KysoPageGeometry *self,
   kyso_page_rect_normalize (&self->crop);
 
   /* Round to a quarter turn, then fold into [0, 360): -90 is 270, 450 is 90. */
-  int quarter = (int) lround (rotate / 90.0);
+  int quarter = (int)lround (rotate / 90.0);
   quarter %= 4;
   if (quarter < 0)
     quarter += 4;
@@ -64,23 +60,21 @@ is_sideways (const KysoPageGeometry *self)
 double
 kyso_page_geometry_get_width (const KysoPageGeometry *self)
 {
-  return is_sideways (self) ? kyso_page_rect_get_height (&self->crop) : kyso_page_rect_get_width (&self->crop);
+  return is_sideways (self) ? kyso_page_rect_get_height (&self->crop)
+                            : kyso_page_rect_get_width (&self->crop);
 }
 
 double
 kyso_page_geometry_get_height (const KysoPageGeometry *self)
 {
-  return is_sideways (self) ? kyso_page_rect_get_width (&self->crop) : kyso_page_rect_get_height (&self->crop);
+  return is_sideways (self) ? kyso_page_rect_get_width (&self->crop)
+                            : kyso_page_rect_get_height (&self->crop);
 }
 
 /* (u, v): page points as shown, y down. (a, b): the same point on the unturned crop box, y
  * down from its top-left corner. Turning clockwise by 90° sends (a, b) to (ch − b, a). */
 static void
-shown_to_pdf_point (const KysoPageGeometry *self,
-                    double                  u,
-                    double                  v,
-                    double                 *px,
-                    double                 *py)
+shown_to_pdf_point (const KysoPageGeometry *self, double u, double v, double *px, double *py)
 {
   double cw = kyso_page_rect_get_width (&self->crop);
   double ch = kyso_page_rect_get_height (&self->crop);
@@ -88,22 +82,22 @@ shown_to_pdf_point (const KysoPageGeometry *self,
 
   switch (self->rotate)
     {
-    case 90:
-      a = v;
-      b = ch - u;
-      break;
-    case 180:
-      a = cw - u;
-      b = ch - v;
-      break;
-    case 270:
-      a = cw - v;
-      b = u;
-      break;
-    default:
-      a = u;
-      b = v;
-      break;
+      case 90:
+        a = v;
+        b = ch - u;
+        break;
+      case 180:
+        a = cw - u;
+        b = ch - v;
+        break;
+      case 270:
+        a = cw - v;
+        b = u;
+        break;
+      default:
+        a = u;
+        b = v;
+        break;
     }
 
   *px = self->crop.x0 + a;
@@ -111,11 +105,7 @@ shown_to_pdf_point (const KysoPageGeometry *self,
 }
 
 static void
-pdf_to_shown_point (const KysoPageGeometry *self,
-                    double                  px,
-                    double                  py,
-                    double                 *u,
-                    double                 *v)
+pdf_to_shown_point (const KysoPageGeometry *self, double px, double py, double *u, double *v)
 {
   double cw = kyso_page_rect_get_width (&self->crop);
   double ch = kyso_page_rect_get_height (&self->crop);
@@ -124,29 +114,27 @@ pdf_to_shown_point (const KysoPageGeometry *self,
 
   switch (self->rotate)
     {
-    case 90:
-      *u = ch - b;
-      *v = a;
-      break;
-    case 180:
-      *u = cw - a;
-      *v = ch - b;
-      break;
-    case 270:
-      *u = b;
-      *v = cw - a;
-      break;
-    default:
-      *u = a;
-      *v = b;
-      break;
+      case 90:
+        *u = ch - b;
+        *v = a;
+        break;
+      case 180:
+        *u = cw - a;
+        *v = ch - b;
+        break;
+      case 270:
+        *u = b;
+        *v = cw - a;
+        break;
+      default:
+        *u = a;
+        *v = b;
+        break;
     }
 }
 
 void
-kyso_page_geometry_to_pdf (const KysoPageGeometry *self,
-                           const KysoPageRect     *page_points,
-                           KysoPageRect           *pdf)
+kyso_page_geometry_to_pdf (const KysoPageGeometry *self, const KysoPageRect *page_points, KysoPageRect *pdf)
 {
   KysoPageRect out;
 
@@ -159,9 +147,7 @@ kyso_page_geometry_to_pdf (const KysoPageGeometry *self,
 }
 
 void
-kyso_page_geometry_from_pdf (const KysoPageGeometry *self,
-                             const KysoPageRect     *pdf,
-                             KysoPageRect           *page_points)
+kyso_page_geometry_from_pdf (const KysoPageGeometry *self, const KysoPageRect *pdf, KysoPageRect *page_points)
 {
   KysoPageRect out;
 
@@ -174,10 +160,8 @@ kyso_page_geometry_from_pdf (const KysoPageGeometry *self,
 }
 
 void
-kyso_page_geometry_view_to_pdf (const KysoPageGeometry *self,
-                                double                  scale,
-                                const KysoPageRect     *view,
-                                KysoPageRect           *pdf)
+kyso_page_geometry_view_to_pdf (const KysoPageGeometry *self, double scale, const KysoPageRect *view,
+                                KysoPageRect *pdf)
 {
   KysoPageRect pts;
 
@@ -189,10 +173,8 @@ kyso_page_geometry_view_to_pdf (const KysoPageGeometry *self,
 }
 
 void
-kyso_page_geometry_pdf_to_view (const KysoPageGeometry *self,
-                                double                  scale,
-                                const KysoPageRect     *pdf,
-                                KysoPageRect           *view)
+kyso_page_geometry_pdf_to_view (const KysoPageGeometry *self, double scale, const KysoPageRect *pdf,
+                                KysoPageRect *view)
 {
   KysoPageRect pts;
 
@@ -204,9 +186,8 @@ kyso_page_geometry_pdf_to_view (const KysoPageGeometry *self,
 }
 
 void
-kyso_page_geometry_from_shown_y_up (const KysoPageGeometry *self,
-                                    const KysoPageRect     *shown_y_up,
-                                    KysoPageRect           *page_points)
+kyso_page_geometry_from_shown_y_up (const KysoPageGeometry *self, const KysoPageRect *shown_y_up,
+                                    KysoPageRect *page_points)
 {
   double h;
   KysoPageRect out;
@@ -220,10 +201,8 @@ kyso_page_geometry_from_shown_y_up (const KysoPageGeometry *self,
 }
 
 gboolean
-kyso_page_geometry_clamp (const KysoPageGeometry *self,
-                          KysoPageRect           *box,
-                          double                  min_width,
-                          double                  min_height)
+kyso_page_geometry_clamp (const KysoPageGeometry *self, KysoPageRect *box, double min_width,
+                          double min_height)
 {
   double pw, ph, w, h;
   KysoPageRect before;

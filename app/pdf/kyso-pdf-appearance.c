@@ -24,14 +24,15 @@
 /* Where distributions keep DejaVu Sans. Opening the file directly spares fontconfig's start-up
  * (tens of milliseconds per signature); fontconfig is the fallback. */
 static const char *const font_paths[] = {
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", /* Debian, Ubuntu */
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",   /* Debian, Ubuntu */
   "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", /* Fedora */
-  "/usr/share/fonts/dejavu/DejaVuSans.ttf",          /* Fedora (older), Flatpak runtimes */
-  "/usr/share/fonts/TTF/DejaVuSans.ttf",             /* Arch */
+  "/usr/share/fonts/dejavu/DejaVuSans.ttf",            /* Fedora (older), Flatpak runtimes */
+  "/usr/share/fonts/TTF/DejaVuSans.ttf",               /* Arch */
 };
 #define LINE_SPACING 1.25
 
-struct _KysoPdfAppearance {
+struct _KysoPdfAppearance
+{
   double width;
   double height;
   GBytes *content;
@@ -83,7 +84,8 @@ kyso_pdf_appearance_get_image (KysoPdfAppearance *self, guint *width, guint *hei
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   const guint8 *data;
   gsize len;
   gsize pos;
@@ -125,9 +127,9 @@ load_image (KysoPdfAppearance *self, GBytes *png, GError **error)
     }
   w = cairo_image_surface_get_width (src);
   h = cairo_image_surface_get_height (src);
-  scale = MIN (1.0, (double) MAX_IMAGE_SIDE / MAX (w, h));
-  w = MAX (1, (int) lround (w * scale));
-  h = MAX (1, (int) lround (h * scale));
+  scale = MIN (1.0, (double)MAX_IMAGE_SIDE / MAX (w, h));
+  w = MAX (1, (int)lround (w * scale));
+  h = MAX (1, (int)lround (h * scale));
   img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
   {
     cairo_t *cr = cairo_create (img);
@@ -141,32 +143,32 @@ load_image (KysoPdfAppearance *self, GBytes *png, GError **error)
   cairo_surface_destroy (src);
   cairo_surface_flush (img);
   stride = cairo_image_surface_get_stride (img);
-  rgb = g_malloc ((gsize) w * h * 3);
-  alpha = g_malloc ((gsize) w * h);
+  rgb = g_malloc ((gsize)w * h * 3);
+  alpha = g_malloc ((gsize)w * h);
   for (int y = 0; y < h; y++)
     {
-      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (img) + (gsize) y * stride);
+      const guint32 *row = (const guint32 *)(cairo_image_surface_get_data (img) + (gsize)y * stride);
       for (int x = 0; x < w; x++)
         {
           guint32 p = row[x];
           guint a = p >> 24;
-          guint8 *o = rgb + ((gsize) y * w + x) * 3;
+          guint8 *o = rgb + ((gsize)y * w + x) * 3;
           /* cairo keeps premultiplied alpha; PDF wants straight colour with a separate mask. */
           for (int c = 0; c < 3; c++)
             {
               guint v = (p >> (16 - 8 * c)) & 0xff;
-              o[c] = (guint8) (a == 0 ? 255 : MIN (255u, (v * 255 + a / 2) / a));
+              o[c] = (guint8)(a == 0 ? 255 : MIN (255u, (v * 255 + a / 2) / a));
             }
-          alpha[(gsize) y * w + x] = (guint8) a;
+          alpha[(gsize)y * w + x] = (guint8)a;
           opaque = opaque && a == 255;
         }
     }
   cairo_surface_destroy (img);
-  self->image_width = (guint) w;
-  self->image_height = (guint) h;
-  self->rgb = kyso_pdf_flate_encode (rgb, (gsize) w * h * 3);
+  self->image_width = (guint)w;
+  self->image_height = (guint)h;
+  self->rgb = kyso_pdf_flate_encode (rgb, (gsize)w * h * 3);
   if (!opaque)
-    self->alpha = kyso_pdf_flate_encode (alpha, (gsize) w * h);
+    self->alpha = kyso_pdf_flate_encode (alpha, (gsize)w * h);
   return TRUE;
 }
 
@@ -218,22 +220,22 @@ emit_text_path (cairo_t *cr, const char *text, GString *out)
       cairo_path_data_t *d = &path->data[i];
       switch (d->header.type)
         {
-        case CAIRO_PATH_MOVE_TO:
-          g_string_append_printf (out, "%ld %ld m\n", lround (d[1].point.x), lround (-d[1].point.y));
-          break;
-        case CAIRO_PATH_LINE_TO:
-          g_string_append_printf (out, "%ld %ld l\n", lround (d[1].point.x), lround (-d[1].point.y));
-          break;
-        case CAIRO_PATH_CURVE_TO:
-          g_string_append_printf (out, "%ld %ld %ld %ld %ld %ld c\n", lround (d[1].point.x), lround (-d[1].point.y),
-                                  lround (d[2].point.x), lround (-d[2].point.y), lround (d[3].point.x),
-                                  lround (-d[3].point.y));
-          break;
-        case CAIRO_PATH_CLOSE_PATH:
-          g_string_append (out, "h\n");
-          break;
-        default:
-          break;
+          case CAIRO_PATH_MOVE_TO:
+            g_string_append_printf (out, "%ld %ld m\n", lround (d[1].point.x), lround (-d[1].point.y));
+            break;
+          case CAIRO_PATH_LINE_TO:
+            g_string_append_printf (out, "%ld %ld l\n", lround (d[1].point.x), lround (-d[1].point.y));
+            break;
+          case CAIRO_PATH_CURVE_TO:
+            g_string_append_printf (out, "%ld %ld %ld %ld %ld %ld c\n", lround (d[1].point.x),
+                                    lround (-d[1].point.y), lround (d[2].point.x), lround (-d[2].point.y),
+                                    lround (d[3].point.x), lround (-d[3].point.y));
+            break;
+          case CAIRO_PATH_CLOSE_PATH:
+            g_string_append (out, "h\n");
+            break;
+          default:
+            break;
         }
     }
   cairo_path_destroy (path);
@@ -267,7 +269,8 @@ make_lines (const KysoPdfAppearanceInfo *info)
   return lines;
 }
 
-typedef struct {
+typedef struct
+{
   FT_Library library;
   FT_Face face;
 } FtFont;
@@ -375,7 +378,8 @@ kyso_pdf_appearance_new (const KysoPdfAppearanceInfo *info, double width, double
   g_return_val_if_fail (info != NULL && info->signer_name != NULL && info->time != NULL, NULL);
   if (!isfinite (width) || !isfinite (height) || width < 4 || height < 4 || width > 14400 || height > 14400)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The signature box is too small to show anything."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("The signature box is too small to show anything."));
       return NULL;
     }
   self->width = width;
@@ -389,7 +393,7 @@ kyso_pdf_appearance_new (const KysoPdfAppearanceInfo *info, double width, double
   th = height - 2 * pad;
   if (self->rgb != NULL)
     {
-      double aspect = (double) self->image_width / self->image_height;
+      double aspect = (double)self->image_width / self->image_height;
       double iw, ih, ix, iy;
       if (width >= 1.6 * height)
         {

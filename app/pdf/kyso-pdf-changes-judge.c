@@ -37,8 +37,9 @@ field_label (KysoPdfObject *dict)
   const guint8 *t = kyso_pdf_object_get_string (kyso_pdf_dict_get (dict, "T"), &len);
 
   /* Only used in reasons; a name that is not valid UTF-8 is left out rather than mangled. */
-  return t != NULL && g_utf8_validate ((const char *) t, (gssize) len, NULL) && memchr (t, 0, len) == NULL
-           ? (const char *) t : "";
+  return t != NULL && g_utf8_validate ((const char *)t, (gssize)len, NULL) && memchr (t, 0, len) == NULL
+           ? (const char *)t
+           : "";
 }
 
 /* An annotation that now appears on a page (listed in its /Annots). */
@@ -55,25 +56,26 @@ judge_added_annot (Diff *d, KysoPdfObject *item)
     }
   switch (kyso_pdf_diff_kind_of (d, d->new_rev, kyso_pdf_object_get_ref_num (item), annot))
     {
-    case KIND_SIG_SIGNED:
-      kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
-      break;
-    case KIND_SIG_EMPTY:
-      /* An empty signature box with an appearance draws whatever it likes on the page. */
-      if (kyso_pdf_dict_get (annot, "AP") != NULL)
-        kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_ANNOTATIONS, "%s",
-                            _("An unsigned signature box was added to a page."));
-      else
+      case KIND_SIG_SIGNED:
         kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
-      break;
-    case KIND_FORM:
-      kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A new form field was added to a page."));
-      break;
-    case KIND_ANNOT:
-    default:
-      kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_ANNOTATIONS, _("An annotation (%s) was added to a page."),
-                          type_name (annot, "Subtype") != NULL ? type_name (annot, "Subtype") : "?");
-      break;
+        break;
+      case KIND_SIG_EMPTY:
+        /* An empty signature box with an appearance draws whatever it likes on the page. */
+        if (kyso_pdf_dict_get (annot, "AP") != NULL)
+          kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_ANNOTATIONS, "%s",
+                              _("An unsigned signature box was added to a page."));
+        else
+          kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
+        break;
+      case KIND_FORM:
+        kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER, "%s", _("A new form field was added to a page."));
+        break;
+      case KIND_ANNOT:
+      default:
+        kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_ANNOTATIONS,
+                            _("An annotation (%s) was added to a page."),
+                               type_name (annot, "Subtype") != NULL ? type_name (annot, "Subtype") : "?");
+        break;
     }
 }
 
@@ -130,8 +132,10 @@ static GPtrArray *
 changed_keys (Diff *d, KysoPdfObject *old, KysoPdfObject *new)
 {
   GPtrArray *keys = g_ptr_array_new ();
-  guint n_old = is_dict (old) || kyso_pdf_object_get_kind (old) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (old) : 0;
-  guint n_new = is_dict (new) || kyso_pdf_object_get_kind (new) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (new) : 0;
+  guint n_old
+    = is_dict (old) || kyso_pdf_object_get_kind (old) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (old) : 0;
+  guint n_new
+    = is_dict (new) || kyso_pdf_object_get_kind (new) == KYSO_PDF_STREAM ? kyso_pdf_dict_get_size (new) : 0;
 
   for (guint i = 0; i < n_old; i++)
     {
@@ -139,11 +143,11 @@ changed_keys (Diff *d, KysoPdfObject *old, KysoPdfObject *new)
       KysoPdfObject *nv = n_new > 0 ? kyso_pdf_dict_get (new, key) : NULL;
 
       if (nv == NULL || !kyso_pdf_history_objects_equal (d->h, kyso_pdf_dict_get_value_at (old, i), nv))
-        g_ptr_array_add (keys, (gpointer) key);
+        g_ptr_array_add (keys, (gpointer)key);
     }
   for (guint i = 0; i < n_new; i++)
     if (n_old == 0 || kyso_pdf_dict_get (old, kyso_pdf_dict_get_key_at (new, i)) == NULL)
-      g_ptr_array_add (keys, (gpointer) kyso_pdf_dict_get_key_at (new, i));
+      g_ptr_array_add (keys, (gpointer)kyso_pdf_dict_get_key_at (new, i));
   return keys;
 }
 
@@ -158,15 +162,16 @@ only_adds (Diff *d, KysoPdfObject *ov, KysoPdfObject *nv, guint depth)
     return TRUE;
   if (nv == NULL || depth > 4)
     return FALSE;
-  if (same_ref (ov, nv) && !g_hash_table_contains (d->changed, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ov))))
+  if (same_ref (ov, nv)
+      && !g_hash_table_contains (d->changed, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ov))))
     return TRUE;
   o = kyso_pdf_diff_resolve (d, d->old_rev, ov);
   n = kyso_pdf_diff_resolve (d, d->new_rev, nv);
   if (!is_dict (o) || !is_dict (n))
     return kyso_pdf_history_objects_equal (d->h, o, n);
   for (guint i = 0; i < kyso_pdf_dict_get_size (o); i++)
-    if (!only_adds (d, kyso_pdf_dict_get_value_at (o, i), kyso_pdf_dict_get (n, kyso_pdf_dict_get_key_at (o, i)),
-                    depth + 1))
+    if (!only_adds (d, kyso_pdf_dict_get_value_at (o, i),
+                    kyso_pdf_dict_get (n, kyso_pdf_dict_get_key_at (o, i)), depth + 1))
       return FALSE;
   return TRUE;
 }
@@ -255,7 +260,7 @@ judge_page (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
       else
         kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER,
                             _("The content or resources of a page were changed (/%s of object %u)."), key,
-                            num);
+                               num);
     }
 }
 
@@ -264,8 +269,8 @@ judge_page (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
 static gboolean
 signing_key (const char *key)
 {
-  static const char *const keys[] = { "V", "AP", "AS", "MK", "M", "P", "F", "Subtype", "Type", "Rect",
-                                      "DA", "BS", "TU", "Lock", "SV", NULL };
+  static const char *const keys[] = { "V",    "AP",   "AS", "MK", "M",  "P",    "F",  "Subtype",
+                                      "Type", "Rect", "DA", "BS", "TU", "Lock", "SV", NULL };
   return g_strv_contains (keys, key);
 }
 
@@ -298,19 +303,19 @@ judge_replaced_appearance (Diff *d, KysoPdfObject *old_ap, guint depth)
 {
   switch (kyso_pdf_object_get_kind (old_ap))
     {
-    case KYSO_PDF_REF:
-      if (shared_beyond_appearance (d, kyso_pdf_object_get_ref_num (old_ap)))
-        kyso_pdf_diff_note (
-          d, KYSO_PDF_CHANGES_OTHER,
-          _("An appearance stream that the document also uses elsewhere was replaced (object %u)."),
-          kyso_pdf_object_get_ref_num (old_ap));
-      break;
-    case KYSO_PDF_DICT:
-      for (guint i = 0; depth < 2 && i < kyso_pdf_dict_get_size (old_ap); i++)
-        judge_replaced_appearance (d, kyso_pdf_dict_get_value_at (old_ap, i), depth + 1);
-      break;
-    default:
-      break;
+      case KYSO_PDF_REF:
+        if (shared_beyond_appearance (d, kyso_pdf_object_get_ref_num (old_ap)))
+          kyso_pdf_diff_note (
+            d, KYSO_PDF_CHANGES_OTHER,
+            _("An appearance stream that the document also uses elsewhere was replaced (object %u)."),
+               kyso_pdf_object_get_ref_num (old_ap));
+        break;
+      case KYSO_PDF_DICT:
+        for (guint i = 0; depth < 2 && i < kyso_pdf_dict_get_size (old_ap); i++)
+          judge_replaced_appearance (d, kyso_pdf_dict_get_value_at (old_ap, i), depth + 1);
+        break;
+      default:
+        break;
     }
 }
 
@@ -356,19 +361,19 @@ judge_annot (Diff *d, guint32 num, KysoPdfObject *old, KysoPdfObject *new)
       else if (kind == KIND_SIG_SIGNED && signing_key (key))
         kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER,
                             _("A signature that was already made was changed (field “%s”)."),
-                            field_label (old));
+                               field_label (old));
       else if (kind == KIND_SIG_EMPTY && signing_key (key))
         kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_SIGNATURES, NULL);
       else if (kind == KIND_FORM && filling_key (key))
-        kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_FORM, _("Form field “%s” was filled in or changed."),
-                            field_label (old));
+        kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_FORM,
+                            _("Form field “%s” was filled in or changed."), field_label (old));
       else
         g_string_append_printf (others, "%s/%s", others->len > 0 ? ", " : "", key);
     }
   if (others->len > 0)
     kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER,
                         _("Form field “%s” was changed in ways form filling does not allow (%s)."),
-                        field_label (old), others->str);
+                           field_label (old), others->str);
 }
 
 void
@@ -401,7 +406,7 @@ kyso_pdf_diff_judge_object (Diff *d, guint32 num, guint mask)
   if (mask & (1u << ROLE_OWNED_SIGNED))
     kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_OTHER,
                         _("The appearance of a signature that was already made was changed (object %u)."),
-                        num);
+                           num);
   if (mask & (1u << ROLE_OWNED_FORM))
     kyso_pdf_diff_note (d, KYSO_PDF_CHANGES_FORM, "%s", _("The appearance of a form field was changed."));
   if (mask & (1u << ROLE_OWNED_ANNOT))

@@ -86,7 +86,7 @@ kyso_pdf_history_get_index (KysoPdfHistory *self, guint rev)
       const KysoPdfXrefEntry *old = g_hash_table_lookup (self->index[rev], GUINT_TO_POINTER (e->num));
 
       if (old == NULL || entry_rank (e) > entry_rank (old))
-        g_hash_table_insert (self->index[rev], GUINT_TO_POINTER (e->num), (gpointer) e);
+        g_hash_table_insert (self->index[rev], GUINT_TO_POINTER (e->num), (gpointer)e);
     }
   return self->index[rev];
 }
@@ -97,8 +97,8 @@ kyso_pdf_history_lookup (KysoPdfHistory *self, guint rev, guint32 num)
   g_return_val_if_fail (rev < self->n_revs, NULL);
   for (guint r = rev + 1; r > 0; r--)
     {
-      const KysoPdfXrefEntry *e = g_hash_table_lookup (kyso_pdf_history_get_index (self, r - 1),
-                                                       GUINT_TO_POINTER (num));
+      const KysoPdfXrefEntry *e
+        = g_hash_table_lookup (kyso_pdf_history_get_index (self, r - 1), GUINT_TO_POINTER (num));
       if (e != NULL)
         return e;
     }
@@ -117,8 +117,8 @@ kyso_pdf_history_get_object (KysoPdfHistory *self, guint rev, guint32 num, gbool
   /* The document reads an object stream, and an indirect /Length, through their newest
    * definitions; when those differ from state @rev's, the bytes read are not that state's. */
   if (e != NULL && e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED && exact != NULL && e->offset <= G_MAXUINT32
-      && kyso_pdf_history_lookup (self, rev, (guint32) e->offset)
-           != kyso_pdf_document_lookup (self->doc, (guint32) e->offset))
+      && kyso_pdf_history_lookup (self, rev, (guint32)e->offset)
+           != kyso_pdf_document_lookup (self->doc, (guint32)e->offset))
     *exact = FALSE;
   obj = kyso_pdf_document_get_object_at (self->doc, e, error);
   if (obj != NULL && exact != NULL && kyso_pdf_object_get_kind (obj) == KYSO_PDF_STREAM
@@ -177,7 +177,7 @@ only_space_between (KysoPdfHistory *self, gint64 a, gint64 b)
     return FALSE;
   if (hi == lo)
     return TRUE;
-  if (!kyso_pdf_source_read (self->source, lo, buf, (gsize) (hi - lo), NULL))
+  if (!kyso_pdf_source_read (self->source, lo, buf, (gsize)(hi - lo), NULL))
     return FALSE;
   for (gint64 i = 0; i < hi - lo; i++)
     if (!kyso_pdf_is_whitespace (buf[i]))
@@ -206,7 +206,7 @@ kyso_pdf_history_revision_ending_at (KysoPdfHistory *self, gint64 offset)
           prefix = i <= k ? o->section_end <= offset : o->xref_offset >= offset;
         }
       if (prefix)
-        return (int) k;
+        return (int)k;
     }
   return -1;
 }
@@ -242,11 +242,11 @@ stream_data_equal (KysoPdfHistory *self, KysoPdfObject *a, KysoPdfObject *b)
   bb = g_malloc (64 * 1024);
   for (gint64 done = 0; done < len;)
     {
-      gsize n = (gsize) MIN (len - done, 64 * 1024);
+      gsize n = (gsize)MIN (len - done, 64 * 1024);
       if (!kyso_pdf_source_read (self->source, oa + done, ba, n, NULL)
           || !kyso_pdf_source_read (self->source, ob + done, bb, n, NULL) || memcmp (ba, bb, n) != 0)
         return FALSE;
-      done += (gint64) n;
+      done += (gint64)n;
     }
   return TRUE;
 }
@@ -266,41 +266,41 @@ equal_rec (KysoPdfHistory *self, KysoPdfObject *a, KysoPdfObject *b, guint depth
     return FALSE;
   switch (ka)
     {
-    case KYSO_PDF_NULL:
-      return TRUE;
-    case KYSO_PDF_BOOL:
-      return kyso_pdf_object_get_bool (a) == kyso_pdf_object_get_bool (b);
-    case KYSO_PDF_NAME:
-      return g_strcmp0 (kyso_pdf_object_get_name (a), kyso_pdf_object_get_name (b)) == 0;
-    case KYSO_PDF_STRING:
-      sa = kyso_pdf_object_get_string (a, &la);
-      sb = kyso_pdf_object_get_string (b, &lb);
-      return la == lb && (la == 0 || memcmp (sa, sb, la) == 0);
-    case KYSO_PDF_REF:
-      return kyso_pdf_object_get_ref_num (a) == kyso_pdf_object_get_ref_num (b)
-             && kyso_pdf_object_get_ref_gen (a) == kyso_pdf_object_get_ref_gen (b);
-    case KYSO_PDF_ARRAY:
-      if (kyso_pdf_array_get_length (a) != kyso_pdf_array_get_length (b))
-        return FALSE;
-      for (guint i = 0; i < kyso_pdf_array_get_length (a); i++)
-        if (!equal_rec (self, kyso_pdf_array_get (a, i), kyso_pdf_array_get (b, i), depth + 1))
+      case KYSO_PDF_NULL:
+        return TRUE;
+      case KYSO_PDF_BOOL:
+        return kyso_pdf_object_get_bool (a) == kyso_pdf_object_get_bool (b);
+      case KYSO_PDF_NAME:
+        return g_strcmp0 (kyso_pdf_object_get_name (a), kyso_pdf_object_get_name (b)) == 0;
+      case KYSO_PDF_STRING:
+        sa = kyso_pdf_object_get_string (a, &la);
+        sb = kyso_pdf_object_get_string (b, &lb);
+        return la == lb && (la == 0 || memcmp (sa, sb, la) == 0);
+      case KYSO_PDF_REF:
+        return kyso_pdf_object_get_ref_num (a) == kyso_pdf_object_get_ref_num (b)
+               && kyso_pdf_object_get_ref_gen (a) == kyso_pdf_object_get_ref_gen (b);
+      case KYSO_PDF_ARRAY:
+        if (kyso_pdf_array_get_length (a) != kyso_pdf_array_get_length (b))
           return FALSE;
-      return TRUE;
-    case KYSO_PDF_DICT:
-    case KYSO_PDF_STREAM:
-      if (kyso_pdf_dict_get_size (a) != kyso_pdf_dict_get_size (b))
-        return FALSE;
-      for (guint i = 0; i < kyso_pdf_dict_get_size (a); i++)
-        {
-          KysoPdfObject *vb = kyso_pdf_dict_get (b, kyso_pdf_dict_get_key_at (a, i));
-          if (vb == NULL || !equal_rec (self, kyso_pdf_dict_get_value_at (a, i), vb, depth + 1))
+        for (guint i = 0; i < kyso_pdf_array_get_length (a); i++)
+          if (!equal_rec (self, kyso_pdf_array_get (a, i), kyso_pdf_array_get (b, i), depth + 1))
             return FALSE;
-        }
-      return ka == KYSO_PDF_DICT || stream_data_equal (self, a, b);
-    case KYSO_PDF_INT:
-    case KYSO_PDF_REAL:
-    default:
-      return FALSE;
+        return TRUE;
+      case KYSO_PDF_DICT:
+      case KYSO_PDF_STREAM:
+        if (kyso_pdf_dict_get_size (a) != kyso_pdf_dict_get_size (b))
+          return FALSE;
+        for (guint i = 0; i < kyso_pdf_dict_get_size (a); i++)
+          {
+            KysoPdfObject *vb = kyso_pdf_dict_get (b, kyso_pdf_dict_get_key_at (a, i));
+            if (vb == NULL || !equal_rec (self, kyso_pdf_dict_get_value_at (a, i), vb, depth + 1))
+              return FALSE;
+          }
+        return ka == KYSO_PDF_DICT || stream_data_equal (self, a, b);
+      case KYSO_PDF_INT:
+      case KYSO_PDF_REAL:
+      default:
+        return FALSE;
     }
 }
 

@@ -117,7 +117,8 @@ collect_kinds (Diff *d, guint rev, GHashTable *kinds, GHashTable *seen, KysoPdfO
     }
   has_v |= kyso_pdf_dict_get (field, "V") != NULL;
   kind = g_strcmp0 (ft, "Sig") == 0 ? (has_v ? KIND_SIG_SIGNED : KIND_SIG_EMPTY) : KIND_FORM;
-  g_hash_table_insert (kinds, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref)), GUINT_TO_POINTER (kind + 1));
+  g_hash_table_insert (kinds, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref)),
+                       GUINT_TO_POINTER (kind + 1));
   kids = kyso_pdf_diff_resolve (d, rev, kyso_pdf_dict_get (field, "Kids"));
   for (guint i = 0; i < kyso_pdf_array_get_length (kids); i++)
     collect_kinds (d, rev, kinds, seen, kyso_pdf_array_get (kids, i), ft, has_v, depth + 1);
@@ -151,7 +152,7 @@ kyso_pdf_diff_kind_of (Diff *d, guint rev, guint32 num, KysoPdfObject *dict)
 {
   gpointer k = num != 0 ? g_hash_table_lookup (form_kinds (d, rev), GUINT_TO_POINTER (num)) : NULL;
 
-  return k != NULL ? (Kind) (GPOINTER_TO_UINT (k) - 1) : annot_kind (d, rev, dict);
+  return k != NULL ? (Kind)(GPOINTER_TO_UINT (k) - 1) : annot_kind (d, rev, dict);
 }
 
 static Role
@@ -167,62 +168,63 @@ child_role (Role role, const char *key, Kind kind)
 {
   switch (role)
     {
-    case ROLE_CATALOG:
-      if (strcmp (key, "Pages") == 0)
-        return ROLE_PAGES;
-      if (strcmp (key, "AcroForm") == 0)
-        return ROLE_ACROFORM;
-      if (strcmp (key, "DSS") == 0 || strcmp (key, "Extensions") == 0)
-        return ROLE_DSS;
-      if (strcmp (key, "Metadata") == 0)
-        return ROLE_METADATA;
-      if (strcmp (key, "Perms") == 0)
-        return ROLE_SIGDICT;
-      return strcmp (key, "Type") == 0 || strcmp (key, "Version") == 0 ? ROLE_IGNORE : ROLE_OTHER;
-    case ROLE_PAGES:
-      if (strcmp (key, "Kids") == 0)
-        return ROLE_PAGE_KIDS;
-      return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 || strcmp (key, "Count") == 0
-               ? ROLE_IGNORE : ROLE_OTHER;
-    case ROLE_PAGE:
-      if (strcmp (key, "Annots") == 0)
-        return ROLE_ANNOTS;
-      return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 ? ROLE_IGNORE : ROLE_OTHER;
-    case ROLE_ANNOT:
-    case ROLE_FIELD:
-      /* Back-pointers and links to other annotations: those get their role where they are listed. */
-      if (strcmp (key, "P") == 0 || strcmp (key, "Parent") == 0 || strcmp (key, "IRT") == 0)
-        return ROLE_IGNORE;
-      if (strcmp (key, "Popup") == 0)
-        return ROLE_ANNOT;
-      if (strcmp (key, "Kids") == 0)
-        return ROLE_FIELDS;
-      if (strcmp (key, "V") == 0 && kind >= KIND_SIG_EMPTY)
-        return ROLE_SIGDICT;
-      return owned_role (kind);
-    case ROLE_ACROFORM:
-      if (strcmp (key, "Fields") == 0)
-        return ROLE_FIELDS;
-      return strcmp (key, "DR") == 0 ? ROLE_OWNED_FORM : ROLE_OTHER;
-    case ROLE_OWNED_SIGNED:
-    case ROLE_OWNED_SIG:
-    case ROLE_OWNED_FORM:
-    case ROLE_OWNED_ANNOT:
-      return strcmp (key, "Parent") == 0 || strcmp (key, "P") == 0 ? ROLE_IGNORE : role;
-    case ROLE_SIGDICT:
-      /* /Reference … /Data points back at the catalog. */
-      return strcmp (key, "Data") == 0 ? ROLE_IGNORE : role;
-    case ROLE_DSS:
-    case ROLE_INFO:
-    case ROLE_METADATA:
-    case ROLE_OTHER:
-      return role;
-    case ROLE_PAGE_KIDS:
-    case ROLE_PAGE_KID:
-    case ROLE_ANNOTS:
-    case ROLE_FIELDS:
-    default:
-      return ROLE_OTHER;
+      case ROLE_CATALOG:
+        if (strcmp (key, "Pages") == 0)
+          return ROLE_PAGES;
+        if (strcmp (key, "AcroForm") == 0)
+          return ROLE_ACROFORM;
+        if (strcmp (key, "DSS") == 0 || strcmp (key, "Extensions") == 0)
+          return ROLE_DSS;
+        if (strcmp (key, "Metadata") == 0)
+          return ROLE_METADATA;
+        if (strcmp (key, "Perms") == 0)
+          return ROLE_SIGDICT;
+        return strcmp (key, "Type") == 0 || strcmp (key, "Version") == 0 ? ROLE_IGNORE : ROLE_OTHER;
+      case ROLE_PAGES:
+        if (strcmp (key, "Kids") == 0)
+          return ROLE_PAGE_KIDS;
+        return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 || strcmp (key, "Count") == 0
+                 ? ROLE_IGNORE
+                 : ROLE_OTHER;
+      case ROLE_PAGE:
+        if (strcmp (key, "Annots") == 0)
+          return ROLE_ANNOTS;
+        return strcmp (key, "Parent") == 0 || strcmp (key, "Type") == 0 ? ROLE_IGNORE : ROLE_OTHER;
+      case ROLE_ANNOT:
+      case ROLE_FIELD:
+        /* Back-pointers and links to other annotations: those get their role where they are listed. */
+        if (strcmp (key, "P") == 0 || strcmp (key, "Parent") == 0 || strcmp (key, "IRT") == 0)
+          return ROLE_IGNORE;
+        if (strcmp (key, "Popup") == 0)
+          return ROLE_ANNOT;
+        if (strcmp (key, "Kids") == 0)
+          return ROLE_FIELDS;
+        if (strcmp (key, "V") == 0 && kind >= KIND_SIG_EMPTY)
+          return ROLE_SIGDICT;
+        return owned_role (kind);
+      case ROLE_ACROFORM:
+        if (strcmp (key, "Fields") == 0)
+          return ROLE_FIELDS;
+        return strcmp (key, "DR") == 0 ? ROLE_OWNED_FORM : ROLE_OTHER;
+      case ROLE_OWNED_SIGNED:
+      case ROLE_OWNED_SIG:
+      case ROLE_OWNED_FORM:
+      case ROLE_OWNED_ANNOT:
+        return strcmp (key, "Parent") == 0 || strcmp (key, "P") == 0 ? ROLE_IGNORE : role;
+      case ROLE_SIGDICT:
+        /* /Reference … /Data points back at the catalog. */
+        return strcmp (key, "Data") == 0 ? ROLE_IGNORE : role;
+      case ROLE_DSS:
+      case ROLE_INFO:
+      case ROLE_METADATA:
+      case ROLE_OTHER:
+        return role;
+      case ROLE_PAGE_KIDS:
+      case ROLE_PAGE_KID:
+      case ROLE_ANNOTS:
+      case ROLE_FIELDS:
+      default:
+        return ROLE_OTHER;
     }
 }
 
@@ -232,22 +234,22 @@ item_role (Role role)
 {
   switch (role)
     {
-    case ROLE_PAGE_KIDS:
-      return ROLE_PAGE_KID;
-    case ROLE_ANNOTS:
-      return ROLE_ANNOT;
-    case ROLE_FIELDS:
-      return ROLE_FIELD;
-    case ROLE_CATALOG:
-    case ROLE_PAGES:
-    case ROLE_PAGE_KID:
-    case ROLE_PAGE:
-    case ROLE_ANNOT:
-    case ROLE_ACROFORM:
-    case ROLE_FIELD:
-      return ROLE_OTHER;
-    default:
-      return role;
+      case ROLE_PAGE_KIDS:
+        return ROLE_PAGE_KID;
+      case ROLE_ANNOTS:
+        return ROLE_ANNOT;
+      case ROLE_FIELDS:
+        return ROLE_FIELD;
+      case ROLE_CATALOG:
+      case ROLE_PAGES:
+      case ROLE_PAGE_KID:
+      case ROLE_PAGE:
+      case ROLE_ANNOT:
+      case ROLE_ACROFORM:
+      case ROLE_FIELD:
+        return ROLE_OTHER;
+      default:
+        return role;
     }
 }
 
@@ -290,19 +292,19 @@ visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth)
     return;
   switch (kyso_pdf_object_get_kind (value))
     {
-    case KYSO_PDF_REF:
-      enqueue (d, kyso_pdf_object_get_ref_num (value), role);
-      break;
-    case KYSO_PDF_ARRAY:
-      for (guint i = 0; i < kyso_pdf_array_get_length (value); i++)
-        visit_value (d, kyso_pdf_array_get (value, i), item_role (role), depth + 1);
-      break;
-    case KYSO_PDF_DICT:
-    case KYSO_PDF_STREAM:
-      visit_dict (d, 0, value, role, depth);
-      break;
-    default:
-      break;
+      case KYSO_PDF_REF:
+        enqueue (d, kyso_pdf_object_get_ref_num (value), role);
+        break;
+      case KYSO_PDF_ARRAY:
+        for (guint i = 0; i < kyso_pdf_array_get_length (value); i++)
+          visit_value (d, kyso_pdf_array_get (value, i), item_role (role), depth + 1);
+        break;
+      case KYSO_PDF_DICT:
+      case KYSO_PDF_STREAM:
+        visit_dict (d, 0, value, role, depth);
+        break;
+      default:
+        break;
     }
 }
 
@@ -310,7 +312,8 @@ visit_value (Diff *d, KysoPdfObject *value, Role role, guint depth)
 static void
 visit_value_of (Diff *d, guint32 num, KysoPdfObject *value, Role role)
 {
-  if (kyso_pdf_object_get_kind (value) == KYSO_PDF_DICT || kyso_pdf_object_get_kind (value) == KYSO_PDF_STREAM)
+  if (kyso_pdf_object_get_kind (value) == KYSO_PDF_DICT
+      || kyso_pdf_object_get_kind (value) == KYSO_PDF_STREAM)
     visit_dict (d, num, value, role, 0);
   else
     visit_value (d, value, role, 0);
@@ -334,7 +337,7 @@ visit_object (Diff *d, guint32 num, Role role)
   if (role < N_STRUCTURAL)
     g_hash_table_add (d->structural, GUINT_TO_POINTER (num));
   else if (g_hash_table_contains (d->structural, GUINT_TO_POINTER (num)))
-    return;  /* a destination or structure-tree pointer to a real page, annotation or field */
+    return; /* a destination or structure-tree pointer to a real page, annotation or field */
   if (g_hash_table_contains (d->changed, GUINT_TO_POINTER (num)))
     {
       guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (d->roles, GUINT_TO_POINTER (num)));
@@ -352,7 +355,9 @@ walk_old_state (Diff *d)
   for (guint i = 0; i < kyso_pdf_dict_get_size (trailer); i++)
     {
       const char *key = kyso_pdf_dict_get_key_at (trailer, i);
-      Role role = strcmp (key, "Root") == 0 ? ROLE_CATALOG : strcmp (key, "Info") == 0 ? ROLE_INFO : ROLE_OTHER;
+      Role role = strcmp (key, "Root") == 0   ? ROLE_CATALOG
+                  : strcmp (key, "Info") == 0 ? ROLE_INFO
+                                              : ROLE_OTHER;
 
       if (!g_strv_contains (trailer_bookkeeping, key))
         visit_value (d, kyso_pdf_dict_get_value_at (trailer, i), role, 0);
@@ -375,7 +380,7 @@ walk_old_state (Diff *d)
           break;
         }
       packed = GPOINTER_TO_UINT (key) - 1;
-      visit_object (d, packed / N_ROLES, (Role) (packed % N_ROLES));
+      visit_object (d, packed / N_ROLES, (Role)(packed % N_ROLES));
     }
 }
 
@@ -397,7 +402,7 @@ mark_if_changed (Diff *d, guint32 num)
       g_autofree char *msg = g_strdup_printf (_("Object %u of a later update cannot be read."), num);
       note_structure (d, msg);
     }
-  if (old != NULL && new != NULL && old_exact && new_exact && kyso_pdf_history_objects_equal (d->h, old, new))
+  if (old != NULL && new != NULL && old_exact &&new_exact &&kyso_pdf_history_objects_equal (d->h, old, new))
     return;
   g_hash_table_add (d->changed, GUINT_TO_POINTER (num));
 }
@@ -416,7 +421,7 @@ find_changed (Diff *d)
       const KysoPdfXrefEntry *old = kyso_pdf_history_lookup (d->h, d->old_rev, GPOINTER_TO_UINT (key));
 
       if (old != NULL && old->type == KYSO_PDF_XREF_ENTRY_IN_FILE)
-        redefines_objstm = TRUE;  /* maybe an object stream: checked below */
+        redefines_objstm = TRUE; /* maybe an object stream: checked below */
       mark_if_changed (d, GPOINTER_TO_UINT (key));
     }
   if (!redefines_objstm)
@@ -432,7 +437,7 @@ find_changed (Diff *d)
           const KysoPdfXrefEntry *e = &g_array_index (rev->entries, KysoPdfXrefEntry, i);
 
           if (e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED && e->offset <= G_MAXUINT32
-              && g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32) e->offset))
+              && g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32)e->offset))
               && !g_hash_table_contains (listed, GUINT_TO_POINTER (e->num))
               && kyso_pdf_history_lookup (d->h, d->old_rev, e->num) == e)
             g_hash_table_add (d->changed, GUINT_TO_POINTER (e->num));
@@ -462,9 +467,9 @@ check_update_bytes (Diff *d)
     {
       const KysoPdfXrefEntry *e = value;
 
-      if ((e->type == KYSO_PDF_XREF_ENTRY_IN_FILE && e->offset > 0 && (gint64) e->offset < start)
+      if ((e->type == KYSO_PDF_XREF_ENTRY_IN_FILE && e->offset > 0 && (gint64)e->offset < start)
           || (e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED
-              && !g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32) MIN (e->offset, G_MAXUINT32)))))
+              && !g_hash_table_contains (listed, GUINT_TO_POINTER ((guint32)MIN (e->offset, G_MAXUINT32)))))
         {
           g_autofree char *msg = g_strdup_printf (
             _("A later update points object %u at bytes of an earlier revision."), e->num);
@@ -516,7 +521,7 @@ check_update_bytes (Diff *d)
 static int
 compare_nums (const void *a, const void *b)
 {
-  guint x = GPOINTER_TO_UINT (*(gpointer const *) a), y = GPOINTER_TO_UINT (*(gpointer const *) b);
+  guint x = GPOINTER_TO_UINT (*(gpointer const *)a), y = GPOINTER_TO_UINT (*(gpointer const *)b);
   return x < y ? -1 : x > y;
 }
 

@@ -16,12 +16,14 @@
  * stays bounded. */
 #define WINDOW (8 << 20)
 
-typedef struct {
+typedef struct
+{
   guint8 *data;
-  gsize len;          /* 0: the end */
+  gsize len; /* 0: the end */
 } Chunk;
 
-typedef struct {
+typedef struct
+{
   int fd;
   GAsyncQueue *full;  /* chunks to write, in order */
   GAsyncQueue *empty; /* chunks free for reading */
@@ -36,10 +38,10 @@ start_writeback (Pipe *p, gint64 written)
   if (written % WINDOW != 0)
     return;
   /* Errors here are not fatal: fsync at the end reports them. */
-  (void) sync_file_range (p->fd, written - WINDOW, WINDOW, SYNC_FILE_RANGE_WRITE);
+  (void)sync_file_range (p->fd, written - WINDOW, WINDOW, SYNC_FILE_RANGE_WRITE);
   if (written >= 4 * WINDOW)
-    (void) sync_file_range (p->fd, written - 4 * WINDOW, WINDOW,
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    (void)sync_file_range (p->fd, written - 4 * WINDOW, WINDOW,
+                           SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
 #endif
 }
 
@@ -59,7 +61,7 @@ writer_thread (gpointer data)
         g_atomic_int_set (&p->failed, 1);
       else if (len > 0)
         {
-          written += (gint64) len;
+          written += (gint64)len;
           start_writeback (p, written);
         }
       g_async_queue_push (p->empty, c);
@@ -69,8 +71,9 @@ writer_thread (gpointer data)
 }
 
 gboolean
-kyso_pdf_copy_and_hash (KysoPdfDocument *doc, int fd, EVP_MD_CTX *md, gint64 total, KysoPdfWriteProgress progress,
-                        gpointer progress_data, GCancellable *cancellable, GError **error)
+kyso_pdf_copy_and_hash (KysoPdfDocument *doc, int fd, EVP_MD_CTX *md, gint64 total,
+                        KysoPdfWriteProgress progress, gpointer progress_data, GCancellable *cancellable,
+                        GError **error)
 {
   Chunk chunks[N_CHUNKS];
   Chunk end = { NULL, 0 };
@@ -89,7 +92,7 @@ kyso_pdf_copy_and_hash (KysoPdfDocument *doc, int fd, EVP_MD_CTX *md, gint64 tot
     {
       Chunk *c = g_async_queue_pop (p.empty);
 
-      c->len = (gsize) MIN ((gint64) CHUNK, size - pos);
+      c->len = (gsize)MIN ((gint64)CHUNK, size - pos);
       if (g_cancellable_set_error_if_cancelled (cancellable, &local)
           || !kyso_pdf_document_read (doc, pos, c->data, c->len, &local))
         {
@@ -97,7 +100,7 @@ kyso_pdf_copy_and_hash (KysoPdfDocument *doc, int fd, EVP_MD_CTX *md, gint64 tot
           break;
         }
       EVP_DigestUpdate (md, c->data, c->len);
-      pos += (gint64) c->len;
+      pos += (gint64)c->len;
       g_async_queue_push (p.full, c);
       if (progress != NULL)
         progress (pos, total, progress_data);

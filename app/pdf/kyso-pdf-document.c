@@ -16,24 +16,25 @@
 #define MAX_RESOLVE_DEPTH 16
 #define CACHE_MAX 512
 
-struct _KysoPdfDocument {
+struct _KysoPdfDocument
+{
   GObject parent_instance;
   char *path;
   KysoPdfSource *source;
   char *version;
-  gssize header_offset;            /* where "%PDF-" is; -1 without a header */
+  gssize header_offset; /* where "%PDF-" is; -1 without a header */
   gboolean linearized;
-  GPtrArray *revisions;            /* KysoPdfRevision, oldest first */
-  const KysoPdfXrefEntry **table;  /* current definition of each object number */
-  guint8 *table_rev;               /* which revision each current definition comes from */
+  GPtrArray *revisions;           /* KysoPdfRevision, oldest first */
+  const KysoPdfXrefEntry **table; /* current definition of each object number */
+  guint8 *table_rev;              /* which revision each current definition comes from */
   guint32 table_size;
-  GHashTable *cache;               /* object number → KysoPdfObject (current definitions) */
+  GHashTable *cache; /* object number → KysoPdfObject (current definitions) */
   KysoPdfObject *catalog;
   guint resolve_depth;
   /* The last object stream decoded: revision pages and forms often hit the same one in a row. */
   guint32 objstm_num;
   GBytes *objstm_data;
-  GArray *objstm_offsets;          /* pairs (num, offset) */
+  GArray *objstm_offsets; /* pairs (num, offset) */
   gint64 objstm_first;
 };
 
@@ -66,8 +67,8 @@ kyso_pdf_document_class_init (KysoPdfDocumentClass *klass)
 static void
 kyso_pdf_document_init (KysoPdfDocument *self)
 {
-  self->revisions = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_pdf_revision_free);
-  self->cache = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) kyso_pdf_object_unref);
+  self->revisions = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_pdf_revision_free);
+  self->cache = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)kyso_pdf_object_unref);
 }
 
 static gboolean
@@ -75,7 +76,8 @@ set_broken (GError **error, const char *what)
 {
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                /* Translators: %s says what is wrong */
-               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."), what);
+               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."),
+                  what);
   return FALSE;
 }
 
@@ -215,13 +217,14 @@ build_table (KysoPdfDocument *self, GError **error)
       KysoPdfRevision *rev = g_ptr_array_index (self->revisions, r);
       gint64 s = kyso_pdf_object_get_int (kyso_pdf_dict_get (rev->trailer, "Size"), NULL);
       if (s > 0 && s <= KYSO_PDF_MAX_OBJECT_NUM)
-        size = MAX (size, (guint32) s);
+        size = MAX (size, (guint32)s);
       for (guint i = 0; i < rev->entries->len; i++)
         size = MAX (size, g_array_index (rev->entries, KysoPdfXrefEntry, i).num + 1);
     }
   if (size > KYSO_PDF_MAX_OBJECT_NUM)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more objects than Kyso accepts."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                   _("The PDF file has more objects than Kyso accepts."));
       return FALSE;
     }
   self->table_size = size;
@@ -239,7 +242,7 @@ build_table (KysoPdfDocument *self, GError **error)
           if (old == NULL)
             {
               self->table[e->num] = e;
-              self->table_rev[e->num] = (guint8) MIN (r - 1, 255);
+              self->table_rev[e->num] = (guint8)MIN (r - 1, 255);
             }
           else if (self->table_rev[e->num] == MIN (r - 1, 255) && entry_rank (e) > entry_rank (old)
                    && (old >= &g_array_index (rev->entries, KysoPdfXrefEntry, 0)
@@ -350,8 +353,9 @@ kyso_pdf_document_check_signable (KysoPdfDocument *self, GError **error)
     {
       /* Bytes before "%PDF-": qpdf and poppler then count every offset from the header, other
        * tools from the file's start, so no signature over it could be valid for both. */
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                   _("The PDF file has extra data before its start. Save it again with a PDF editor, then sign it."));
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+        _("The PDF file has extra data before its start. Save it again with a PDF editor, then sign it."));
       return FALSE;
     }
   return TRUE;
@@ -420,7 +424,7 @@ kyso_pdf_document_lookup_revision (KysoPdfDocument *self, guint32 num)
       KysoPdfRevision *rev = g_ptr_array_index (self->revisions, r);
       if (rev->entries->len > 0 && self->table[num] >= &g_array_index (rev->entries, KysoPdfXrefEntry, 0)
           && self->table[num] < &g_array_index (rev->entries, KysoPdfXrefEntry, 0) + rev->entries->len)
-        return (int) r;
+        return (int)r;
     }
   return -1;
 }
@@ -432,7 +436,8 @@ kyso_pdf_document_read (KysoPdfDocument *self, gint64 offset, void *buffer, gsiz
 }
 
 GBytes *
-kyso_pdf_document_decode_stream (KysoPdfDocument *self, KysoPdfObject *stream, gsize max_bytes, GError **error)
+kyso_pdf_document_decode_stream (KysoPdfDocument *self, KysoPdfObject *stream, gsize max_bytes,
+                                 GError **error)
 {
   return kyso_pdf_stream_decode (self->source, stream, max_bytes, error);
 }
@@ -462,13 +467,15 @@ load_objstm (KysoPdfDocument *self, guint32 stm_num, GError **error)
     return TRUE;
   /* An object stream may not itself be compressed (§7.5.7); following one would also loop. */
   if (e == NULL || e->type != KYSO_PDF_XREF_ENTRY_IN_FILE)
-    return object_not_found (stm_num, error, _("(an object stream) is missing or inside another one")) != NULL;
+    return object_not_found (stm_num, error, _("(an object stream) is missing or inside another one"))
+                             != NULL;
   stm = kyso_pdf_document_get_object_at (self, e, error);
   if (stm == NULL)
     return FALSE;
   n = kyso_pdf_object_get_int (kyso_pdf_dict_get (stm, "N"), &ok);
   first = kyso_pdf_object_get_int (kyso_pdf_dict_get (stm, "First"), NULL);
-  if (kyso_pdf_object_get_kind (stm) != KYSO_PDF_STREAM || !ok || n < 0 || n > MAX_OBJSTM_OBJECTS || first < 0)
+  if (kyso_pdf_object_get_kind (stm) != KYSO_PDF_STREAM || !ok || n < 0 || n > MAX_OBJSTM_OBJECTS
+      || first < 0)
     return object_not_found (stm_num, error, _("is not a valid object stream")) != NULL;
   data = kyso_pdf_stream_decode (self->source, stm, MAX_OBJSTM_BYTES, error);
   if (data == NULL)
@@ -476,7 +483,7 @@ load_objstm (KysoPdfDocument *self, guint32 stm_num, GError **error)
   offsets = g_array_new (FALSE, FALSE, sizeof (gint64));
   src = kyso_pdf_source_new_bytes (data);
   kyso_pdf_lexer_init (&lexer, src, 0, FALSE);
-  lexer.limit = MIN (first, (gint64) g_bytes_get_size (data));
+  lexer.limit = MIN (first, (gint64)g_bytes_get_size (data));
   for (gint64 i = 0; i < n; i++)
     {
       gint64 pair[2];
@@ -505,7 +512,7 @@ get_compressed (KysoPdfDocument *self, const KysoPdfXrefEntry *e, GError **error
   gint64 offset = -1;
   guint n_pairs;
 
-  if (e->offset > G_MAXUINT32 || !load_objstm (self, (guint32) e->offset, error))
+  if (e->offset > G_MAXUINT32 || !load_objstm (self, (guint32)e->offset, error))
     return NULL;
   n_pairs = self->objstm_offsets->len / 2;
   /* Trust the index, but only if it names the right object; otherwise look the number up. */
@@ -516,7 +523,7 @@ get_compressed (KysoPdfDocument *self, const KysoPdfXrefEntry *e, GError **error
       offset = g_array_index (self->objstm_offsets, gint64, 2 * i + 1);
   /* Listed by the xref but absent from its stream: a reference to a missing object is null
    * (§7.3.10), which is also how qpdf and poppler read it. */
-  if (offset < 0 || self->objstm_first + offset >= (gint64) g_bytes_get_size (self->objstm_data))
+  if (offset < 0 || self->objstm_first + offset >= (gint64)g_bytes_get_size (self->objstm_data))
     return kyso_pdf_null_new ();
   src = kyso_pdf_source_new_bytes (self->objstm_data);
   kyso_pdf_lexer_init (&lexer, src, self->objstm_first + offset, FALSE);
@@ -544,11 +551,11 @@ kyso_pdf_document_get_object_at (KysoPdfDocument *self, const KysoPdfXrefEntry *
   self->resolve_depth++;
   if (e->type == KYSO_PDF_XREF_ENTRY_COMPRESSED)
     obj = get_compressed (self, e, error);
-  else if ((gint64) e->offset >= kyso_pdf_source_get_size (self->source))
+  else if ((gint64)e->offset >= kyso_pdf_source_get_size (self->source))
     object_not_found (e->num, error, _("points past the end of the file"));
   else
     {
-      kyso_pdf_lexer_init (&lexer, self->source, (gint64) e->offset, TRUE);
+      kyso_pdf_lexer_init (&lexer, self->source, (gint64)e->offset, TRUE);
       lexer.resolve_length = resolve_length;
       lexer.resolve_data = self;
       obj = kyso_pdf_lexer_parse_indirect (&lexer, &num, &gen, error);

@@ -27,7 +27,8 @@ set_broken_error (GError **error, const char *why)
 
 typedef gssize (*ReadFunc) (gpointer data, gint64 pos, guint8 *buf, gsize len);
 
-typedef struct {
+typedef struct
+{
   KysoPdfSource *source;
   gint64 offset;
 } SourceReader;
@@ -40,7 +41,8 @@ read_source (gpointer data, gint64 pos, guint8 *buf, gsize len)
   return kyso_pdf_source_read_some (r->source, r->offset + pos, buf, len);
 }
 
-typedef struct {
+typedef struct
+{
   const guint8 *data;
 } MemReader;
 
@@ -50,7 +52,7 @@ read_mem (gpointer data, gint64 pos, guint8 *buf, gsize len)
   MemReader *r = data;
 
   memcpy (buf, r->data + pos, len);
-  return (gssize) len;
+  return (gssize)len;
 }
 
 static GByteArray *
@@ -75,14 +77,14 @@ inflate_all (ReadFunc read, gpointer rdata, gint64 in_len, gsize max_output, GEr
 
       if (zs.avail_in == 0 && !pending)
         {
-          gsize want = (gsize) MIN ((gint64) CHUNK, in_len - pos);
+          gsize want = (gsize)MIN ((gint64)CHUNK, in_len - pos);
           gssize n = want > 0 ? read (rdata, pos, in, want) : 0;
           /* Truncated data: keep what decoded, as other readers do. */
           if (n <= 0)
             break;
           pos += n;
           zs.next_in = in;
-          zs.avail_in = (uInt) n;
+          zs.avail_in = (uInt)n;
         }
       zs.next_out = buf;
       zs.avail_out = CHUNK;
@@ -95,7 +97,7 @@ inflate_all (ReadFunc read, gpointer rdata, gint64 in_len, gsize max_output, GEr
           set_limit_error (error);
           return NULL;
         }
-      g_byte_array_append (out, buf, (guint) produced);
+      g_byte_array_append (out, buf, (guint)produced);
       if (ret == Z_STREAM_END)
         break;
       if (ret != Z_OK && ret != Z_BUF_ERROR)
@@ -161,7 +163,7 @@ unpredict (GByteArray *in, KysoPdfObject *parms, GError **error)
           return NULL;
         }
       g_byte_array_append (out, in->data, in->len);
-      for (gint64 r = 0; (r + 1) * rowlen <= (gint64) out->len; r++)
+      for (gint64 r = 0; (r + 1) * rowlen <= (gint64)out->len; r++)
         for (gint64 i = bpp; i < rowlen; i++)
           out->data[r * rowlen + i] += out->data[r * rowlen + i - bpp];
       return g_steal_pointer (&out);
@@ -171,20 +173,20 @@ unpredict (GByteArray *in, KysoPdfObject *parms, GError **error)
       set_broken_error (error, _("unsupported predictor"));
       return NULL;
     }
-  prev = g_malloc0 ((gsize) rowlen);
-  for (gint64 pos = 0; pos < (gint64) in->len; pos += rowlen + 1)
+  prev = g_malloc0 ((gsize)rowlen);
+  for (gint64 pos = 0; pos < (gint64)in->len; pos += rowlen + 1)
     {
       int type = in->data[pos];
-      gint64 n = MIN (rowlen, (gint64) in->len - pos - 1);
+      gint64 n = MIN (rowlen, (gint64)in->len - pos - 1);
       guint8 *row;
       guint start = out->len;
 
       /* PNG rows are complete; a short last row is padded so that it decodes like the others. */
-      g_byte_array_set_size (out, out->len + (guint) rowlen);
+      g_byte_array_set_size (out, out->len + (guint)rowlen);
       row = out->data + start;
-      memset (row, 0, (gsize) rowlen);
+      memset (row, 0, (gsize)rowlen);
       if (n > 0)
-        memcpy (row, in->data + pos + 1, (gsize) n);
+        memcpy (row, in->data + pos + 1, (gsize)n);
       for (gint64 i = 0; i < rowlen; i++)
         {
           int left = i >= bpp ? row[i - bpp] : 0;
@@ -192,19 +194,28 @@ unpredict (GByteArray *in, KysoPdfObject *parms, GError **error)
           int ul = i >= bpp ? prev[i - bpp] : 0;
           switch (type)
             {
-            case 0: break;
-            case 1: row[i] += left; break;
-            case 2: row[i] += up; break;
-            case 3: row[i] += (left + up) / 2; break;
-            case 4: row[i] += paeth (left, up, ul); break;
-            default:
-              set_broken_error (error, _("bad PNG row filter"));
-              return NULL;
+              case 0:
+                break;
+              case 1:
+                row[i] += left;
+                break;
+              case 2:
+                row[i] += up;
+                break;
+              case 3:
+                row[i] += (left + up) / 2;
+                break;
+              case 4:
+                row[i] += paeth (left, up, ul);
+                break;
+              default:
+                set_broken_error (error, _("bad PNG row filter"));
+                return NULL;
             }
         }
-      memcpy (prev, row, (gsize) rowlen);
+      memcpy (prev, row, (gsize)rowlen);
       if (n < rowlen)
-        g_byte_array_set_size (out, start + (guint) n);
+        g_byte_array_set_size (out, start + (guint)n);
     }
   return g_steal_pointer (&out);
 }
@@ -231,14 +242,14 @@ decode (KysoPdfObject *dict, ReadFunc read, gpointer rdata, gint64 len, gsize ma
     }
   if (filter == NULL)
     {
-      if (len > (gint64) max_output)
+      if (len > (gint64)max_output)
         {
           set_limit_error (error);
           return NULL;
         }
-      raw = g_byte_array_sized_new ((guint) len);
-      g_byte_array_set_size (raw, (guint) len);
-      if (len > 0 && read (rdata, 0, raw->data, (gsize) len) != len)
+      raw = g_byte_array_sized_new ((guint)len);
+      g_byte_array_set_size (raw, (guint)len);
+      if (len > 0 && read (rdata, 0, raw->data, (gsize)len) != len)
         {
           set_broken_error (error, _("truncated"));
           return NULL;
@@ -250,7 +261,7 @@ decode (KysoPdfObject *dict, ReadFunc read, gpointer rdata, gint64 len, gsize ma
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
                    /* Translators: %s is a PDF filter name such as LZWDecode */
                    _("The PDF file uses a compression Kyso does not read (%s)."),
-                   kyso_pdf_object_get_name (filter) ? kyso_pdf_object_get_name (filter) : "?");
+                      kyso_pdf_object_get_name (filter) ? kyso_pdf_object_get_name (filter) : "?");
       return NULL;
     }
   raw = inflate_all (read, rdata, len, max_output, error);
@@ -282,7 +293,7 @@ kyso_pdf_decode_bytes (KysoPdfObject *dict, const guint8 *data, gsize len, gsize
 {
   MemReader r = { data };
 
-  return decode (dict, read_mem, &r, (gint64) len, max_output, error);
+  return decode (dict, read_mem, &r, (gint64)len, max_output, error);
 }
 
 GBytes *

@@ -247,8 +247,8 @@ read_png (Image *img, GBytes *bytes, GError **error)
   if ((gint64)w * h > KYSO_IMAGE_MAX_PIXELS)
     {
       png_destroy_read_struct (&png, &info, NULL);
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The image has more than %d million pixels."),
-                   (int)(KYSO_IMAGE_MAX_PIXELS / 1000000));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                   _ ("The image has more than %d million pixels."), (int)(KYSO_IMAGE_MAX_PIXELS / 1000000));
       return FALSE;
     }
   if (png_get_pHYs (png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER)
@@ -588,8 +588,8 @@ read_image (const char *path, Image *img, GError **error)
     return FALSE;
   if (g_file_info_get_size (info) > KYSO_IMAGE_MAX_FILE)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The image is larger than %d MB."),
-                   (int)(KYSO_IMAGE_MAX_FILE / (1024 * 1024)));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                   _ ("The image is larger than %d MB."), (int)(KYSO_IMAGE_MAX_FILE / (1024 * 1024)));
       return FALSE;
     }
   type = kyso_image_sniff_type (path);
@@ -609,8 +609,9 @@ read_image (const char *path, Image *img, GError **error)
       if ((gint64)img->width * img->height > KYSO_IMAGE_MAX_PIXELS)
         {
           image_clear (img);
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _ ("The image has more than %d million pixels."),
-                       (int)(KYSO_IMAGE_MAX_PIXELS / 1000000));
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                       _ ("The image has more than %d million pixels."),
+                          (int)(KYSO_IMAGE_MAX_PIXELS / 1000000));
           return FALSE;
         }
       return TRUE;
@@ -686,7 +687,7 @@ kyso_pdf_from_images (const char *const *image_paths, const char *output_path,
 
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
                    _ ("Even at a quarter of their size the images make a PDF of %s, over the %s allowed."),
-                   got, limit);
+                      got, limit);
       goto done;
     }
   out = kyso_atomic_file_new (output_path, error);

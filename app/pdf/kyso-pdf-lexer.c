@@ -47,7 +47,7 @@ broken (GError **error, gint64 pos, const char *what)
 {
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                /* Translators: %s describes the problem, %lld is a byte offset */
-               _("The PDF file is damaged (%s at byte %lld)."), what, (long long) pos);
+               _("The PDF file is damaged (%s at byte %lld)."), what, (long long)pos);
   return FALSE;
 }
 
@@ -147,32 +147,42 @@ lex_literal_string (KysoPdfLexer *lexer, GError **error)
           c = get (lexer);
           switch (c)
             {
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case '\r':
-              if (peek (lexer) == '\n')
-                lexer->pos++;
-              continue;
-            case '\n':
-              continue;
-            case -1:
-              continue;
-            default:
-              if (c >= '0' && c <= '7')
-                {
-                  int v = c - '0';
-                  for (int k = 0; k < 2 && peek (lexer) >= '0' && peek (lexer) <= '7'; k++)
-                    v = v * 8 + (get (lexer) - '0');
-                  c = v & 0xff;
-                }
-              /* Any other escaped character stands for itself. */
-              break;
+              case 'n':
+                c = '\n';
+                break;
+              case 'r':
+                c = '\r';
+                break;
+              case 't':
+                c = '\t';
+                break;
+              case 'b':
+                c = '\b';
+                break;
+              case 'f':
+                c = '\f';
+                break;
+              case '\r':
+                if (peek (lexer) == '\n')
+                  lexer->pos++;
+                continue;
+              case '\n':
+                continue;
+              case -1:
+                continue;
+              default:
+                if (c >= '0' && c <= '7')
+                  {
+                    int v = c - '0';
+                    for (int k = 0; k < 2 && peek (lexer) >= '0' && peek (lexer) <= '7'; k++)
+                      v = v * 8 + (get (lexer) - '0');
+                    c = v & 0xff;
+                  }
+                /* Any other escaped character stands for itself. */
+                break;
             }
         }
-      g_string_append_c (t, (char) c);
+      g_string_append_c (t, (char)c);
     }
 }
 
@@ -205,13 +215,13 @@ lex_hex_string (KysoPdfLexer *lexer, GError **error)
         hi = v;
       else
         {
-          g_string_append_c (t, (char) (hi << 4 | v));
+          g_string_append_c (t, (char)(hi << 4 | v));
           hi = -1;
         }
     }
   /* An odd final digit is followed by an implied 0 (§7.3.4.3). */
   if (hi >= 0)
-    g_string_append_c (t, (char) (hi << 4));
+    g_string_append_c (t, (char)(hi << 4));
   return KYSO_PDF_TOKEN_HEX_STRING;
 }
 
@@ -237,7 +247,7 @@ lex_name (KysoPdfLexer *lexer, GError **error)
               c = h << 4 | l;
             }
         }
-      g_string_append_c (t, (char) c);
+      g_string_append_c (t, (char)c);
     }
   return KYSO_PDF_TOKEN_NAME;
 }
@@ -253,7 +263,7 @@ lex_number_or_keyword (KysoPdfLexer *lexer, GError **error)
     {
       if (t->len >= 256)
         return limit (error, _("token length")), KYSO_PDF_TOKEN_ERROR;
-      g_string_append_c (t, (char) get (lexer));
+      g_string_append_c (t, (char)get (lexer));
     }
   p = t->str;
   if (*p == '+' || *p == '-')
@@ -353,7 +363,7 @@ kyso_pdf_lexer_next (KysoPdfLexer *lexer, GError **error)
     {
       /* Only valid in content streams and PostScript functions, never in the objects we read. */
       lexer->pos++;
-      g_string_append_c (tok->text, (char) c);
+      g_string_append_c (tok->text, (char)c);
       tok->type = KYSO_PDF_TOKEN_KEYWORD;
     }
   else
@@ -379,7 +389,8 @@ span (KysoPdfLexer *lexer, gint64 pos)
   return lexer->base < 0 ? -1 : pos;
 }
 
-static KysoPdfObject *parse_value (KysoPdfLexer *lexer, guint depth, GError **error);
+static KysoPdfObject *
+parse_value (KysoPdfLexer *lexer, guint depth, GError **error);
 
 /* After an integer: "N G R" is a reference; anything else leaves the position after N. */
 static KysoPdfObject *
@@ -388,13 +399,12 @@ parse_int_or_ref (KysoPdfLexer *lexer, gint64 value, gint64 start)
   gint64 after = lexer->pos;
   gint64 gen;
 
-  if (value >= 0 && value <= G_MAXUINT32
-      && kyso_pdf_lexer_next (lexer, NULL) == KYSO_PDF_TOKEN_INT)
+  if (value >= 0 && value <= G_MAXUINT32 && kyso_pdf_lexer_next (lexer, NULL) == KYSO_PDF_TOKEN_INT)
     {
       gen = lexer->tok.int_value;
       if (gen >= 0 && gen <= G_MAXUINT32 && kyso_pdf_lexer_accept_keyword (lexer, "R"))
         {
-          KysoPdfObject *ref = kyso_pdf_ref_new ((guint32) value, (guint32) gen);
+          KysoPdfObject *ref = kyso_pdf_ref_new ((guint32)value, (guint32)gen);
           kyso_pdf_object_set_span (ref, span (lexer, start), span (lexer, lexer->pos));
           return ref;
         }
@@ -408,7 +418,8 @@ parse_int_or_ref (KysoPdfLexer *lexer, gint64 value, gint64 start)
 static gboolean
 is_structural_keyword (const char *kw)
 {
-  static const char *const words[] = { "endobj", "obj", "stream", "endstream", "trailer", "xref", "startxref" };
+  static const char *const words[]
+    = { "endobj", "obj", "stream", "endstream", "trailer", "xref", "startxref" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
     if (strcmp (kw, words[i]) == 0)
@@ -493,51 +504,51 @@ parse_value (KysoPdfLexer *lexer, guint depth, GError **error)
   start = lexer->tok.start;
   switch (t)
     {
-    case KYSO_PDF_TOKEN_ERROR:
-      return NULL;
-    case KYSO_PDF_TOKEN_EOF:
-      return broken (error, start, _("unexpected end of file")), NULL;
-    case KYSO_PDF_TOKEN_INT:
-      return parse_int_or_ref (lexer, lexer->tok.int_value, start);
-    case KYSO_PDF_TOKEN_REAL:
-      obj = kyso_pdf_real_new (lexer->tok.real_value);
-      break;
-    case KYSO_PDF_TOKEN_STRING:
-    case KYSO_PDF_TOKEN_HEX_STRING:
-      lexer->bytes += lexer->tok.text->len;
-      if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
-        return limit (error, _("size of one object")), NULL;
-      obj = kyso_pdf_string_new ((const guint8 *) lexer->tok.text->str, lexer->tok.text->len,
-                                 t == KYSO_PDF_TOKEN_HEX_STRING);
-      break;
-    case KYSO_PDF_TOKEN_NAME:
-      lexer->bytes += lexer->tok.text->len;
-      if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
-        return limit (error, _("size of one object")), NULL;
-      obj = kyso_pdf_name_new (lexer->tok.text->str);
-      break;
-    case KYSO_PDF_TOKEN_ARRAY_OPEN:
-      return parse_container (lexer, FALSE, start, depth, error);
-    case KYSO_PDF_TOKEN_DICT_OPEN:
-      return parse_container (lexer, TRUE, start, depth, error);
-    case KYSO_PDF_TOKEN_KEYWORD:
-      if (strcmp (lexer->tok.text->str, "true") == 0)
-        obj = kyso_pdf_bool_new (TRUE);
-      else if (strcmp (lexer->tok.text->str, "false") == 0)
-        obj = kyso_pdf_bool_new (FALSE);
-      else
-        {
-          /* "null", and damage read the way qpdf and poppler read it: an unknown token or a brace
-           * counts as null; a keyword that ends objects is left for the caller. */
-          if (is_structural_keyword (lexer->tok.text->str))
-            lexer->pos = save;
-          obj = kyso_pdf_null_new ();
-        }
-      break;
-    default:
-      /* A closing bracket that closes nothing: null, as qpdf reads it. */
-      obj = kyso_pdf_null_new ();
-      break;
+      case KYSO_PDF_TOKEN_ERROR:
+        return NULL;
+      case KYSO_PDF_TOKEN_EOF:
+        return broken (error, start, _("unexpected end of file")), NULL;
+      case KYSO_PDF_TOKEN_INT:
+        return parse_int_or_ref (lexer, lexer->tok.int_value, start);
+      case KYSO_PDF_TOKEN_REAL:
+        obj = kyso_pdf_real_new (lexer->tok.real_value);
+        break;
+      case KYSO_PDF_TOKEN_STRING:
+      case KYSO_PDF_TOKEN_HEX_STRING:
+        lexer->bytes += lexer->tok.text->len;
+        if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
+          return limit (error, _("size of one object")), NULL;
+        obj = kyso_pdf_string_new ((const guint8 *)lexer->tok.text->str, lexer->tok.text->len,
+                                   t == KYSO_PDF_TOKEN_HEX_STRING);
+        break;
+      case KYSO_PDF_TOKEN_NAME:
+        lexer->bytes += lexer->tok.text->len;
+        if (lexer->bytes > KYSO_PDF_MAX_OBJECT_BYTES)
+          return limit (error, _("size of one object")), NULL;
+        obj = kyso_pdf_name_new (lexer->tok.text->str);
+        break;
+      case KYSO_PDF_TOKEN_ARRAY_OPEN:
+        return parse_container (lexer, FALSE, start, depth, error);
+      case KYSO_PDF_TOKEN_DICT_OPEN:
+        return parse_container (lexer, TRUE, start, depth, error);
+      case KYSO_PDF_TOKEN_KEYWORD:
+        if (strcmp (lexer->tok.text->str, "true") == 0)
+          obj = kyso_pdf_bool_new (TRUE);
+        else if (strcmp (lexer->tok.text->str, "false") == 0)
+          obj = kyso_pdf_bool_new (FALSE);
+        else
+          {
+            /* "null", and damage read the way qpdf and poppler read it: an unknown token or a brace
+             * counts as null; a keyword that ends objects is left for the caller. */
+            if (is_structural_keyword (lexer->tok.text->str))
+              lexer->pos = save;
+            obj = kyso_pdf_null_new ();
+          }
+        break;
+      default:
+        /* A closing bracket that closes nothing: null, as qpdf reads it. */
+        obj = kyso_pdf_null_new ();
+        break;
     }
   kyso_pdf_object_set_span (obj, span (lexer, start), span (lexer, lexer->tok.end));
   return obj;
@@ -555,7 +566,7 @@ static gboolean
 matches_at (KysoPdfLexer *lexer, gint64 pos, const char *word)
 {
   for (gsize i = 0; word[i]; i++)
-    if (pos + (gint64) i >= lexer->limit || kyso_pdf_source_peek (lexer->source, pos + (gint64) i) != word[i])
+    if (pos + (gint64)i >= lexer->limit || kyso_pdf_source_peek (lexer->source, pos + (gint64)i) != word[i])
       return FALSE;
   return TRUE;
 }
@@ -620,12 +631,12 @@ kyso_pdf_lexer_parse_indirect (KysoPdfLexer *lexer, guint32 *num, guint32 *gen, 
 
   kyso_pdf_lexer_skip_space (lexer);
   start = lexer->pos;
-  if (kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT || (n = lexer->tok.int_value) < 0 || n > G_MAXUINT32
-      || kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT || (g = lexer->tok.int_value) < 0 || g > 65535
-      || !kyso_pdf_lexer_accept_keyword (lexer, "obj"))
+  if (kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT || (n = lexer->tok.int_value) < 0
+      || n > G_MAXUINT32 || kyso_pdf_lexer_next (lexer, NULL) != KYSO_PDF_TOKEN_INT
+      || (g = lexer->tok.int_value) < 0 || g > 65535 || !kyso_pdf_lexer_accept_keyword (lexer, "obj"))
     return broken (error, start, _("object header expected")), NULL;
-  *num = (guint32) n;
-  *gen = (guint32) g;
+  *num = (guint32)n;
+  *gen = (guint32)g;
   obj = kyso_pdf_lexer_parse_object (lexer, error);
   if (obj == NULL)
     return NULL;

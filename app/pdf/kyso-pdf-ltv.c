@@ -135,8 +135,8 @@ kyso_pdf_add_validation_data (const char *in_path, const char *out_path, const K
   fd = open (in_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot read the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot read the file: %s"), g_strerror (errno));
       return FALSE;
     }
   source = kyso_pdf_source_new_fd (fd, error);
@@ -273,8 +273,8 @@ kyso_pdf_add_validation_data (const char *in_path, const char *out_path, const K
   out_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
   if (out_fd < 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot write the file: %s"), g_strerror (errno));
       goto out;
     }
   if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)
@@ -283,8 +283,8 @@ kyso_pdf_add_validation_data (const char *in_path, const char *out_path, const K
       || !kyso_write_all (out_fd, buf->str, buf->len, error) || fsync (out_fd) != 0)
     {
       if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                     g_strerror (errno));
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                     _ ("Cannot write the file: %s"), g_strerror (errno));
       close (out_fd);
       g_unlink (tmp);
       goto out;
@@ -292,8 +292,8 @@ kyso_pdf_add_validation_data (const char *in_path, const char *out_path, const K
   close (out_fd);
   if (g_rename (tmp, out_path) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot write the file: %s"), g_strerror (errno));
       g_unlink (tmp);
       goto out;
     }
@@ -338,8 +338,8 @@ kyso_pdf_add_document_timestamp (const char *in_path, const char *out_path, cons
   out_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
   if (out_fd < 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot write the file: %s"), g_strerror (errno));
       return FALSE;
     }
   if (!kyso_pdf_write_signature_revision (doc, &o, out_fd, &layout, NULL, NULL, cancellable, error))
@@ -352,16 +352,16 @@ kyso_pdf_add_document_timestamp (const char *in_path, const char *out_path, cons
     goto out;
   if (fsync (out_fd) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot write the file: %s"), g_strerror (errno));
       goto out;
     }
   close (out_fd);
   out_fd = -1;
   if (g_rename (tmp, out_path) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write the file: %s"),
-                   g_strerror (errno));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot write the file: %s"), g_strerror (errno));
       goto out;
     }
   ok = TRUE;

@@ -5,33 +5,39 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   char *key;
   KysoPdfObject *value;
 } DictEntry;
 
-struct _KysoPdfObject {
+struct _KysoPdfObject
+{
   gatomicrefcount ref_count;
   KysoPdfObjectType kind;
   gboolean hex;
   gint64 start;
   gint64 end;
-  union {
+  union
+  {
     gboolean b;
     gint64 i;
     double r;
-    struct {
+    struct
+    {
       guint8 *data;
       gsize len;
     } s;              /* STRING; NAME keeps a NUL-terminated name in data */
     GPtrArray *items; /* ARRAY */
     GArray *entries;  /* DICT: DictEntry */
-    struct {
+    struct
+    {
       KysoPdfObject *dict;
       gint64 offset;
       gint64 length;
     } stream;
-    struct {
+    struct
+    {
       guint32 num;
       guint32 gen;
     } ref;
@@ -76,21 +82,21 @@ kyso_pdf_object_unref (KysoPdfObject *self)
     return;
   switch (self->kind)
     {
-    case KYSO_PDF_STRING:
-    case KYSO_PDF_NAME:
-      g_free (self->u.s.data);
-      break;
-    case KYSO_PDF_ARRAY:
-      g_ptr_array_unref (self->u.items);
-      break;
-    case KYSO_PDF_DICT:
-      g_array_unref (self->u.entries);
-      break;
-    case KYSO_PDF_STREAM:
-      kyso_pdf_object_unref (self->u.stream.dict);
-      break;
-    default:
-      break;
+      case KYSO_PDF_STRING:
+      case KYSO_PDF_NAME:
+        g_free (self->u.s.data);
+        break;
+      case KYSO_PDF_ARRAY:
+        g_ptr_array_unref (self->u.items);
+        break;
+      case KYSO_PDF_DICT:
+        g_array_unref (self->u.entries);
+        break;
+      case KYSO_PDF_STREAM:
+        kyso_pdf_object_unref (self->u.stream.dict);
+        break;
+      default:
+        break;
     }
   g_free (self);
 }
@@ -173,7 +179,7 @@ kyso_pdf_name_new (const char *name)
   KysoPdfObject *self = object_new (KYSO_PDF_NAME);
 
   self->u.s.len = strlen (name);
-  self->u.s.data = (guint8 *) g_strdup (name);
+  self->u.s.data = (guint8 *)g_strdup (name);
   return self;
 }
 
@@ -182,7 +188,7 @@ kyso_pdf_array_new (void)
 {
   KysoPdfObject *self = object_new (KYSO_PDF_ARRAY);
 
-  self->u.items = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_pdf_object_unref);
+  self->u.items = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_pdf_object_unref);
   return self;
 }
 
@@ -232,7 +238,7 @@ kyso_pdf_object_get_int (const KysoPdfObject *self, gboolean *ok)
     return self->u.i;
   /* Reals outside gint64 would be undefined behaviour to convert. */
   if (self != NULL && self->kind == KYSO_PDF_REAL && isfinite (self->u.r) && fabs (self->u.r) < 9.0e18)
-    return (gint64) self->u.r;
+    return (gint64)self->u.r;
   if (ok != NULL)
     *ok = FALSE;
   return 0;
@@ -244,7 +250,7 @@ kyso_pdf_object_get_number (const KysoPdfObject *self, gboolean *ok)
   if (ok != NULL)
     *ok = TRUE;
   if (self != NULL && self->kind == KYSO_PDF_INT)
-    return (double) self->u.i;
+    return (double)self->u.i;
   if (self != NULL && self->kind == KYSO_PDF_REAL)
     return self->u.r;
   if (ok != NULL)
@@ -277,7 +283,7 @@ kyso_pdf_object_get_name (const KysoPdfObject *self)
 {
   if (self == NULL || self->kind != KYSO_PDF_NAME)
     return NULL;
-  return (const char *) self->u.s.data;
+  return (const char *)self->u.s.data;
 }
 
 gboolean
@@ -378,7 +384,7 @@ kyso_pdf_dict_get_value_at (const KysoPdfObject *self, guint index)
 void
 kyso_pdf_dict_remove (KysoPdfObject *self, const char *key)
 {
-  GArray *entries = (GArray *) dict_entries (self);
+  GArray *entries = (GArray *)dict_entries (self);
 
   g_return_if_fail (entries != NULL);
   for (guint i = entries->len; i > 0; i--)
@@ -389,7 +395,7 @@ kyso_pdf_dict_remove (KysoPdfObject *self, const char *key)
 void
 kyso_pdf_dict_set (KysoPdfObject *self, const char *key, KysoPdfObject *value)
 {
-  GArray *entries = (GArray *) dict_entries (self);
+  GArray *entries = (GArray *)dict_entries (self);
   DictEntry e;
 
   g_return_if_fail (entries != NULL && key != NULL && value != NULL);
@@ -437,49 +443,49 @@ kyso_pdf_object_copy (const KysoPdfObject *self)
 
   switch (self->kind)
     {
-    case KYSO_PDF_NULL:
-      copy = kyso_pdf_null_new ();
-      break;
-    case KYSO_PDF_BOOL:
-      copy = kyso_pdf_bool_new (self->u.b);
-      break;
-    case KYSO_PDF_INT:
-      copy = kyso_pdf_int_new (self->u.i);
-      break;
-    case KYSO_PDF_REAL:
-      copy = kyso_pdf_real_new (self->u.r);
-      break;
-    case KYSO_PDF_STRING:
-      copy = kyso_pdf_string_new (self->u.s.data, self->u.s.len, self->hex);
-      break;
-    case KYSO_PDF_NAME:
-      copy = kyso_pdf_name_new ((const char *) self->u.s.data);
-      break;
-    case KYSO_PDF_ARRAY:
-      copy = kyso_pdf_array_new ();
-      for (guint i = 0; i < self->u.items->len; i++)
-        kyso_pdf_array_add (copy, kyso_pdf_object_copy (g_ptr_array_index (self->u.items, i)));
-      break;
-    case KYSO_PDF_DICT:
-      copy = kyso_pdf_dict_new ();
-      for (guint i = 0; i < self->u.entries->len; i++)
+      case KYSO_PDF_NULL:
+        copy = kyso_pdf_null_new ();
+        break;
+      case KYSO_PDF_BOOL:
+        copy = kyso_pdf_bool_new (self->u.b);
+        break;
+      case KYSO_PDF_INT:
+        copy = kyso_pdf_int_new (self->u.i);
+        break;
+      case KYSO_PDF_REAL:
+        copy = kyso_pdf_real_new (self->u.r);
+        break;
+      case KYSO_PDF_STRING:
+        copy = kyso_pdf_string_new (self->u.s.data, self->u.s.len, self->hex);
+        break;
+      case KYSO_PDF_NAME:
+        copy = kyso_pdf_name_new ((const char *)self->u.s.data);
+        break;
+      case KYSO_PDF_ARRAY:
+        copy = kyso_pdf_array_new ();
+        for (guint i = 0; i < self->u.items->len; i++)
+          kyso_pdf_array_add (copy, kyso_pdf_object_copy (g_ptr_array_index (self->u.items, i)));
+        break;
+      case KYSO_PDF_DICT:
+        copy = kyso_pdf_dict_new ();
+        for (guint i = 0; i < self->u.entries->len; i++)
+          {
+            const DictEntry *e = &g_array_index (self->u.entries, DictEntry, i);
+            DictEntry ne = { g_strdup (e->key), kyso_pdf_object_copy (e->value) };
+            g_array_append_val (copy->u.entries, ne);
+          }
+        break;
+      case KYSO_PDF_STREAM:
         {
-          const DictEntry *e = &g_array_index (self->u.entries, DictEntry, i);
-          DictEntry ne = { g_strdup (e->key), kyso_pdf_object_copy (e->value) };
-          g_array_append_val (copy->u.entries, ne);
+          g_autoptr(KysoPdfObject) d = kyso_pdf_object_copy (self->u.stream.dict);
+          copy = kyso_pdf_stream_new (d, self->u.stream.offset, self->u.stream.length);
         }
-      break;
-    case KYSO_PDF_STREAM:
-      {
-        g_autoptr(KysoPdfObject) d = kyso_pdf_object_copy (self->u.stream.dict);
-        copy = kyso_pdf_stream_new (d, self->u.stream.offset, self->u.stream.length);
-      }
-      break;
-    case KYSO_PDF_REF:
-      copy = kyso_pdf_ref_new (self->u.ref.num, self->u.ref.gen);
-      break;
-    default:
-      g_assert_not_reached ();
+        break;
+      case KYSO_PDF_REF:
+        copy = kyso_pdf_ref_new (self->u.ref.num, self->u.ref.gen);
+        break;
+      default:
+        g_assert_not_reached ();
     }
   copy->start = self->start;
   copy->end = self->end;
@@ -499,9 +505,9 @@ static void
 serialize_name (const char *name, GString *out)
 {
   g_string_append_c (out, '/');
-  for (const guint8 *p = (const guint8 *) name; *p; p++)
+  for (const guint8 *p = (const guint8 *)name; *p; p++)
     if (is_regular_name_char (*p))
-      g_string_append_c (out, (char) *p);
+      g_string_append_c (out, (char)*p);
     else
       g_string_append_printf (out, "#%02X", *p);
 }
@@ -524,20 +530,20 @@ serialize_string (const KysoPdfObject *self, GString *out)
     {
       switch (d[i])
         {
-        case '(':
-        case ')':
-        case '\\':
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) d[i]);
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        default:
-          g_string_append_c (out, (char) d[i]);
+          case '(':
+          case ')':
+          case '\\':
+            g_string_append_c (out, '\\');
+            g_string_append_c (out, (char)d[i]);
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          default:
+            g_string_append_c (out, (char)d[i]);
         }
     }
   g_string_append_c (out, ')');
@@ -571,58 +577,58 @@ kyso_pdf_object_serialize (const KysoPdfObject *self, GString *out)
 {
   switch (self->kind)
     {
-    case KYSO_PDF_NULL:
-      g_string_append (out, "null");
-      break;
-    case KYSO_PDF_BOOL:
-      g_string_append (out, self->u.b ? "true" : "false");
-      break;
-    case KYSO_PDF_INT:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, self->u.i);
-      break;
-    case KYSO_PDF_REAL:
-      serialize_real (self->u.r, out);
-      break;
-    case KYSO_PDF_STRING:
-      serialize_string (self, out);
-      break;
-    case KYSO_PDF_NAME:
-      serialize_name ((const char *) self->u.s.data, out);
-      break;
-    case KYSO_PDF_ARRAY:
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < self->u.items->len; i++)
-        {
-          if (i > 0)
+      case KYSO_PDF_NULL:
+        g_string_append (out, "null");
+        break;
+      case KYSO_PDF_BOOL:
+        g_string_append (out, self->u.b ? "true" : "false");
+        break;
+      case KYSO_PDF_INT:
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, self->u.i);
+        break;
+      case KYSO_PDF_REAL:
+        serialize_real (self->u.r, out);
+        break;
+      case KYSO_PDF_STRING:
+        serialize_string (self, out);
+        break;
+      case KYSO_PDF_NAME:
+        serialize_name ((const char *)self->u.s.data, out);
+        break;
+      case KYSO_PDF_ARRAY:
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < self->u.items->len; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ' ');
+            kyso_pdf_object_serialize (g_ptr_array_index (self->u.items, i), out);
+          }
+        g_string_append_c (out, ']');
+        break;
+      case KYSO_PDF_DICT:
+        g_string_append (out, "<<");
+        for (guint i = 0; i < self->u.entries->len; i++)
+          {
+            const DictEntry *e = &g_array_index (self->u.entries, DictEntry, i);
+            /* With duplicate keys only the last one counts; write that one only. */
+            if (kyso_pdf_dict_get (self, e->key) != e->value)
+              continue;
+            serialize_name (e->key, out);
             g_string_append_c (out, ' ');
-          kyso_pdf_object_serialize (g_ptr_array_index (self->u.items, i), out);
-        }
-      g_string_append_c (out, ']');
-      break;
-    case KYSO_PDF_DICT:
-      g_string_append (out, "<<");
-      for (guint i = 0; i < self->u.entries->len; i++)
-        {
-          const DictEntry *e = &g_array_index (self->u.entries, DictEntry, i);
-          /* With duplicate keys only the last one counts; write that one only. */
-          if (kyso_pdf_dict_get (self, e->key) != e->value)
-            continue;
-          serialize_name (e->key, out);
-          g_string_append_c (out, ' ');
-          kyso_pdf_object_serialize (e->value, out);
-          if (i + 1 < self->u.entries->len)
-            g_string_append_c (out, ' ');
-        }
-      g_string_append (out, ">>");
-      break;
-    case KYSO_PDF_STREAM:
-      kyso_pdf_object_serialize (self->u.stream.dict, out);
-      break;
-    case KYSO_PDF_REF:
-      g_string_append_printf (out, "%u %u R", self->u.ref.num, self->u.ref.gen);
-      break;
-    default:
-      g_assert_not_reached ();
+            kyso_pdf_object_serialize (e->value, out);
+            if (i + 1 < self->u.entries->len)
+              g_string_append_c (out, ' ');
+          }
+        g_string_append (out, ">>");
+        break;
+      case KYSO_PDF_STREAM:
+        kyso_pdf_object_serialize (self->u.stream.dict, out);
+        break;
+      case KYSO_PDF_REF:
+        g_string_append_printf (out, "%u %u R", self->u.ref.num, self->u.ref.gen);
+        break;
+      default:
+        g_assert_not_reached ();
     }
 }
 

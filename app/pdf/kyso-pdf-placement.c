@@ -141,7 +141,8 @@ kyso_pdf_placement_list_signatures (KysoPdfDocument *doc, const KysoPdfPage *pag
       gboolean ok = TRUE;
 
       if (a == NULL || kyso_pdf_object_get_kind (a) != KYSO_PDF_DICT
-          || !kyso_pdf_object_is_name (kyso_pdf_dict_get (a, "Subtype"), "Widget") || !is_signature_field (doc, a))
+          || !kyso_pdf_object_is_name (kyso_pdf_dict_get (a, "Subtype"), "Widget")
+          || !is_signature_field (doc, a))
         continue;
       r = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (a, "Rect"), NULL);
       if (r == NULL || kyso_pdf_object_get_kind (r) != KYSO_PDF_ARRAY || kyso_pdf_array_get_length (r) != 4)
@@ -164,7 +165,8 @@ overlaps (const double a[4], const double b[4])
 {
   const double gap = 2.0;
 
-  return a[0] < b[0] + b[2] + gap && b[0] < a[0] + a[2] + gap && a[1] < b[1] + b[3] + gap && b[1] < a[1] + a[3] + gap;
+  return a[0] < b[0] + b[2] + gap && b[0] < a[0] + a[2] + gap && a[1] < b[1] + b[3] + gap
+         && b[1] < a[1] + a[3] + gap;
 }
 
 static gboolean
@@ -243,10 +245,10 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
       g_object_unref (ppage);
       if (matches == NULL)
         continue;
-      page = kyso_pdf_document_get_page (doc, (guint) i, error);
+      page = kyso_pdf_document_get_page (doc, (guint)i, error);
       if (page == NULL)
         {
-          g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);
+          g_list_free_full (matches, (GDestroyNotify)poppler_rectangle_free);
           return NULL;
         }
       taken = kyso_pdf_placement_list_signatures (doc, page);
@@ -259,21 +261,22 @@ find_in (PopplerDocument *pdoc, KysoPdfDocument *doc, const char *keyword, gbool
           double cx = (r->x1 + r->x2) / 2;
           double bottom = MIN (r->y1, r->y2);
           double d[4] = { cx - width / 2, bottom - GAP - height, width, height };
-          KysoPdfPlacement p = { (guint) i, { 0 } };
+          KysoPdfPlacement p = { (guint)i, { 0 } };
 
           clamp_display (page, d);
           kyso_pdf_page_display_to_user (page, d, p.rect);
           kyso_pdf_placement_avoid (page, taken, p.rect);
           g_array_append_val (out, p);
         }
-      g_list_free_full (matches, (GDestroyNotify) poppler_rectangle_free);
+      g_list_free_full (matches, (GDestroyNotify)poppler_rectangle_free);
     }
   if (out->len == 0)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
-                   /* Translators: %s is the text searched for */
-                   _("The location keyword “%s” does not occur in the document. Place the signature by hand."),
-                   keyword);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
+        /* Translators: %s is the text searched for */
+        _("The location keyword “%s” does not occur in the document. Place the signature by hand."),
+           keyword);
       return NULL;
     }
   return g_steal_pointer (&out);

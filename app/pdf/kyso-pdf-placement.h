@@ -14,19 +14,17 @@ G_BEGIN_DECLS
  * these helpers convert, so a box proposed "above the keyword, near the bottom right" lands there
  * on rotated and cropped pages too. */
 
-void kyso_pdf_page_display_size     (const KysoPdfPage *page,
-                                     double            *width,
-                                     double            *height);
-void kyso_pdf_page_display_to_user  (const KysoPdfPage *page,
-                                     const double       display_rect[4],
-                                     double             user_rect[4]);
-void kyso_pdf_page_user_to_display  (const KysoPdfPage *page,
-                                     const double       user_rect[4],
-                                     double             display_rect[4]);
+void
+kyso_pdf_page_display_size (const KysoPdfPage *page, double *width, double *height);
+void
+kyso_pdf_page_display_to_user (const KysoPdfPage *page, const double display_rect[4], double user_rect[4]);
+void
+kyso_pdf_page_user_to_display (const KysoPdfPage *page, const double user_rect[4], double display_rect[4]);
 
-typedef struct {
-  guint  page_index;   /* 0-based */
-  double rect[4];      /* user space */
+typedef struct
+{
+  guint page_index; /* 0-based */
+  double rect[4];   /* user space */
 } KysoPdfPlacement;
 
 /* THE PLACEMENT RULE — one rule for kyso-cli, the dossier and the document page.
@@ -48,27 +46,24 @@ typedef struct {
  *
  * The default box is KYSO_PDF_PLACEMENT_BOX_WIDTH × KYSO_PDF_PLACEMENT_BOX_HEIGHT points. An
  * explicit rectangle chosen by the citizen is never moved. */
-#define KYSO_PDF_PLACEMENT_BOX_WIDTH  180.0
+#define KYSO_PDF_PLACEMENT_BOX_WIDTH 180.0
 #define KYSO_PDF_PLACEMENT_BOX_HEIGHT 60.0
 
 /* Rule 2: a box of @width × @height (display orientation) in the lower right corner of the
  * displayed page, a margin in from the edges; in user space. */
-void kyso_pdf_placement_default     (const KysoPdfPage *page,
-                                     double             width,
-                                     double             height,
-                                     double             user_rect[4]);
+void
+kyso_pdf_placement_default (const KysoPdfPage *page, double width, double height, double user_rect[4]);
 
 /* The widgets of the signature fields already on @page (invisible ones left out). → GArray of
  * KysoPdfPlacement. Odd annotations are skipped, never an error. */
-GArray *kyso_pdf_placement_list_signatures (KysoPdfDocument   *doc,
-                                            const KysoPdfPage *page);
+GArray *
+kyso_pdf_placement_list_signatures (KysoPdfDocument *doc, const KysoPdfPage *page);
 
 /* Rule 3: moves @user_rect to the free spot of the displayed page nearest to it that overlaps
  * none of @taken (from kyso_pdf_placement_list_signatures); unchanged when it overlaps none, or
  * when the page has no free spot that large. → TRUE when it moved. */
-gboolean kyso_pdf_placement_avoid   (const KysoPdfPage *page,
-                                     GArray            *taken,
-                                     double             user_rect[4]);
+gboolean
+kyso_pdf_placement_avoid (const KysoPdfPage *page, GArray *taken, double user_rect[4]);
 
 /* Rule 1 (and 3): looks for @keyword (case-insensitive, as poppler extracts the text) on every
  * page of the PDF at @path and proposes a box of @width × @height for each occurrence, in the
@@ -77,13 +72,8 @@ gboolean kyso_pdf_placement_avoid   (const KysoPdfPage *page,
  * existing signatures (the same file opened with the Kyso reader). → GArray of
  * KysoPdfPlacement. KYSO_ERROR_NOT_FOUND when the text does not occur.
  * Blocking (poppler reads the file): call it from a worker thread. */
-GArray *kyso_pdf_placement_find_keyword (KysoPdfDocument  *doc,
-                                         const char       *path,
-                                         const char       *keyword,
-                                         gboolean          all,
-                                         double            width,
-                                         double            height,
-                                         GCancellable     *cancellable,
-                                         GError          **error);
+GArray *
+kyso_pdf_placement_find_keyword (KysoPdfDocument *doc, const char *path, const char *keyword, gboolean all,
+                                 double width, double height, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -13,11 +13,12 @@
  * refills around the position asked for is enough; 64 KiB keeps syscalls rare. */
 #define WINDOW_SIZE (64 * 1024)
 
-struct _KysoPdfSource {
+struct _KysoPdfSource
+{
   int fd;
   gint64 size;
-  GBytes *bytes;       /* memory source */
-  const guint8 *data;  /* memory source data */
+  GBytes *bytes;      /* memory source */
+  const guint8 *data; /* memory source data */
   guint8 *window;
   gint64 window_start;
   gsize window_len;
@@ -33,8 +34,8 @@ kyso_pdf_source_new_fd (int fd, GError **error)
     {
       int saved = errno;
       close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot read the file: %s"),
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot read the file: %s"), g_strerror (saved));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
@@ -59,7 +60,7 @@ kyso_pdf_source_new_bytes (GBytes *bytes)
   self->fd = -1;
   self->bytes = g_bytes_ref (bytes);
   self->data = g_bytes_get_data (bytes, &len);
-  self->size = (gint64) len;
+  self->size = (gint64)len;
   return self;
 }
 
@@ -94,25 +95,25 @@ kyso_pdf_source_read_some (KysoPdfSource *self, gint64 pos, void *buffer, gsize 
 
   if (pos < 0 || pos >= self->size)
     return 0;
-  if ((gint64) len > self->size - pos)
-    len = (gsize) (self->size - pos);
+  if ((gint64)len > self->size - pos)
+    len = (gsize)(self->size - pos);
   if (self->data != NULL)
     {
       memcpy (buffer, self->data + pos, len);
-      return (gssize) len;
+      return (gssize)len;
     }
   while (done < len)
     {
-      ssize_t n = pread (self->fd, (guint8 *) buffer + done, len - done, pos + (gint64) done);
+      ssize_t n = pread (self->fd, (guint8 *)buffer + done, len - done, pos + (gint64)done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return -1;
       if (n == 0)
         break;
-      done += (gsize) n;
+      done += (gsize)n;
     }
-  return (gssize) done;
+  return (gssize)done;
 }
 
 gboolean
@@ -123,11 +124,11 @@ kyso_pdf_source_read (KysoPdfSource *self, gint64 pos, void *buffer, gsize len, 
   if (n < 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot read the file: %s"),
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot read the file: %s"), g_strerror (saved));
       return FALSE;
     }
-  if ((gsize) n != len)
+  if ((gsize)n != len)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                    _("The PDF file is damaged: it ends where more data was expected."));
@@ -146,7 +147,7 @@ kyso_pdf_source_peek (KysoPdfSource *self, gint64 pos)
     return -1;
   if (self->data != NULL)
     return self->data[pos];
-  if (pos >= self->window_start && pos < self->window_start + (gint64) self->window_len)
+  if (pos >= self->window_start && pos < self->window_start + (gint64)self->window_len)
     return self->window[pos - self->window_start];
   /* Keep a little behind the position: parsers step back a few bytes now and then. */
   start = pos > 256 ? pos - 256 : 0;
@@ -157,6 +158,6 @@ kyso_pdf_source_peek (KysoPdfSource *self, gint64 pos)
       return -1;
     }
   self->window_start = start;
-  self->window_len = (gsize) n;
+  self->window_len = (gsize)n;
   return self->window[pos - start];
 }

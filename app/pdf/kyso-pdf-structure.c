@@ -17,7 +17,8 @@ set_broken (GError **error, const char *what)
 {
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                /* Translators: %s says what is wrong */
-               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."), what);
+               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."),
+                  what);
   return FALSE;
 }
 
@@ -40,9 +41,10 @@ kyso_pdf_field_free (KysoPdfField *field)
   g_free (field);
 }
 
-typedef struct {
-  KysoPdfObject *node;   /* resolved /Pages dictionary */
-  KysoPdfObject *kids;   /* its resolved /Kids */
+typedef struct
+{
+  KysoPdfObject *node; /* resolved /Pages dictionary */
+  KysoPdfObject *kids; /* its resolved /Kids */
   guint32 num;
   guint next;
 } Frame;
@@ -149,7 +151,7 @@ make_page (KysoPdfDocument *doc, KysoPdfObject *leaf, GArray *stack, KysoPdfObje
   if (rot < 0)
     rot += 360;
   /* Only multiples of 90 are meaningful; round as viewers do. */
-  page->rotate = (int) (((rot + 45) / 90) % 4) * 90;
+  page->rotate = (int)(((rot + 45) / 90) % 4) * 90;
   return page;
 }
 
@@ -231,7 +233,8 @@ walk_pages (KysoPdfDocument *doc, guint target, guint *count, GError **error)
         }
       if (++n >= MAX_PAGES)
         {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more pages than Kyso accepts."));
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                       _("The PDF file has more pages than Kyso accepts."));
           return NULL;
         }
     }
@@ -306,15 +309,16 @@ text_string_to_utf8 (KysoPdfObject *str)
     return NULL;
   if (len >= 2 && d[0] == 0xfe && d[1] == 0xff)
     {
-      s = g_convert ((const char *) d + 2, (gssize) len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+      s = g_convert ((const char *)d + 2, (gssize)len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
       if (s != NULL)
         return s;
     }
-  s = g_convert ((const char *) d, (gssize) len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  s = g_convert ((const char *)d, (gssize)len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
   return s != NULL ? s : g_strdup ("?");
 }
 
-typedef struct {
+typedef struct
+{
   KysoPdfDocument *doc;
   GPtrArray *out;
   GHashTable *seen;
@@ -386,7 +390,7 @@ walk_field (FieldWalk *w, KysoPdfObject *ref, const char *parent_name, gboolean 
 GPtrArray *
 kyso_pdf_document_list_fields (KysoPdfDocument *self, GError **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_pdf_field_free);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_pdf_field_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr(KysoPdfObject) form = NULL;
   g_autoptr(KysoPdfObject) fields = NULL;

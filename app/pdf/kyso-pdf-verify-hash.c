@@ -10,15 +10,17 @@
 /* 1 MiB: large enough that syscalls cost nothing next to SHA-256, small enough to stay in cache. */
 #define CHUNK_SIZE (1024 * 1024)
 
-typedef struct {
+typedef struct
+{
   EVP_MD_CTX *ctx;
-  gint64 *ranges;   /* (offset, length) pairs */
+  gint64 *ranges; /* (offset, length) pairs */
   guint n_ranges;
   GBytes *digest;
 } Job;
 
-struct _KysoRangeHasher {
-  GArray *jobs;     /* Job */
+struct _KysoRangeHasher
+{
+  GArray *jobs; /* Job */
 };
 
 static void
@@ -75,7 +77,7 @@ job_update (Job *job, const guint8 *buf, gint64 pos, gint64 len)
       gint64 end = MIN (job->ranges[2 * i] + job->ranges[2 * i + 1], pos + len);
 
       if (start < end)
-        EVP_DigestUpdate (job->ctx, buf + (start - pos), (gsize) (end - start));
+        EVP_DigestUpdate (job->ctx, buf + (start - pos), (gsize)(end - start));
     }
 }
 
@@ -94,12 +96,8 @@ chunk_needed (KysoRangeHasher *self, gint64 pos, gint64 len)
 }
 
 gboolean
-kyso_range_hasher_run (KysoRangeHasher        *self,
-                       KysoPdfSource          *source,
-                       KysoRangeHasherProgress progress,
-                       gpointer                progress_data,
-                       GCancellable           *cancellable,
-                       GError                **error)
+kyso_range_hasher_run (KysoRangeHasher *self, KysoPdfSource *source, KysoRangeHasherProgress progress,
+                       gpointer progress_data, GCancellable *cancellable, GError **error)
 {
   g_autofree guint8 *buf = NULL;
   gint64 size = kyso_pdf_source_get_size (source);
@@ -124,25 +122,25 @@ kyso_range_hasher_run (KysoRangeHasher        *self,
     }
 
   if (kyso_pdf_source_get_fd (source) >= 0)
-    (void) posix_fadvise (kyso_pdf_source_get_fd (source), 0, end, POSIX_FADV_SEQUENTIAL);
+    (void)posix_fadvise (kyso_pdf_source_get_fd (source), 0, end, POSIX_FADV_SEQUENTIAL);
 
   buf = g_malloc (CHUNK_SIZE);
   for (gint64 pos = 0; pos < end; pos += CHUNK_SIZE)
     {
-      gint64 len = MIN ((gint64) CHUNK_SIZE, end - pos);
+      gint64 len = MIN ((gint64)CHUNK_SIZE, end - pos);
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       if (!chunk_needed (self, pos, len))
         continue;
-      n = kyso_pdf_source_read_some (source, pos, buf, (gsize) len);
+      n = kyso_pdf_source_read_some (source, pos, buf, (gsize)len);
       if (n != len)
         {
           int saved = errno;
           if (n < 0)
-            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot read the file: %s"),
-                         g_strerror (saved));
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                         _("Cannot read the file: %s"), g_strerror (saved));
           else
             g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                          _("The file became shorter while it was being checked."));
@@ -162,7 +160,8 @@ kyso_range_hasher_run (KysoRangeHasher        *self,
 
       if (EVP_DigestFinal_ex (job->ctx, md, &md_len) != 1)
         {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _("The document digest could not be computed."));
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED,
+                       _("The document digest could not be computed."));
           return FALSE;
         }
       g_clear_pointer (&job->digest, g_bytes_unref);

@@ -84,7 +84,7 @@ visible_widget (KysoPdfDocument *doc, KysoPdfSigEntry *e, Widget *out)
   if (kyso_pdf_dict_get (field, "Rect") == NULL)
     {
       g_autoptr (KysoPdfObject) kids
-        = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (field, "Kids"), NULL);
+                 = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (field, "Kids"), NULL);
       KysoPdfObject *kid = kyso_pdf_array_get_length (kids) > 0 ? kyso_pdf_array_get (kids, 0) : NULL;
 
       kyso_pdf_object_unref (widget);
@@ -101,7 +101,8 @@ visible_widget (KysoPdfDocument *doc, KysoPdfSigEntry *e, Widget *out)
     {
       g_autoptr (KysoPdfPage) page = kyso_pdf_document_get_page (doc, p, NULL);
       g_autoptr (KysoPdfObject) annots
-        = page ? kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL) : NULL;
+                 = page ? kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL)
+                        : NULL;
 
       for (guint i = 0; i < kyso_pdf_array_get_length (annots) && i < MAX_ANNOTS; i++)
         if (kyso_pdf_object_get_ref_num (kyso_pdf_array_get (annots, i)) == widget_num)
@@ -131,7 +132,7 @@ annots_at (KysoPdfHistory *h, KysoPdfDocument *doc, KysoPdfPage *page, guint rev
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (double) * 4);
   g_autoptr (KysoPdfObject) annots
-    = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL);
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (page->dict, "Annots"), NULL);
 
   for (guint i = 0; i < kyso_pdf_array_get_length (annots) && i < MAX_ANNOTS; i++)
     {
@@ -288,7 +289,7 @@ kyso_pdf_verify_check_overlays (KysoPdfHistory *h, KysoPdfDocument *doc, GBytes 
                                                 _ ("A later signature (%s) draws its box over content that "
                                                    "this signature covered: what the page shows "
                                                    "was changed after signing."),
-                                                later->report->field != NULL ? later->report->field : "?");
+                                                   later->report->field != NULL ? later->report->field : "?");
         }
     }
 }

@@ -462,27 +462,29 @@ kyso_pdf_verify_report_check_for_upload (KysoPdfVerifyReport *self, const char *
   reasons = kyso_pdf_signature_report_get_reasons (last);
   switch (last->status)
     {
-    case KYSO_SIGNATURE_STATUS_VALID:
-      break;
-    case KYSO_SIGNATURE_STATUS_INDETERMINATE:
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   /* Translators: %s is the first reason, e.g. "Whether the certificate was revoked could
-                    * not be checked." */
-                   _ ("Kyso cannot confirm the signature on this file, so the portal may refuse it: %s Check the "
+      case KYSO_SIGNATURE_STATUS_VALID:
+        break;
+      case KYSO_SIGNATURE_STATUS_INDETERMINATE:
+        g_set_error (
+          error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+          /* Translators: %s is the first reason, e.g. "Whether the certificate was revoked could
+           * not be checked." */
+          _ ("Kyso cannot confirm the signature on this file, so the portal may refuse it: %s Check the "
                       "network connection and try again, or sign the file again."),
-                   reasons[0] != NULL ? reasons[0] : "");
-      return FALSE;
-    case KYSO_SIGNATURE_STATUS_MODIFIED:
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                           _ ("This file was changed after it was signed, so its signature no longer holds. Sign the "
+             reasons[0] != NULL ? reasons[0] : "");
+        return FALSE;
+      case KYSO_SIGNATURE_STATUS_MODIFIED:
+        g_set_error_literal (
+          error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+          _ ("This file was changed after it was signed, so its signature no longer holds. Sign the "
                               "original file again."));
-      return FALSE;
-    case KYSO_SIGNATURE_STATUS_INVALID:
-    default:
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   _ ("The signature on this file is not valid: %s Sign the file again."),
-                   reasons[0] != NULL ? reasons[0] : "");
-      return FALSE;
+        return FALSE;
+      case KYSO_SIGNATURE_STATUS_INVALID:
+      default:
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+                     _ ("The signature on this file is not valid: %s Sign the file again."),
+                        reasons[0] != NULL ? reasons[0] : "");
+        return FALSE;
     }
   if (account_id == NULL)
     return TRUE;
@@ -490,11 +492,12 @@ kyso_pdf_verify_report_check_for_upload (KysoPdfVerifyReport *self, const char *
   theirs = kyso_national_id_normalize (last->national_id);
   if (mine == NULL || theirs == NULL || g_strcmp0 (mine, theirs) != 0)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                   /* Translators: %s is the signer's name */
-                   _ ("This file was signed by %s, not by the account you are logged in with. The portal accepts "
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+        /* Translators: %s is the signer's name */
+        _ ("This file was signed by %s, not by the account you are logged in with. The portal accepts "
                       "only files signed by the applicant: sign it with your own signature."),
-                   last->signer != NULL ? last->signer : _ ("someone else"));
+           last->signer != NULL ? last->signer : _ ("someone else"));
       return FALSE;
     }
   return TRUE;

@@ -57,11 +57,12 @@ kyso_pdf_parse_date (const guint8 *s, gsize len)
   h = digits (s, len, &pos, 2, 0);
   mi = digits (s, len, &pos, 2, 0);
   se = digits (s, len, &pos, 2, 0);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0
+      || se > 59)
     return NULL;
   if (pos < len && (s[pos] == '+' || s[pos] == '-' || s[pos] == 'Z'))
     {
-      sign = (char) s[pos++];
+      sign = (char)s[pos++];
       if (sign != 'Z')
         {
           oh = digits (s, len, &pos, 2, 0);
@@ -89,7 +90,7 @@ der_length (const guint8 *data, gsize len)
   if (len < 2 || data[0] != 0x30)
     return 0;
   if (data[1] < 0x80)
-    return 2 + (gsize) data[1] <= len ? 2 + (gsize) data[1] : 0;
+    return 2 + (gsize)data[1] <= len ? 2 + (gsize)data[1] : 0;
   n = data[1] & 0x7f;
   if (n == 0 || n > 4 || 2 + n > len)
     return 0;
@@ -103,13 +104,15 @@ check_byte_range (KysoPdfHistory *h, KysoPdfSigEntry *e)
 {
   KysoPdfDocument *doc = kyso_pdf_history_get_document (h);
   KysoPdfSignatureReport *r = e->report;
-  g_autoptr(KysoPdfObject) br = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (e->dict, "ByteRange"), NULL);
+  g_autoptr(KysoPdfObject) br
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (e->dict, "ByteRange"), NULL);
   gint64 size = kyso_pdf_document_get_size (doc);
 
   if (kyso_pdf_object_get_kind (br) != KYSO_PDF_ARRAY || kyso_pdf_array_get_length (br) != 4)
     {
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
-                                            _("The signature’s /ByteRange is missing or does not have four numbers."));
+      kyso_pdf_signature_report_add_reason (
+        r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
+        _("The signature’s /ByteRange is missing or does not have four numbers."));
       return;
     }
   for (guint i = 0; i < 4; i++)
@@ -125,14 +128,16 @@ check_byte_range (KysoPdfHistory *h, KysoPdfSigEntry *e)
       e->ranges[i] = kyso_pdf_object_get_int (v, NULL);
     }
   if (e->ranges[0] != 0)
-    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
-                                          _("The signature’s /ByteRange does not start at the beginning of the file."));
+    kyso_pdf_signature_report_add_reason (
+      r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
+      _("The signature’s /ByteRange does not start at the beginning of the file."));
   else if (e->ranges[1] > size || e->ranges[2] > size || e->ranges[3] > size - e->ranges[2])
     kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
                                           _("The signature’s /ByteRange points past the end of the file."));
   else if (e->ranges[2] <= e->ranges[1])
-    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
-                                          _("The signature’s /ByteRange ranges overlap or leave no room for the signature."));
+    kyso_pdf_signature_report_add_reason (
+      r, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE, "%s",
+      _("The signature’s /ByteRange ranges overlap or leave no room for the signature."));
   else
     {
       e->ranges_ok = TRUE;
@@ -150,8 +155,9 @@ check_contents (KysoPdfSigEntry *e)
 
   if (c == NULL)
     {
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
-                                            _("The signature has no /Contents: there is no signature value."));
+      kyso_pdf_signature_report_add_reason (
+        r, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
+        _("The signature has no /Contents: there is no signature value."));
       return;
     }
   /* The value must sit right in the signature dictionary, as a hex string, so that the gap can be
@@ -163,15 +169,18 @@ check_contents (KysoPdfSigEntry *e)
       return;
     }
   if (kyso_pdf_object_get_start (c) < 0)
-    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
-                                          _("The signature dictionary is inside a compressed object, so what it "
+    kyso_pdf_signature_report_add_reason (
+      r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
+      _("The signature dictionary is inside a compressed object, so what it "
                                             "signs cannot be checked."));
   else if (e->ranges_ok)
     {
-      e->gap_ok = e->ranges[1] == kyso_pdf_object_get_start (c) && e->ranges[2] == kyso_pdf_object_get_end (c);
+      e->gap_ok
+        = e->ranges[1] == kyso_pdf_object_get_start (c) && e->ranges[2] == kyso_pdf_object_get_end (c);
       if (!e->gap_ok)
-        kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
-                                              _("The unsigned gap in the file is not exactly this signature’s "
+        kyso_pdf_signature_report_add_reason (
+          r, KYSO_SIGNATURE_PROBLEM_GAP, "%s",
+          _("The unsigned gap in the file is not exactly this signature’s "
                                                 "/Contents value: other bytes were left out of what was signed."));
     }
   data = kyso_pdf_object_get_string (c, &len);
@@ -180,8 +189,9 @@ check_contents (KysoPdfSigEntry *e)
     used--;
   if (used == 0)
     {
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
-                                            _("The signature’s /Contents is empty: there is no signature value."));
+      kyso_pdf_signature_report_add_reason (
+        r, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
+        _("The signature’s /Contents is empty: there is no signature value."));
       return;
     }
   /* Signers pad /Contents with zeros. With a definite DER length, anything but zeros after it
@@ -189,8 +199,9 @@ check_contents (KysoPdfSigEntry *e)
    * parser, padding included. */
   der = der_length (data, len);
   if (der != 0 && der < used)
-    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_CMS, "%s",
-                                          _("The signature’s /Contents holds other data after the signature."));
+    kyso_pdf_signature_report_add_reason (
+      r, KYSO_SIGNATURE_PROBLEM_CMS, "%s",
+      _("The signature’s /Contents holds other data after the signature."));
   e->contents = g_bytes_new (data, der != 0 ? der : len);
 }
 
@@ -206,27 +217,30 @@ check_coverage (KysoPdfHistory *h, KysoPdfSigEntry *e, gboolean junk_at_end)
   rev = kyso_pdf_history_revision_ending_at (h, e->signed_end);
   if (rev < 0)
     {
-      kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_COVERAGE, "%s",
-                                            _("What the signature covers does not end where a version of the "
+      kyso_pdf_signature_report_add_reason (
+        r, KYSO_SIGNATURE_PROBLEM_COVERAGE, "%s",
+        _("What the signature covers does not end where a version of the "
                                               "document ends."));
       return;
     }
   r->revision = rev;
-  r->whole_file = rev == (int) n - 1 && !junk_at_end;
+  r->whole_file = rev == (int)n - 1 && !junk_at_end;
   if (junk_at_end)
-    kyso_pdf_signature_report_add_reason (r, KYSO_SIGNATURE_PROBLEM_STRUCTURE, "%s",
-                                          _("Data was added at the end of the file, after its last version."));
+    kyso_pdf_signature_report_add_reason (
+      r, KYSO_SIGNATURE_PROBLEM_STRUCTURE, "%s",
+      _("Data was added at the end of the file, after its last version."));
 }
 
 int
 kyso_pdf_verify_get_docmdp (KysoPdfDocument *doc, guint32 *out_num, gint64 *out_start)
 {
   KysoPdfObject *catalog = kyso_pdf_document_get_catalog (doc, NULL);
-  g_autoptr(KysoPdfObject) perms = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
+  g_autoptr(KysoPdfObject) perms
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
   KysoPdfObject *named = kyso_pdf_dict_get (perms, "DocMDP");
   g_autoptr(KysoPdfObject) sig = kyso_pdf_document_resolve (doc, named, NULL);
   g_autoptr(KysoPdfObject) refs = NULL;
-  int level = 2;  /* the default when /P is absent */
+  int level = 2; /* the default when /P is absent */
 
   if (kyso_pdf_object_get_kind (sig) != KYSO_PDF_DICT)
     return 0;
@@ -243,7 +257,7 @@ kyso_pdf_verify_get_docmdp (KysoPdfDocument *doc, guint32 *out_num, gint64 *out_
       params = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (ref, "TransformParams"), NULL);
       p = kyso_pdf_object_get_int (kyso_pdf_dict_get (params, "P"), &ok);
       if (ok)
-        level = p >= 1 && p <= 3 ? (int) p : 1;  /* an unknown level is read as the strictest */
+        level = p >= 1 && p <= 3 ? (int)p : 1; /* an unknown level is read as the strictest */
     }
   if (out_num != NULL)
     *out_num = kyso_pdf_object_get_ref_num (named);
@@ -260,7 +274,8 @@ check_docmdp (KysoPdfHistory *h, KysoPdfSigEntry *e)
   gint64 start = -1;
   int level = kyso_pdf_verify_get_docmdp (kyso_pdf_history_get_document (h), &num, &start);
 
-  if (level > 0 && (num != 0 ? num == e->dict_num : start >= 0 && start == kyso_pdf_object_get_start (e->dict)))
+  if (level > 0
+      && (num != 0 ? num == e->dict_num : start >= 0 && start == kyso_pdf_object_get_start (e->dict)))
     e->report->docmdp = level;
 }
 
@@ -278,7 +293,7 @@ static gboolean
 field_in_signed_revision (KysoPdfHistory *h, KysoPdfSigEntry *e)
 {
   return e->field_num == 0 || e->report->revision < 0
-         || kyso_pdf_history_lookup (h, (guint) e->report->revision, e->field_num) != NULL;
+         || kyso_pdf_history_lookup (h, (guint)e->report->revision, e->field_num) != NULL;
 }
 
 static void
@@ -297,29 +312,33 @@ check_overlaps (KysoPdfHistory *h, GPtrArray *entries)
         ge = b->ranges[2];
         if (gs == a->ranges[1] && ge == a->ranges[2])
           {
-            gboolean a_original = field_in_signed_revision (h, a), b_original = field_in_signed_revision (h, b);
+            gboolean a_original = field_in_signed_revision (h, a),
+                     b_original = field_in_signed_revision (h, b);
             /* The copy is the one added later; when both (or neither) look original, the later in
              * the form. */
             if ((!a_original && b_original) || (a_original == b_original && i > j))
-              kyso_pdf_signature_report_add_reason (a->report, KYSO_SIGNATURE_PROBLEM_OVERLAP, "%s",
-                                                    _("This signature field reuses the signed bytes of another "
+              kyso_pdf_signature_report_add_reason (
+                a->report, KYSO_SIGNATURE_PROBLEM_OVERLAP, "%s",
+                _("This signature field reuses the signed bytes of another "
                                                       "signature."));
             continue;
           }
         inside = (gs >= a->ranges[0] && ge <= a->ranges[0] + a->ranges[1])
                  || (gs >= a->ranges[2] && ge <= a->signed_end);
-        if (!inside && (ranges_intersect (gs, ge, a->ranges[0], a->ranges[0] + a->ranges[1])
-                        || ranges_intersect (gs, ge, a->ranges[2], a->signed_end)
-                        || ranges_intersect (gs, ge, a->ranges[1], a->ranges[2])))
-          kyso_pdf_signature_report_add_reason (a->report, KYSO_SIGNATURE_PROBLEM_OVERLAP, "%s",
-                                                _("This signature’s byte ranges overlap another signature’s."));
+        if (!inside
+            && (ranges_intersect (gs, ge, a->ranges[0], a->ranges[0] + a->ranges[1])
+                || ranges_intersect (gs, ge, a->ranges[2], a->signed_end)
+                || ranges_intersect (gs, ge, a->ranges[1], a->ranges[2])))
+          kyso_pdf_signature_report_add_reason (
+            a->report, KYSO_SIGNATURE_PROBLEM_OVERLAP, "%s",
+            _("This signature’s byte ranges overlap another signature’s."));
       }
 }
 
 static int
 compare_entries (gconstpointer pa, gconstpointer pb)
 {
-  const KysoPdfSigEntry *a = *(KysoPdfSigEntry *const *) pa, *b = *(KysoPdfSigEntry *const *) pb;
+  const KysoPdfSigEntry *a = *(KysoPdfSigEntry *const *)pa, *b = *(KysoPdfSigEntry *const *)pb;
   gint64 ea = a->ranges_ok ? a->signed_end : G_MAXINT64, eb = b->ranges_ok ? b->signed_end : G_MAXINT64;
 
   if (ea != eb)
@@ -334,7 +353,7 @@ junk_after_last_revision (KysoPdfHistory *h)
   guint n = kyso_pdf_history_get_n_revisions (h);
   KysoPdfDocument *doc = kyso_pdf_history_get_document (h);
 
-  return kyso_pdf_history_revision_ending_at (h, kyso_pdf_document_get_size (doc)) != (int) n - 1;
+  return kyso_pdf_history_revision_ending_at (h, kyso_pdf_document_get_size (doc)) != (int)n - 1;
 }
 
 /* A field name (/T): UTF-16BE with a byte order mark, or PDFDocEncoding read as Latin-1. */
@@ -348,8 +367,8 @@ text_string (KysoPdfObject *str)
   if (d == NULL)
     return NULL;
   if (len >= 2 && d[0] == 0xfe && d[1] == 0xff)
-    s = g_convert ((const char *) d + 2, (gssize) len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
-  return s != NULL ? s : g_convert ((const char *) d, (gssize) len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+    s = g_convert ((const char *)d + 2, (gssize)len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+  return s != NULL ? s : g_convert ((const char *)d, (gssize)len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
 }
 
 /* Signature widgets on the pages that the form's /Fields does not list: a viewer may still
@@ -412,7 +431,8 @@ add_unlisted_signatures (KysoPdfDocument *doc, GPtrArray *fields)
               kyso_pdf_object_unref (cur);
               cur = next;
             }
-          if (listed || g_strcmp0 (ft, "Sig") != 0 || v == NULL || kyso_pdf_object_get_kind (value) == KYSO_PDF_NULL
+          if (listed || g_strcmp0 (ft, "Sig") != 0 || v == NULL
+              || kyso_pdf_object_get_kind (value) == KYSO_PDF_NULL
               || (kyso_pdf_object_get_ref_num (ref) != 0
                   && !g_hash_table_add (seen, GUINT_TO_POINTER (kyso_pdf_object_get_ref_num (ref)))))
             {
@@ -441,7 +461,7 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
   if (fields == NULL)
     return NULL;
   add_unlisted_signatures (doc, fields);
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_pdf_sig_entry_free);
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_pdf_sig_entry_free);
   junk = junk_after_last_revision (h);
   for (guint i = 0; i < fields->len; i++)
     {
@@ -463,12 +483,13 @@ kyso_pdf_verify_collect (KysoPdfHistory *h, GError **error)
       g_ptr_array_add (out, e);
       if (kyso_pdf_object_get_kind (e->dict) != KYSO_PDF_DICT)
         {
-          kyso_pdf_signature_report_add_reason (e->report, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
-                                                _("The signature field’s value is not a signature dictionary."));
+          kyso_pdf_signature_report_add_reason (
+            e->report, KYSO_SIGNATURE_PROBLEM_CONTENTS, "%s",
+            _("The signature field’s value is not a signature dictionary."));
           continue;
         }
-      e->report->subfilter =
-        kyso_pdf_verify_text_dup (kyso_pdf_object_get_name (kyso_pdf_dict_get (e->dict, "SubFilter")));
+      e->report->subfilter
+        = kyso_pdf_verify_text_dup (kyso_pdf_object_get_name (kyso_pdf_dict_get (e->dict, "SubFilter")));
       e->report->doc_timestamp = kyso_pdf_object_is_name (kyso_pdf_dict_get (e->dict, "Type"), "DocTimeStamp")
                                  || g_strcmp0 (e->report->subfilter, "ETSI.RFC3161") == 0;
       m = kyso_pdf_dict_get (e->dict, "M");

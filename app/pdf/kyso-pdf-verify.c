@@ -219,7 +219,7 @@ dss_covers (KysoPdfHistory *h, guint rev, GBytes *contents, GBytes *signer_der)
 {
   KysoPdfObject *trailer = kyso_pdf_history_get_trailer (h, rev);
   g_autoptr (KysoPdfObject) catalog
-    = kyso_pdf_history_resolve (h, rev, kyso_pdf_dict_get (trailer, "Root"), NULL);
+             = kyso_pdf_history_resolve (h, rev, kyso_pdf_dict_get (trailer, "Root"), NULL);
   g_autoptr (KysoPdfObject) dss = kyso_pdf_history_resolve (h, rev, kyso_pdf_dict_get (catalog, "DSS"), NULL);
   g_autoptr (KysoPdfObject) vri = NULL, certs = NULL;
   g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
@@ -296,13 +296,13 @@ fill_from_cms (KysoPdfSigEntry *e, KysoCmsResult *res)
           const char *reason = g_ptr_array_index (res->reasons, i);
           /* KysoCmsResult has no flag for "the digest differs" (bytes changed) as opposed to "the
            * signature value is wrong"; its sentence for it is the one to recognise. */
-          gboolean digest
-            = g_strcmp0 (reason, _ ("The document was changed after it was signed: its digest does not "
+          gboolean digest = g_strcmp0 (
+            reason, _ ("The document was changed after it was signed: its digest does not "
                                     "match."))
-                == 0
-              || g_strcmp0 (reason, _ ("The document was changed after it was time-stamped: its digest "
+                      == 0
+            || g_strcmp0 (reason, _ ("The document was changed after it was time-stamped: its digest "
                                        "does not match."))
-                   == 0;
+                          == 0;
 
           kyso_pdf_signature_report_add_reason (
             r, digest ? KYSO_SIGNATURE_PROBLEM_DIGEST : KYSO_SIGNATURE_PROBLEM_SIGNATURE, "%s", reason);
@@ -464,7 +464,7 @@ check_changes (KysoPdfHistory *h, GPtrArray *entries, KysoPdfSigEntry *e, GCance
       r, KYSO_SIGNATURE_PROBLEM_DOCMDP,
       _ ("The document was certified with permission level %d, and a later "
          "change breaks it."),
-      r->docmdp);
+         r->docmdp);
   if (r->docmdp == 1)
     for (guint i = 0; i < entries->len; i++)
       {
@@ -798,7 +798,8 @@ kyso_pdf_verifier_verify_finish (KysoPdfVerifier *self, GAsyncResult *result, GE
 
 void
 kyso_pdf_verifier_verify_other_async (KysoPdfVerifier *self, KysoPdfVerifierOtherFunc func, GFile *file,
-                                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   VerifyData *data;
@@ -820,6 +821,7 @@ kyso_pdf_verifier_verify_other_finish (KysoPdfVerifier *self, GAsyncResult *resu
 {
   g_return_val_if_fail (KYSO_IS_PDF_VERIFIER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_pdf_verifier_verify_other_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_pdf_verifier_verify_other_async,
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -31,8 +31,8 @@ kyso_pdf_format_date (GDateTime *time)
 
   if (offset == 0)
     return g_strconcat (base, "Z", NULL);
-  return g_strdup_printf ("%s%c%02d'%02d'", base, offset < 0 ? '-' : '+', (int) (minutes / 60),
-                          (int) (minutes % 60));
+  return g_strdup_printf ("%s%c%02d'%02d'", base, offset < 0 ? '-' : '+', (int)(minutes / 60),
+                          (int)(minutes % 60));
 }
 
 static KysoPdfObject *
@@ -55,9 +55,11 @@ number_array (const double *v, guint n)
 static gboolean
 check_docmdp (KysoPdfDocument *doc, KysoPdfObject *catalog, GError **error)
 {
-  g_autoptr(KysoPdfObject) perms = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
+  g_autoptr(KysoPdfObject) perms
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (catalog, "Perms"), NULL);
   g_autoptr(KysoPdfObject) sig = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (perms, "DocMDP"), NULL);
-  g_autoptr(KysoPdfObject) refs = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (sig, "Reference"), NULL);
+  g_autoptr(KysoPdfObject) refs
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (sig, "Reference"), NULL);
 
   for (guint i = 0; i < kyso_pdf_array_get_length (refs); i++)
     {
@@ -97,7 +99,7 @@ unique_field_name (KysoPdfDocument *doc, const char *wanted, GError **error)
           g_hash_table_add (names, g_strdup (f->name));
           /* A dotted name also takes its first part at the top of the form. */
           if (strchr (f->name, '.') != NULL)
-            g_hash_table_add (names, g_strndup (f->name, (gsize) (strchr (f->name, '.') - f->name)));
+            g_hash_table_add (names, g_strndup (f->name, (gsize)(strchr (f->name, '.') - f->name)));
         }
     }
   if (wanted != NULL)
@@ -107,7 +109,7 @@ unique_field_name (KysoPdfDocument *doc, const char *wanted, GError **error)
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                        /* Translators: %s is a form field name */
                        _("The field name “%s” is empty, has a dot, or is already used in this document."),
-                       wanted);
+                          wanted);
           return NULL;
         }
       return g_strdup (wanted);
@@ -121,22 +123,27 @@ unique_field_name (KysoPdfDocument *doc, const char *wanted, GError **error)
 }
 
 static void
-add_signature_dict (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, gsize *br_pos, gsize *contents_pos)
+add_signature_dict (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, gsize *br_pos,
+                    gsize *contents_pos)
 {
-  g_autoptr(GDateTime) now = o->signing_time != NULL ? g_date_time_ref (o->signing_time) : g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now
+             = o->signing_time != NULL ? g_date_time_ref (o->signing_time) : g_date_time_new_now_local ();
   g_autofree char *m = kyso_pdf_format_date (now);
   g_autoptr(KysoPdfObject) d = kyso_pdf_dict_new ();
   const char *texts[][2] = {
-    { "Name", o->name }, { "Reason", o->reason }, { "Location", o->location }, { "ContactInfo", o->contact_info },
+    { "Name", o->name },
+    { "Reason", o->reason },
+    { "Location", o->location },
+    { "ContactInfo", o->contact_info },
   };
 
   kyso_pdf_dict_set (d, "Type", kyso_pdf_name_new (o->document_timestamp ? "DocTimeStamp" : "Sig"));
   kyso_pdf_dict_set (d, "Filter", kyso_pdf_name_new ("Adobe.PPKLite"));
-  kyso_pdf_dict_set (d, "SubFilter", kyso_pdf_name_new (o->document_timestamp ? "ETSI.RFC3161"
-                                                                                : "ETSI.CAdES.detached"));
+  kyso_pdf_dict_set (d, "SubFilter",
+                     kyso_pdf_name_new (o->document_timestamp ? "ETSI.RFC3161" : "ETSI.CAdES.detached"));
   /* A document time-stamp's time is the token's; it names nobody (ETSI EN 319 142-1 §5.4.3). */
   if (!o->document_timestamp)
-    kyso_pdf_dict_set (d, "M", kyso_pdf_string_new ((const guint8 *) m, strlen (m), FALSE));
+    kyso_pdf_dict_set (d, "M", kyso_pdf_string_new ((const guint8 *)m, strlen (m), FALSE));
   for (guint i = 0; i < G_N_ELEMENTS (texts) && !o->document_timestamp; i++)
     if (texts[i][1] != NULL && *texts[i][1] != 0)
       kyso_pdf_dict_set (d, texts[i][0], kyso_pdf_text_string_new (texts[i][1]));
@@ -145,7 +152,7 @@ add_signature_dict (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, 
   {
     g_autofree char *body = kyso_pdf_object_to_string (d);
     /* body is "<<…>>": insert /ByteRange and /Contents before the closing ">>". */
-    g_string_append_len (u->buf, body, (gssize) strlen (body) - 2);
+    g_string_append_len (u->buf, body, (gssize)strlen (body) - 2);
   }
   g_string_append (u->buf, " /ByteRange [");
   *br_pos = u->buf->len;
@@ -169,14 +176,14 @@ rotation_matrix (int rotate)
 
   switch (rotate)
     {
-    case 90:
-      return m90;
-    case 180:
-      return m180;
-    case 270:
-      return m270;
-    default:
-      return m0;
+      case 90:
+        return m90;
+      case 180:
+        return m180;
+      case 270:
+        return m270;
+      default:
+        return m0;
     }
 }
 
@@ -198,8 +205,9 @@ add_appearance (KysoPdfUpdate *u, guint32 num, const KysoPdfSignOptions *o, int 
       bbox[2] = kyso_pdf_appearance_get_width (o->appearance);
       bbox[3] = kyso_pdf_appearance_get_height (o->appearance);
       kyso_pdf_dict_set (d, "Matrix", number_array (rotation_matrix (rotate), 6));
-      content = kyso_pdf_flate_encode (g_bytes_get_data (kyso_pdf_appearance_get_content (o->appearance), NULL),
-                                       g_bytes_get_size (kyso_pdf_appearance_get_content (o->appearance)));
+      content
+        = kyso_pdf_flate_encode (g_bytes_get_data (kyso_pdf_appearance_get_content (o->appearance), NULL),
+                                 g_bytes_get_size (kyso_pdf_appearance_get_content (o->appearance)));
       kyso_pdf_dict_set (d, "Filter", kyso_pdf_name_new ("FlateDecode"));
       if (kyso_pdf_appearance_get_image (o->appearance, &iw, &ih, &rgb, &alpha))
         {
@@ -259,8 +267,8 @@ add_to_page (KysoPdfUpdate *u, const KysoPdfPage *page, guint32 page_num, guint3
         {
           g_autoptr(KysoPdfObject) copy = kyso_pdf_object_copy (arr);
           kyso_pdf_array_add (copy, ref_new (widget));
-          kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (annots), kyso_pdf_object_get_ref_gen (annots),
-                                      copy);
+          kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (annots),
+                                      kyso_pdf_object_get_ref_gen (annots), copy);
           return TRUE;
         }
       kyso_pdf_dict_set (new_page, "Annots", kyso_pdf_array_new ());
@@ -286,7 +294,8 @@ add_to_page (KysoPdfUpdate *u, const KysoPdfPage *page, guint32 page_num, guint3
     kids = kyso_pdf_document_resolve (u->doc, kyso_pdf_dict_get (parent, "Kids"), error);
     if (kids == NULL)
       return FALSE;
-    if (page->parent_num == 0 || pe == NULL || kyso_pdf_object_get_kind (kyso_pdf_dict_get (parent, "Kids")) != KYSO_PDF_ARRAY
+    if (page->parent_num == 0 || pe == NULL
+        || kyso_pdf_object_get_kind (kyso_pdf_dict_get (parent, "Kids")) != KYSO_PDF_ARRAY
         || page->kid_index >= kyso_pdf_array_get_length (kids))
       {
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
@@ -295,8 +304,9 @@ add_to_page (KysoPdfUpdate *u, const KysoPdfPage *page, guint32 page_num, guint3
         return FALSE;
       }
     for (guint i = 0; i < kyso_pdf_array_get_length (kids); i++)
-      kyso_pdf_array_add (new_kids, i == page->kid_index ? ref_new (page_num)
-                                                         : kyso_pdf_object_copy (kyso_pdf_array_get (kids, i)));
+      kyso_pdf_array_add (new_kids, i == page->kid_index
+                                      ? ref_new (page_num)
+                                      : kyso_pdf_object_copy (kyso_pdf_array_get (kids, i)));
     new_parent = kyso_pdf_object_copy (parent);
     kyso_pdf_dict_set (new_parent, "Kids", g_steal_pointer (&new_kids));
     kyso_pdf_dict_set (new_page, "Parent", kyso_pdf_ref_new (page->parent_num, pe->gen));
@@ -321,7 +331,8 @@ add_to_form (KysoPdfUpdate *u, KysoPdfObject *catalog, guint32 widget, GError **
 
   if (form == NULL)
     return FALSE;
-  new_form = kyso_pdf_object_get_kind (form) == KYSO_PDF_DICT ? kyso_pdf_object_copy (form) : kyso_pdf_dict_new ();
+  new_form
+    = kyso_pdf_object_get_kind (form) == KYSO_PDF_DICT ? kyso_pdf_object_copy (form) : kyso_pdf_dict_new ();
   flags = kyso_pdf_object_get_int (kyso_pdf_dict_get (new_form, "SigFlags"), &ok);
   kyso_pdf_dict_set (new_form, "SigFlags", kyso_pdf_int_new ((ok ? flags : 0) | 3));
   fields = kyso_pdf_dict_get (new_form, "Fields");
@@ -334,8 +345,8 @@ add_to_form (KysoPdfUpdate *u, KysoPdfObject *catalog, guint32 widget, GError **
         {
           g_autoptr(KysoPdfObject) copy = kyso_pdf_object_copy (arr);
           kyso_pdf_array_add (copy, ref_new (widget));
-          kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (fields), kyso_pdf_object_get_ref_gen (fields),
-                                      copy);
+          kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (fields),
+                                      kyso_pdf_object_get_ref_gen (fields), copy);
           fields = NULL;
         }
       else
@@ -354,8 +365,8 @@ add_to_form (KysoPdfUpdate *u, KysoPdfObject *catalog, guint32 widget, GError **
 
   if (kyso_pdf_object_get_kind (form_ref) == KYSO_PDF_REF && kyso_pdf_object_get_kind (form) == KYSO_PDF_DICT)
     {
-      kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (form_ref), kyso_pdf_object_get_ref_gen (form_ref),
-                                  new_form);
+      kyso_pdf_update_add_object (u, kyso_pdf_object_get_ref_num (form_ref),
+                                  kyso_pdf_object_get_ref_gen (form_ref), new_form);
       return TRUE;
     }
   /* No form yet, or a direct one: the catalog is rewritten to point to the new form object. */
@@ -415,7 +426,8 @@ check_options (const KysoPdfSignOptions *o, GError **error)
     }
   if (o->contents_size < 1024 || o->contents_size > MAX_CONTENTS_SIZE)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("The space reserved for the signature is not valid."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("The space reserved for the signature is not valid."));
       return FALSE;
     }
   return TRUE;
@@ -430,15 +442,15 @@ stream_out (KysoPdfDocument *doc, GString *tail, gint64 gap_start, gint64 gap_en
             GCancellable *cancellable, GError **error)
 {
   g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new ();
-  gint64 size = kyso_pdf_document_get_size (doc), total = size + (gint64) tail->len;
+  gint64 size = kyso_pdf_document_get_size (doc), total = size + (gint64)tail->len;
   unsigned int dlen = 0;
 
   if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL))
     g_error ("OpenSSL cannot hash SHA-256");
   if (!kyso_pdf_copy_and_hash (doc, fd, md, total, progress, progress_data, cancellable, error))
     return FALSE;
-  EVP_DigestUpdate (md, tail->str, (gsize) (gap_start - size));
-  EVP_DigestUpdate (md, tail->str + (gap_end - size), (gsize) (total - gap_end));
+  EVP_DigestUpdate (md, tail->str, (gsize)(gap_start - size));
+  EVP_DigestUpdate (md, tail->str + (gap_end - size), (gsize)(total - gap_end));
   EVP_DigestFinal_ex (md, layout->digest, &dlen);
   if (!kyso_write_all (fd, tail->str, tail->len, error))
     return FALSE;
@@ -486,7 +498,8 @@ kyso_pdf_write_signature_revision (KysoPdfDocument *doc, const KysoPdfSignOption
                    _("A visible signature needs a page to appear on."));
       return FALSE;
     }
-  if (o->page_index != KYSO_PDF_NO_PAGE && (page = kyso_pdf_document_get_page (doc, o->page_index, error)) == NULL)
+  if (o->page_index != KYSO_PDF_NO_PAGE
+      && (page = kyso_pdf_document_get_page (doc, o->page_index, error)) == NULL)
     return FALSE;
   name = unique_field_name (doc, o->field_name, error);
   if (name == NULL)
@@ -504,15 +517,15 @@ kyso_pdf_write_signature_revision (KysoPdfDocument *doc, const KysoPdfSignOption
   add_signature_dict (&u, sig, o, &br_pos, &contents_pos);
   add_widget (&u, widget, sig, ap, page_num, page != NULL && page->num != 0 ? page->gen : 0, name, o);
   add_appearance (&u, ap, o, page != NULL ? page->rotate : 0);
-  if ((page != NULL && !add_to_page (&u, page, page_num, widget, error)) || !add_to_form (&u, catalog, widget, error)
-      || !kyso_pdf_update_finish (&u, error))
+  if ((page != NULL && !add_to_page (&u, page, page_num, widget, error))
+      || !add_to_form (&u, catalog, widget, error) || !kyso_pdf_update_finish (&u, error))
     return FALSE;
 
-  a = u.base + (gint64) contents_pos;
-  b = a + 2 + 2 * (gint64) o->contents_size;
-  total = u.base + (gint64) buf->len;
-  g_snprintf (br, sizeof br, "0 %-*" G_GINT64_FORMAT " %-*" G_GINT64_FORMAT " %-*" G_GINT64_FORMAT, BYTE_RANGE_WIDTH,
-              a, BYTE_RANGE_WIDTH, b, BYTE_RANGE_WIDTH, total - b);
+  a = u.base + (gint64)contents_pos;
+  b = a + 2 + 2 * (gint64)o->contents_size;
+  total = u.base + (gint64)buf->len;
+  g_snprintf (br, sizeof br, "0 %-*" G_GINT64_FORMAT " %-*" G_GINT64_FORMAT " %-*" G_GINT64_FORMAT,
+              BYTE_RANGE_WIDTH, a, BYTE_RANGE_WIDTH, b, BYTE_RANGE_WIDTH, total - b);
   g_assert (strlen (br) == 3 * (BYTE_RANGE_WIDTH + 1) + 1);
   memcpy (buf->str + br_pos, br, strlen (br));
 

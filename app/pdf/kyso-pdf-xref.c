@@ -28,7 +28,8 @@ set_broken (GError **error, const char *what)
 {
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                /* Translators: %s says what is wrong */
-               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."), what);
+               _("The PDF file is damaged: %s. Open it in a PDF editor and save it again, then retry."),
+                  what);
   return FALSE;
 }
 
@@ -37,8 +38,8 @@ kyso_pdf_xref_find_startxref (KysoPdfSource *source, gint64 *offset, GError **er
 {
   gint64 size = kyso_pdf_source_get_size (source);
   gint64 start = MAX (0, size - TAIL_SEARCH);
-  g_autofree char *tail = g_malloc ((gsize) (size - start) + 1);
-  gsize len = (gsize) (size - start);
+  g_autofree char *tail = g_malloc ((gsize)(size - start) + 1);
+  gsize len = (gsize)(size - start);
   KysoPdfLexer lexer;
   gint64 found = -1;
   gboolean ok = FALSE;
@@ -47,7 +48,7 @@ kyso_pdf_xref_find_startxref (KysoPdfSource *source, gint64 *offset, GError **er
     return FALSE;
   for (gsize i = len; i >= 9 && found < 0; i--)
     if (memcmp (tail + i - 9, "startxref", 9) == 0)
-      found = start + (gint64) (i - 9);
+      found = start + (gint64)(i - 9);
   if (found < 0)
     return set_broken (error, _("its end (“startxref”) is missing"));
   kyso_pdf_lexer_init (&lexer, source, found + 9, TRUE);
@@ -186,7 +187,8 @@ read_table (KysoPdfLexer *lexer, KysoPdfRevision *rev, guint max_entries, GError
         return set_broken (error, _("a cross-reference table is unreadable"));
       if (start + count > KYSO_PDF_MAX_OBJECT_NUM)
         {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more objects than Kyso accepts."));
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                       _("The PDF file has more objects than Kyso accepts."));
           return FALSE;
         }
       for (gint64 i = 0; i < count; i++)
@@ -205,9 +207,9 @@ read_table (KysoPdfLexer *lexer, KysoPdfRevision *rev, guint max_entries, GError
            * (the head of the free list, "0000000000 65535 f"); qpdf shifts it back, so do we. */
           if (first && i == 0 && start == 1 && type == 'f' && gen == 65535 && off == 0)
             start = 0;
-          e.num = (guint32) (start + i);
-          e.gen = (guint32) MIN (gen, 65535);
-          e.offset = (guint64) off;
+          e.num = (guint32)(start + i);
+          e.gen = (guint32)MIN (gen, 65535);
+          e.offset = (guint64)off;
           e.type = type == 'n' ? KYSO_PDF_XREF_ENTRY_IN_FILE : KYSO_PDF_XREF_ENTRY_FREE;
           if (!add_entry (rev->entries, max_entries, &e, error))
             return FALSE;
@@ -287,31 +289,32 @@ read_stream (KysoPdfLexer *lexer, KysoPdfRevision *rev, gboolean from_xrefstm, g
         return set_broken (error, _("a cross-reference stream is unreadable"));
       if (first + count > KYSO_PDF_MAX_OBJECT_NUM)
         {
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT, _("The PDF file has more objects than Kyso accepts."));
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
+                       _("The PDF file has more objects than Kyso accepts."));
           return FALSE;
         }
       /* A stream shorter than its /Index says ends the section (qpdf warns and does the same). */
-      for (gint64 i = 0; i < count && (row + 1) * (gsize) rowlen <= len; i++, row++)
+      for (gint64 i = 0; i < count && (row + 1) * (gsize)rowlen <= len; i++, row++)
         {
-          const guint8 *p = bytes + row * (gsize) rowlen;
+          const guint8 *p = bytes + row * (gsize)rowlen;
           guint64 type = widths[0] > 0 ? read_field (p, widths[0]) : 1;
           guint64 f2 = read_field (p + widths[0], widths[1]);
           guint64 f3 = read_field (p + widths[0] + widths[1], widths[2]);
           KysoPdfXrefEntry e = { 0 };
 
-          e.num = (guint32) (first + i);
+          e.num = (guint32)(first + i);
           e.from_xrefstm = from_xrefstm;
           if (type == 0)
             {
               e.type = KYSO_PDF_XREF_ENTRY_FREE;
               e.offset = f2;
-              e.gen = (guint32) MIN (f3, 65535);
+              e.gen = (guint32)MIN (f3, 65535);
             }
           else if (type == 1)
             {
               e.type = KYSO_PDF_XREF_ENTRY_IN_FILE;
               e.offset = f2;
-              e.gen = widths[2] > 0 ? (guint32) MIN (f3, 65535) : 0;
+              e.gen = widths[2] > 0 ? (guint32)MIN (f3, 65535) : 0;
             }
           else if (type == 2)
             {
@@ -319,7 +322,7 @@ read_stream (KysoPdfLexer *lexer, KysoPdfRevision *rev, gboolean from_xrefstm, g
                 return set_broken (error, _("a cross-reference stream is unreadable"));
               e.type = KYSO_PDF_XREF_ENTRY_COMPRESSED;
               e.offset = f2;
-              e.index = (guint32) f3;
+              e.index = (guint32)f3;
             }
           else
             continue; /* Unknown types are references to null (§7.5.8.3). */
@@ -337,7 +340,7 @@ static gboolean
 match (KysoPdfSource *source, gint64 pos, const char *word)
 {
   for (gsize i = 0; word[i]; i++)
-    if (kyso_pdf_source_peek (source, pos + (gint64) i) != word[i])
+    if (kyso_pdf_source_peek (source, pos + (gint64)i) != word[i])
       return FALSE;
   return TRUE;
 }

@@ -317,8 +317,8 @@ kyso_dossier_delete_draft (const char *draft_id, GCancellable *cancellable, GErr
   if (g_unlink (path) != 0 && errno != ENOENT)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not delete the draft: %s"),
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not delete the draft: %s"), g_strerror (saved));
       return FALSE;
     }
   return TRUE;

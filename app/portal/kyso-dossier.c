@@ -308,7 +308,7 @@ kyso_dossier_validate (KysoDossier *self, KysoProcedure *procedure, const char *
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                        /* Translators: %s is the name of a dossier component */
                        _ ("Attach a file for “%s”: the procedure requires it."),
-                       kyso_procedure_component_get_name (c));
+                          kyso_procedure_component_get_name (c));
           if (out_field != NULL)
             *out_field = kyso_procedure_component_get_key (c);
           return FALSE;

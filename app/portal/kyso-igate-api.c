@@ -60,8 +60,8 @@ set_status_error (KysoIgatePortal *self, guint status, GBytes *body, GError **er
         break;
       case 404:
         if (message != NULL)
-          g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _ ("The portal does not know it: %s"),
-                       message);
+          g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
+                       _ ("The portal does not know it: %s"), message);
         else
           g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, _ ("The portal does not know it."));
         break;
@@ -80,7 +80,7 @@ set_status_error (KysoIgatePortal *self, guint status, GBytes *body, GError **er
       default:
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                      _ ("The portal of %s has a problem (HTTP %u). Try again in a few minutes."), portal,
-                     status);
+                        status);
         break;
     }
 }

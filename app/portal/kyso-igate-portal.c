@@ -234,7 +234,7 @@ login_browser_thread (GTask *task, gpointer source, gpointer data, GCancellable 
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
                                _ ("The portal of %s has not registered Kyso for logging in yet. When it has, "
                                   "set its client_id in the [portal] group of kyso.conf."),
-                               self->province->name);
+                                  self->province->name);
       return;
     }
   ok = kyso_oidc_client_login_browser (self->oidc, call->open_uri, call->open_uri_data,
@@ -322,7 +322,7 @@ restore_session_async (KysoPortal *portal, GCancellable *cancellable, GAsyncRead
                        gpointer user_data)
 {
   g_autoptr (GTask) task
-    = start (portal, restore_session_async, g_new0 (Call, 1), cancellable, callback, user_data);
+             = start (portal, restore_session_async, g_new0 (Call, 1), cancellable, callback, user_data);
 
   g_task_run_in_thread (task, restore_thread);
 }
@@ -490,7 +490,7 @@ fetch_procedure (KysoIgatePortal *self, const char *id, GCancellable *cancellabl
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
                    _ ("The portal does not take applications for “%s” online at the moment."),
-                   kyso_procedure_get_name (p));
+                      kyso_procedure_get_name (p));
       return NULL;
     }
   return g_steal_pointer (&p);
@@ -693,8 +693,8 @@ delete_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   g_autofree char *escaped = g_uri_escape_string (call->a, NULL, FALSE);
   g_autofree char *path = g_strconcat ("fi/file/", escaped, NULL);
   GError *error = NULL;
-  g_autoptr (JsonNode) answer
-    = kyso_igate_api_call (KYSO_IGATE_PORTAL (source), "DELETE", path, NULL, NULL, cancellable, &error);
+  g_autoptr (JsonNode) answer = kyso_igate_api_call (KYSO_IGATE_PORTAL (source), "DELETE", path, NULL, NULL,
+                                                     cancellable, &error);
 
   return_boolean_or_error (task, answer != NULL, error);
 }
@@ -944,7 +944,7 @@ submit (KysoIgatePortal *self, Call *call, GCancellable *cancellable, GError **e
     {
       g_autoptr (GError) search_error = NULL;
       g_autoptr (KysoDossierStatus) filed
-        = search_dossier (self, dossier->reserved_code, cancellable, &search_error);
+                 = search_dossier (self, dossier->reserved_code, cancellable, &search_error);
 
       if (search_error != NULL)
         {
@@ -1146,7 +1146,7 @@ history_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   g_autofree char *path = g_strdup_printf ("fi/file/%s/--sign-history", escaped);
   GError *error = NULL;
   g_autoptr (JsonNode) answer
-    = kyso_igate_api_call (KYSO_IGATE_PORTAL (source), "GET", path, NULL, NULL, cancellable, &error);
+             = kyso_igate_api_call (KYSO_IGATE_PORTAL (source), "GET", path, NULL, NULL, cancellable, &error);
 
   if (answer == NULL)
     {

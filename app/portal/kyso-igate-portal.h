@@ -13,9 +13,10 @@ G_DECLARE_FINAL_TYPE (KysoIgatePortal, kyso_igate_portal, KYSO, IGATE_PORTAL, GO
 
 /* @ca_file: PEM trust anchors replacing the system store (the sandbox's root), or NULL.
  * Property notifications go to the thread-default main context of the caller. */
-KysoIgatePortal *kyso_igate_portal_new             (const KysoProvince *province,
-                                                    const char         *ca_file);
+KysoIgatePortal *
+kyso_igate_portal_new (const KysoProvince *province, const char *ca_file);
 /* The OpenID Connect client behind the portal (borrowed), e.g. for tests. */
-KysoOidcClient  *kyso_igate_portal_get_oidc_client (KysoIgatePortal    *self);
+KysoOidcClient *
+kyso_igate_portal_get_oidc_client (KysoIgatePortal *self);
 
 G_END_DECLS

@@ -70,7 +70,7 @@ auth_error (GError **error, const char *why)
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                _ ("The login server’s answer could not be verified (%s). Try to log in again; if it keeps "
                   "failing, the portal address in the settings may be wrong."),
-               why);
+                  why);
   return NULL;
 }
 

@@ -8,7 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   KysoOidcClient *oidc;
   char *ca_file;
 } Fetch;
@@ -50,11 +51,11 @@ member_string (JsonObject *obj, const char *name)
 static JsonNode *
 get_json (const char *url, const char *token, const char *ca_file, GCancellable *cancellable, GError **error)
 {
-  KysoHttpOptions options = { .ca_file = ca_file, .timeout_seconds = 30, .max_body_bytes = 256 * 1024,
-                              .bearer_token = token };
+  KysoHttpOptions options
+    = { .ca_file = ca_file, .timeout_seconds = 30, .max_body_bytes = 256 * 1024, .bearer_token = token };
   const char *headers[] = { "Accept: application/json", NULL };
-  g_autoptr(KysoHttpResponse) response = kyso_http_request ("GET", url, headers, NULL, NULL, &options,
-                                                            cancellable, error);
+  g_autoptr(KysoHttpResponse) response
+             = kyso_http_request ("GET", url, headers, NULL, NULL, &options, cancellable, error);
 
   if (response == NULL)
     return NULL;
@@ -67,7 +68,7 @@ get_json (const char *url, const char *token, const char *ca_file, GCancellable 
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _("The portal could not give your account details (HTTP %u). Try again later."),
-                   response->status);
+                      response->status);
       return NULL;
     }
   return kyso_json_parse_bytes (response->body, error);
@@ -78,8 +79,8 @@ static KysoApplicant *
 applicant_from_claims (JsonObject *claims)
 {
   KysoApplicant *applicant = kyso_applicant_new ();
-  static const char * const id_claims[] = { "cccd", "id_number", "identity_number", "so_dinh_danh",
-                                            "preferred_username", NULL };
+  static const char *const id_claims[]
+    = { "cccd", "id_number", "identity_number", "so_dinh_danh", "preferred_username", NULL };
   const char *gender = member_string (claims, "gender");
   JsonNode *address = json_object_get_member (claims, "address");
 
@@ -127,15 +128,17 @@ fetch_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  discovery_url = g_strconcat (kyso_oidc_client_get_issuer (fetch->oidc), "/.well-known/openid-configuration", NULL);
+  discovery_url
+    = g_strconcat (kyso_oidc_client_get_issuer (fetch->oidc), "/.well-known/openid-configuration", NULL);
   discovery = get_json (discovery_url, NULL, fetch->ca_file, cancellable, &error);
   if (discovery == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  endpoint = JSON_NODE_HOLDS_OBJECT (discovery) ? member_string (json_node_get_object (discovery), "userinfo_endpoint")
-                                                : NULL;
+  endpoint = JSON_NODE_HOLDS_OBJECT (discovery)
+               ? member_string (json_node_get_object (discovery), "userinfo_endpoint")
+               : NULL;
   if (endpoint == NULL || !g_str_has_prefix (endpoint, "https://"))
     {
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
@@ -144,22 +147,20 @@ fetch_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
     }
   claims = get_json (endpoint, token, fetch->ca_file, cancellable, &error);
   if (claims != NULL && !JSON_NODE_HOLDS_OBJECT (claims))
-    g_set_error (&error, KYSO_ERROR, KYSO_ERROR_SERVER, _("The portal sent account details Kyso cannot read."));
+    g_set_error (&error, KYSO_ERROR, KYSO_ERROR_SERVER,
+                 _("The portal sent account details Kyso cannot read."));
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_return_pointer (task, applicant_from_claims (json_node_get_object (claims)),
-                         (GDestroyNotify) kyso_applicant_free);
+                         (GDestroyNotify)kyso_applicant_free);
 }
 
 void
-kyso_login_userinfo_fetch_async (KysoPortal          *portal,
-                                 KysoConfig          *config,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_login_userinfo_fetch_async (KysoPortal *portal, KysoConfig *config, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (portal, cancellable, callback, user_data);
   Fetch *fetch;
@@ -186,9 +187,7 @@ kyso_login_userinfo_fetch_async (KysoPortal          *portal,
 }
 
 KysoApplicant *
-kyso_login_userinfo_fetch_finish (KysoPortal   *portal,
-                                  GAsyncResult *result,
-                                  GError      **error)
+kyso_login_userinfo_fetch_finish (KysoPortal *portal, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, portal), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_login_userinfo_fetch_async, NULL);

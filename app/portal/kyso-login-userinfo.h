@@ -16,19 +16,17 @@ G_BEGIN_DECLS
  * it lives here, over the portal's own OpenID client and token, until the portal client has it.
  * Nothing is logged or written: the record is handed to the caller only. */
 
-void           kyso_login_userinfo_fetch_async  (KysoPortal          *portal,
-                                                 KysoConfig          *config,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
+void
+kyso_login_userinfo_fetch_async (KysoPortal *portal, KysoConfig *config, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
 /* → a new applicant record (fields the provider does not give stay NULL).
  * Errors: KYSO_ERROR_AUTH (not logged in), KYSO_ERROR_UNSUPPORTED (the provider has no userinfo
  * endpoint, or the portal is not an OpenID one), KYSO_ERROR_NETWORK/TLS/SERVER. */
-KysoApplicant *kyso_login_userinfo_fetch_finish (KysoPortal          *portal,
-                                                 GAsyncResult        *result,
-                                                 GError             **error);
+KysoApplicant *
+kyso_login_userinfo_fetch_finish (KysoPortal *portal, GAsyncResult *result, GError **error);
 
 /* @id trimmed, when it is a CMND (9 digits) or CCCD (12 digits) number; else NULL. */
-char          *kyso_login_userinfo_national_id  (const char          *id);
+char *
+kyso_login_userinfo_national_id (const char *id);
 
 G_END_DECLS

@@ -179,7 +179,7 @@ get_json (KysoOidcClient *self, const char *url, GCancellable *cancellable, GErr
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _ ("The login server answered with an error (HTTP %u). Try again later."),
-                   response->status);
+                      response->status);
       return NULL;
     }
   return kyso_json_parse_bytes (response->body, error);
@@ -267,7 +267,7 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _ ("The login server at %s does not describe itself correctly. Check the portal address "
                       "in the settings."),
-                   self->issuer);
+                      self->issuer);
       return FALSE;
     }
   methods = kyso_pj_array (obj, "code_challenge_methods_supported");
@@ -285,7 +285,7 @@ kyso_oidc_discover_locked (KysoOidcClient *self, GCancellable *cancellable, GErr
         {
           g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
                        _ ("The login server at %s does not support PKCE (S256), which Kyso requires."),
-                       self->issuer);
+                          self->issuer);
           return FALSE;
         }
     }
@@ -724,7 +724,7 @@ kyso_oidc_client_logout (KysoOidcClient *self, GCancellable *cancellable, GError
     {
       g_set_error (error, remote_error->domain, remote_error->code,
                    _ ("You are logged out on this computer, but the portal could not be told: %s"),
-                   remote_error->message);
+                      remote_error->message);
       return FALSE;
     }
   return TRUE;

@@ -119,15 +119,15 @@ handle_request (KysoLoopback *self, GSocket *conn, char *head, const char *expec
   line = g_strsplit (head, " ", 4);
   if (g_strv_length (line) != 3 || strcmp (line[0], "GET") != 0 || line[1][0] != '/')
     {
-      respond (conn, 400, "Bad Request", _ ("Kyso"),
-               _ ("This address only receives the portal’s login answer."));
+      respond (conn, 400, "Bad Request",
+               _ ("Kyso"), _ ("This address only receives the portal’s login answer."));
       return WAIT_MORE;
     }
   query = strchr (line[1], '?');
   if (strncmp (line[1], self->path, path_len) != 0 || (line[1][path_len] != '\0' && line[1][path_len] != '?'))
     {
-      respond (conn, 404, "Not Found", _ ("Kyso"),
-               _ ("This address only receives the portal’s login answer."));
+      respond (conn, 404, "Not Found",
+               _ ("Kyso"), _ ("This address only receives the portal’s login answer."));
       return WAIT_MORE;
     }
   params = query != NULL ? g_uri_parse_params (query + 1, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
@@ -138,8 +138,9 @@ handle_request (KysoLoopback *self, GSocket *conn, char *head, const char *expec
   if (state == NULL || strcmp (state, expected_state) != 0)
     {
       g_debug ("loopback: a request without this login's state, ignored");
-      respond (conn, 400, "Bad Request", _ ("Not this login"),
-               _ ("This answer does not belong to the login Kyso is waiting for. Finish the login in the "
+      respond (conn, 400, "Bad Request",
+               _ ("Not this login"),
+                  _ ("This answer does not belong to the login Kyso is waiting for. Finish the login in the "
                   "window Kyso opened."));
       return WAIT_MORE;
     }
@@ -153,8 +154,8 @@ handle_request (KysoLoopback *self, GSocket *conn, char *head, const char *expec
                      _ ("The portal did not complete the login (%s). Try again."), err ? err : "no code");
       return WAIT_FAILED;
     }
-  respond (conn, 200, "OK", _ ("Logged in"),
-           _ ("You are logged in. You can close this window and go back to Kyso."));
+  respond (conn, 200, "OK",
+           _ ("Logged in"), _ ("You are logged in. You can close this window and go back to Kyso."));
   *out_code = g_strdup (code);
   *out_iss = g_strdup (g_hash_table_lookup (params, "iss"));
   return WAIT_DONE;

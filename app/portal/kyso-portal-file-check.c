@@ -14,27 +14,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct {
+typedef struct
+{
   const char *ext;
   const char *mime;
-  const char *magic;     /* NULL = no content check */
-  gsize       magic_len;
+  const char *magic; /* NULL = no content check */
+  gsize magic_len;
 } FileType;
 
 static const FileType file_types[] = {
-  { "pdf",  "application/pdf", "%PDF-", 5 },
-  { "doc",  "application/msword", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8 },
-  { "xls",  "application/vnd.ms-excel", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8 },
+  { "pdf", "application/pdf", "%PDF-", 5 },
+  { "doc", "application/msword", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8 },
+  { "xls", "application/vnd.ms-excel", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8 },
   { "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04", 4 },
   { "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4 },
-  { "odt",  "application/vnd.oasis.opendocument.text", "PK\x03\x04", 4 },
-  { "zip",  "application/zip", "PK\x03\x04", 4 },
-  { "jpg",  "image/jpeg", "\xFF\xD8\xFF", 3 },
+  { "odt", "application/vnd.oasis.opendocument.text", "PK\x03\x04", 4 },
+  { "zip", "application/zip", "PK\x03\x04", 4 },
+  { "jpg", "image/jpeg", "\xFF\xD8\xFF", 3 },
   { "jpeg", "image/jpeg", "\xFF\xD8\xFF", 3 },
-  { "png",  "image/png", "\x89PNG\r\n\x1A\n", 8 },
-  { "tif",  "image/tiff", NULL, 0 },
+  { "png", "image/png", "\x89PNG\r\n\x1A\n", 8 },
+  { "tif", "image/tiff", NULL, 0 },
   { "tiff", "image/tiff", NULL, 0 },
-  { "xml",  "application/xml", NULL, 0 },
+  { "xml", "application/xml", NULL, 0 },
 };
 
 static const FileType *
@@ -76,18 +77,13 @@ portal_size (guint64 bytes)
   if (bytes % mb == 0)
     return g_strdup_printf ("%" G_GUINT64_FORMAT " MB", bytes / mb);
   if (bytes >= mb)
-    return g_strdup_printf ("%.1f MB", (double) bytes / mb);
-  return g_strdup_printf ("%.0f KB", MAX (1.0, (double) bytes / 1024));
+    return g_strdup_printf ("%.1f MB", (double)bytes / mb);
+  return g_strdup_printf ("%.0f KB", MAX (1.0, (double)bytes / 1024));
 }
 
 gboolean
-kyso_portal_check_file_fd (int                 fd,
-                           const char         *name,
-                           const char * const *types,
-                           guint64             max_bytes,
-                           guint64            *out_size,
-                           const char        **out_mime,
-                           GError            **error)
+kyso_portal_check_file_fd (int fd, const char *name, const char *const *types, guint64 max_bytes,
+                           guint64 *out_size, const char **out_mime, GError **error)
 {
   g_autofree char *accepted = NULL;
   const char *dot = strrchr (name, '.');
@@ -108,7 +104,7 @@ kyso_portal_check_file_fd (int                 fd,
   for (gsize i = 0; types != NULL && types[i] != NULL; i++)
     if (g_ascii_strcasecmp (types[i], ext) == 0)
       listed = TRUE;
-  accepted = types != NULL ? g_strjoinv (", ", (char **) types) : g_strdup ("");
+  accepted = types != NULL ? g_strjoinv (", ", (char **)types) : g_strdup ("");
   if (types != NULL && types[0] != NULL && !listed)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
@@ -116,13 +112,13 @@ kyso_portal_check_file_fd (int                 fd,
                    _("“%s” is not a file type this component accepts. Accepted types: %s."), name, accepted);
       return FALSE;
     }
-  if (max_bytes > 0 && (guint64) st.st_size > max_bytes)
+  if (max_bytes > 0 && (guint64)st.st_size > max_bytes)
     {
       g_autofree char *limit = portal_size (max_bytes);
-      g_autofree char *size = portal_size ((guint64) st.st_size);
+      g_autofree char *size = portal_size ((guint64)st.st_size);
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_LIMIT,
                    _("“%s” is %s; this component accepts files up to %s. Reduce the file (for example scan at a lower resolution) and try again."),
-                   name, size, limit);
+                      name, size, limit);
       return FALSE;
     }
   if (st.st_size == 0)
@@ -142,26 +138,25 @@ kyso_portal_check_file_fd (int                 fd,
                    _("Could not read “%s”: %s"), name, g_strerror (saved));
       return FALSE;
     }
-  if (!content_matches (type, head, (gsize) n))
+  if (!content_matches (type, head, (gsize)n))
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                   _("“%s” is named .%s but its content is not a %s file. Save or export it again in that format."),
-                   name, ext, type->ext);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+        _("“%s” is named .%s but its content is not a %s file. Save or export it again in that format."),
+           name, ext, type->ext);
       return FALSE;
     }
 
   if (out_size != NULL)
-    *out_size = (guint64) st.st_size;
+    *out_size = (guint64)st.st_size;
   if (out_mime != NULL)
     *out_mime = type != NULL ? type->mime : "application/octet-stream";
   return TRUE;
 }
 
 gboolean
-kyso_procedure_component_check_file (KysoProcedureComponent *self,
-                                     const char             *path,
-                                     guint64                *out_size,
-                                     GError                **error)
+kyso_procedure_component_check_file (KysoProcedureComponent *self, const char *path, guint64 *out_size,
+                                     GError **error)
 {
   g_autofree char *base = NULL;
   gboolean ok;
@@ -179,8 +174,8 @@ kyso_procedure_component_check_file (KysoProcedureComponent *self,
                    _("Could not open “%s”: %s"), base, g_strerror (saved));
       return FALSE;
     }
-  ok = kyso_portal_check_file_fd (fd, base, kyso_procedure_component_get_types (self),
-                                  self->max_bytes, out_size, NULL, error);
+  ok = kyso_portal_check_file_fd (fd, base, kyso_procedure_component_get_types (self), self->max_bytes,
+                                  out_size, NULL, error);
   close (fd);
   return ok;
 }

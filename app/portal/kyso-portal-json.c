@@ -52,7 +52,7 @@ kyso_pj_int (JsonObject *obj, const char *name, gint64 fallback)
   if (type == G_TYPE_DOUBLE)
     {
       double d = json_node_get_double (node);
-      return d >= -9.2e18 && d <= 9.2e18 ? (gint64) d : fallback;
+      return d >= -9.2e18 && d <= 9.2e18 ? (gint64)d : fallback;
     }
   if (type == G_TYPE_STRING)
     {

@@ -17,15 +17,16 @@ kyso_portal_schedule (GMainContext *context, GSourceFunc func, gpointer data, GD
   g_source_unref (source);
 }
 
-struct _KysoPortalRelay {
+struct _KysoPortalRelay
+{
   KysoPortalProgressFunc func;
-  gpointer               data;
-  GMainContext          *context;
-  GMutex                 lock;
-  KysoPortalProgress     latest;
-  char                  *latest_name;
-  gboolean               pending;
-  gint                   closed;    /* atomic: the operation finished; drop late updates */
+  gpointer data;
+  GMainContext *context;
+  GMutex lock;
+  KysoPortalProgress latest;
+  char *latest_name;
+  gboolean pending;
+  gint closed; /* atomic: the operation finished; drop late updates */
 };
 
 static void
@@ -91,7 +92,8 @@ kyso_portal_relay_post (KysoPortalRelay *relay, const KysoPortalProgress *progre
   if (!relay->pending)
     {
       relay->pending = TRUE;
-      kyso_portal_schedule (relay->context, relay_dispatch, g_atomic_rc_box_acquire (relay), kyso_portal_relay_unref);
+      kyso_portal_schedule (relay->context, relay_dispatch, g_atomic_rc_box_acquire (relay),
+                            kyso_portal_relay_unref);
     }
   g_mutex_unlock (&relay->lock);
 }

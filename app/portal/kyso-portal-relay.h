@@ -10,20 +10,20 @@ G_BEGIN_DECLS
 typedef struct _KysoPortalRelay KysoPortalRelay;
 
 /* Captures the thread-default main context; @func may be NULL (then nothing is delivered). */
-KysoPortalRelay *kyso_portal_relay_new   (KysoPortalProgressFunc    func,
-                                          gpointer                  data);
-void             kyso_portal_relay_unref (gpointer                  relay);
+KysoPortalRelay *
+kyso_portal_relay_new (KysoPortalProgressFunc func, gpointer data);
+void
+kyso_portal_relay_unref (gpointer relay);
 /* From any thread. */
-void             kyso_portal_relay_post  (KysoPortalRelay          *relay,
-                                          const KysoPortalProgress *progress);
+void
+kyso_portal_relay_post (KysoPortalRelay *relay, const KysoPortalProgress *progress);
 /* The operation finished: updates still queued are dropped. */
-void             kyso_portal_relay_close (KysoPortalRelay          *relay);
+void
+kyso_portal_relay_close (KysoPortalRelay *relay);
 
 /* Runs @func on @context from an idle source; unlike g_main_context_invoke() never on the
  * calling thread, even when @context is free. */
-void             kyso_portal_schedule    (GMainContext             *context,
-                                          GSourceFunc               func,
-                                          gpointer                  data,
-                                          GDestroyNotify            destroy);
+void
+kyso_portal_schedule (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy);
 
 G_END_DECLS

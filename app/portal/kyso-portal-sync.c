@@ -6,7 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoSyncWait {
+struct _KysoSyncWait
+{
   GAsyncResult *result;
 };
 

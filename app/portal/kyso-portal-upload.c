@@ -142,8 +142,8 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
   if (up.fd < 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Could not open “%s”: %s"), base,
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not open “%s”: %s"), base, g_strerror (saved));
       return NULL;
     }
   /* Checked on the very descriptor that is sent, so a file swapped in between is not sent. */
@@ -230,10 +230,10 @@ kyso_portal_upload_file (const KysoUploadRequest *request, GCancellable *cancell
                || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CONNECT_ERROR)
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_TLS,
                      _ ("The identity of %s could not be verified, so Kyso did not connect (%s)."), host,
-                     curl_easy_strerror (rc));
+                        curl_easy_strerror (rc));
       else
-        g_set_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK, _ ("The upload to %s was interrupted: %s."), host,
-                     curl_easy_strerror (rc));
+        g_set_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK,
+                     _ ("The upload to %s was interrupted: %s."), host, curl_easy_strerror (rc));
       goto out;
     }
   report (&up, up.size, TRUE);

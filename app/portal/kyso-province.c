@@ -220,8 +220,8 @@ kyso_province_new_from_config (KysoConfig *config, GError **error)
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _ ("The portal’s addresses must start with https:// (check “issuer” and “api” in the "
                       "[portal] group of %s)."),
-                   kyso_config_get_filename (config) != NULL ? kyso_config_get_filename (config)
-                                                             : "kyso.conf");
+                      kyso_config_get_filename (config) != NULL ? kyso_config_get_filename (config)
+                                                                : "kyso.conf");
       return NULL;
     }
   if (!g_str_has_suffix (p->api, "/"))
@@ -242,8 +242,8 @@ kyso_portal_new_from_config (KysoConfig *config, GError **error)
     return NULL;
   if (g_strcmp0 (province->adapter, "igate") != 0)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED, _ ("The portal of %s is not supported yet."),
-                   province->name);
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+                   _ ("The portal of %s is not supported yet."), province->name);
       return NULL;
     }
   return KYSO_PORTAL (kyso_igate_portal_new (province, kyso_config_get_path (config, "tls", "ca_file")));

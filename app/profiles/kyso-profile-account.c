@@ -19,7 +19,8 @@ struct _KysoProfileAccount
 
 G_DEFINE_FINAL_TYPE (KysoProfileAccount, kyso_profile_account, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_KIND,
   PROP_ACCOUNT,
@@ -42,50 +43,44 @@ kyso_profile_account_finalize (GObject *object)
 }
 
 static void
-kyso_profile_account_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
+kyso_profile_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoProfileAccount *self = KYSO_PROFILE_ACCOUNT (object);
 
   switch (prop_id)
     {
-    case PROP_KIND:
-      g_value_set_string (value, self->kind);
-      break;
-    case PROP_ACCOUNT:
-      g_value_set_string (value, self->account);
-      break;
-    case PROP_PROVIDER:
-      g_value_set_string (value, self->provider);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_KIND:
+        g_value_set_string (value, self->kind);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_string (value, self->account);
+        break;
+      case PROP_PROVIDER:
+        g_value_set_string (value, self->provider);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_profile_account_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
+kyso_profile_account_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoProfileAccount *self = KYSO_PROFILE_ACCOUNT (object);
 
   switch (prop_id)
     {
-    case PROP_KIND:
-      kyso_profile_account_set_kind (self, g_value_get_string (value));
-      break;
-    case PROP_ACCOUNT:
-      kyso_profile_account_set_account (self, g_value_get_string (value));
-      break;
-    case PROP_PROVIDER:
-      kyso_profile_account_set_provider (self, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_KIND:
+        kyso_profile_account_set_kind (self, g_value_get_string (value));
+        break;
+      case PROP_ACCOUNT:
+        kyso_profile_account_set_account (self, g_value_get_string (value));
+        break;
+      case PROP_PROVIDER:
+        kyso_profile_account_set_provider (self, g_value_get_string (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -98,15 +93,13 @@ kyso_profile_account_class_init (KysoProfileAccountClass *klass)
   object_class->get_property = kyso_profile_account_get_property;
   object_class->set_property = kyso_profile_account_set_property;
 
-  properties[PROP_KIND] =
-    g_param_spec_string ("kind", NULL, NULL, KYSO_ACCOUNT_KIND_NEAC_SIGN,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ACCOUNT] =
-    g_param_spec_string ("account", NULL, NULL, "",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_PROVIDER] =
-    g_param_spec_string ("provider", NULL, NULL, "",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KIND]
+    = g_param_spec_string ("kind", NULL, NULL, KYSO_ACCOUNT_KIND_NEAC_SIGN,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ACCOUNT] = g_param_spec_string (
+    "account", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PROVIDER] = g_param_spec_string (
+    "provider", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -119,13 +112,10 @@ kyso_profile_account_init (KysoProfileAccount *self)
 }
 
 KysoProfileAccount *
-kyso_profile_account_new (const char *provider,
-                          const char *account)
+kyso_profile_account_new (const char *provider, const char *account)
 {
-  return g_object_new (KYSO_TYPE_PROFILE_ACCOUNT,
-                       "provider", provider != NULL ? provider : "",
-                       "account", account != NULL ? account : "",
-                       NULL);
+  return g_object_new (KYSO_TYPE_PROFILE_ACCOUNT, "provider", provider != NULL ? provider : "", "account",
+                       account != NULL ? account : "", NULL);
 }
 
 KysoProfileAccount *
@@ -133,17 +123,13 @@ kyso_profile_account_copy (KysoProfileAccount *self)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_ACCOUNT (self), NULL);
 
-  return g_object_new (KYSO_TYPE_PROFILE_ACCOUNT,
-                       "kind", self->kind,
-                       "provider", self->provider,
-                       "account", self->account,
-                       NULL);
+  return g_object_new (KYSO_TYPE_PROFILE_ACCOUNT, "kind", self->kind, "provider", self->provider, "account",
+                       self->account, NULL);
 }
 
 /* Sets *@field to a copy of @value (NULL becomes ""); TRUE when it changed. */
 static gboolean
-replace_string (char       **field,
-                const char  *value)
+replace_string (char **field, const char *value)
 {
   if (value == NULL)
     value = "";
@@ -162,8 +148,7 @@ kyso_profile_account_get_kind (KysoProfileAccount *self)
 }
 
 void
-kyso_profile_account_set_kind (KysoProfileAccount *self,
-                               const char         *kind)
+kyso_profile_account_set_kind (KysoProfileAccount *self, const char *kind)
 {
   g_return_if_fail (KYSO_IS_PROFILE_ACCOUNT (self));
   if (replace_string (&self->kind, kind))
@@ -178,8 +163,7 @@ kyso_profile_account_get_account (KysoProfileAccount *self)
 }
 
 void
-kyso_profile_account_set_account (KysoProfileAccount *self,
-                                  const char         *account)
+kyso_profile_account_set_account (KysoProfileAccount *self, const char *account)
 {
   g_return_if_fail (KYSO_IS_PROFILE_ACCOUNT (self));
   if (replace_string (&self->account, account))
@@ -194,8 +178,7 @@ kyso_profile_account_get_provider (KysoProfileAccount *self)
 }
 
 void
-kyso_profile_account_set_provider (KysoProfileAccount *self,
-                                   const char         *provider)
+kyso_profile_account_set_provider (KysoProfileAccount *self, const char *provider)
 {
   g_return_if_fail (KYSO_IS_PROFILE_ACCOUNT (self));
   if (replace_string (&self->provider, provider))
@@ -216,8 +199,7 @@ kyso_account_kind_get_display_name (const char *kind)
 }
 
 gboolean
-kyso_profile_account_validate (KysoProfileAccount *self,
-                               GError            **error)
+kyso_profile_account_validate (KysoProfileAccount *self, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_ACCOUNT (self), FALSE);
 

@@ -11,16 +11,14 @@
 #include <string.h>
 
 static gboolean
-invalid (GError     **error,
-         const char  *message)
+invalid (GError **error, const char *message)
 {
   g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, message);
   return FALSE;
 }
 
 static gboolean
-all_digits (const char *s,
-            gsize       len)
+all_digits (const char *s, gsize len)
 {
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isdigit (s[i]))
@@ -29,8 +27,7 @@ all_digits (const char *s,
 }
 
 gboolean
-kyso_profile_check_display_name (const char  *display_name,
-                                 GError     **error)
+kyso_profile_check_display_name (const char *display_name, GError **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (display_name != NULL ? display_name : ""));
 
@@ -42,15 +39,14 @@ kyso_profile_check_display_name (const char  *display_name,
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("The signature name is too long. Use at most %d characters."),
-                   KYSO_PROFILE_NAME_MAX_CHARS);
+                      KYSO_PROFILE_NAME_MAX_CHARS);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-kyso_profile_check_phone (const char  *phone,
-                          GError     **error)
+kyso_profile_check_phone (const char *phone, GError **error)
 {
   gsize len = phone != NULL ? strlen (phone) : 0;
 
@@ -66,34 +62,34 @@ kyso_profile_check_phone (const char  *phone,
 }
 
 gboolean
-kyso_profile_check_account_number (const char  *account,
-                                   GError     **error)
+kyso_profile_check_account_number (const char *account, GError **error)
 {
   gsize len = account != NULL ? strlen (account) : 0;
 
   if (len == 0)
     return invalid (error, _("Enter the account: your CCCD number (12 digits) or CMND number (9 digits)."));
   if (!all_digits (account, len))
-    return invalid (error, _("The account may contain digits only: your CCCD number (12 digits) or CMND number (9 digits)."));
+    return invalid (
+      error,
+      _("The account may contain digits only: your CCCD number (12 digits) or CMND number (9 digits)."));
   if (len != 12 && len != 9)
     return invalid (error, _("The account must be a CCCD number (12 digits) or a CMND number (9 digits). Check the number of digits."));
   return TRUE;
 }
 
 gboolean
-kyso_profile_check_provider (const char  *provider,
-                             GError     **error)
+kyso_profile_check_provider (const char *provider, GError **error)
 {
   if (provider == NULL || *provider == '\0')
     return invalid (error, _("Choose the signature provider of each account."));
   if (kyso_providers_lookup (provider) == NULL)
-    return invalid (error, _("The signature provider of an account is not one Kyso knows. Choose one from the list."));
+    return invalid (
+      error, _("The signature provider of an account is not one Kyso knows. Choose one from the list."));
   return TRUE;
 }
 
 gboolean
-kyso_profile_check_keyword (const char  *keyword,
-                            GError     **error)
+kyso_profile_check_keyword (const char *keyword, GError **error)
 {
   /* Optional: without a keyword the citizen places the signature by hand. */
   if (keyword == NULL || *keyword == '\0')
@@ -104,7 +100,7 @@ kyso_profile_check_keyword (const char  *keyword,
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("The location keyword is too long. Use at most %d characters."),
-                   KYSO_PROFILE_KEYWORD_MAX_CHARS);
+                      KYSO_PROFILE_KEYWORD_MAX_CHARS);
       return FALSE;
     }
   return TRUE;
@@ -125,16 +121,15 @@ kyso_profile_normalize_phone (const char *phone)
 
 static const guchar png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
-typedef struct {
+typedef struct
+{
   const guchar *data;
   gsize len;
   gsize pos;
 } PngReader;
 
 static cairo_status_t
-png_read (void          *closure,
-          unsigned char *out,
-          unsigned int   length)
+png_read (void *closure, unsigned char *out, unsigned int length)
 {
   PngReader *r = closure;
 
@@ -148,14 +143,11 @@ png_read (void          *closure,
 static guint32
 read_be32 (const guchar *p)
 {
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
 }
 
 gboolean
-kyso_profile_check_image (GBytes  *png,
-                          guint   *width,
-                          guint   *height,
-                          GError **error)
+kyso_profile_check_image (GBytes *png, guint *width, guint *height, GError **error)
 {
   const guchar *data;
   gsize len;
@@ -172,9 +164,9 @@ kyso_profile_check_image (GBytes  *png,
     {
       g_autofree char *size = g_format_size (len);
 
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-                   _("The signature image is %s; it may be at most 1 MB. Save it smaller and choose it again."),
-                   size);
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+        _("The signature image is %s; it may be at most 1 MB. Save it smaller and choose it again."), size);
       return FALSE;
     }
 
@@ -193,12 +185,12 @@ kyso_profile_check_image (GBytes  *png,
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("The signature image is %u × %u pixels; it may be at most %d × %d. Make it smaller and choose it again."),
-                   w, h, KYSO_PROFILE_IMAGE_MAX_PIXELS, KYSO_PROFILE_IMAGE_MAX_PIXELS);
+                      w, h, KYSO_PROFILE_IMAGE_MAX_PIXELS, KYSO_PROFILE_IMAGE_MAX_PIXELS);
       return FALSE;
     }
 
   /* Decoding the whole picture is the only way to know every chunk and CRC is sound. */
-  reader = (PngReader) { data, len, 0 };
+  reader = (PngReader){ data, len, 0 };
   surface = cairo_image_surface_create_from_png_stream (png_read, &reader);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);

@@ -19,14 +19,16 @@ struct _KysoProfileStore
 
 G_DEFINE_FINAL_TYPE (KysoProfileStore, kyso_profile_store, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-typedef enum {
+typedef enum
+{
   OP_CREATE,
   OP_UPDATE,
   OP_DELETE,
@@ -34,11 +36,12 @@ typedef enum {
 
 /* What a worker needs, copied on the caller's thread so the profile object itself never
  * crosses threads. */
-typedef struct {
+typedef struct
+{
   OpKind kind;
   char *id;
   char *label;
-  char *json;   /* the secret: wiped before it is freed */
+  char *json; /* the secret: wiped before it is freed */
 } Op;
 
 static void
@@ -60,12 +63,20 @@ const SecretSchema *
 kyso_profile_store_get_schema (void)
 {
   static const SecretSchema schema = {
-    "vn.kyso.Kyso.Profile", SECRET_SCHEMA_NONE,
+    "vn.kyso.Kyso.Profile",
+    SECRET_SCHEMA_NONE,
     {
       { ATTR_PROFILE_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    0,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
   };
 
   return &schema;
@@ -74,8 +85,8 @@ kyso_profile_store_get_schema (void)
 static void
 kyso_profile_store_class_init (KysoProfileStoreClass *klass)
 {
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -93,8 +104,7 @@ kyso_profile_store_new (void)
 
 /* Turns a libsecret / D-Bus failure into a message a citizen can act on; cancellation stays. */
 static void
-keyring_error (GError **error,
-               GError  *cause)
+keyring_error (GError **error, GError *cause)
 {
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -104,7 +114,7 @@ keyring_error (GError **error,
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED,
                _("Kyso could not use the keyring where your signatures are kept (%s). Make sure a "
                  "keyring such as GNOME Keyring is running and unlocked, then try again."),
-               cause->message);
+                  cause->message);
   g_error_free (cause);
 }
 
@@ -114,17 +124,14 @@ attributes_for (const char *id)
   GHashTable *attrs = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (id != NULL)
-    g_hash_table_insert (attrs, (gpointer) ATTR_PROFILE_ID, (gpointer) id);
+    g_hash_table_insert (attrs, (gpointer)ATTR_PROFILE_ID, (gpointer)id);
   return attrs;
 }
 
 /* The items of @id (or all profile items when NULL); NULL with @error set on failure. An empty
  * result is a GList of length 0, so callers tell "none" from "failed" by @error. */
 static GList *
-search_items (const char    *id,
-              gboolean       load_secrets,
-              GCancellable  *cancellable,
-              GError       **error)
+search_items (const char *id, gboolean load_secrets, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GHashTable) attrs = attributes_for (id);
   GError *local_error = NULL;
@@ -133,8 +140,8 @@ search_items (const char    *id,
 
   if (load_secrets)
     flags |= SECRET_SEARCH_LOAD_SECRETS;
-  items = secret_service_search_sync (NULL, kyso_profile_store_get_schema (), attrs, flags,
-                                      cancellable, &local_error);
+  items = secret_service_search_sync (NULL, kyso_profile_store_get_schema (), attrs, flags, cancellable,
+                                      &local_error);
   if (local_error != NULL)
     {
       g_list_free_full (items, g_object_unref);
@@ -145,9 +152,7 @@ search_items (const char    *id,
 }
 
 static KysoProfile *
-read_item (SecretItem    *item,
-           GCancellable  *cancellable,
-           GError       **error)
+read_item (SecretItem *item, GCancellable *cancellable, GError **error)
 {
   g_autoptr(SecretValue) value = secret_item_get_secret (item);
   const char *data;
@@ -175,21 +180,17 @@ read_item (SecretItem    *item,
 }
 
 static int
-compare_profiles (gconstpointer a,
-                  gconstpointer b)
+compare_profiles (gconstpointer a, gconstpointer b)
 {
-  KysoProfile *pa = *(KysoProfile **) a;
-  KysoProfile *pb = *(KysoProfile **) b;
+  KysoProfile *pa = *(KysoProfile **)a;
+  KysoProfile *pb = *(KysoProfile **)b;
   int cmp = g_utf8_collate (kyso_profile_get_display_name (pa), kyso_profile_get_display_name (pb));
 
   return cmp != 0 ? cmp : strcmp (kyso_profile_get_id (pa), kyso_profile_get_id (pb));
 }
 
 static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
   GError *error = NULL;
@@ -220,7 +221,7 @@ list_thread (GTask        *task,
   g_list_free_full (items, g_object_unref);
 
   g_ptr_array_sort (profiles, compare_profiles);
-  g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify)g_ptr_array_unref);
 }
 
 static void
@@ -231,10 +232,7 @@ not_found (GError **error)
 }
 
 static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+lookup_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   const char *id = task_data;
   GError *error = NULL;
@@ -254,18 +252,16 @@ lookup_thread (GTask        *task,
 }
 
 static gboolean
-write_item (Op            *op,
-            SecretItem    *existing,
-            GCancellable  *cancellable,
-            GError       **error)
+write_item (Op *op, SecretItem *existing, GCancellable *cancellable, GError **error)
 {
   g_autoptr(SecretValue) value = secret_value_new (op->json, -1, "application/json");
   g_autoptr(GHashTable) attrs = attributes_for (op->id);
   GError *local_error = NULL;
 
   if (existing == NULL)
-    secret_service_store_sync (NULL, kyso_profile_store_get_schema (), attrs, kyso_kiosk_session_get_collection (),
-                               op->label, value, cancellable, &local_error);
+    secret_service_store_sync (NULL, kyso_profile_store_get_schema (), attrs,
+                               kyso_kiosk_session_get_collection (), op->label, value, cancellable,
+                               &local_error);
   /* Update in place, wherever the item lives: storing anew could duplicate it in the default
    * collection when the user moved it elsewhere. */
   else if (secret_item_set_secret_sync (existing, value, cancellable, &local_error))
@@ -280,10 +276,7 @@ write_item (Op            *op,
 }
 
 static void
-write_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   Op *op = task_data;
   GError *error = NULL;
@@ -297,32 +290,32 @@ write_thread (GTask        *task,
 
   switch (op->kind)
     {
-    case OP_CREATE:
-      if (items != NULL)
-        g_set_error (&error, KYSO_ERROR, KYSO_ERROR_FAILED,
-                     _("This signature is already saved. Edit it instead of adding it again."));
-      else
-        write_item (op, NULL, cancellable, &error);
-      break;
-    case OP_UPDATE:
-      if (items == NULL)
-        not_found (&error);
-      else
-        write_item (op, items->data, cancellable, &error);
-      break;
-    case OP_DELETE:
-      if (items == NULL)
-        not_found (&error);
-      for (GList *l = items; l != NULL && error == NULL; l = l->next)
-        {
-          GError *local_error = NULL;
+      case OP_CREATE:
+        if (items != NULL)
+          g_set_error (&error, KYSO_ERROR, KYSO_ERROR_FAILED,
+                       _("This signature is already saved. Edit it instead of adding it again."));
+        else
+          write_item (op, NULL, cancellable, &error);
+        break;
+      case OP_UPDATE:
+        if (items == NULL)
+          not_found (&error);
+        else
+          write_item (op, items->data, cancellable, &error);
+        break;
+      case OP_DELETE:
+        if (items == NULL)
+          not_found (&error);
+        for (GList *l = items; l != NULL && error == NULL; l = l->next)
+          {
+            GError *local_error = NULL;
 
-          if (!secret_item_delete_sync (l->data, cancellable, &local_error))
-            keyring_error (&error, local_error);
-        }
-      break;
-    default:
-      g_assert_not_reached ();
+            if (!secret_item_delete_sync (l->data, cancellable, &local_error))
+              keyring_error (&error, local_error);
+          }
+        break;
+      default:
+        g_assert_not_reached ();
     }
   g_list_free_full (items, g_object_unref);
 
@@ -335,10 +328,8 @@ write_thread (GTask        *task,
 /* Caller side ------------------------------------------------------------------------------- */
 
 void
-kyso_profile_store_list_async (KysoProfileStore    *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+kyso_profile_store_list_async (KysoProfileStore *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -351,9 +342,7 @@ kyso_profile_store_list_async (KysoProfileStore    *self,
 }
 
 GPtrArray *
-kyso_profile_store_list_finish (KysoProfileStore  *self,
-                                GAsyncResult      *result,
-                                GError           **error)
+kyso_profile_store_list_finish (KysoProfileStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -363,11 +352,8 @@ kyso_profile_store_list_finish (KysoProfileStore  *self,
 }
 
 void
-kyso_profile_store_lookup_async (KysoProfileStore    *self,
-                                 const char          *id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_profile_store_lookup_async (KysoProfileStore *self, const char *id, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -382,9 +368,7 @@ kyso_profile_store_lookup_async (KysoProfileStore    *self,
 }
 
 KysoProfile *
-kyso_profile_store_lookup_finish (KysoProfileStore  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+kyso_profile_store_lookup_finish (KysoProfileStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -395,9 +379,7 @@ kyso_profile_store_lookup_finish (KysoProfileStore  *self,
 
 /* The worker finished a write: announce the change in the caller's context, then complete. */
 static void
-write_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+write_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   KysoProfileStore *self = g_task_get_source_object (task);
@@ -413,12 +395,8 @@ write_done (GObject      *source,
 }
 
 static void
-start_write (KysoProfileStore    *self,
-             Op                  *op_in,
-             gpointer             source_tag,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
+start_write (KysoProfileStore *self, Op *op_in, gpointer source_tag, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(Op) op = op_in;
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -431,18 +409,13 @@ start_write (KysoProfileStore    *self,
   worker = g_task_new (self, cancellable, write_done, g_steal_pointer (&task));
   g_task_set_source_tag (worker, start_write);
   g_task_set_check_cancellable (worker, FALSE);
-  g_task_set_task_data (worker, g_steal_pointer (&op), (GDestroyNotify) op_free);
+  g_task_set_task_data (worker, g_steal_pointer (&op), (GDestroyNotify)op_free);
   g_task_run_in_thread (worker, write_thread);
 }
 
 static void
-save_async (KysoProfileStore    *self,
-            OpKind               kind,
-            KysoProfile         *profile,
-            gpointer             source_tag,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+save_async (KysoProfileStore *self, OpKind kind, KysoProfile *profile, gpointer source_tag,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
   Op *op;
@@ -466,11 +439,8 @@ save_async (KysoProfileStore    *self,
 }
 
 void
-kyso_profile_store_create_async (KysoProfileStore    *self,
-                                 KysoProfile         *profile,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_profile_store_create_async (KysoProfileStore *self, KysoProfile *profile, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PROFILE_STORE (self));
   g_return_if_fail (KYSO_IS_PROFILE (profile));
@@ -480,9 +450,7 @@ kyso_profile_store_create_async (KysoProfileStore    *self,
 }
 
 gboolean
-kyso_profile_store_create_finish (KysoProfileStore  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+kyso_profile_store_create_finish (KysoProfileStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -492,11 +460,8 @@ kyso_profile_store_create_finish (KysoProfileStore  *self,
 }
 
 void
-kyso_profile_store_update_async (KysoProfileStore    *self,
-                                 KysoProfile         *profile,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_profile_store_update_async (KysoProfileStore *self, KysoProfile *profile, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_PROFILE_STORE (self));
   g_return_if_fail (KYSO_IS_PROFILE (profile));
@@ -506,9 +471,7 @@ kyso_profile_store_update_async (KysoProfileStore    *self,
 }
 
 gboolean
-kyso_profile_store_update_finish (KysoProfileStore  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+kyso_profile_store_update_finish (KysoProfileStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -518,11 +481,8 @@ kyso_profile_store_update_finish (KysoProfileStore  *self,
 }
 
 void
-kyso_profile_store_delete_async (KysoProfileStore    *self,
-                                 const char          *id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_profile_store_delete_async (KysoProfileStore *self, const char *id, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
 
@@ -537,9 +497,7 @@ kyso_profile_store_delete_async (KysoProfileStore    *self,
 }
 
 gboolean
-kyso_profile_store_delete_finish (KysoProfileStore  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+kyso_profile_store_delete_finish (KysoProfileStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

@@ -25,7 +25,8 @@ struct _KysoProfile
 
 G_DEFINE_FINAL_TYPE (KysoProfile, kyso_profile, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ID,
   PROP_DISPLAY_NAME,
@@ -63,71 +64,65 @@ kyso_profile_finalize (GObject *object)
 }
 
 static void
-kyso_profile_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+kyso_profile_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoProfile *self = KYSO_PROFILE (object);
 
   switch (prop_id)
     {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_DISPLAY_NAME:
-      g_value_set_string (value, self->display_name);
-      break;
-    case PROP_IMAGE:
-      g_value_set_boxed (value, self->image);
-      break;
-    case PROP_PHONE:
-      g_value_set_string (value, self->phone);
-      break;
-    case PROP_KEYWORD:
-      g_value_set_string (value, self->keyword);
-      break;
-    case PROP_ACCOUNTS:
-      g_value_set_object (value, self->accounts);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_ID:
+        g_value_set_string (value, self->id);
+        break;
+      case PROP_DISPLAY_NAME:
+        g_value_set_string (value, self->display_name);
+        break;
+      case PROP_IMAGE:
+        g_value_set_boxed (value, self->image);
+        break;
+      case PROP_PHONE:
+        g_value_set_string (value, self->phone);
+        break;
+      case PROP_KEYWORD:
+        g_value_set_string (value, self->keyword);
+        break;
+      case PROP_ACCOUNTS:
+        g_value_set_object (value, self->accounts);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_profile_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
+kyso_profile_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoProfile *self = KYSO_PROFILE (object);
 
   switch (prop_id)
     {
-    case PROP_ID:
-      /* Construct-only: an empty id gets a fresh one so every profile has a key. */
-      self->id = g_value_dup_string (value);
-      if (self->id == NULL || *self->id == '\0')
-        {
-          g_free (self->id);
-          self->id = g_uuid_string_random ();
-        }
-      break;
-    case PROP_DISPLAY_NAME:
-      kyso_profile_set_display_name (self, g_value_get_string (value));
-      break;
-    case PROP_IMAGE:
-      kyso_profile_set_image (self, g_value_get_boxed (value));
-      break;
-    case PROP_PHONE:
-      kyso_profile_set_phone (self, g_value_get_string (value));
-      break;
-    case PROP_KEYWORD:
-      kyso_profile_set_keyword (self, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_ID:
+        /* Construct-only: an empty id gets a fresh one so every profile has a key. */
+        self->id = g_value_dup_string (value);
+        if (self->id == NULL || *self->id == '\0')
+          {
+            g_free (self->id);
+            self->id = g_uuid_string_random ();
+          }
+        break;
+      case PROP_DISPLAY_NAME:
+        kyso_profile_set_display_name (self, g_value_get_string (value));
+        break;
+      case PROP_IMAGE:
+        kyso_profile_set_image (self, g_value_get_boxed (value));
+        break;
+      case PROP_PHONE:
+        kyso_profile_set_phone (self, g_value_get_string (value));
+        break;
+      case PROP_KEYWORD:
+        kyso_profile_set_keyword (self, g_value_get_string (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -141,24 +136,18 @@ kyso_profile_class_init (KysoProfileClass *klass)
   object_class->get_property = kyso_profile_get_property;
   object_class->set_property = kyso_profile_set_property;
 
-  properties[PROP_ID] =
-    g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DISPLAY_NAME] =
-    g_param_spec_string ("display-name", NULL, NULL, "",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_IMAGE] =
-    g_param_spec_boxed ("image", NULL, NULL, G_TYPE_BYTES,
-                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_PHONE] =
-    g_param_spec_string ("phone", NULL, NULL, "",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_KEYWORD] =
-    g_param_spec_string ("keyword", NULL, NULL, "",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ACCOUNTS] =
-    g_param_spec_object ("accounts", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] = g_param_spec_string (
+    "id", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string (
+    "display-name", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IMAGE] = g_param_spec_boxed (
+    "image", NULL, NULL, G_TYPE_BYTES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PHONE] = g_param_spec_string (
+    "phone", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KEYWORD] = g_param_spec_string (
+    "keyword", NULL, NULL, "", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ACCOUNTS] = g_param_spec_object ("accounts", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -185,13 +174,8 @@ kyso_profile_copy (KysoProfile *self)
 
   g_return_val_if_fail (KYSO_IS_PROFILE (self), NULL);
 
-  copy = g_object_new (KYSO_TYPE_PROFILE,
-                       "id", self->id,
-                       "display-name", self->display_name,
-                       "image", self->image,
-                       "phone", self->phone,
-                       "keyword", self->keyword,
-                       NULL);
+  copy = g_object_new (KYSO_TYPE_PROFILE, "id", self->id, "display-name", self->display_name, "image",
+                       self->image, "phone", self->phone, "keyword", self->keyword, NULL);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
   for (guint i = 0; i < n; i++)
     {
@@ -204,8 +188,7 @@ kyso_profile_copy (KysoProfile *self)
 }
 
 static gboolean
-replace_string (char       **field,
-                const char  *value)
+replace_string (char **field, const char *value)
 {
   if (value == NULL)
     value = "";
@@ -231,8 +214,7 @@ kyso_profile_get_display_name (KysoProfile *self)
 }
 
 void
-kyso_profile_set_display_name (KysoProfile *self,
-                               const char  *display_name)
+kyso_profile_set_display_name (KysoProfile *self, const char *display_name)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
   if (replace_string (&self->display_name, display_name))
@@ -247,8 +229,7 @@ kyso_profile_get_image (KysoProfile *self)
 }
 
 void
-kyso_profile_set_image (KysoProfile *self,
-                        GBytes      *png)
+kyso_profile_set_image (KysoProfile *self, GBytes *png)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
 
@@ -267,8 +248,7 @@ kyso_profile_get_phone (KysoProfile *self)
 }
 
 void
-kyso_profile_set_phone (KysoProfile *self,
-                        const char  *phone)
+kyso_profile_set_phone (KysoProfile *self, const char *phone)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
   if (replace_string (&self->phone, phone))
@@ -283,8 +263,7 @@ kyso_profile_get_keyword (KysoProfile *self)
 }
 
 void
-kyso_profile_set_keyword (KysoProfile *self,
-                          const char  *keyword)
+kyso_profile_set_keyword (KysoProfile *self, const char *keyword)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
   if (replace_string (&self->keyword, keyword))
@@ -299,8 +278,7 @@ kyso_profile_get_accounts (KysoProfile *self)
 }
 
 void
-kyso_profile_add_account (KysoProfile        *self,
-                          KysoProfileAccount *account)
+kyso_profile_add_account (KysoProfile *self, KysoProfileAccount *account)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
   g_return_if_fail (KYSO_IS_PROFILE_ACCOUNT (account));
@@ -308,8 +286,7 @@ kyso_profile_add_account (KysoProfile        *self,
 }
 
 void
-kyso_profile_remove_account (KysoProfile *self,
-                             guint        position)
+kyso_profile_remove_account (KysoProfile *self, guint position)
 {
   g_return_if_fail (KYSO_IS_PROFILE (self));
   g_return_if_fail (position < g_list_model_get_n_items (G_LIST_MODEL (self->accounts)));
@@ -324,8 +301,7 @@ kyso_profile_remove_all_accounts (KysoProfile *self)
 }
 
 gboolean
-kyso_profile_validate (KysoProfile  *self,
-                       GError      **error)
+kyso_profile_validate (KysoProfile *self, GError **error)
 {
   guint n;
 
@@ -333,8 +309,7 @@ kyso_profile_validate (KysoProfile  *self,
 
   if (!kyso_profile_check_image (self->image, NULL, NULL, error)
       || !kyso_profile_check_display_name (self->display_name, error)
-      || !kyso_profile_check_phone (self->phone, error)
-      || !kyso_profile_check_keyword (self->keyword, error))
+      || !kyso_profile_check_phone (self->phone, error) || !kyso_profile_check_keyword (self->keyword, error))
     return FALSE;
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
@@ -416,15 +391,15 @@ kyso_profile_to_json (KysoProfile *self)
 static gboolean
 broken (GError **error)
 {
-  g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
-               _("A signature saved in the keyring is damaged and cannot be read. Delete it and add it again."));
+  g_set_error (
+    error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+    _("A signature saved in the keyring is damaged and cannot be read. Delete it and add it again."));
   return FALSE;
 }
 
 /* A string member, or NULL when absent or of another type. */
 static const char *
-get_string (JsonObject *obj,
-            const char *member)
+get_string (JsonObject *obj, const char *member)
 {
   JsonNode *node = json_object_get_member (obj, member);
 
@@ -434,9 +409,7 @@ get_string (JsonObject *obj,
 }
 
 static gboolean
-read_accounts (KysoProfile  *self,
-               JsonObject   *obj,
-               GError      **error)
+read_accounts (KysoProfile *self, JsonObject *obj, GError **error)
 {
   JsonNode *node = json_object_get_member (obj, "accounts");
   JsonArray *array;
@@ -465,9 +438,7 @@ read_accounts (KysoProfile  *self,
 }
 
 static gboolean
-read_image (KysoProfile  *self,
-            JsonObject   *obj,
-            GError      **error)
+read_image (KysoProfile *self, JsonObject *obj, GError **error)
 {
   JsonNode *node = json_object_get_member (obj, "image");
   const char *b64;
@@ -490,9 +461,7 @@ read_image (KysoProfile  *self,
 }
 
 KysoProfile *
-kyso_profile_new_from_json (const char  *json,
-                            gssize       length,
-                            GError     **error)
+kyso_profile_new_from_json (const char *json, gssize length, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(KysoProfile) self = NULL;
@@ -503,8 +472,7 @@ kyso_profile_new_from_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
 
   /* An empty document parses fine but has no root. */
-  if (!json_parser_load_from_data (parser, json, length, NULL)
-      || json_parser_get_root (parser) == NULL
+  if (!json_parser_load_from_data (parser, json, length, NULL) || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       broken (error);
@@ -520,8 +488,9 @@ kyso_profile_new_from_json (const char  *json,
     }
   if (json_node_get_int (version) != PROFILE_JSON_VERSION)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
-                   _("A signature in the keyring was saved by a newer version of Kyso. Update Kyso to use it."));
+      g_set_error (
+        error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
+        _("A signature in the keyring was saved by a newer version of Kyso. Update Kyso to use it."));
       return NULL;
     }
 
@@ -535,11 +504,7 @@ kyso_profile_new_from_json (const char  *json,
       return NULL;
     }
 
-  self = g_object_new (KYSO_TYPE_PROFILE,
-                       "id", id,
-                       "display-name", name,
-                       "phone", phone,
-                       "keyword", keyword,
+  self = g_object_new (KYSO_TYPE_PROFILE, "id", id, "display-name", name, "phone", phone, "keyword", keyword,
                        NULL);
   if (!read_image (self, obj, error) || !read_accounts (self, obj, error))
     return NULL;

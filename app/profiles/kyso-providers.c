@@ -10,8 +10,7 @@
 static GArray *providers; /* of KysoProvider; never freed: the process keeps the list */
 
 static gboolean
-provider_from_json (JsonObject   *obj,
-                    KysoProvider *out)
+provider_from_json (JsonObject *obj, KysoProvider *out)
 {
   const char *id = json_object_get_string_member_with_default (obj, "id", NULL);
   const char *name = json_object_get_string_member_with_default (obj, "name", NULL);
@@ -42,8 +41,8 @@ load_providers (void)
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   /* The file is part of the build; a broken one is a packaging bug, not a user error. */
   if (bytes == NULL
-      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                      g_bytes_get_size (bytes), &error))
+      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                      &error))
     g_error ("providers.json is missing or broken: %s", error->message);
 
   root = json_parser_get_root (parser);

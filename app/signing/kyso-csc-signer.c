@@ -9,48 +9,51 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#define OID_SHA256          "2.16.840.1.101.3.4.2.1"
-#define OID_RSA             "1.2.840.113549.1.1.1"
+#define OID_SHA256 "2.16.840.1.101.3.4.2.1"
+#define OID_RSA "1.2.840.113549.1.1.1"
 #define OID_SHA256_WITH_RSA "1.2.840.113549.1.1.11"
-#define OID_ECDSA_SHA256    "1.2.840.10045.4.3.2"
+#define OID_ECDSA_SHA256 "1.2.840.10045.4.3.2"
 
-struct _KysoCscSigner {
-  GObject            parent_instance;
-  char              *url;
-  char              *ca_file;
-  char              *username;
-  char              *provider;
-  KysoPending       *pending;
-  KysoRemoteOptions  options;
-  gboolean           allow_async;
+struct _KysoCscSigner
+{
+  GObject parent_instance;
+  char *url;
+  char *ca_file;
+  char *username;
+  char *provider;
+  KysoPending *pending;
+  KysoRemoteOptions options;
+  gboolean allow_async;
 };
 
-static void kyso_csc_signer_iface_init (KysoSignerInterface *iface);
+static void
+kyso_csc_signer_iface_init (KysoSignerInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KysoCscSigner, kyso_csc_signer, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (KYSO_TYPE_SIGNER, kyso_csc_signer_iface_init))
 
-typedef struct {
-  KysoCscSigner        *self;
-  KysoHttpOptions       http;
-  KysoSignWait         *wait;
-  KysoPending          *pending;
-  char                 *password;
-  char                 *token;        /* Bearer, memory only */
-  char                 *sad;          /* memory only */
-  char                 *provider;
-  gboolean              v1;           /* 1.0.4 forms: "hash", no operationMode */
-  gboolean              can_poll;     /* info lists signatures/signPolling */
-  char                 *credential_id;
-  char                 *description;
-  GPtrArray            *digests;
-  GPtrArray            *credentials;  /* KysoSignerCredential */
-  KysoSignerCredential *credential;   /* borrowed from credentials */
-  char                 *sign_algo;
-  char                 *response_id;
-  JsonObject           *answer;       /* the last answer */
-  guint                 status;
-  GPtrArray            *signatures;
+typedef struct
+{
+  KysoCscSigner *self;
+  KysoHttpOptions http;
+  KysoSignWait *wait;
+  KysoPending *pending;
+  char *password;
+  char *token; /* Bearer, memory only */
+  char *sad;   /* memory only */
+  char *provider;
+  gboolean v1;       /* 1.0.4 forms: "hash", no operationMode */
+  gboolean can_poll; /* info lists signatures/signPolling */
+  char *credential_id;
+  char *description;
+  GPtrArray *digests;
+  GPtrArray *credentials;           /* KysoSignerCredential */
+  KysoSignerCredential *credential; /* borrowed from credentials */
+  char *sign_algo;
+  char *response_id;
+  JsonObject *answer; /* the last answer */
+  guint status;
+  GPtrArray *signatures;
 } Job;
 
 static void
@@ -94,7 +97,7 @@ job_new (KysoCscSigner *self, KysoSignProgressFunc progress, gpointer progress_d
   job->http.max_body_bytes = 4 * 1024 * 1024;
   job->wait = kyso_remote_options_new_wait (&self->options, progress, progress_data, cancellable);
   job->provider = g_strdup (self->provider);
-  job->credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_signer_credential_free);
+  job->credentials = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_signer_credential_free);
   return job;
 }
 
@@ -116,7 +119,7 @@ set_csc_error (Job *job, const char *code, const char *description, GError **err
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                  _("The signing service did not accept the login of “%s”. Store the right password with "
                    "“kyso-cli signing-credentials set --service csc --sp-id %s”."),
-                 job->self->username, job->self->username);
+                    job->self->username, job->self->username);
   else if (g_strcmp0 (code, "credential_revoked") == 0)
     kyso_remote_set_revoked_error (error);
   else if (g_strcmp0 (code, "credential_expired") == 0)
@@ -125,7 +128,7 @@ set_csc_error (Job *job, const char *code, const char *description, GError **err
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _("The signing service does not know this certificate or request (%s). Choose the "
                    "certificate again and sign again."),
-                 detail);
+                    detail);
   else
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                  /* Translators: %s is the service's own explanation */
@@ -134,7 +137,7 @@ set_csc_error (Job *job, const char *code, const char *description, GError **err
 
 /* POSTs @b (ended here) to url+@method. DONE leaves the answer in job->answer (2xx only). */
 static KysoSignPollResult
-csc_post (Job *job, const char *method, JsonBuilder *b, const char * const *headers, GError **error)
+csc_post (Job *job, const char *method, JsonBuilder *b, const char *const *headers, GError **error)
 {
   g_autofree char *url = g_strconcat (job->self->url, method, NULL);
   g_autoptr(JsonNode) body = NULL;
@@ -220,7 +223,7 @@ call_login (KysoSignWait *wait, gpointer user_data, GError **error)
 {
   Job *job = user_data;
   g_autofree char *pair = g_strdup_printf ("%s:%s", job->self->username, job->password);
-  g_autofree char *basic = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *basic = g_base64_encode ((const guchar *)pair, strlen (pair));
   g_autofree char *header = g_strconcat ("Authorization: Basic ", basic, NULL);
   const char *headers[] = { header, NULL };
   g_autoptr(JsonBuilder) b = begin_body ();
@@ -265,12 +268,13 @@ connect_service (Job *job, GError **error)
   return kyso_sign_wait_call (job->wait, call_login, job, error);
 }
 
-typedef struct {
-  Job        *job;
+typedef struct
+{
+  Job *job;
   const char *credential_id;
-  char       *cert_status;
-  char       *auth_mode;
-  char       *sign_algo;
+  char *cert_status;
+  char *auth_mode;
+  char *sign_algo;
 } InfoCall;
 
 static KysoSignPollResult
@@ -279,7 +283,7 @@ call_credential_info (KysoSignWait *wait, gpointer user_data, GError **error)
   InfoCall *call = user_data;
   Job *job = call->job;
   g_autoptr(JsonBuilder) b = begin_body ();
-  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   JsonObject *cert, *key, *auth;
   JsonArray *certs, *algos;
   KysoSignPollResult r;
@@ -386,7 +390,7 @@ list_credentials_thread (GTask *task, gpointer source, gpointer task_data, GCanc
           return;
         }
     }
-  g_task_return_pointer (task, g_ptr_array_ref (job->credentials), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, g_ptr_array_ref (job->credentials), (GDestroyNotify)g_ptr_array_unref);
 }
 
 static void
@@ -422,7 +426,7 @@ check_info (const InfoCall *call, GError **error)
                    /* Translators: %s is a CSC authorisation mode such as "explicit" or "oauth2code" */
                    _("This certificate needs an authorisation Kyso does not support yet (%s). Ask your "
                      "certificate provider for approval on the phone."),
-                   call->auth_mode);
+                      call->auth_mode);
       return FALSE;
     }
   if (call->sign_algo == NULL)
@@ -484,7 +488,7 @@ static KysoSignPollResult
 take_signatures (Job *job, GError **error)
 {
   JsonArray *array = kyso_remote_json_array (job->answer, "signatures");
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
@@ -602,7 +606,7 @@ sign_in_thread (Job *job, GError **error)
   /* Only an asynchronous request has an id to come back to. */
   if (use_async (job)
       && !kyso_remote_pending_begin (job->pending, "csc", job->self->url, job->provider, job->credential,
-                                     job->digests, (const char * const *) doc_ids, job->description, &resume,
+                                     job->digests, (const char *const *)doc_ids, job->description, &resume,
                                      error))
     return FALSE;
 
@@ -646,7 +650,7 @@ sign_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     {
       if (job->response_id != NULL)
         kyso_remote_pending_end (job->pending, NULL);
-      g_task_return_pointer (task, g_steal_pointer (&job->signatures), (GDestroyNotify) g_ptr_array_unref);
+      g_task_return_pointer (task, g_steal_pointer (&job->signatures), (GDestroyNotify)g_ptr_array_unref);
     }
   else
     {
@@ -670,7 +674,7 @@ kyso_csc_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, cons
   g_task_set_task_data (task, job, job_free);
   job->credential_id = g_strdup (request->credential_id);
   job->description = g_strdup (request->description ? request->description : _("Sign documents with Kyso"));
-  job->digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  job->digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < digests->len; i++)
     {
       GBytes *d = g_ptr_array_index (digests, i);

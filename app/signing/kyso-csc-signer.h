@@ -21,22 +21,20 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoCscSigner, kyso_csc_signer, KYSO, CSC_SIGNER, GObject)
 
 /* @provider: shown to the citizen (which app to open); NULL = the service's own name. */
-KysoCscSigner *kyso_csc_signer_new               (KysoConfig    *config,
-                                                  const char    *username,
-                                                  const char    *provider,
-                                                  GError       **error);
-const char    *kyso_csc_signer_get_url           (KysoCscSigner *self);
+KysoCscSigner *
+kyso_csc_signer_new (KysoConfig *config, const char *username, const char *provider, GError **error);
+const char *
+kyso_csc_signer_get_url (KysoCscSigner *self);
 
 /* As for KysoNeacSigner: persist the next request in @pending, or resume the one it names. */
-void           kyso_csc_signer_set_pending       (KysoCscSigner *self,
-                                                  KysoPending   *pending);
-void           kyso_csc_signer_set_expiry        (KysoCscSigner *self,
-                                                  guint          seconds);
-void           kyso_csc_signer_set_poll_interval (KysoCscSigner *self,
-                                                  guint          initial_ms,
-                                                  guint          max_ms);
+void
+kyso_csc_signer_set_pending (KysoCscSigner *self, KysoPending *pending);
+void
+kyso_csc_signer_set_expiry (KysoCscSigner *self, guint seconds);
+void
+kyso_csc_signer_set_poll_interval (KysoCscSigner *self, guint initial_ms, guint max_ms);
 /* FALSE = never use operationMode "A", even when offered (default TRUE). */
-void           kyso_csc_signer_set_allow_async   (KysoCscSigner *self,
-                                                  gboolean       allow);
+void
+kyso_csc_signer_set_allow_async (KysoCscSigner *self, gboolean allow);
 
 G_END_DECLS

@@ -135,7 +135,7 @@ set_error (KysoRemoteCall *call, const char *what, guint status, JsonObject *ans
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                  _ ("Viettel MySign refused this computer’s service credentials. The administrator must "
                     "update them with “kyso-cli signing-credentials set --service mysign --sp-id %s”."),
-                 MYSIGN (call)->client_id);
+                    MYSIGN (call)->client_id);
   else if (status == 401)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                          _ ("Viettel MySign ended the session. Sign again."));
@@ -150,7 +150,7 @@ set_error (KysoRemoteCall *call, const char *what, guint status, JsonObject *ans
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _ ("%s has no signing certificate for this ID number. Check the number and the provider "
                     "in your signature settings."),
-                 kyso_remote_signer_get_provider (call->self));
+                    kyso_remote_signer_get_provider (call->self));
   else if (status == 403)
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
                          _ ("Your signing certificate cannot be used right now. Contact your certificate "
@@ -159,7 +159,7 @@ set_error (KysoRemoteCall *call, const char *what, guint status, JsonObject *ans
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                  /* Translators: %u is an HTTP status, %s the service's own word for the problem */
                  _ ("Viettel MySign did not accept the request (%u, %s). Nothing was signed."), status,
-                 code ? code : "?");
+                    code ? code : "?");
 }
 
 /* POSTs @b (an object being built) to @path; DONE with *@out_answer for a 200 answer. */

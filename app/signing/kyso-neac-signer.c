@@ -14,9 +14,10 @@
 /* Only the gateway's HTTP calls live here; the wait, the checks and the record are
  * KysoRemoteSigner's. */
 
-struct _KysoNeacSigner {
+struct _KysoNeacSigner
+{
   KysoRemoteSigner parent_instance;
-  char            *sp_id;
+  char *sp_id;
 };
 
 G_DEFINE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO_TYPE_REMOTE_SIGNER)
@@ -47,7 +48,7 @@ add_string (JsonBuilder *b, const char *name, const char *value)
 }
 
 static gboolean
-message_has (const char *message, const char * const *words)
+message_has (const char *message, const char *const *words)
 {
   g_autofree char *lower = message != NULL ? g_utf8_strdown (message, -1) : NULL;
 
@@ -61,10 +62,11 @@ void
 _kyso_neac_set_gateway_error (const char *sp_id, const char *provider, guint status, const char *message,
                               GError **error)
 {
-  static const char * const refused[] = { "reject", "refuse", "denied", "deny", "cancel", NULL };
-  static const char * const expired[] = { "expire", "timeout", "time_out", "hết hạn", NULL };
-  static const char * const revoked[] = { "revoke", "thu hồi", NULL };
-  static const char * const not_found[] = { "user_not_found", "certificate_not_found", "cert_not_found", NULL };
+  static const char *const refused[] = { "reject", "refuse", "denied", "deny", "cancel", NULL };
+  static const char *const expired[] = { "expire", "timeout", "time_out", "hết hạn", NULL };
+  static const char *const revoked[] = { "revoke", "thu hồi", NULL };
+  static const char *const not_found[]
+    = { "user_not_found", "certificate_not_found", "cert_not_found", NULL };
 
   /* The documented codes decide; the message (text for logs, S1) only chooses the words. */
   if (status == 401)
@@ -72,7 +74,7 @@ _kyso_neac_set_gateway_error (const char *sp_id, const char *provider, guint sta
                  _("The NEAC signing gateway refused this computer’s service credentials. The "
                    "administrator must update them with “kyso-cli signing-credentials set --service neac "
                    "--sp-id %s”."),
-                 sp_id);
+                    sp_id);
   else if (status == 403 && message_has (message, revoked))
     kyso_remote_set_revoked_error (error);
   else if (status == 403 && message_has (message, expired))
@@ -96,12 +98,12 @@ _kyso_neac_set_gateway_error (const char *sp_id, const char *provider, guint sta
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                  _("%s has no signing certificate for this ID number. Check the number and the provider "
                    "in your signature settings."),
-                 provider);
+                    provider);
   else
     g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                  /* Translators: %u is a status code such as 400, %s the gateway's own word for the problem */
-                 _("The NEAC signing gateway ended the request (%u, %s). Nothing was signed."),
-                 status, message ? message : "?");
+                 _("The NEAC signing gateway ended the request (%u, %s). Nothing was signed."), status,
+                    message ? message : "?");
 }
 
 /* POSTs to the gateway; DONE leaves the answer's "data" in *@out_data (NULL when the answer had
@@ -127,12 +129,12 @@ neac_post (KysoRemoteCall *call, const char *path, JsonBuilder *b, JsonObject **
   if (status != 200 || status_code != 200)
     {
       const char *message = kyso_remote_json_string (root, "message");
-      guint code = status != 200 ? status : (guint) CLAMP (status_code, 0, 999);
+      guint code = status != 200 ? status : (guint)CLAMP (status_code, 0, 999);
 
       g_debug ("sp769 %s: HTTP %u, status_code %" G_GINT64_FORMAT ", %s", path, status, status_code,
                message ? message : "");
-      _kyso_neac_set_gateway_error (NEAC (call)->sp_id, kyso_remote_signer_get_provider (call->self), code, message,
-                                    error);
+      _kyso_neac_set_gateway_error (NEAC (call)->sp_id, kyso_remote_signer_get_provider (call->self), code,
+                                    message, error);
       return KYSO_SIGN_POLL_FAILED;
     }
   if (kyso_remote_json_object (root, "data") != NULL)
@@ -155,7 +157,7 @@ neac_connect (KysoRemoteSigner *signer, KysoRemoteCall *call, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  kyso_remote_call_set_data (call, password, (GDestroyNotify) kyso_signing_credentials_free_secret);
+  kyso_remote_call_set_data (call, password, (GDestroyNotify)kyso_signing_credentials_free_secret);
   return TRUE;
 }
 
@@ -163,7 +165,8 @@ GPtrArray *
 _kyso_neac_parse_certificates (JsonObject *data, const char *account, const char *provider,
                                GPtrArray **out_serials, GPtrArray **out_statuses, GError **error)
 {
-  g_autoptr(GPtrArray) credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_signer_credential_free);
+  g_autoptr(GPtrArray) credentials
+             = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_signer_credential_free);
   g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
   JsonArray *certs = kyso_remote_json_array (data, "user_certificates");
@@ -197,7 +200,7 @@ _kyso_neac_parse_certificates (JsonObject *data, const char *account, const char
        * order of the list. */
       if (account != NULL && !kyso_certificate_matches_national_id (cert, account))
         continue;
-      chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
       g_ptr_array_add (chain, g_steal_pointer (&der));
       /* Issuers, nearest first; root_cert may be null, and the CMS then carries less. */
       for (guint k = 0; k < 2; k++)
@@ -210,9 +213,9 @@ _kyso_neac_parse_certificates (JsonObject *data, const char *account, const char
       /* Certificates valid today first, in the gateway's order; the others after them. */
       not_after = kyso_certificate_get_not_after (cert);
       at = not_after != NULL && g_date_time_to_unix (not_after) > now ? n_valid++ : credentials->len;
-      g_ptr_array_insert (credentials, (gint) at, kyso_signer_credential_new (id, provider, chain));
-      g_ptr_array_insert (serials, (gint) at, g_strdup (kyso_remote_json_string (c, "serial_number")));
-      g_ptr_array_insert (statuses, (gint) at, g_strdup (kyso_remote_json_string (c, "cert_status")));
+      g_ptr_array_insert (credentials, (gint)at, kyso_signer_credential_new (id, provider, chain));
+      g_ptr_array_insert (serials, (gint)at, g_strdup (kyso_remote_json_string (c, "serial_number")));
+      g_ptr_array_insert (statuses, (gint)at, g_strdup (kyso_remote_json_string (c, "cert_status")));
     }
   if (out_serials != NULL)
     *out_serials = g_steal_pointer (&serials);
@@ -239,15 +242,16 @@ neac_list (KysoRemoteSigner *signer, KysoRemoteCall *call, GError **error)
   r = neac_post (call, "v1/credentials/get_certificate", b, &data, error);
   if (r != KYSO_SIGN_POLL_DONE)
     return r;
-  credentials = _kyso_neac_parse_certificates (data, kyso_remote_signer_get_account (signer),
-                                               kyso_remote_signer_get_provider (signer), &serials, &statuses, error);
+  credentials
+    = _kyso_neac_parse_certificates (data, kyso_remote_signer_get_account (signer),
+                                     kyso_remote_signer_get_provider (signer), &serials, &statuses, error);
   if (credentials == NULL)
     return KYSO_SIGN_POLL_FAILED;
   for (guint i = 0; i < credentials->len; i++)
     {
       KysoSignerCredential *c = g_ptr_array_index (credentials, i);
-      kyso_remote_call_add_credential (call, c->id, g_ptr_array_ref (c->chain), g_ptr_array_index (serials, i),
-                                       g_ptr_array_index (statuses, i));
+      kyso_remote_call_add_credential (call, c->id, g_ptr_array_ref (c->chain),
+                                       g_ptr_array_index (serials, i), g_ptr_array_index (statuses, i));
     }
   return KYSO_SIGN_POLL_DONE;
 }
@@ -288,7 +292,8 @@ neac_send (KysoRemoteSigner *signer, KysoRemoteCall *call, GError **error)
   /* The gateway may answer with a transaction_id of its own: that is the one to poll (S1, S2). */
   answered = kyso_remote_json_string (data, "transaction_id");
   g_free (call->transaction_id);
-  call->transaction_id = g_strdup (answered != NULL && *answered != '\0' ? answered : call->client_transaction_id);
+  call->transaction_id
+    = g_strdup (answered != NULL && *answered != '\0' ? answered : call->client_transaction_id);
   g_free (call->tran_code);
   call->tran_code = g_strdup (kyso_remote_json_string (data, "tran_code"));
   return KYSO_SIGN_POLL_DONE;
@@ -299,9 +304,9 @@ static KysoSignPollResult
 collect_signatures (KysoRemoteCall *call, JsonObject *data, GError **error)
 {
   JsonArray *sigs = kyso_remote_json_array (data, "signatures");
-  g_autoptr(GPtrArray) out = g_ptr_array_new_full (call->digests->len, (GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_full (call->digests->len, (GDestroyNotify)g_bytes_unref);
 
-  g_ptr_array_set_size (out, (gint) call->digests->len);
+  g_ptr_array_set_size (out, (gint)call->digests->len);
   for (guint i = 0; sigs != NULL && i < json_array_get_length (sigs); i++)
     {
       JsonNode *node = json_array_get_element (sigs, i);

@@ -30,24 +30,23 @@ G_DECLARE_FINAL_TYPE (KysoNeacSigner, kyso_neac_signer, KYSO, NEAC_SIGNER, KysoR
 
 /* @account: the citizen's CMND/CCCD number (user_id); @provider: "VNPT-CA", … (shown to the
  * citizen: which app to open). KYSO_ERROR_INVALID_INPUT when the gateway is not configured. */
-KysoNeacSigner *kyso_neac_signer_new              (KysoConfig     *config,
-                                                   const char     *account,
-                                                   const char     *provider,
-                                                   GError        **error);
+KysoNeacSigner *
+kyso_neac_signer_new (KysoConfig *config, const char *account, const char *provider, GError **error);
 
-const char     *kyso_neac_signer_get_provider     (KysoNeacSigner *self);
-const char     *kyso_neac_signer_get_url          (KysoNeacSigner *self);
+const char *
+kyso_neac_signer_get_provider (KysoNeacSigner *self);
+const char *
+kyso_neac_signer_get_url (KysoNeacSigner *self);
 
 /* Persist the next sign request in @pending, or, when @pending already names a transaction for
  * the same digests, resume waiting for it instead of asking the phone again. NULL = no record. */
-void            kyso_neac_signer_set_pending      (KysoNeacSigner *self,
-                                                   KysoPending    *pending);
+void
+kyso_neac_signer_set_pending (KysoNeacSigner *self, KysoPending *pending);
 /* The approval window when the gateway does not announce one (default 300 s). */
-void            kyso_neac_signer_set_expiry       (KysoNeacSigner *self,
-                                                   guint           seconds);
+void
+kyso_neac_signer_set_expiry (KysoNeacSigner *self, guint seconds);
 /* Polling interval bounds (defaults 3000 / 10000 ms). */
-void            kyso_neac_signer_set_poll_interval (KysoNeacSigner *self,
-                                                    guint           initial_ms,
-                                                    guint           max_ms);
+void
+kyso_neac_signer_set_poll_interval (KysoNeacSigner *self, guint initial_ms, guint max_ms);
 
 G_END_DECLS

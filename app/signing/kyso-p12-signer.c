@@ -16,13 +16,15 @@
 /* A key file bigger than this is not a personal certificate. */
 #define MAX_P12_BYTES (1024 * 1024)
 
-struct _KysoP12Signer {
-  GObject               parent_instance;
-  EVP_PKEY             *key;
+struct _KysoP12Signer
+{
+  GObject parent_instance;
+  EVP_PKEY *key;
   KysoSignerCredential *credential;
 };
 
-static void kyso_p12_signer_iface_init (KysoSignerInterface *iface);
+static void
+kyso_p12_signer_iface_init (KysoSignerInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KysoP12Signer, kyso_p12_signer, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (KYSO_TYPE_SIGNER, kyso_p12_signer_iface_init))
@@ -70,7 +72,7 @@ cert_to_bytes (X509 *cert)
 
   if (len <= 0)
     return NULL;
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   return out;
 }
@@ -81,7 +83,7 @@ cert_to_bytes (X509 *cert)
  * moved back into the default context through DER, so that nothing outlives that context. */
 static gboolean
 parse_with_legacy (const guint8 *der, gsize len, const char *password, EVP_PKEY **out_key, X509 **out_cert,
-                   STACK_OF (X509) **out_cas)
+                   STACK_OF (X509) * *out_cas)
 {
   OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new ();
   OSSL_PROVIDER *def = ctx ? OSSL_PROVIDER_load (ctx, "default") : NULL;
@@ -94,14 +96,14 @@ parse_with_legacy (const guint8 *der, gsize len, const char *password, EVP_PKEY 
   STACK_OF (X509) *cas = NULL;
   unsigned char *key_der = NULL;
   int key_len = 0;
-  GPtrArray *cert_ders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *cert_ders = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   GBytes *cert_der = NULL;
   gboolean ok = FALSE;
 
   if (def == NULL || legacy == NULL)
     goto out;
   previous = OSSL_LIB_CTX_set0_default (ctx);
-  p12 = d2i_PKCS12 (NULL, &p, (long) len);
+  p12 = d2i_PKCS12 (NULL, &p, (long)len);
   ok = p12 != NULL && PKCS12_parse (p12, password, &key, &cert, &cas) == 1;
   if (ok && key != NULL)
     ok = (key_len = i2d_PrivateKey (key, &key_der)) > 0;
@@ -127,7 +129,7 @@ parse_with_legacy (const guint8 *der, gsize len, const char *password, EVP_PKEY 
       if (cert_der != NULL)
         {
           q = g_bytes_get_data (cert_der, NULL);
-          *out_cert = d2i_X509 (NULL, &q, (long) g_bytes_get_size (cert_der));
+          *out_cert = d2i_X509 (NULL, &q, (long)g_bytes_get_size (cert_der));
         }
       *out_cas = sk_X509_new_null ();
       for (guint i = 0; i < cert_ders->len; i++)
@@ -135,14 +137,14 @@ parse_with_legacy (const guint8 *der, gsize len, const char *password, EVP_PKEY 
           GBytes *b = g_ptr_array_index (cert_ders, i);
           X509 *x;
           q = g_bytes_get_data (b, NULL);
-          if ((x = d2i_X509 (NULL, &q, (long) g_bytes_get_size (b))) != NULL)
+          if ((x = d2i_X509 (NULL, &q, (long)g_bytes_get_size (b))) != NULL)
             sk_X509_push (*out_cas, x);
         }
     }
 
 out:
   if (key_der != NULL)
-    OPENSSL_clear_free (key_der, (size_t) key_len);
+    OPENSSL_clear_free (key_der, (size_t)key_len);
   g_clear_pointer (&cert_der, g_bytes_unref);
   g_ptr_array_unref (cert_ders);
   OSSL_PROVIDER_unload (legacy);
@@ -154,9 +156,9 @@ out:
 
 /* The leaf, then each issuer found among @cas, then whatever is left (in file order). */
 static GPtrArray *
-order_chain (X509 *leaf, STACK_OF (X509) *cas)
+order_chain (X509 *leaf, STACK_OF (X509) * cas)
 {
-  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   X509 *current = leaf;
   GBytes *der;
@@ -212,7 +214,7 @@ kyso_p12_signer_new (const char *path, const char *password, GError **error)
     {
       g_set_error (error, KYSO_ERROR,
                    g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? KYSO_ERROR_NOT_FOUND
-                                                                                    : KYSO_ERROR_FAILED,
+                                                                                   : KYSO_ERROR_FAILED,
                    _("The certificate file “%s” cannot be opened: %s"), display, local_error->message);
       return NULL;
     }
@@ -222,8 +224,8 @@ kyso_p12_signer_new (const char *path, const char *password, GError **error)
                    _("“%s” is too large to be a certificate file."), display);
       return NULL;
     }
-  p = (const unsigned char *) contents;
-  p12 = d2i_PKCS12 (NULL, &p, (long) len);
+  p = (const unsigned char *)contents;
+  p12 = d2i_PKCS12 (NULL, &p, (long)len);
   if (p12 == NULL)
     {
       ERR_clear_error ();
@@ -244,7 +246,7 @@ kyso_p12_signer_new (const char *path, const char *password, GError **error)
   if (!parsed)
     {
       ERR_clear_error ();
-      parsed = parse_with_legacy ((const guint8 *) contents, len, password, &key, &cert, &cas);
+      parsed = parse_with_legacy ((const guint8 *)contents, len, password, &key, &cert, &cas);
     }
   PKCS12_free (p12);
   ERR_clear_error ();
@@ -255,14 +257,16 @@ kyso_p12_signer_new (const char *path, const char *password, GError **error)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
                    _("“%s” uses an encryption this system cannot read. Export the certificate again "
-                     "with current settings (AES) and try again."), display);
+                     "with current settings (AES) and try again."),
+                      display);
       goto fail;
     }
   if (key == NULL)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("“%s” holds no private key, so it cannot sign. Use the file exported together "
-                     "with its key."), display);
+                     "with its key."),
+                      display);
       goto fail;
     }
   /* PKCS12_parse pairs key and certificate itself; no pair means the key is a stranger. */
@@ -312,23 +316,25 @@ kyso_p12_signer_list_credentials_async (KysoSigner *signer, GCancellable *cancel
   g_task_set_source_tag (task, kyso_p12_signer_list_credentials_async);
   if (g_task_return_error_if_cancelled (task))
     return;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) kyso_signer_credential_free);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)kyso_signer_credential_free);
   g_ptr_array_add (list, kyso_signer_credential_copy (self->credential));
-  g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, list, (GDestroyNotify)g_ptr_array_unref);
 }
 
 static GPtrArray *
 kyso_p12_signer_list_credentials_finish (KysoSigner *signer, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, signer), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_p12_signer_list_credentials_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_p12_signer_list_credentials_async,
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct {
-  GPtrArray           *digests;
+typedef struct
+{
+  GPtrArray *digests;
   KysoSignProgressFunc progress;
-  gpointer             progress_data;
+  gpointer progress_data;
 } SignData;
 
 static void
@@ -338,10 +344,11 @@ sign_data_free (SignData *data)
   g_free (data);
 }
 
-typedef struct {
+typedef struct
+{
   KysoSignProgressFunc progress;
-  gpointer             progress_data;
-  KysoSignState        state;
+  gpointer progress_data;
+  KysoSignState state;
 } ProgressCall;
 
 static gboolean
@@ -410,7 +417,7 @@ sign_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
 {
   KysoP12Signer *self = source_object;
   SignData *data = task_data;
-  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   GBytes *cert = g_ptr_array_index (self->credential->chain, 0);
 
   for (guint i = 0; i < data->digests->len; i++)
@@ -436,14 +443,15 @@ sign_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       g_ptr_array_add (signatures, g_steal_pointer (&sig));
     }
   post_progress (task, data, KYSO_SIGN_STATE_APPROVED);
-  g_task_return_pointer (task, g_steal_pointer (&signatures), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, g_steal_pointer (&signatures), (GDestroyNotify)g_ptr_array_unref);
 }
 
 /* A local file can hold anything: refuse what a certifying authority would not let sign now. */
 static gboolean
 check_certificate (KysoP12Signer *self, GError **error)
 {
-  g_autoptr(KysoCertificate) cert = kyso_certificate_new (g_ptr_array_index (self->credential->chain, 0), error);
+  g_autoptr(KysoCertificate) cert
+             = kyso_certificate_new (g_ptr_array_index (self->credential->chain, 0), error);
 
   if (cert == NULL)
     return FALSE;
@@ -456,8 +464,9 @@ check_certificate (KysoP12Signer *self, GError **error)
     }
   if (!kyso_certificate_can_sign (cert))
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
-                           _("The certificate in this certificate file is not meant for signing documents "
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
+        _("The certificate in this certificate file is not meant for signing documents "
                              "(its key usage allows neither digital signatures nor non-repudiation). Nothing "
                              "was signed."));
       return FALSE;
@@ -468,7 +477,8 @@ check_certificate (KysoP12Signer *self, GError **error)
 static void
 kyso_p12_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, const KysoSignRequest *request,
                                     KysoSignProgressFunc progress, gpointer progress_data,
-                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   KysoP12Signer *self = KYSO_P12_SIGNER (signer);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -499,12 +509,12 @@ kyso_p12_signer_sign_digests_async (KysoSigner *signer, GPtrArray *digests, cons
       }
 
   data = g_new0 (SignData, 1);
-  data->digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  data->digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < digests->len; i++)
     g_ptr_array_add (data->digests, g_bytes_ref (g_ptr_array_index (digests, i)));
   data->progress = progress;
   data->progress_data = progress_data;
-  g_task_set_task_data (task, data, (GDestroyNotify) sign_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)sign_data_free);
 
   post_progress (task, data, KYSO_SIGN_STATE_SENDING);
   g_task_run_in_thread (task, sign_thread);

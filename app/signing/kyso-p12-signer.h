@@ -21,11 +21,11 @@ G_DECLARE_FINAL_TYPE (KysoP12Signer, kyso_p12_signer, KYSO, P12_SIGNER, GObject)
  * holds no private key, or a key that does not match its certificate), KYSO_ERROR_BROKEN_FILE
  * (not a PKCS#12 file), KYSO_ERROR_LIMIT (file too large), KYSO_ERROR_UNSUPPORTED (key neither
  * RSA nor EC). */
-KysoSigner *kyso_p12_signer_new (const char  *path,
-                                 const char  *password,
-                                 GError     **error);
+KysoSigner *
+kyso_p12_signer_new (const char *path, const char *password, GError **error);
 
 /* The credential (borrowed): id "p12", provider NULL (no remote service). */
-const KysoSignerCredential *kyso_p12_signer_get_credential (KysoP12Signer *self);
+const KysoSignerCredential *
+kyso_p12_signer_get_credential (KysoP12Signer *self);
 
 G_END_DECLS

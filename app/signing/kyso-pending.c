@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 
 /* The string fields, named as in the file. */
-enum {
+enum
+{
   F_KIND,
   F_SERVICE_URL,
   F_PROVIDER,
@@ -27,25 +28,27 @@ enum {
   N_FIELDS
 };
 
-static const char * const field_names[N_FIELDS] = {
-  "kind", "service_url", "provider", "credential_id", "certificate_sha256", "transaction_id", "tran_code",
-  "verification_code", "description", "document", "output",
+static const char *const field_names[N_FIELDS] = {
+  "kind",           "service_url", "provider",          "credential_id", "certificate_sha256",
+  "transaction_id", "tran_code",   "verification_code", "description",   "document",
+  "output",
 };
 
-static const char * const state_names[] = { "prepared", "sent", "approved" };
+static const char *const state_names[] = { "prepared", "sent", "approved" };
 
 #define FORMAT_VERSION 1
 
-struct _KysoPending {
-  GObject           parent_instance;
-  char             *dir;
-  char             *id;
-  char             *fields[N_FIELDS];
-  KysoPendingState  state;
-  GPtrArray        *digests;
-  GStrv             doc_ids;
-  gint64            created_at;
-  gint64            expires_at;
+struct _KysoPending
+{
+  GObject parent_instance;
+  char *dir;
+  char *id;
+  char *fields[N_FIELDS];
+  KysoPendingState state;
+  GPtrArray *digests;
+  GStrv doc_ids;
+  gint64 created_at;
+  gint64 expires_at;
 };
 
 G_DEFINE_FINAL_TYPE (KysoPending, kyso_pending, G_TYPE_OBJECT)
@@ -73,7 +76,7 @@ kyso_pending_class_init (KysoPendingClass *klass)
 static void
 kyso_pending_init (KysoPending *self)
 {
-  self->digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 }
 
 const char *
@@ -172,7 +175,7 @@ ensure_dir (const char *dir, GError **error)
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("Could not create the folder for pending signing requests “%s”: %s"), dir,
-                   g_strerror (saved));
+                      g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -242,7 +245,7 @@ from_json (KysoPending *self, JsonNode *root)
   state = member_string (o, "state");
   for (guint i = 0; state != NULL && i < G_N_ELEMENTS (state_names); i++)
     if (g_str_equal (state, state_names[i]))
-      self->state = (KysoPendingState) i;
+      self->state = (KysoPendingState)i;
   digests = json_object_has_member (o, "digests") ? json_object_get_array_member (o, "digests") : NULL;
   for (guint i = 0; digests != NULL && i < json_array_get_length (digests); i++)
     {
@@ -314,8 +317,8 @@ kyso_pending_load (const char *dir, const char *id, GError **error)
 static gint
 compare_created (gconstpointer a, gconstpointer b)
 {
-  const KysoPending *pa = *(KysoPending * const *) a;
-  const KysoPending *pb = *(KysoPending * const *) b;
+  const KysoPending *pa = *(KysoPending *const *)a;
+  const KysoPending *pb = *(KysoPending *const *)b;
 
   return pa->created_at < pb->created_at ? -1 : pa->created_at > pb->created_at;
 }
@@ -459,20 +462,20 @@ kyso_pending_set_state (KysoPending *self, KysoPendingState state)
   self->state = state;
 }
 
-#define STRING_FIELD(name, field)                                   \
-  const char *kyso_pending_get_##name (KysoPending *self)           \
-  {                                                                 \
-    g_return_val_if_fail (KYSO_IS_PENDING (self), NULL);            \
-    return self->fields[field];                                     \
-  }                                                                 \
-  void kyso_pending_set_##name (KysoPending *self, const char *v)   \
-  {                                                                 \
-    g_return_if_fail (KYSO_IS_PENDING (self));                      \
-    if (self->fields[field] != v)                                   \
-      {                                                             \
-        g_free (self->fields[field]);                               \
-        self->fields[field] = g_strdup (v);                         \
-      }                                                             \
+#define STRING_FIELD(name, field)                                                                            \
+  const char *kyso_pending_get_##name (KysoPending *self)                                                    \
+  {                                                                                                          \
+    g_return_val_if_fail (KYSO_IS_PENDING (self), NULL);                                                     \
+    return self->fields[field];                                                                              \
+  }                                                                                                          \
+  void kyso_pending_set_##name (KysoPending *self, const char *v)                                            \
+  {                                                                                                          \
+    g_return_if_fail (KYSO_IS_PENDING (self));                                                               \
+    if (self->fields[field] != v)                                                                            \
+      {                                                                                                      \
+        g_free (self->fields[field]);                                                                        \
+        self->fields[field] = g_strdup (v);                                                                  \
+      }                                                                                                      \
   }
 
 const char *
@@ -498,14 +501,14 @@ kyso_pending_get_digests (KysoPending *self)
   return self->digests;
 }
 
-const char * const *
+const char *const *
 kyso_pending_get_doc_ids (KysoPending *self)
 {
-  return (const char * const *) self->doc_ids;
+  return (const char *const *)self->doc_ids;
 }
 
 void
-kyso_pending_set_digests (KysoPending *self, GPtrArray *digests, const char * const *doc_ids)
+kyso_pending_set_digests (KysoPending *self, GPtrArray *digests, const char *const *doc_ids)
 {
   g_return_if_fail (KYSO_IS_PENDING (self) && digests != NULL);
   g_ptr_array_set_size (self->digests, 0);
@@ -542,7 +545,7 @@ kyso_pending_get_expires_at (KysoPending *self)
 {
   if (self->expires_at > 0)
     return self->expires_at;
-  return self->created_at + (gint64) KYSO_PENDING_DEFAULT_LIFETIME_SECONDS * G_USEC_PER_SEC;
+  return self->created_at + (gint64)KYSO_PENDING_DEFAULT_LIFETIME_SECONDS * G_USEC_PER_SEC;
 }
 
 void

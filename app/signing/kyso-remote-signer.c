@@ -210,7 +210,7 @@ choose_credential (KysoRemoteCall *call, GError **error)
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                _ ("The certificate chosen for signing is no longer offered by %s. Choose the certificate "
                   "again."),
-               priv->provider);
+                  priv->provider);
   return FALSE;
 }
 
@@ -294,7 +294,7 @@ sign_in_thread (KysoRemoteCall *call, GError **error)
       if (waits)
         {
           kyso_sign_wait_report (call->wait, KYSO_SIGN_STATE_WAITING);
-          call->http.timeout_seconds = (guint) CLAMP (left / G_USEC_PER_SEC, 0, 86400) + 60;
+          call->http.timeout_seconds = (guint)CLAMP (left / G_USEC_PER_SEC, 0, 86400) + 60;
         }
       if (!kyso_sign_wait_call (call->wait, call_send, call, error))
         return FALSE;

@@ -27,11 +27,11 @@ kyso_remote_options_default_expiry (const KysoRemoteOptions *options)
 {
   guint seconds = options->expiry_seconds ? options->expiry_seconds : KYSO_SIGN_WAIT_DEFAULT_EXPIRY_SECONDS;
 
-  return g_get_real_time () + (gint64) seconds * G_USEC_PER_SEC;
+  return g_get_real_time () + (gint64)seconds * G_USEC_PER_SEC;
 }
 
 GStrv
-kyso_remote_make_doc_ids (const char * const *doc_ids, guint n)
+kyso_remote_make_doc_ids (const char *const *doc_ids, guint n)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GStrv out = g_new0 (char *, n + 1);
@@ -170,9 +170,9 @@ kyso_remote_pending_save (KysoPending *pending)
 
 void
 kyso_remote_pending_record (KysoPending *pending, const char *transaction_id, const char *tran_code,
-                            const char * const *doc_codes, gint64 expires_at, KysoPendingState state)
+                            const char *const *doc_codes, gint64 expires_at, KysoPendingState state)
 {
-  g_autofree char *joined = doc_codes != NULL ? g_strjoinv (", ", (char **) doc_codes) : NULL;
+  g_autofree char *joined = doc_codes != NULL ? g_strjoinv (", ", (char **)doc_codes) : NULL;
 
   if (pending == NULL)
     return;
@@ -184,7 +184,7 @@ kyso_remote_pending_record (KysoPending *pending, const char *transaction_id, co
     {
       /* set_digests empties the record's array first: hand it a copy. */
       GPtrArray *old = kyso_pending_get_digests (pending);
-      g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
       for (guint i = 0; i < old->len; i++)
         g_ptr_array_add (digests, g_bytes_ref (g_ptr_array_index (old, i)));
@@ -211,7 +211,8 @@ gboolean
 kyso_remote_error_may_resume (const GError *error)
 {
   return error != NULL
-         && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || kyso_sign_wait_error_is_transient (error));
+         && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+             || kyso_sign_wait_error_is_transient (error));
 }
 
 const char *
@@ -250,7 +251,7 @@ kyso_remote_json_int (JsonObject *object, const char *member, gint64 fallback)
   if (json_node_get_value_type (n) == G_TYPE_INT64)
     return json_node_get_int (n);
   if (json_node_get_value_type (n) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (n);
+    return (gint64)json_node_get_double (n);
   return fallback;
 }
 
@@ -276,7 +277,7 @@ kyso_remote_base64_decode (const char *text)
 }
 
 KysoSignPollResult
-kyso_remote_post_json (const char *url, JsonNode *body, const char * const *headers,
+kyso_remote_post_json (const char *url, JsonNode *body, const char *const *headers,
                        const KysoHttpOptions *options, GCancellable *cancellable, JsonNode **out_answer,
                        guint *out_status, GError **error)
 {
@@ -293,14 +294,14 @@ kyso_remote_post_json (const char *url, JsonNode *body, const char * const *head
   bytes = g_bytes_new_take (text, strlen (text));
   g_ptr_array_add (all, (gpointer) "Accept: application/json");
   for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
-    g_ptr_array_add (all, (gpointer) headers[i]);
+    g_ptr_array_add (all, (gpointer)headers[i]);
   g_ptr_array_add (all, NULL);
 
   response = kyso_http_request ("POST", url, (const char *const *)all->pdata, bytes, "application/json",
                                 options, cancellable, error);
   if (response == NULL)
     return error != NULL && kyso_sign_wait_error_is_transient (*error) ? KYSO_SIGN_POLL_TRANSIENT
-                                                                      : KYSO_SIGN_POLL_FAILED;
+                                                                       : KYSO_SIGN_POLL_FAILED;
   *out_status = response->status;
   host = g_strdup (uri != NULL && g_uri_get_host (uri) ? g_uri_get_host (uri) : url);
   if (response->status >= 500)
@@ -308,7 +309,7 @@ kyso_remote_post_json (const char *url, JsonNode *body, const char * const *head
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    /* Translators: %s is a host name, %u an HTTP status such as 500 */
                    _("The signing service at %s is having trouble (HTTP %u). Try again in a few minutes."),
-                   host, response->status);
+                      host, response->status);
       return KYSO_SIGN_POLL_TRANSIENT;
     }
   *out_answer = kyso_json_parse_bytes (response->body, NULL);
@@ -318,7 +319,7 @@ kyso_remote_post_json (const char *url, JsonNode *body, const char * const *head
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_SERVER,
                    _("The signing service at %s sent an answer Kyso cannot read (HTTP %u). Nothing was "
                      "signed; try again later."),
-                   host, response->status);
+                      host, response->status);
       return KYSO_SIGN_POLL_FAILED;
     }
   return KYSO_SIGN_POLL_DONE;
@@ -356,7 +357,7 @@ kyso_remote_check_credential (const KysoSignerCredential *credential, const char
   untrusted = kyso_x509_stack_from_chain (credential->chain);
   issuer = untrusted != NULL ? sk_X509_value (untrusted, 1) : NULL;
   trust.use_system_store = TRUE;
-  trust.files = (const char * const *) options->trust_files;
+  trust.files = (const char *const *)options->trust_files;
   trust.tls_ca_file = options->tls_ca_file;
   store = kyso_trust_store_new (&trust);
   status = issuer != NULL ? kyso_revocation_check (sk_X509_value (untrusted, 0), issuer, store, untrusted,
@@ -435,9 +436,9 @@ kyso_remote_set_expired_error (GError **error)
 gboolean
 kyso_remote_check_status_word (const char *status, GError **error)
 {
-  static const char * const revoked[] = { "Đã thu hồi", "revoked", NULL };
-  static const char * const expired[] = { "Hết hạn", "expired", NULL };
-  static const char * const suspended[] = { "Tạm dừng", "Tạm khóa", "suspended", "disabled", NULL };
+  static const char *const revoked[] = { "Đã thu hồi", "revoked", NULL };
+  static const char *const expired[] = { "Hết hạn", "expired", NULL };
+  static const char *const suspended[] = { "Tạm dừng", "Tạm khóa", "suspended", "disabled", NULL };
 
   if (status == NULL)
     return TRUE;

@@ -16,7 +16,7 @@ prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   if (digest == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, digest, (GDestroyNotify) g_bytes_unref);
+    g_task_return_pointer (task, digest, (GDestroyNotify)g_bytes_unref);
 }
 
 void
@@ -29,7 +29,7 @@ kyso_sign_session_prepare_async (KysoSignSession *self, GPtrArray *chain, GCance
   g_return_if_fail (chain != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kyso_sign_session_prepare_async);
-  g_task_set_task_data (task, g_ptr_array_ref (chain), (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, g_ptr_array_ref (chain), (GDestroyNotify)g_ptr_array_unref);
   g_task_run_in_thread (task, prepare_thread);
 }
 
@@ -62,7 +62,7 @@ kyso_sign_session_complete_async (KysoSignSession *self, GBytes *raw_signature, 
   g_return_if_fail (raw_signature != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kyso_sign_session_complete_async);
-  g_task_set_task_data (task, g_bytes_ref (raw_signature), (GDestroyNotify) g_bytes_unref);
+  g_task_set_task_data (task, g_bytes_ref (raw_signature), (GDestroyNotify)g_bytes_unref);
   g_task_run_in_thread (task, complete_thread);
 }
 
@@ -76,7 +76,8 @@ kyso_sign_session_complete_finish (KysoSignSession *self, GAsyncResult *result, 
 
 /* sign_with_signer ---------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   KysoSigner *signer;
   char *credential_id;
   char *description;
@@ -130,8 +131,8 @@ on_signed (GObject *source, GAsyncResult *result, gpointer user_data)
                                _("The signing service returned an unexpected number of signatures."));
       return;
     }
-  kyso_sign_session_complete_async (self, g_ptr_array_index (sigs, 0), g_task_get_cancellable (task), on_completed,
-                                    g_object_ref (task));
+  kyso_sign_session_complete_async (self, g_ptr_array_index (sigs, 0), g_task_get_cancellable (task),
+                                    on_completed, g_object_ref (task));
 }
 
 static void
@@ -140,7 +141,7 @@ on_prepared (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   SignData *d = g_task_get_task_data (task);
   g_autoptr(GBytes) digest = NULL;
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   KysoSignRequest request = { 0 };
   GError *error = NULL;
 
@@ -187,15 +188,15 @@ on_credentials (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_free (d->credential_id);
   d->credential_id = g_strdup (chosen->id);
-  kyso_sign_session_prepare_async (g_task_get_source_object (task), chosen->chain, g_task_get_cancellable (task),
-                                   on_prepared, g_object_ref (task));
+  kyso_sign_session_prepare_async (g_task_get_source_object (task), chosen->chain,
+                                   g_task_get_cancellable (task), on_prepared, g_object_ref (task));
 }
 
 void
-kyso_sign_session_sign_with_signer_async (KysoSignSession *self, KysoSigner *signer, const char *credential_id,
-                                          KysoSignProgressFunc progress, gpointer progress_data,
-                                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                                          gpointer user_data)
+kyso_sign_session_sign_with_signer_async (KysoSignSession *self, KysoSigner *signer,
+                                          const char *credential_id, KysoSignProgressFunc progress,
+                                          gpointer progress_data, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
   SignData *d;
@@ -213,7 +214,7 @@ kyso_sign_session_sign_with_signer_async (KysoSignSession *self, KysoSigner *sig
   d->doc_ids[0] = d->doc_id;
   d->progress = progress;
   d->progress_data = progress_data;
-  g_task_set_task_data (task, d, (GDestroyNotify) sign_data_free);
+  g_task_set_task_data (task, d, (GDestroyNotify)sign_data_free);
   kyso_signer_list_credentials_async (signer, cancellable, on_credentials, g_steal_pointer (&task));
 }
 
@@ -221,6 +222,7 @@ gboolean
 kyso_sign_session_sign_with_signer_finish (KysoSignSession *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_sign_session_sign_with_signer_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_sign_session_sign_with_signer_async,
+                        FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -26,23 +26,24 @@
 /* Below this (points), a default box would show nothing readable. */
 #define MIN_BOX 24.0
 
-struct _KysoSignSession {
+struct _KysoSignSession
+{
   GObject parent_instance;
 
   char *input_path;
   char *output_path;
-  KysoSignSessionOptions options;   /* strings and objects owned (copied) */
+  KysoSignSessionOptions options; /* strings and objects owned (copied) */
 
   /* Prepared state. */
   char *temp_path;
   int temp_fd;
-  guint mode;                       /* the output's permissions: the input's, never wider than rw */
-  gboolean persisted;               /* saved: keep the temporary file when finalized */
+  guint mode;         /* the output's permissions: the input's, never wider than rw */
+  gboolean persisted; /* saved: keep the temporary file when finalized */
   gboolean completed;
   KysoPdfSignatureLayout layout;
   guint page_index;
   double rect[4];
-  gboolean invisible;               /* options.invisible, or forced by a page too small */
+  gboolean invisible; /* options.invisible, or forced by a page too small */
   GPtrArray *chain;
   GBytes *document_digest;
   KysoPadesBuilder *builder;
@@ -70,15 +71,15 @@ options_copy (KysoSignSessionOptions *dst, const KysoSignSessionOptions *src)
 static void
 options_clear (KysoSignSessionOptions *o)
 {
-  g_free ((char *) o->keyword);
-  g_free ((char *) o->field_name);
-  g_free ((char *) o->name);
-  g_free ((char *) o->reason);
-  g_free ((char *) o->location);
-  g_free ((char *) o->contact_info);
-  g_free ((char *) o->tsa_url);
-  g_free ((char *) o->tls_ca_file);
-  g_free ((char *) o->work_dir);
+  g_free ((char *)o->keyword);
+  g_free ((char *)o->field_name);
+  g_free ((char *)o->name);
+  g_free ((char *)o->reason);
+  g_free ((char *)o->location);
+  g_free ((char *)o->contact_info);
+  g_free ((char *)o->tsa_url);
+  g_free ((char *)o->tls_ca_file);
+  g_free ((char *)o->work_dir);
   g_clear_pointer (&o->image_png, g_bytes_unref);
   g_clear_pointer (&o->signing_time, g_date_time_unref);
   memset (o, 0, sizeof *o);
@@ -91,7 +92,7 @@ close_temp (KysoSignSession *self, gboolean remove)
     close (self->temp_fd);
   self->temp_fd = -1;
   if (remove && self->temp_path != NULL)
-    (void) g_unlink (self->temp_path);
+    (void)g_unlink (self->temp_path);
 }
 
 static void
@@ -151,7 +152,7 @@ kyso_sign_session_new (const char *input_path, const char *output_path, const Ky
 static GPtrArray *
 chain_copy (GPtrArray *chain)
 {
-  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; chain != NULL && i < chain->len; i++)
     g_ptr_array_add (copy, g_bytes_ref (g_ptr_array_index (chain, i)));
@@ -176,7 +177,8 @@ temp_error (GError **error, const char *dir)
 static gboolean
 create_temp (KysoSignSession *self, GError **error)
 {
-  const char *dir = self->options.work_dir ? self->options.work_dir : kyso_sign_session_get_default_work_dir ();
+  const char *dir
+    = self->options.work_dir ? self->options.work_dir : kyso_sign_session_get_default_work_dir ();
   g_autofree char *templ = g_build_filename (dir, "prepared-XXXXXX.pdf", NULL);
   struct stat st;
   int fd;
@@ -254,21 +256,22 @@ place (KysoSignSession *self, KysoPdfDocument *doc, KysoPdfPage **page_out, GCan
       self->invisible = TRUE;
       return TRUE;
     }
-  if (o->page > 0 && (guint) o->page > n_pages)
+  if (o->page > 0 && (guint)o->page > n_pages)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
                    _("Page %d does not exist: the document has %u pages."), o->page, n_pages);
       return FALSE;
     }
-  index = o->page > 0 ? (guint) o->page - 1 : n_pages - 1;
+  index = o->page > 0 ? (guint)o->page - 1 : n_pages - 1;
   if (!o->has_rect && !o->invisible && o->keyword != NULL && *o->keyword != 0)
     {
       g_autoptr(GError) local_find = NULL;
-      g_autoptr(GArray) found = kyso_pdf_placement_find_keyword (doc, self->input_path, o->keyword, TRUE, bw, bh,
-                                                                 cancellable, &local_find);
+      g_autoptr(GArray) found = kyso_pdf_placement_find_keyword (doc, self->input_path, o->keyword, TRUE, bw,
+                                                                  bh, cancellable, &local_find);
       const KysoPdfPlacement *p = NULL;
 
-      if (found == NULL && o->keyword_fallback && g_error_matches (local_find, KYSO_ERROR, KYSO_ERROR_NOT_FOUND))
+      if (found == NULL && o->keyword_fallback
+          && g_error_matches (local_find, KYSO_ERROR, KYSO_ERROR_NOT_FOUND))
         return place_default (self, doc, index, bw, bh, page_out, error);
       if (found == NULL)
         {
@@ -339,7 +342,8 @@ kyso_sign_session_prepare (KysoSignSession *self, GPtrArray *chain, GCancellable
   if (cert == NULL)
     return NULL;
   doc = kyso_pdf_document_open (self->input_path, error);
-  if (doc == NULL || !kyso_pdf_document_check_signable (doc, error) || !place (self, doc, &page, cancellable, error))
+  if (doc == NULL || !kyso_pdf_document_check_signable (doc, error)
+      || !place (self, doc, &page, cancellable, error))
     return NULL;
   now = self->options.signing_time != NULL ? g_date_time_ref (self->options.signing_time)
                                            : g_date_time_new_now_local ();
@@ -361,12 +365,14 @@ kyso_sign_session_prepare (KysoSignSession *self, GPtrArray *chain, GCancellable
   po.contact_info = self->options.contact_info;
   po.signing_time = now;
   /* The estimate is an upper bound for this chain; round up to whole KiB for a tidy placeholder. */
-  po.contents_size = (kyso_pades_estimate_size (chain, self->options.tsa_url != NULL ? TIMESTAMP_RESERVE : 0)
-                      + 1024 + 1023) & ~(gsize) 1023;
+  po.contents_size
+    = (kyso_pades_estimate_size (chain, self->options.tsa_url != NULL ? TIMESTAMP_RESERVE : 0) + 1024 + 1023)
+      & ~(gsize)1023;
   po.appearance = appearance;
   if (!create_temp (self, error))
     return NULL;
-  if (!kyso_pdf_write_signature_revision (doc, &po, self->temp_fd, &self->layout, NULL, NULL, cancellable, error))
+  if (!kyso_pdf_write_signature_revision (doc, &po, self->temp_fd, &self->layout, NULL, NULL, cancellable,
+                                          error))
     goto fail;
   digest = g_bytes_new (self->layout.digest, sizeof self->layout.digest);
   self->builder = kyso_pades_builder_new (digest, chain, error);
@@ -391,7 +397,7 @@ fsync_dir (const char *path)
 
   if (fd < 0)
     return FALSE;
-  (void) fsync (fd);
+  (void)fsync (fd);
   close (fd);
   return TRUE;
 }
@@ -425,7 +431,7 @@ copy_into_place (KysoSignSession *self, GCancellable *cancellable, GError **erro
   if (in < 0 || out < 0)
     goto done;
   while ((n = read (in, buffer, 1 << 20)) > 0)
-    if (g_cancellable_is_cancelled (cancellable) || !kyso_write_all (out, buffer, (gsize) n, NULL))
+    if (g_cancellable_is_cancelled (cancellable) || !kyso_write_all (out, buffer, (gsize)n, NULL))
       goto done;
   ok = n == 0 && fchmod (out, self->mode) == 0 && fsync (out) == 0;
   if (close (out) != 0)
@@ -440,12 +446,12 @@ done:
       if (out >= 0)
         close (out);
       if (templ != NULL)
-        (void) g_unlink (templ);
+        (void)g_unlink (templ);
     }
   if (in >= 0)
     close (in);
   if (ok)
-    (void) g_unlink (self->temp_path);
+    (void)g_unlink (self->temp_path);
   return ok;
 }
 
@@ -460,7 +466,8 @@ move_into_place (KysoSignSession *self, GCancellable *cancellable, GError **erro
 }
 
 gboolean
-kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCancellable *cancellable, GError **error)
+kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCancellable *cancellable,
+                            GError **error)
 {
   g_autoptr(GBytes) cms = NULL;
 
@@ -468,7 +475,8 @@ kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCance
   g_return_val_if_fail (raw_signature != NULL, FALSE);
   if (self->builder == NULL || self->temp_fd < 0 || self->completed)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("This document is not ready to receive a signature."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("This document is not ready to receive a signature."));
       return FALSE;
     }
   if (!kyso_pades_builder_set_signature (self->builder, raw_signature, error))
@@ -480,8 +488,8 @@ kyso_sign_session_complete (KysoSignSession *self, GBytes *raw_signature, GCance
 
       http.ca_file = self->options.tls_ca_file;
       http.timeout_seconds = 30;
-      token = kyso_tsa_request_token (self->options.tsa_url, kyso_pades_builder_get_signature (self->builder), &http,
-                                      cancellable, error);
+      token = kyso_tsa_request_token (self->options.tsa_url, kyso_pades_builder_get_signature (self->builder),
+                                      &http, cancellable, error);
       if (token == NULL || !kyso_pades_builder_add_timestamp_token (self->builder, token, error))
         return FALSE;
     }
@@ -603,22 +611,25 @@ kyso_sign_session_save (KysoSignSession *self)
   g_variant_builder_add (&b, "{sv}", "output", g_variant_new_bytestring (self->output_path));
   g_variant_builder_add (&b, "{sv}", "temp", g_variant_new_bytestring (self->temp_path));
   g_variant_builder_add (&b, "{sv}", "field", g_variant_new_string (l->field_name));
-  g_variant_builder_add (&b, "{sv}", "byte-range",
-                         g_variant_new ("(xxxx)", l->byte_range[0], l->byte_range[1], l->byte_range[2], l->byte_range[3]));
+  g_variant_builder_add (
+    &b, "{sv}", "byte-range",
+    g_variant_new ("(xxxx)", l->byte_range[0], l->byte_range[1], l->byte_range[2], l->byte_range[3]));
   g_variant_builder_add (&b, "{sv}", "contents-offset", g_variant_new_int64 (l->contents_offset));
   g_variant_builder_add (&b, "{sv}", "contents-size", g_variant_new_uint64 (l->contents_size));
   g_variant_builder_add (&b, "{sv}", "file-size", g_variant_new_int64 (l->file_size));
   g_variant_builder_add (&b, "{sv}", "signature-object", g_variant_new_uint32 (l->signature_object));
   g_variant_builder_add (&b, "{sv}", "document-digest",
                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, l->digest, sizeof l->digest, 1));
-  g_variant_builder_add (&b, "{sv}", "digest-to-sign",
-                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                    g_bytes_get_data (kyso_pades_builder_get_digest_to_sign (self->builder), NULL),
-                                                    32, 1));
+  g_variant_builder_add (
+    &b, "{sv}", "digest-to-sign",
+    g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                               g_bytes_get_data (kyso_pades_builder_get_digest_to_sign (self->builder), NULL),
+                               32, 1));
   g_variant_builder_add (&b, "{sv}", "chain", g_variant_builder_end (&chain));
   g_variant_builder_add (&b, "{sv}", "page", g_variant_new_uint32 (self->page_index));
   g_variant_builder_add (&b, "{sv}", "mode", g_variant_new_uint32 (self->mode));
-  g_variant_builder_add (&b, "{sv}", "rect", g_variant_new ("(dddd)", self->rect[0], self->rect[1], self->rect[2], self->rect[3]));
+  g_variant_builder_add (
+    &b, "{sv}", "rect", g_variant_new ("(dddd)", self->rect[0], self->rect[1], self->rect[2], self->rect[3]));
   if (self->options.tsa_url != NULL)
     g_variant_builder_add (&b, "{sv}", "tsa-url", g_variant_new_string (self->options.tsa_url));
   if (self->options.tls_ca_file != NULL)
@@ -642,13 +653,13 @@ rehash_matches (int fd, const KysoPdfSignatureLayout *l)
 
       while (ok && left > 0)
         {
-          gssize n = pread (fd, buffer, (size_t) MIN (left, 1 << 20), pos);
+          gssize n = pread (fd, buffer, (size_t)MIN (left, 1 << 20), pos);
 
           if (n <= 0)
             ok = FALSE;
           else
             {
-              ok = EVP_DigestUpdate (md, buffer, (size_t) n) == 1;
+              ok = EVP_DigestUpdate (md, buffer, (size_t)n) == 1;
               pos += n;
               left -= n;
             }
@@ -702,8 +713,10 @@ kyso_sign_session_load (GVariant *state, GError **error)
     return bad_state (error), NULL;
   d = g_variant_dict_new (state);
   if (!g_variant_dict_lookup (d, "version", "u", &version) || version != STATE_VERSION
-      || !g_variant_dict_lookup (d, "input", "^&ay", &input) || !g_variant_dict_lookup (d, "output", "^&ay", &output)
-      || !g_variant_dict_lookup (d, "temp", "^&ay", &temp) || !g_variant_dict_lookup (d, "field", "&s", &field)
+      || !g_variant_dict_lookup (d, "input", "^&ay", &input)
+      || !g_variant_dict_lookup (d, "output", "^&ay", &output)
+      || !g_variant_dict_lookup (d, "temp", "^&ay", &temp)
+      || !g_variant_dict_lookup (d, "field", "&s", &field)
       || !g_variant_dict_lookup (d, "contents-size", "t", &contents_size)
       || (digest = lookup_bytes (d, "document-digest", 32)) == NULL
       || (to_sign = lookup_bytes (d, "digest-to-sign", 32)) == NULL
@@ -717,18 +730,19 @@ kyso_sign_session_load (GVariant *state, GError **error)
   l = &self->layout;
   l->contents_size = contents_size;
   l->field_name = g_strdup (field);
-  if (!g_variant_dict_lookup (d, "byte-range", "(xxxx)", &l->byte_range[0], &l->byte_range[1], &l->byte_range[2],
-                              &l->byte_range[3])
+  if (!g_variant_dict_lookup (d, "byte-range", "(xxxx)", &l->byte_range[0], &l->byte_range[1],
+                              &l->byte_range[2], &l->byte_range[3])
       || !g_variant_dict_lookup (d, "contents-offset", "x", &l->contents_offset)
       || !g_variant_dict_lookup (d, "file-size", "x", &l->file_size)
       || !g_variant_dict_lookup (d, "signature-object", "u", &l->signature_object)
       || !g_variant_dict_lookup (d, "page", "u", &self->page_index)
-      || !g_variant_dict_lookup (d, "rect", "(dddd)", &self->rect[0], &self->rect[1], &self->rect[2], &self->rect[3]))
+      || !g_variant_dict_lookup (d, "rect", "(dddd)", &self->rect[0], &self->rect[1], &self->rect[2],
+                                 &self->rect[3]))
     return bad_state (error), NULL;
   if (g_variant_dict_lookup (d, "mode", "u", &self->mode))
     self->mode &= 0666;
   memcpy (l->digest, g_bytes_get_data (digest, NULL), 32);
-  chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (gsize i = 0; i < g_variant_n_children (chain_v); i++)
     {
       g_autoptr(GVariant) c = g_variant_get_child_value (chain_v, i);
@@ -748,7 +762,7 @@ kyso_sign_session_load (GVariant *state, GError **error)
     }
   /* The placeholder must still be where the saved layout says, in a file of the same size. */
   if (fstat (self->temp_fd, &st) != 0 || st.st_size != l->file_size || l->contents_offset <= 0
-      || l->contents_offset + 2 * (gint64) l->contents_size > l->file_size)
+      || l->contents_offset + 2 * (gint64)l->contents_size > l->file_size)
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                    _("The prepared file for this signing request has changed; start signing again."));
@@ -756,7 +770,8 @@ kyso_sign_session_load (GVariant *state, GError **error)
     }
   /* Same size is not enough: what was sent to the phone must be exactly what will be signed. */
   if (l->byte_range[0] != 0 || l->byte_range[1] < 0 || l->byte_range[2] < l->byte_range[1]
-      || l->byte_range[3] < 0 || l->byte_range[2] + l->byte_range[3] > l->file_size || !rehash_matches (self->temp_fd, l))
+      || l->byte_range[3] < 0 || l->byte_range[2] + l->byte_range[3] > l->file_size
+      || !rehash_matches (self->temp_fd, l))
     {
       g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
                    _("The prepared file for this signing request was changed after the request was sent to "

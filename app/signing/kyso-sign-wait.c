@@ -5,30 +5,32 @@
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoSignWait {
-  GMainContext        *context;
+struct _KysoSignWait
+{
+  GMainContext *context;
   KysoSignProgressFunc progress;
-  gpointer             progress_data;
-  GCancellable        *cancellable;
-  guint                initial_ms;
-  guint                max_ms;
-  guint                max_retries;
-  gint64               expires_at;
-  char                *provider;
-  char                *transaction_id;
-  char                *verification_code;
-  GStrv                doc_codes;
+  gpointer progress_data;
+  GCancellable *cancellable;
+  guint initial_ms;
+  guint max_ms;
+  guint max_retries;
+  gint64 expires_at;
+  char *provider;
+  char *transaction_id;
+  char *verification_code;
+  GStrv doc_codes;
 };
 
-typedef struct {
+typedef struct
+{
   KysoSignProgressFunc func;
-  gpointer             data;
-  KysoSignState        state;
-  char                *provider;
-  char                *transaction_id;
-  char                *verification_code;
-  GStrv                doc_codes;
-  gint64               expires_at;
+  gpointer data;
+  KysoSignState state;
+  char *provider;
+  char *transaction_id;
+  char *verification_code;
+  GStrv doc_codes;
+  gint64 expires_at;
 } ProgressMessage;
 
 KysoSignWait *
@@ -110,12 +112,12 @@ kyso_sign_wait_set_info (KysoSignWait *self, const char *provider, const char *t
 }
 
 void
-kyso_sign_wait_set_doc_codes (KysoSignWait *self, const char * const *codes)
+kyso_sign_wait_set_doc_codes (KysoSignWait *self, const char *const *codes)
 {
   if (codes == NULL || codes[0] == NULL)
     return;
   g_strfreev (self->doc_codes);
-  self->doc_codes = g_strdupv ((char **) codes);
+  self->doc_codes = g_strdupv ((char **)codes);
   g_free (self->verification_code);
   self->verification_code = g_strjoinv (", ", self->doc_codes);
 }
@@ -141,7 +143,7 @@ progress_dispatch (gpointer data)
     .provider = msg->provider,
     .transaction_id = msg->transaction_id,
     .verification_code = msg->verification_code,
-    .doc_codes = (const char * const *) msg->doc_codes,
+    .doc_codes = (const char *const *)msg->doc_codes,
     .expires_at = msg->expires_at,
   };
 
@@ -186,18 +188,18 @@ kyso_sign_wait_sleep (KysoSignWait *self, guint ms, GError **error)
     return FALSE;
   if (self->cancellable != NULL && g_cancellable_make_pollfd (self->cancellable, &fd))
     {
-      g_poll (&fd, 1, (gint) ms);
+      g_poll (&fd, 1, (gint)ms);
       g_cancellable_release_fd (self->cancellable);
     }
   else
-    g_usleep ((gulong) ms * 1000);
+    g_usleep ((gulong)ms * 1000);
   return !g_cancellable_set_error_if_cancelled (self->cancellable, error);
 }
 
 static guint
 jitter (guint ms)
 {
-  return (guint) (ms * g_random_double_range (0.8, 1.2));
+  return (guint)(ms * g_random_double_range (0.8, 1.2));
 }
 
 gboolean
@@ -236,19 +238,20 @@ kyso_sign_wait_call (KysoSignWait *self, KysoSignPollFunc func, gpointer user_da
       r = func (self, user_data, &local);
       switch (r)
         {
-        case KYSO_SIGN_POLL_DONE:
-        case KYSO_SIGN_POLL_PENDING:
-          return TRUE;
-        case KYSO_SIGN_POLL_FAILED:
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        case KYSO_SIGN_POLL_TRANSIENT:
-        default:
-          if (!note_fault (self, &faults, &local, error))
+          case KYSO_SIGN_POLL_DONE:
+          case KYSO_SIGN_POLL_PENDING:
+            return TRUE;
+          case KYSO_SIGN_POLL_FAILED:
+            g_propagate_error (error, g_steal_pointer (&local));
             return FALSE;
-          /* A short, growing pause: the service may be restarting. */
-          if (!kyso_sign_wait_sleep (self, jitter (MIN (self->initial_ms / 2 * faults, self->max_ms)), error))
-            return FALSE;
+          case KYSO_SIGN_POLL_TRANSIENT:
+          default:
+            if (!note_fault (self, &faults, &local, error))
+              return FALSE;
+            /* A short, growing pause: the service may be restarting. */
+            if (!kyso_sign_wait_sleep (self, jitter (MIN (self->initial_ms / 2 * faults, self->max_ms)),
+                                       error))
+              return FALSE;
         }
     }
 }
@@ -312,9 +315,9 @@ kyso_sign_wait_poll (KysoSignWait *self, KysoSignPollFunc func, gpointer user_da
 
           /* The last poll comes just after the deadline: an approval given in the last second
            * still counts, and the server, not our clock, decides. */
-          if (left_ms < (gint64) delay)
+          if (left_ms < (gint64)delay)
             {
-              delay = (guint) CLAMP (left_ms + 1000, 200, 1000 + (gint64) self->max_ms);
+              delay = (guint)CLAMP (left_ms + 1000, 200, 1000 + (gint64)self->max_ms);
               final = TRUE;
             }
         }

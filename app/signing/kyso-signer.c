@@ -8,8 +8,8 @@
 #include <openssl/x509.h>
 
 G_DEFINE_INTERFACE (KysoSigner, kyso_signer, G_TYPE_OBJECT)
-G_DEFINE_BOXED_TYPE (KysoSignerCredential, kyso_signer_credential,
-                     kyso_signer_credential_copy, kyso_signer_credential_free)
+G_DEFINE_BOXED_TYPE (KysoSignerCredential, kyso_signer_credential, kyso_signer_credential_copy,
+                     kyso_signer_credential_free)
 
 static void
 kyso_signer_default_init (KysoSignerInterface *iface)
@@ -23,7 +23,7 @@ kyso_signer_credential_new (const char *id, const char *provider, GPtrArray *cha
 
   self->id = g_strdup (id);
   self->provider = g_strdup (provider);
-  self->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (guint i = 0; chain != NULL && i < chain->len; i++)
     g_ptr_array_add (self->chain, g_bytes_ref (g_ptr_array_index (chain, i)));
   return self;
@@ -47,8 +47,8 @@ kyso_signer_credential_free (KysoSignerCredential *self)
 }
 
 void
-kyso_signer_list_credentials_async (KysoSigner *self, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data)
+kyso_signer_list_credentials_async (KysoSigner *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_SIGNER (self));
   KYSO_SIGNER_GET_IFACE (self)->list_credentials_async (self, cancellable, callback, user_data);
@@ -84,7 +84,7 @@ gboolean
 kyso_signer_check_signature (GBytes *cert_der, GBytes *digest, GBytes *signature, GError **error)
 {
   const unsigned char *p = g_bytes_get_data (cert_der, NULL);
-  X509 *cert = d2i_X509 (NULL, &p, (long) g_bytes_get_size (cert_der));
+  X509 *cert = d2i_X509 (NULL, &p, (long)g_bytes_get_size (cert_der));
   EVP_PKEY *key = cert ? X509_get0_pubkey (cert) : NULL;
   EVP_PKEY_CTX *ctx = NULL;
   gboolean ok = FALSE;
@@ -99,7 +99,8 @@ kyso_signer_check_signature (GBytes *cert_der, GBytes *digest, GBytes *signature
   if (ctx != NULL && EVP_PKEY_verify_init (ctx) == 1
       && EVP_PKEY_CTX_set_signature_md (ctx, EVP_sha256 ()) == 1
       && EVP_PKEY_verify (ctx, g_bytes_get_data (signature, NULL), g_bytes_get_size (signature),
-                          g_bytes_get_data (digest, NULL), g_bytes_get_size (digest)) == 1)
+                          g_bytes_get_data (digest, NULL), g_bytes_get_size (digest))
+           == 1)
     ok = TRUE;
   else
     g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE,

@@ -10,7 +10,8 @@ static const SecretSchema *
 get_schema (void)
 {
   static const SecretSchema schema = {
-    KYSO_SIGNING_CREDENTIALS_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    KYSO_SIGNING_CREDENTIALS_SCHEMA_NAME,
+    SECRET_SCHEMA_NONE,
     {
       { "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "id", SECRET_SCHEMA_ATTRIBUTE_STRING },
@@ -31,7 +32,7 @@ translate_error (GError *error)
   out = g_error_new (KYSO_ERROR, KYSO_ERROR_FAILED,
                      _("Kyso cannot use the keyring, where the signing service credentials are kept "
                        "(%s). Make sure the desktop keyring is running and unlocked."),
-                     error->message);
+                        error->message);
   g_error_free (error);
   return out;
 }
@@ -103,7 +104,7 @@ set_not_found (GError **error, const char *service, const char *id)
                _("No credentials for the %s signing service are stored on this computer. An "
                  "administrator stores them with “kyso-cli signing-credentials set --service %s "
                  "--sp-id ID”."),
-               service, service);
+                  service, service);
 }
 
 static void
@@ -117,12 +118,12 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
     return_error (task, error);
   else if (secret == NULL)
     {
-      const char * const *names = g_task_get_task_data (task);
+      const char *const *names = g_task_get_task_data (task);
       set_not_found (&error, names[0], names[1]);
       g_task_return_error (task, error);
     }
   else
-    g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
+    g_task_return_pointer (task, secret, (GDestroyNotify)secret_password_free);
 }
 
 void
@@ -138,9 +139,9 @@ kyso_signing_credentials_lookup_async (const char *service, const char *id, GCan
   names = g_new0 (char *, 3);
   names[0] = g_strdup (service);
   names[1] = g_strdup (id);
-  g_task_set_task_data (task, names, (GDestroyNotify) g_strfreev);
-  secret_password_lookup (get_schema (), cancellable, on_looked_up, g_steal_pointer (&task),
-                          "service", service, "id", id, NULL);
+  g_task_set_task_data (task, names, (GDestroyNotify)g_strfreev);
+  secret_password_lookup (get_schema (), cancellable, on_looked_up, g_steal_pointer (&task), "service",
+                          service, "id", id, NULL);
 }
 
 char *
@@ -194,8 +195,8 @@ kyso_signing_credentials_clear_async (const char *service, const char *id, GCanc
   g_task_set_source_tag (task, kyso_signing_credentials_clear_async);
   if (!check_names (task, service, id))
     return;
-  secret_password_clear (get_schema (), cancellable, on_cleared, g_steal_pointer (&task),
-                         "service", service, "id", id, NULL);
+  secret_password_clear (get_schema (), cancellable, on_cleared, g_steal_pointer (&task), "service", service,
+                         "id", id, NULL);
 }
 
 gboolean

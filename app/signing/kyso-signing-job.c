@@ -252,7 +252,7 @@ save_sessions (KysoSigningJob *self, GError **error)
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _ ("Could not create the folder for pending signing requests “%s”: %s"), job_dir (self),
-                   g_strerror (saved));
+                      g_strerror (saved));
       return FALSE;
     }
   file = kyso_atomic_file_new (path, error);
@@ -638,7 +638,7 @@ signed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return_error (
         task, g_error_new (KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE,
                            _ ("The signing service returned %u signatures for %u files. Nothing was signed."),
-                           run->signatures->len, self->sessions->len));
+                              run->signatures->len, self->sessions->len));
       return;
     }
   run->next = 0;
@@ -852,8 +852,8 @@ kyso_signing_job_run_async (KysoSigningJob *self, GCancellable *cancellable, GAs
     {
       KysoSignSession *first = self->sessions->pdata[0];
       g_autoptr (KysoPending) waiting
-        = kyso_signing_job_find_pending (job_dir (self), kyso_sign_session_get_input_path (first),
-                                         kyso_sign_session_get_output_path (first), NULL);
+                 = kyso_signing_job_find_pending (job_dir (self), kyso_sign_session_get_input_path (first),
+                                                  kyso_sign_session_get_output_path (first), NULL);
 
       if (waiting != NULL)
         {
@@ -866,7 +866,7 @@ kyso_signing_job_run_async (KysoSigningJob *self, GCancellable *cancellable, GAs
                                    _ ("A signing request for “%s” is still waiting for approval on the phone "
                                       "(code %s). Resume it, or "
                                       "discard it first."),
-                                   name, code != NULL ? code : "?");
+                                      name, code != NULL ? code : "?");
           return;
         }
     }

@@ -117,7 +117,7 @@ modules_ensure_loaded (Modules *m, GError **error)
               const char *why = p11_kit_message ();
               g_set_error (&m->error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
                            _ ("The token driver “%s” cannot be loaded: %s"), display,
-                           why != NULL ? why : _ ("it is not a PKCS#11 module"));
+                              why != NULL ? why : _ ("it is not a PKCS#11 module"));
               break;
             }
           rv = p11_kit_module_initialize (module);
@@ -1169,7 +1169,7 @@ set_locked_error (GError **error, const char *label)
   g_set_error (error, KYSO_ERROR, KYSO_ERROR_AUTH,
                _ ("The PIN of the token “%s” is locked after too many wrong tries. Unlock it with the PUK or "
                   "the certificate authority's token tool, then sign again."),
-               label);
+                  label);
 }
 
 static gboolean
@@ -1323,10 +1323,10 @@ login (GTask *task, KysoTokenSigner *self, SignData *data, Entry *e, CK_SESSION_
       if (rv == CKR_PIN_LEN_RANGE)
         g_set_error (&last_wrong, KYSO_ERROR, KYSO_ERROR_AUTH,
                      _ ("The PIN of the token “%s” must have between %lu and %lu characters."), label,
-                     (unsigned long)info.ulMinPinLen, (unsigned long)info.ulMaxPinLen);
+                        (unsigned long)info.ulMinPinLen, (unsigned long)info.ulMaxPinLen);
       else
-        g_set_error (&last_wrong, KYSO_ERROR, KYSO_ERROR_AUTH, "%s %s", _ ("The PIN is wrong."),
-                     tries_sentence (info.flags));
+        g_set_error (&last_wrong, KYSO_ERROR, KYSO_ERROR_AUTH, "%s %s",
+                     _ ("The PIN is wrong."), tries_sentence (info.flags));
     }
 }
 
@@ -1427,7 +1427,7 @@ choose_mechanism (Entry *e, CK_MECHANISM_TYPE *out, GError **error)
         error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED,
         _ ("The token “%s” offers no signing method Kyso can use with this key (it needs RSA PKCS#1 "
            "or ECDSA over a digest)."),
-        e->token->label);
+           e->token->label);
       return FALSE;
     }
   return TRUE;
@@ -1476,7 +1476,7 @@ sign_on_token (Entry *e, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, CK_MEC
       if (der == NULL)
         g_set_error (error, KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE,
                      _ ("The token “%s” returned a signature Kyso cannot read. Nothing was signed."),
-                     e->token->label);
+                        e->token->label);
       return der;
     }
   return g_bytes_new_take (g_steal_pointer (&out), out_len);
@@ -1532,7 +1532,7 @@ sign_all (GTask *task, KysoTokenSigner *self, SignData *data, Entry *e, CK_SESSI
         g_set_error (
           error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE,
           _ ("The token “%s” holds no private key for this certificate, so it cannot sign with it."),
-          e->token->label);
+             e->token->label);
       return NULL;
     }
   if (!choose_mechanism (e, &mech, error))

@@ -14,16 +14,15 @@
 #include "kyso-ui-resources.h"
 #include "test-document-pdf.h"
 
-typedef struct {
+typedef struct
+{
   KysoPageRenderer *renderer;
-  GError           *error;
-  gboolean          done;
+  GError *error;
+  gboolean done;
 } Open;
 
 static void
-opened (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
+opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Open *o = user_data;
 
@@ -32,17 +31,15 @@ opened (GObject      *source,
 }
 
 static void
-after_paint (GdkFrameClock *clock,
-             gboolean      *painted)
+after_paint (GdkFrameClock *clock, gboolean *painted)
 {
   *painted = TRUE;
 }
 
 static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
+compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -58,7 +55,8 @@ main (int argc, char **argv)
   if (argc == 4 && g_str_equal (argv[1], "--make"))
     {
       g_autoptr (GError) error = NULL;
-      if (!kyso_test_pdf_write_simple (argv[2], (guint) atoi (argv[3]), "Chu ky", (guint) atoi (argv[3]), &error))
+      if (!kyso_test_pdf_write_simple (argv[2], (guint)atoi (argv[3]), "Chu ky", (guint)atoi (argv[3]),
+                                       &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
@@ -70,7 +68,7 @@ main (int argc, char **argv)
       g_printerr ("usage: bench-render FILE [RUNS] | --make FILE N\n");
       return 2;
     }
-  runs = argc > 2 ? (guint) atoi (argv[2]) : 5;
+  runs = argc > 2 ? (guint)atoi (argv[2]) : 5;
 
   gtk_init ();
   /* The templates (KysoApplication registers them in the app; here there is no app). */
@@ -111,7 +109,8 @@ main (int argc, char **argv)
       while (!kyso_document_view_get_ready (KYSO_DOCUMENT_VIEW (view)))
         g_main_context_iteration (NULL, TRUE);
       /* On screen = the frame with the page in it has been painted. */
-      id = g_signal_connect (gtk_widget_get_frame_clock (view), "after-paint", G_CALLBACK (after_paint), &painted);
+      id = g_signal_connect (gtk_widget_get_frame_clock (view), "after-paint", G_CALLBACK (after_paint),
+                             &painted);
       gtk_widget_queue_draw (view);
       while (!painted)
         g_main_context_iteration (NULL, TRUE);
@@ -119,7 +118,8 @@ main (int argc, char **argv)
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (times, ms);
       ppp = kyso_document_view_get_pixels_per_point (KYSO_DOCUMENT_VIEW (view));
-      g_print ("run %u: %.1f ms (%u pages drawn)\n", run + 1, ms, kyso_page_renderer_get_render_count (o.renderer));
+      g_print ("run %u: %.1f ms (%u pages drawn)\n", run + 1, ms,
+               kyso_page_renderer_get_render_count (o.renderer));
       if (run == 0)
         first = ms;
       g_object_unref (o.renderer);

@@ -13,9 +13,10 @@
 #include "kyso-test-pdf.h"
 #include "kyso-token-signer.h"
 
-typedef struct {
+typedef struct
+{
   const char *pin;
-  guint       entries;
+  guint entries;
 } Pin;
 
 static void
@@ -30,7 +31,7 @@ give_pin (KysoTokenPinRequest *request, gpointer user_data)
 static void
 on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -66,7 +67,7 @@ sign_batch (KysoTokenSigner *signer, const KysoSignerCredential *cred, char **in
             guint n)
 {
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) sigs = NULL;
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GError) error = NULL;
@@ -88,7 +89,8 @@ sign_batch (KysoTokenSigner *signer, const KysoSignerCredential *cred, char **in
   if (sigs == NULL)
     g_error ("%s", error->message);
   for (guint i = 0; i < n; i++)
-    if (!kyso_sign_session_complete (g_ptr_array_index (sessions, i), g_ptr_array_index (sigs, i), NULL, &error))
+    if (!kyso_sign_session_complete (g_ptr_array_index (sessions, i), g_ptr_array_index (sigs, i), NULL,
+                                     &error))
       g_error ("%s", error->message);
 }
 
@@ -110,7 +112,7 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: bench-token-sign DIR N HOLDER PIN\n");
       return 2;
     }
-  n = (guint) strtoul (argv[2], NULL, 10);
+  n = (guint)strtoul (argv[2], NULL, 10);
   pin.pin = argv[4];
   in = g_new0 (char *, n + 1);
   out_batch = g_new0 (char *, n + 1);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   GSocketService *service;
   GMainContext *context;
   GMainLoop *loop;
@@ -24,8 +25,9 @@ typedef struct {
 static void
 send_response (GOutputStream *out, guint status, const char *ctype, const char *body, gsize len)
 {
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u X\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT
-                                           "\r\nConnection: close\r\n\r\n", status, ctype, len);
+  g_autofree char *head = g_strdup_printf (
+    "HTTP/1.1 %u X\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+    status, ctype, len);
   g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
   g_output_stream_write_all (out, body, len, NULL, NULL, NULL);
 }
@@ -68,23 +70,24 @@ on_run (GThreadedSocketService *service, GSocketConnection *connection, GObject 
   {
     const char *cl = strstr (req->str, "Content-Length: ");
     if (cl != NULL && cl < end)
-      content_length = (gsize) g_ascii_strtoull (cl + 16, NULL, 10);
+      content_length = (gsize)g_ascii_strtoull (cl + 16, NULL, 10);
   }
-  have = req->len - (gsize) (end + 4 - req->str);
+  have = req->len - (gsize)(end + 4 - req->str);
   while (have < content_length)
     {
       gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL);
       if (n <= 0)
         return TRUE;
       g_string_append_len (req, buf, n);
-      have += (gsize) n;
+      have += (gsize)n;
     }
   body = g_strndup (strstr (req->str, "\r\n\r\n") + 4, content_length);
 
   if (g_str_equal (path, "/json"))
     {
-      g_autofree char *answer = g_strdup_printf ("{\"got\": %s, \"auth\": %s}", body,
-                                                 strstr (req->str, "Authorization: Bearer tok") ? "true" : "false");
+      g_autofree char *answer
+        = g_strdup_printf ("{\"got\": %s, \"auth\": %s}", body,
+                           strstr (req->str, "Authorization: Bearer tok") ? "true" : "false");
       send_response (out, 200, "application/json", answer, strlen (answer));
     }
   else if (g_str_equal (path, "/error"))
@@ -124,14 +127,31 @@ make_certificate (Fixture *f)
   g_autoptr(GError) error = NULL;
   g_autofree char *key_path = g_build_filename (f->dir, "key.pem", NULL);
   const char *argv[] = {
-    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-    "-keyout", key_path, "-out", f->cert_path, "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1", NULL,
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    key_path,
+    "-out",
+    f->cert_path,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
+    NULL,
   };
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_spawn_sync (NULL, (char **)argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   f->tls_cert = g_tls_certificate_new_from_files (f->cert_path, key_path, &error);
@@ -248,7 +268,8 @@ test_error_status (Fixture *f, gconstpointer data)
   /* An HTTP error is an answer, not a GError: the caller reads the error document. */
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "error"), ==, "unauthorized");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "error"), ==,
+                   "unauthorized");
 }
 
 static void
@@ -419,7 +440,8 @@ static void
 test_refused (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket) sock
+             = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -429,7 +451,8 @@ test_refused (void)
   /* A port that is bound but not listening refuses connections. */
   g_assert_true (g_socket_bind (sock, addr, FALSE, NULL));
   bound = g_socket_get_local_address (sock, NULL);
-  u = g_strdup_printf ("http://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  u = g_strdup_printf ("http://127.0.0.1:%u/",
+                       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   r = kyso_http_request ("GET", u, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_null (r);
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NETWORK);
@@ -453,17 +476,25 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/http/plain/json", Fixture, GINT_TO_POINTER (0), fixture_setup, test_json_roundtrip, fixture_teardown);
-  g_test_add ("/http/plain/error-status", Fixture, GINT_TO_POINTER (0), fixture_setup, test_error_status, fixture_teardown);
-  g_test_add ("/http/plain/not-json", Fixture, GINT_TO_POINTER (0), fixture_setup, test_not_json, fixture_teardown);
-  g_test_add ("/http/plain/body-limit", Fixture, GINT_TO_POINTER (0), fixture_setup, test_body_limit, fixture_teardown);
-  g_test_add ("/http/plain/cancel", Fixture, GINT_TO_POINTER (0), fixture_setup, test_cancel, fixture_teardown);
-  g_test_add ("/http/plain/too-deep", Fixture, GINT_TO_POINTER (0), fixture_setup, test_too_deep, fixture_teardown);
+  g_test_add ("/http/plain/json", Fixture, GINT_TO_POINTER (0), fixture_setup, test_json_roundtrip,
+              fixture_teardown);
+  g_test_add ("/http/plain/error-status", Fixture, GINT_TO_POINTER (0), fixture_setup, test_error_status,
+              fixture_teardown);
+  g_test_add ("/http/plain/not-json", Fixture, GINT_TO_POINTER (0), fixture_setup, test_not_json,
+              fixture_teardown);
+  g_test_add ("/http/plain/body-limit", Fixture, GINT_TO_POINTER (0), fixture_setup, test_body_limit,
+              fixture_teardown);
+  g_test_add ("/http/plain/cancel", Fixture, GINT_TO_POINTER (0), fixture_setup, test_cancel,
+              fixture_teardown);
+  g_test_add ("/http/plain/too-deep", Fixture, GINT_TO_POINTER (0), fixture_setup, test_too_deep,
+              fixture_teardown);
   g_test_add_func ("/http/refused", test_refused);
   g_test_add_func ("/http/json-depth", test_json_depth);
   g_test_add_func ("/http/secure-url", test_secure_url);
   g_test_add_func ("/http/token-in-clear", test_token_in_clear);
-  g_test_add ("/http/tls/json", Fixture, GINT_TO_POINTER (1), fixture_setup, test_json_roundtrip, fixture_teardown);
-  g_test_add ("/http/tls/untrusted", Fixture, GINT_TO_POINTER (1), fixture_setup, test_tls_untrusted, fixture_teardown);
+  g_test_add ("/http/tls/json", Fixture, GINT_TO_POINTER (1), fixture_setup, test_json_roundtrip,
+              fixture_teardown);
+  g_test_add ("/http/tls/untrusted", Fixture, GINT_TO_POINTER (1), fixture_setup, test_tls_untrusted,
+              fixture_teardown);
   return g_test_run ();
 }

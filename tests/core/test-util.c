@@ -114,7 +114,8 @@ test_config (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoConfig) config = NULL;
 
-  g_file_set_contents (path, "[tls]\nca_file=root.pem\n[neac]\nurl=https://127.0.0.1:1/neac/v1/\nsp_id=\n", -1, &error);
+  g_file_set_contents (path, "[tls]\nca_file=root.pem\n[neac]\nurl=https://127.0.0.1:1/neac/v1/\nsp_id=\n",
+                       -1, &error);
   g_assert_no_error (error);
   config = kyso_config_load (path, &error);
   g_assert_no_error (error);

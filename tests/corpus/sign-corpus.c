@@ -14,19 +14,24 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef enum {
+typedef enum
+{
   R_SIGNED,
   R_REFUSED_ENCRYPTED,
   R_REFUSED_DAMAGED,      /* qpdf rebuilds the xref: Kyso refuses rather than guess */
   R_REFUSED_QPDF_REJECTS, /* qpdf --check fails on the input too */
   R_REFUSED_CERTIFIED,
-  R_FAILED,               /* anything that should not happen */
+  R_FAILED, /* anything that should not happen */
   N_RESULTS
 } Result;
 
 static const char *result_names[N_RESULTS] = {
-  "signed", "refused: encrypted", "refused: damaged (qpdf rebuilds its xref)", "refused: qpdf rejects it too",
-  "refused: certified against changes", "FAILED",
+  "signed",
+  "refused: encrypted",
+  "refused: damaged (qpdf rebuilds its xref)",
+  "refused: qpdf rejects it too",
+  "refused: certified against changes",
+  "FAILED",
 };
 
 static char *work_dir;
@@ -44,14 +49,15 @@ run (char **out, char **err, const char *const *argv)
   g_autoptr(GError) error = NULL;
   int status = -1;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error))
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error))
     g_error ("%s: %s", argv[0], error->message);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
-typedef struct {
-  int qpdf;               /* qpdf --check exit status */
-  gboolean damaged;       /* qpdf had to rebuild the cross-reference table */
+typedef struct
+{
+  int qpdf;         /* qpdf --check exit status */
+  gboolean damaged; /* qpdf had to rebuild the cross-reference table */
 } QpdfCheck;
 
 static QpdfCheck
@@ -157,7 +163,8 @@ check_signed (const char *in, const char *out, GString *why)
     {
       if (before->len != after->len - 1)
         {
-          g_string_append_printf (why, "pdfsig saw %u signatures before and %u after", before->len, after->len);
+          g_string_append_printf (why, "pdfsig saw %u signatures before and %u after", before->len,
+                                  after->len);
           return R_FAILED;
         }
       for (guint i = 0; i < before->len; i++)
@@ -186,7 +193,8 @@ classify_refusal (const char *in, const GError *error, GString *why)
     return R_REFUSED_QPDF_REJECTS;
   if (qi.damaged)
     return R_REFUSED_DAMAGED;
-  if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED) && strstr (error->message, "certified") != NULL)
+  if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED)
+      && strstr (error->message, "certified") != NULL)
     return R_REFUSED_CERTIFIED;
   g_string_append_printf (why, "qpdf accepts it but Kyso refused: %s", error->message);
   return R_FAILED;
@@ -197,7 +205,7 @@ process (gpointer data, gpointer user_data)
 {
   g_autofree char *in = data;
   g_autofree char *base = g_path_get_basename (in);
-  g_autofree char *out = g_strdup_printf ("%s/%p-%s", work_dir, (void *) in, base);
+  g_autofree char *out = g_strdup_printf ("%s/%p-%s", work_dir, (void *)in, base);
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) why = g_string_new (NULL);
   Result r;
@@ -253,7 +261,7 @@ load_key (void)
   key = PEM_read_PrivateKey (fp, NULL, NULL, NULL);
   fclose (fp);
   g_assert_nonnull (key);
-  chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (pki, names[i], NULL);
@@ -261,7 +269,7 @@ load_key (void)
       X509 *cert = PEM_read_X509 (cf, NULL, NULL, NULL);
       unsigned char *der = NULL;
       int len = i2d_X509 (cert, &der);
-      g_ptr_array_add (chain, g_bytes_new (der, (gsize) len));
+      g_ptr_array_add (chain, g_bytes_new (der, (gsize)len));
       OPENSSL_free (der);
       X509_free (cert);
       fclose (cf);
@@ -297,7 +305,7 @@ test_sign_corpus (void)
   if (pdfsig_timeouts > 0)
     printf ("#   (pdfsig timed out on %u signed outputs; it hangs on their inputs too)\n", pdfsig_timeouts);
   for (guint i = 0; i < failures->len; i++)
-    printf ("# FAILED %s\n", (const char *) g_ptr_array_index (failures, i));
+    printf ("# FAILED %s\n", (const char *)g_ptr_array_index (failures, i));
   g_assert_cmpuint (counts[R_FAILED], ==, 0);
   g_assert_cmpuint (counts[R_SIGNED], >, 0);
   g_ptr_array_unref (failures);

@@ -18,11 +18,12 @@
 #include <string.h>
 #include <sys/wait.h>
 
-typedef struct {
+typedef struct
+{
   char *field;
   gint64 ranges[4];
   gboolean has_ranges;
-  gboolean valid;     /* "Signature is Valid." */
+  gboolean valid; /* "Signature is Valid." */
 } PopplerSig;
 
 static void
@@ -33,7 +34,7 @@ poppler_sig_free (PopplerSig *s)
 }
 
 static const char *corpus;
-static GPtrArray *files;  /* relative paths, sorted */
+static GPtrArray *files; /* relative paths, sorted */
 
 static void
 collect (const char *dir, const char *rel)
@@ -58,7 +59,7 @@ collect (const char *dir, const char *rel)
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -68,8 +69,8 @@ run (const char *const *argv, const char *cwd, char **out)
   g_autofree char *std_out = NULL;
   int status = -1;
 
-  g_spawn_sync (cwd, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &std_out,
-                NULL, &status, &error);
+  g_spawn_sync (cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &std_out, NULL, &status, &error);
   g_assert_no_error (error);
   if (out != NULL)
     *out = g_steal_pointer (&std_out);
@@ -81,7 +82,7 @@ static GPtrArray *
 pdfsig (const char *path)
 {
   const char *argv[] = { "timeout", "30", "pdfsig", "-nocert", "-no-ocsp", path, NULL };
-  GPtrArray *sigs = g_ptr_array_new_with_free_func ((GDestroyNotify) poppler_sig_free);
+  GPtrArray *sigs = g_ptr_array_new_with_free_func ((GDestroyNotify)poppler_sig_free);
   g_autofree char *out = NULL;
   g_auto (GStrv) lines = NULL;
   PopplerSig *cur = NULL;
@@ -100,7 +101,8 @@ pdfsig (const char *path)
         }
       else if (cur != NULL && g_str_has_prefix (l, "- Signature Field Name: "))
         cur->field = g_strdup (l + strlen ("- Signature Field Name: "));
-      else if (cur != NULL && sscanf (l, "- Signed Ranges: [%lld - %lld], [%lld - %lld]", &a, &b, &c, &d) == 4)
+      else if (cur != NULL
+               && sscanf (l, "- Signed Ranges: [%lld - %lld], [%lld - %lld]", &a, &b, &c, &d) == 4)
         {
           cur->ranges[0] = a;
           cur->ranges[1] = b - a;
@@ -129,23 +131,24 @@ openssl_agrees (const char *path, guint index, const gint64 *ranges, gboolean ti
 
   run (dump, dir, NULL);
   sig = g_strdup_printf ("%s/%s.sig%u", dir, base, index);
-  if (!g_file_test (sig, G_FILE_TEST_EXISTS)
-      || ranges[2] + ranges[3] > (gint64) g_bytes_get_size (bytes) || ranges[1] < 0)
+  if (!g_file_test (sig, G_FILE_TEST_EXISTS) || ranges[2] + ranges[3] > (gint64)g_bytes_get_size (bytes)
+      || ranges[1] < 0)
     return FALSE;
-  g_byte_array_append (data, d, (guint) ranges[1]);
-  g_byte_array_append (data, d + ranges[2], (guint) ranges[3]);
+  g_byte_array_append (data, d, (guint)ranges[1]);
+  g_byte_array_append (data, d + ranges[2], (guint)ranges[3]);
   content = g_build_filename (dir, "content.bin", NULL);
   kyso_vf_write (content, data->data, data->len);
   if (!timestamp)
     {
-      const char *argv[] = { "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content",
-                             content, "-noverify", "-purpose", "any", "-out", "/dev/null", NULL };
+      const char *argv[]
+        = { "openssl",  "cms",   "-verify",   "-binary",  "-inform", "DER",  "-in",       sig,
+            "-content", content, "-noverify", "-purpose", "any",     "-out", "/dev/null", NULL };
       return run (argv, NULL, NULL) == 0;
     }
   /* A document time-stamp: its own signature verifies, and its imprint is the ranges' digest. */
   {
-    const char *verify[] = { "openssl", "cms", "-verify", "-inform", "DER", "-in", sig, "-noverify", "-purpose",
-                             "any", "-out", "/dev/null", NULL };
+    const char *verify[] = { "openssl",   "cms",      "-verify", "-inform", "DER",       "-in", sig,
+                             "-noverify", "-purpose", "any",     "-out",    "/dev/null", NULL };
     const char *text[] = { "openssl", "ts", "-reply", "-in", sig, "-token_in", "-text", "-token_out", NULL };
     g_autofree char *out = NULL;
     g_autoptr(GString) imprint = g_string_new (NULL);
@@ -273,15 +276,18 @@ test_corpus (void)
           n_shadow++;
           if (n == 0 || intact (status))
             {
-              g_test_message ("FAIL %s: %s, must be modified or invalid", rel, kyso_signature_status_to_string (status));
+              g_test_message ("FAIL %s: %s, must be modified or invalid", rel,
+                              kyso_signature_status_to_string (status));
               failures++;
             }
         }
-      if (strstr (rel, "shadow-attacks/") != NULL && g_str_has_prefix (base, "3_") && g_str_has_suffix (base, "-signed.pdf"))
+      if (strstr (rel, "shadow-attacks/") != NULL && g_str_has_prefix (base, "3_")
+          && g_str_has_suffix (base, "-signed.pdf"))
         for (guint i = 0; i < n; i++)
           {
             KysoPdfSignatureReport *s = kyso_pdf_verify_report_get_signature (report, i);
-            if (!intact (kyso_pdf_signature_report_get_status (s)) || !kyso_pdf_signature_report_get_integrity (s))
+            if (!intact (kyso_pdf_signature_report_get_status (s))
+                || !kyso_pdf_signature_report_get_integrity (s))
               {
                 g_test_message ("FAIL %s: %s, must be intact", rel,
                                 kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s)));
@@ -307,10 +313,11 @@ test_corpus (void)
           if (kyso_pdf_signature_report_get_changes_after (first) != expected
               || intact (kyso_pdf_signature_report_get_status (first)) == sneaky)
             {
-              g_test_message ("FAIL %s: first signature %s / %s, expected %s", rel,
-                              kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (first)),
-                              kyso_pdf_changes_to_string (kyso_pdf_signature_report_get_changes_after (first)),
-                              kyso_pdf_changes_to_string (expected));
+              g_test_message (
+                "FAIL %s: first signature %s / %s, expected %s", rel,
+                kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (first)),
+                kyso_pdf_changes_to_string (kyso_pdf_signature_report_get_changes_after (first)),
+                kyso_pdf_changes_to_string (expected));
               failures++;
             }
         }
@@ -328,14 +335,15 @@ test_corpus (void)
           gboolean kyso_intact;
 
           if (!p->has_ranges && !p->valid)
-            continue;  /* an empty signature field */
+            continue; /* an empty signature field */
           n_sigs++;
           if (s == NULL)
             {
               /* pdfsig sees a signature Kyso does not list: only fine when pdfsig does not call it valid. */
               n_unmatched++;
-              g_test_message ("%s %s: pdfsig lists signature %s (%s) that Kyso does not", p->valid ? "FAIL" : "note",
-                              rel, p->field != NULL ? p->field : "?", p->valid ? "valid" : "not valid");
+              g_test_message ("%s %s: pdfsig lists signature %s (%s) that Kyso does not",
+                              p->valid ? "FAIL" : "note", rel, p->field != NULL ? p->field : "?",
+                              p->valid ? "valid" : "not valid");
               failures += p->valid;
               continue;
             }
@@ -361,7 +369,8 @@ test_corpus (void)
                 }
             }
           else if (p->has_ranges
-                   && openssl_agrees (path, i, p->ranges, kyso_pdf_signature_report_is_document_timestamp (s)))
+                   && openssl_agrees (path, i, p->ranges,
+                                      kyso_pdf_signature_report_is_document_timestamp (s)))
             {
               n_laxer_confirmed++;
               g_test_message ("pdfsig-only failure %s [%s]: openssl cms -verify accepts the same bytes", rel,
@@ -375,11 +384,12 @@ test_corpus (void)
         }
     }
 
-  g_test_message ("files %u, refused %u, with signatures %u, signatures compared %u: agree %u, Kyso stricter %u, "
-                  "pdfsig-only failures confirmed by openssl %u, pdfsig-only signatures %u; shadow stage-4 %u, "
-                  "coverage anomalies %u, sneaky form updates %u; failures %u",
-                  n_files, n_refused, n_signed_files, n_sigs, n_agree, n_stricter, n_laxer_confirmed, n_unmatched,
-                  n_shadow, n_anomalies, n_sneaky, failures);
+  g_test_message (
+    "files %u, refused %u, with signatures %u, signatures compared %u: agree %u, Kyso stricter %u, "
+    "pdfsig-only failures confirmed by openssl %u, pdfsig-only signatures %u; shadow stage-4 %u, "
+    "coverage anomalies %u, sneaky form updates %u; failures %u",
+    n_files, n_refused, n_signed_files, n_sigs, n_agree, n_stricter, n_laxer_confirmed, n_unmatched, n_shadow,
+    n_anomalies, n_sneaky, failures);
   printf ("# verify-corpus: files %u, refused %u, with signatures %u, signatures %u, agree %u, stricter %u, "
           "pdfsig-only failures %u, failures %u\n",
           n_files, n_refused, n_signed_files, n_sigs, n_agree, n_stricter, n_laxer_confirmed, failures);
@@ -421,20 +431,25 @@ test_newly_signed (void)
         {
           g_autoptr(GError) error = NULL;
           g_autoptr(KysoPdfVerifyReport) r = kyso_verify (a, &error);
-          KysoPdfSignatureReport *s = r != NULL && kyso_pdf_verify_report_get_n_signatures (r) > 0
-                                        ? kyso_pdf_verify_report_get_signature (r, kyso_pdf_verify_report_get_n_signatures (r) - 1)
-                                        : NULL;
+          KysoPdfSignatureReport *s
+            = r != NULL && kyso_pdf_verify_report_get_n_signatures (r) > 0
+                ? kyso_pdf_verify_report_get_signature (r, kyso_pdf_verify_report_get_n_signatures (r) - 1)
+                : NULL;
           by_pdfsig++;
           if (s == NULL || !intact (kyso_pdf_signature_report_get_status (s))
               || kyso_pdf_signature_report_get_changes_after (s) != KYSO_PDF_CHANGES_NONE)
             {
               g_test_message ("FAIL %s signed by pdfsig: %s", rel,
-                              s != NULL ? kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s))
-                                        : error != NULL ? error->message : "no signature");
+                              s != NULL
+                                ? kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s))
+                              : error != NULL ? error->message
+                                              : "no signature");
               failures++;
             }
         }
-      if (kyso_vf_cli (NULL, &err, "sign", path, b, "--p12", p12, "--p12-pass-env", "KYSO_TEST_P12_PASS", NULL) == 0)
+      if (kyso_vf_cli (NULL, &err, "sign", path, b, "--p12", p12, "--p12-pass-env", "KYSO_TEST_P12_PASS",
+                       NULL)
+          == 0)
         {
           g_autoptr(GError) error = NULL;
           g_autoptr(KysoPdfVerifyReport) r = kyso_verify (b, &error);
@@ -446,15 +461,18 @@ test_newly_signed (void)
               || !kyso_pdf_signature_report_covers_whole_file (s))
             {
               g_test_message ("FAIL %s signed by Kyso: %s", rel,
-                              s != NULL ? kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s))
-                                        : error != NULL ? error->message : "no signature");
+                              s != NULL
+                                ? kyso_signature_status_to_string (kyso_pdf_signature_report_get_status (s))
+                              : error != NULL ? error->message
+                                              : "no signature");
               failures++;
             }
         }
     }
-  g_test_message ("newly signed: tried %u, by pdfsig %u, by Kyso %u, failures %u", tried, by_pdfsig, by_kyso, failures);
-  printf ("# verify-corpus newly signed: tried %u, by pdfsig %u, by Kyso %u, failures %u\n", tried, by_pdfsig, by_kyso,
-          failures);
+  g_test_message ("newly signed: tried %u, by pdfsig %u, by Kyso %u, failures %u", tried, by_pdfsig, by_kyso,
+                  failures);
+  printf ("# verify-corpus newly signed: tried %u, by pdfsig %u, by Kyso %u, failures %u\n", tried, by_pdfsig,
+          by_kyso, failures);
   g_assert_cmpuint (by_pdfsig, >=, 10);
   g_assert_cmpuint (by_kyso, >=, 10);
   g_assert_cmpuint (failures, ==, 0);

@@ -16,7 +16,8 @@ static KysoTestPki *the_pki;
 guint16
 kyso_test_free_port (void)
 {
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket) sock
+             = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -39,12 +40,12 @@ kyso_test_openssl (char **out, const char *first_arg, ...)
   g_ptr_array_add (argv, (gpointer) "openssl");
   va_start (ap, first_arg);
   for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err, &status,
-                &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err,
+                &status, &error);
   g_assert_no_error (error);
   if (out != NULL)
     *out = g_strconcat (std_out, std_err, NULL);
@@ -81,7 +82,8 @@ kyso_test_pki_get (void)
   p2 = g_strdup_printf ("%u", the_pki->http_port);
   {
     const char *argv[] = { "sh", script, the_pki->dir, p1, p2, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err, &status, &error);
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err, &status,
+                  &error);
   }
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -96,7 +98,7 @@ kyso_test_pki_cleanup (void)
     return;
   {
     const char *argv[] = { "rm", "-rf", the_pki->dir, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   }
   g_free (the_pki->dir);
   g_clear_pointer (&the_pki, g_free);
@@ -144,7 +146,7 @@ kyso_test_pki_cert (const char *name)
   X509 *cert = load_cert (name);
   unsigned char *der = NULL;
   int len = i2d_X509 (cert, &der);
-  GBytes *out = g_bytes_new (der, (gsize) len);
+  GBytes *out = g_bytes_new (der, (gsize)len);
 
   OPENSSL_free (der);
   X509_free (cert);
@@ -154,7 +156,7 @@ kyso_test_pki_cert (const char *name)
 GPtrArray *
 kyso_test_pki_chain (const char *leaf)
 {
-  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   g_ptr_array_add (chain, kyso_test_pki_cert (leaf));
   g_ptr_array_add (chain, kyso_test_pki_cert ("sub/sub"));
@@ -174,8 +176,8 @@ kyso_test_pki_sign_digest (const char *name, GBytes *digest)
   if (EVP_PKEY_is_a (key, "RSA"))
     g_assert_cmpint (EVP_PKEY_CTX_set_rsa_padding (ctx, RSA_PKCS1_PADDING), ==, 1);
   g_assert_cmpint (EVP_PKEY_CTX_set_signature_md (ctx, EVP_sha256 ()), ==, 1);
-  g_assert_cmpint (EVP_PKEY_sign (ctx, NULL, &len, g_bytes_get_data (digest, NULL), g_bytes_get_size (digest)),
-                   ==, 1);
+  g_assert_cmpint (
+    EVP_PKEY_sign (ctx, NULL, &len, g_bytes_get_data (digest, NULL), g_bytes_get_size (digest)), ==, 1);
   sig = g_malloc (len);
   g_assert_cmpint (EVP_PKEY_sign (ctx, sig, &len, g_bytes_get_data (digest, NULL), g_bytes_get_size (digest)),
                    ==, 1);
@@ -201,21 +203,21 @@ kyso_test_ocsp_start (void)
   g_autofree char *rsigner = kyso_test_pki_path ("ocsp.pem");
   g_autofree char *rkey = kyso_test_pki_path ("ocsp.key");
   g_autofree char *ca = kyso_test_pki_path ("sub/sub.pem");
-  const char *argv[] = { "openssl", "ocsp", "-index", index, "-port", port, "-rsigner", rsigner, "-rkey", rkey,
-                         "-CA", ca, "-nmin", "10", "-ignore_err", NULL };
+  const char *argv[] = { "openssl", "ocsp", "-index", index, "-port", port, "-rsigner",    rsigner,
+                         "-rkey",   rkey,   "-CA",    ca,    "-nmin", "10", "-ignore_err", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   GPid pid = 0;
 
-  g_spawn_async (NULL, (char **) argv, NULL,
+  g_spawn_async (NULL, (char **)argv, NULL,
                  G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
                    | G_SPAWN_STDERR_TO_DEV_NULL,
                  die_with_parent, NULL, &pid, &error);
   g_assert_no_error (error);
   for (int i = 0; i < 100; i++)
     {
-      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", pki->ocsp_port, NULL,
-                                                                           NULL);
+      g_autoptr(GSocketConnection) conn
+                 = g_socket_client_connect_to_host (client, "127.0.0.1", pki->ocsp_port, NULL, NULL);
       /* A whole request, read to the end: the responder serves one connection at a time, and
        * one that closes without a request leaves it waiting forever. */
       if (conn != NULL)
@@ -224,10 +226,11 @@ kyso_test_ocsp_start (void)
           char buf[512];
 
           g_socket_set_timeout (g_socket_connection_get_socket (conn), 2);
-          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), probe, strlen (probe),
-                                     NULL, NULL, NULL);
-          while (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf, NULL,
-                                      NULL) > 0)
+          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), probe,
+                                     strlen (probe), NULL, NULL, NULL);
+          while (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
+                                      NULL, NULL)
+                 > 0)
             ;
           g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
           return pid;
@@ -250,14 +253,15 @@ kyso_test_ocsp_stop (GPid pid)
 
 /* ---- HTTP server ---------------------------------------------------------------------- */
 
-struct _KysoTestHttp {
-  GSocketListener    *listener;
-  GCancellable       *cancel;
-  GThread            *thread;
-  guint16             port;
+struct _KysoTestHttp
+{
+  GSocketListener *listener;
+  GCancellable *cancel;
+  GThread *thread;
+  guint16 port;
   KysoTestHttpHandler handler;
-  gpointer            user_data;
-  gint                count;
+  gpointer user_data;
+  gint count;
 };
 
 static void
@@ -283,7 +287,7 @@ serve_one (KysoTestHttp *self, GSocketConnection *conn)
   while ((line = g_data_input_stream_read_line (data, NULL, self->cancel, NULL)) != NULL && *line != '\0')
     {
       if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
-        content_length = (gsize) g_ascii_strtoull (line + 15, NULL, 10);
+        content_length = (gsize)g_ascii_strtoull (line + 15, NULL, 10);
       g_free (line);
     }
   g_free (line);
@@ -299,12 +303,15 @@ serve_one (KysoTestHttp *self, GSocketConnection *conn)
 
   g_atomic_int_inc (&self->count);
   parts = g_strsplit (request_line, " ", 3);
-  reply = self->handler (self, parts[0], parts[1] ? parts[1] : "/", body, &status, &content_type, self->user_data);
-  head = g_strdup_printf ("HTTP/1.1 %u X\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                          status, content_type, reply ? g_bytes_get_size (reply) : 0);
+  reply = self->handler (self, parts[0], parts[1] ? parts[1] : "/", body, &status, &content_type,
+                         self->user_data);
+  head = g_strdup_printf (
+    "HTTP/1.1 %u X\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", status,
+    content_type, reply ? g_bytes_get_size (reply) : 0);
   g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
   if (reply != NULL)
-    g_output_stream_write_all (out, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL, NULL, NULL);
+    g_output_stream_write_all (out, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL, NULL,
+                               NULL);
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
 }
 
@@ -315,7 +322,8 @@ server_thread (gpointer user_data)
 
   for (;;)
     {
-      g_autoptr(GSocketConnection) conn = g_socket_listener_accept (self->listener, NULL, self->cancel, NULL);
+      g_autoptr(GSocketConnection) conn
+                 = g_socket_listener_accept (self->listener, NULL, self->cancel, NULL);
       if (conn == NULL)
         break;
       serve_one (self, conn);
@@ -353,7 +361,7 @@ kyso_test_http_url (KysoTestHttp *self, const char *path)
 guint
 kyso_test_http_request_count (KysoTestHttp *self)
 {
-  return (guint) g_atomic_int_get (&self->count);
+  return (guint)g_atomic_int_get (&self->count);
 }
 
 gboolean
@@ -385,7 +393,7 @@ resp_to_bytes (TS_RESP *resp)
   GBytes *out;
 
   g_assert_cmpint (len, >, 0);
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   return out;
 }
@@ -396,7 +404,7 @@ static const char *tsa_name = "tsa";
 static int
 forced_time_cb (TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
 {
-  *sec = (long) forced_gen_time;
+  *sec = (long)forced_gen_time;
   *usec = 0;
   return 1;
 }
@@ -436,7 +444,7 @@ GBytes *
 kyso_test_tsa_respond (GBytes *request_der, KysoTestTsaMode mode)
 {
   const unsigned char *p = g_bytes_get_data (request_der, NULL);
-  TS_REQ *req = d2i_TS_REQ (NULL, &p, (long) g_bytes_get_size (request_der));
+  TS_REQ *req = d2i_TS_REQ (NULL, &p, (long)g_bytes_get_size (request_der));
   TS_RESP *resp;
   GBytes *out;
 
@@ -472,7 +480,7 @@ kyso_test_tsa_respond (GBytes *request_der, KysoTestTsaMode mode)
       PKCS7 *token = TS_RESP_get_token (resp);
       PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value (PKCS7_get_signer_info (token), 0);
       ASN1_OCTET_STRING *sig = si->enc_digest;
-      unsigned char *d = (unsigned char *) ASN1_STRING_get0_data (sig);
+      unsigned char *d = (unsigned char *)ASN1_STRING_get0_data (sig);
       d[10] ^= 0x01;
     }
   out = resp_to_bytes (resp);
@@ -487,7 +495,7 @@ kyso_test_tsa_token_custom (GBytes *data, const char *tsa, GDateTime *gen_time)
   GBytes *out;
 
   tsa_name = tsa;
-  forced_gen_time = gen_time != NULL ? (time_t) g_date_time_to_unix (gen_time) : 0;
+  forced_gen_time = gen_time != NULL ? (time_t)g_date_time_to_unix (gen_time) : 0;
   out = kyso_test_tsa_token_for (data);
   tsa_name = "tsa";
   forced_gen_time = 0;
@@ -516,7 +524,7 @@ kyso_test_tsa_token_for (GBytes *data)
   resp = make_response (req);
   len = i2d_PKCS7 (TS_RESP_get_token (resp), &der);
   g_assert_cmpint (len, >, 0);
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   TS_RESP_free (resp);
   X509_ALGOR_free (alg);
@@ -526,31 +534,31 @@ kyso_test_tsa_token_for (GBytes *data)
 }
 
 GBytes *
-kyso_test_tsa_handler (KysoTestHttp *server, const char *method, const char *path, GBytes *body, guint *status,
-                       const char **content_type, gpointer user_data)
+kyso_test_tsa_handler (KysoTestHttp *server, const char *method, const char *path, GBytes *body,
+                       guint *status, const char **content_type, gpointer user_data)
 {
-  KysoTestTsaMode mode = *(KysoTestTsaMode *) user_data;
+  KysoTestTsaMode mode = *(KysoTestTsaMode *)user_data;
 
   *content_type = "application/timestamp-reply";
   switch (mode)
     {
-    case KYSO_TEST_TSA_HTTP_500:
-      *status = 500;
-      *content_type = "text/plain";
-      return g_bytes_new_static ("boom", 4);
-    case KYSO_TEST_TSA_GARBAGE:
-      return g_bytes_new_static ("this is not DER", 15);
-    case KYSO_TEST_TSA_SLOW:
-      for (int i = 0; i < 200 && !kyso_test_http_stopping (server); i++)
-        g_usleep (50 * 1000);
-      *status = 500;
-      return NULL;
-    default:
-      if (g_strcmp0 (method, "POST") != 0)
-        {
-          *status = 405;
-          return NULL;
-        }
-      return kyso_test_tsa_respond (body, mode);
+      case KYSO_TEST_TSA_HTTP_500:
+        *status = 500;
+        *content_type = "text/plain";
+        return g_bytes_new_static ("boom", 4);
+      case KYSO_TEST_TSA_GARBAGE:
+        return g_bytes_new_static ("this is not DER", 15);
+      case KYSO_TEST_TSA_SLOW:
+        for (int i = 0; i < 200 && !kyso_test_http_stopping (server); i++)
+          g_usleep (50 * 1000);
+        *status = 500;
+        return NULL;
+      default:
+        if (g_strcmp0 (method, "POST") != 0)
+          {
+            *status = 405;
+            return NULL;
+          }
+        return kyso_test_tsa_respond (body, mode);
     }
 }

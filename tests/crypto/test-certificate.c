@@ -10,7 +10,7 @@
 
 /* A self-signed P-256 certificate with the given subject ("UID=CCCD:…" pairs), made in memory. */
 static GBytes *
-make_cert (const char * const *subject, const char *key_usage, const char *san, long days_from, long days_to)
+make_cert (const char *const *subject, const char *key_usage, const char *san, long days_from, long days_to)
 {
   EVP_PKEY *key = EVP_EC_gen ("P-256");
   X509 *x = X509_new ();
@@ -24,8 +24,9 @@ make_cert (const char * const *subject, const char *key_usage, const char *san, 
   ASN1_INTEGER_set (X509_get_serialNumber (x), 0x54012a);
   X509_set_version (x, 2);
   for (guint i = 0; subject[i] != NULL; i += 2)
-    g_assert_cmpint (X509_NAME_add_entry_by_txt (name, subject[i], MBSTRING_UTF8, (const unsigned char *) subject[i + 1],
-                                                 -1, -1, 0), ==, 1);
+    g_assert_cmpint (X509_NAME_add_entry_by_txt (name, subject[i], MBSTRING_UTF8,
+                                                 (const unsigned char *)subject[i + 1], -1, -1, 0),
+                     ==, 1);
   X509_set_subject_name (x, name);
   X509_set_issuer_name (x, name);
   X509_gmtime_adj (X509_getm_notBefore (x), days_from * 86400);
@@ -46,7 +47,7 @@ make_cert (const char * const *subject, const char *key_usage, const char *san, 
     }
   g_assert_cmpint (X509_sign (x, key, EVP_sha256 ()), >, 0);
   len = i2d_X509 (x, &der);
-  out = g_bytes_new (der, (gsize) len);
+  out = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   X509_NAME_free (name);
   X509_free (x);
@@ -66,7 +67,7 @@ load (const char *name)
 }
 
 static KysoCertificate *
-from_subject (const char * const *subject)
+from_subject (const char *const *subject)
 {
   g_autoptr(GBytes) der = make_cert (subject, "critical,digitalSignature,nonRepudiation", NULL, -1, 365);
   g_autoptr(GError) error = NULL;
@@ -99,8 +100,9 @@ test_signer (void)
   g_assert_true (kyso_certificate_can_sign (cert));
   g_assert_true (kyso_certificate_is_valid_at (cert, NULL));
   g_assert_true (g_bytes_equal (kyso_certificate_get_der (cert), der));
-  g_assert_cmpint (g_date_time_compare (kyso_certificate_get_not_before (cert), kyso_certificate_get_not_after (cert)),
-                   <, 0);
+  g_assert_cmpint (
+    g_date_time_compare (kyso_certificate_get_not_before (cert), kyso_certificate_get_not_after (cert)), <,
+    0);
   expected_fp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
   g_assert_cmpstr (fp, ==, expected_fp);
 
@@ -142,7 +144,8 @@ test_pki_variants (void)
 static void
 test_subject_forms (void)
 {
-  struct {
+  struct
+  {
     const char *subject[9];
     const char *id;
     const char *kind;
@@ -157,8 +160,12 @@ test_subject_forms (void)
     { { "CN", "Công ty A", "UID", "MST:0101234567", NULL }, NULL, NULL },
     { { "CN", "A", "UID", "12345", NULL }, NULL, NULL },
     /* Both: the chip card wins over a tax code and over an old CMND. */
-    { { "CN", "A", "UID", "MST:0101234567", "serialNumber", "CCCD:001099012345", NULL }, "001099012345", "CCCD" },
-    { { "CN", "A", "UID", "CMND:123456789", "serialNumber", "CCCD:001099012345", NULL }, "001099012345", "CCCD" },
+    { { "CN", "A", "UID", "MST:0101234567", "serialNumber", "CCCD:001099012345", NULL },
+      "001099012345",
+      "CCCD" },
+    { { "CN", "A", "UID", "CMND:123456789", "serialNumber", "CCCD:001099012345", NULL },
+      "001099012345",
+      "CCCD" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -270,12 +277,13 @@ test_garbage (void)
   g_autoptr(GBytes) truncated = g_bytes_new_from_bytes (der, 0, g_bytes_get_size (der) - 1);
   g_autoptr(GBytes) trailing = NULL;
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) bad_pem = g_bytes_new_static ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 59);
+  g_autoptr(GBytes) bad_pem
+             = g_bytes_new_static ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 59);
   GByteArray *extra = g_byte_array_new ();
   GBytes *inputs[4];
 
-  g_byte_array_append (extra, g_bytes_get_data (der, NULL), (guint) g_bytes_get_size (der));
-  g_byte_array_append (extra, (const guint8 *) "x", 1);
+  g_byte_array_append (extra, g_bytes_get_data (der, NULL), (guint)g_bytes_get_size (der));
+  g_byte_array_append (extra, (const guint8 *)"x", 1);
   trailing = g_byte_array_free_to_bytes (extra);
   inputs[0] = truncated;
   inputs[1] = trailing;

@@ -12,7 +12,11 @@
 #include <openssl/pem.h>
 #include <string.h>
 
-typedef enum { CRL_NORMAL, CRL_SLOW } CrlMode;
+typedef enum
+{
+  CRL_NORMAL,
+  CRL_SLOW
+} CrlMode;
 
 static GPid ocsp_pid;
 static KysoTestHttp *crl_server;
@@ -69,7 +73,7 @@ trust_root (void)
 
   if (files[0] == NULL)
     files[0] = kyso_test_pki_path ("root/root.pem");
-  t.files = (const char * const *) files;
+  t.files = (const char *const *)files;
   t.timeout_seconds = 5;
   return t;
 }
@@ -78,7 +82,8 @@ trust_root (void)
 static GBytes *
 make_cms (const char *leaf, GPtrArray *chain_override, gboolean with_timestamp)
 {
-  g_autoptr(GPtrArray) chain = chain_override ? g_ptr_array_ref (chain_override) : kyso_test_pki_chain (leaf);
+  g_autoptr(GPtrArray) chain
+             = chain_override ? g_ptr_array_ref (chain_override) : kyso_test_pki_chain (leaf);
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPadesBuilder) b = kyso_pades_builder_new (content_sha256, chain, &error);
   g_autoptr(GBytes) sig = NULL;
@@ -96,7 +101,8 @@ make_cms (const char *leaf, GPtrArray *chain_override, gboolean with_timestamp)
 
 /* new → digest with its algorithm → check. */
 static KysoCmsResult *
-verify_full (GBytes *cms, GBytes *data, const KysoTrustOptions *trust, GCancellable *cancellable, GError **error)
+verify_full (GBytes *cms, GBytes *data, const KysoTrustOptions *trust, GCancellable *cancellable,
+             GError **error)
 {
   g_autoptr(KysoCmsVerifier) v = kyso_cms_verifier_new (cms, error);
   g_autoptr(GBytes) digest = NULL;
@@ -122,7 +128,7 @@ verify (GBytes *cms, const KysoTrustOptions *trust)
 
   g_assert_no_error (error);
   for (guint i = 0; i < r->reasons->len; i++)
-    g_test_message ("reason: %s", (char *) g_ptr_array_index (r->reasons, i));
+    g_test_message ("reason: %s", (char *)g_ptr_array_index (r->reasons, i));
   return r;
 }
 
@@ -155,7 +161,8 @@ test_b_b (void)
   g_assert_cmpstr (kyso_certificate_get_national_id (r->signer), ==, "001099012345");
   g_assert_cmpint (r->trust, ==, KYSO_TRUST_TRUSTED);
   g_assert_cmpuint (r->chain->len, ==, 3);
-  g_assert_cmpstr (kyso_certificate_get_holder_name (g_ptr_array_index (r->chain, 2)), ==, "Kyso Test Root CA");
+  g_assert_cmpstr (kyso_certificate_get_holder_name (g_ptr_array_index (r->chain, 2)), ==,
+                   "Kyso Test Root CA");
   /* Revocation through the real OCSP responder. */
   g_assert_cmpint (r->revocation, ==, KYSO_REVOCATION_GOOD);
   g_assert_cmpstr (kyso_revocation_status_to_string (r->revocation), ==, "good");
@@ -304,7 +311,7 @@ test_cancel (void)
 static void
 test_untrusted (void)
 {
-  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GBytes) cms = NULL;
   g_autoptr(GBytes) good = make_cms ("signer", NULL, FALSE);
   KysoTrustOptions trust = trust_root ();
@@ -329,7 +336,7 @@ test_untrusted (void)
 static void
 test_anchor_sources (void)
 {
-  g_autoptr(GPtrArray) leaf_only = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) leaf_only = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GBytes) cms = NULL;
   g_autofree char *trust_dir = kyso_test_pki_path ("trust");
   const char *dirs[] = { trust_dir, NULL };
@@ -346,7 +353,7 @@ test_anchor_sources (void)
   a = verify (cms, &t);
   g_assert_cmpint (a->trust, ==, KYSO_TRUST_UNTRUSTED);
 
-  t.extra_certs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  t.extra_certs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_ptr_array_add (t.extra_certs, kyso_test_pki_cert ("sub/sub"));
   b = verify (cms, &t);
   g_assert_cmpint (b->trust, ==, KYSO_TRUST_TRUSTED);
@@ -401,9 +408,10 @@ test_tampered_signature (void)
   guint8 *bytes = g_memdup2 (g_bytes_get_data (cms, NULL), len);
   g_autoptr(GBytes) tampered = NULL;
   const unsigned char *p = bytes;
-  CMS_ContentInfo *ci = d2i_CMS_ContentInfo (NULL, &p, (long) len);
-  ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature (sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (ci), 0));
-  guint8 *at = memmem (bytes, len, ASN1_STRING_get0_data (sig), (size_t) ASN1_STRING_length (sig));
+  CMS_ContentInfo *ci = d2i_CMS_ContentInfo (NULL, &p, (long)len);
+  ASN1_OCTET_STRING *sig
+    = CMS_SignerInfo_get0_signature (sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (ci), 0));
+  guint8 *at = memmem (bytes, len, ASN1_STRING_get0_data (sig), (size_t)ASN1_STRING_length (sig));
 
   g_assert_nonnull (at);
   at[40] ^= 0x01;
@@ -488,25 +496,26 @@ test_substituted_certificate (void)
   key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
   BIO_free (bio);
   p = g_bytes_get_data (twin_der, NULL);
-  twin = d2i_X509 (NULL, &p, (long) g_bytes_get_size (twin_der));
+  twin = d2i_X509 (NULL, &p, (long)g_bytes_get_size (twin_der));
   p = g_bytes_get_data (signer_der, NULL);
-  signer = d2i_X509 (NULL, &p, (long) g_bytes_get_size (signer_der));
+  signer = d2i_X509 (NULL, &p, (long)g_bytes_get_size (signer_der));
 
   cms = CMS_sign (NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_DETACHED | CMS_BINARY);
   si = CMS_add1_signer (cms, twin, key, EVP_sha256 (), CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP);
   g_assert_nonnull (si);
   sc = OSSL_ESS_signing_cert_v2_new_init (EVP_sha256 (), signer, NULL, 1);
   der_len = i2d_ESS_SIGNING_CERT_V2 (sc, &der);
-  g_assert_cmpint (CMS_signed_add1_attr_by_NID (si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der,
-                                                der_len), ==, 1);
+  g_assert_cmpint (
+    CMS_signed_add1_attr_by_NID (si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der, der_len), ==,
+    1);
   OPENSSL_free (der);
   der = NULL;
   ESS_SIGNING_CERT_V2_free (sc);
-  data = BIO_new_mem_buf (g_bytes_get_data (content, NULL), (int) g_bytes_get_size (content));
+  data = BIO_new_mem_buf (g_bytes_get_data (content, NULL), (int)g_bytes_get_size (content));
   g_assert_cmpint (CMS_final (cms, data, NULL, CMS_BINARY | CMS_DETACHED), ==, 1);
   BIO_free (data);
   der_len = i2d_CMS_ContentInfo (cms, &der);
-  cms_bytes = g_bytes_new (der, (gsize) der_len);
+  cms_bytes = g_bytes_new (der, (gsize)der_len);
   OPENSSL_free (der);
   CMS_ContentInfo_free (cms);
   X509_free (twin);
@@ -648,7 +657,7 @@ test_foreign_timestamp (void)
   g_autoptr(GBytes) cms = make_cms ("signer", NULL, FALSE);
   g_autoptr(GBytes) token = kyso_test_tsa_token_for (content);
   const unsigned char *p = g_bytes_get_data (cms, NULL);
-  CMS_ContentInfo *ci = d2i_CMS_ContentInfo (NULL, &p, (long) g_bytes_get_size (cms));
+  CMS_ContentInfo *ci = d2i_CMS_ContentInfo (NULL, &p, (long)g_bytes_get_size (cms));
   CMS_SignerInfo *si = sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (ci), 0);
   unsigned char *der = NULL;
   int len;
@@ -657,10 +666,11 @@ test_foreign_timestamp (void)
   g_autoptr(KysoCmsResult) r = NULL;
 
   g_assert_cmpint (CMS_unsigned_add1_attr_by_NID (si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
-                                                  g_bytes_get_data (token, NULL), (int) g_bytes_get_size (token)),
+                                                  g_bytes_get_data (token, NULL),
+                                                  (int)g_bytes_get_size (token)),
                    ==, 1);
   len = i2d_CMS_ContentInfo (ci, &der);
-  with_token = g_bytes_new (der, (gsize) len);
+  with_token = g_bytes_new (der, (gsize)len);
   OPENSSL_free (der);
   CMS_ContentInfo_free (ci);
 
@@ -687,7 +697,8 @@ main (int argc, char **argv)
   }
   content_sha256 = sha (EVP_sha256 (), content);
   content_path = kyso_test_pki_path ("content.bin");
-  g_file_set_contents (content_path, g_bytes_get_data (content, NULL), (gssize) g_bytes_get_size (content), NULL);
+  g_file_set_contents (content_path, g_bytes_get_data (content, NULL), (gssize)g_bytes_get_size (content),
+                       NULL);
   ocsp_pid = kyso_test_ocsp_start ();
   crl_server = kyso_test_http_new (kyso_test_pki_get ()->http_port, crl_handler, NULL);
 

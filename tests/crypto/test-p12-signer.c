@@ -12,10 +12,11 @@
 
 #define PASSWORD "secret-pass"
 
-typedef struct {
+typedef struct
+{
   GAsyncResult *result;
-  GArray       *states;      /* KysoSignState seen, in order */
-  gboolean      callback_ran;
+  GArray *states; /* KysoSignState seen, in order */
+  gboolean callback_ran;
 } Wait;
 
 static void
@@ -85,7 +86,7 @@ open_signer (const char *file)
 static GPtrArray *
 make_digests (guint n)
 {
-  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; i < n; i++)
     {
@@ -93,7 +94,7 @@ make_digests (guint n)
       guint8 md[32];
       gsize len = 32;
       g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-      g_checksum_update (sum, (const guchar *) text, -1);
+      g_checksum_update (sum, (const guchar *)text, -1);
       g_checksum_get_digest (sum, md, &len);
       g_ptr_array_add (digests, g_bytes_new (md, 32));
     }
@@ -145,8 +146,8 @@ test_credentials (void)
   g_assert_true (g_bytes_equal (g_ptr_array_index (cred->chain, 0), leaf));
   g_assert_true (g_bytes_equal (g_ptr_array_index (cred->chain, 1), sub));
   g_assert_true (g_bytes_equal (g_ptr_array_index (cred->chain, 2), root));
-  g_assert_true (g_bytes_equal (g_ptr_array_index (kyso_p12_signer_get_credential (KYSO_P12_SIGNER (signer))->chain, 0),
-                                leaf));
+  g_assert_true (g_bytes_equal (
+    g_ptr_array_index (kyso_p12_signer_get_credential (KYSO_P12_SIGNER (signer))->chain, 0), leaf));
   wait_clear (&w);
 
   /* Cancelled before it starts. */
@@ -178,13 +179,13 @@ check_signatures (const char *file, const char *leaf_name)
   g_assert_cmpuint (sigs->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     {
-      g_assert_true (kyso_signer_check_signature (leaf, g_ptr_array_index (digests, i), g_ptr_array_index (sigs, i),
-                                                  &error));
+      g_assert_true (kyso_signer_check_signature (leaf, g_ptr_array_index (digests, i),
+                                                  g_ptr_array_index (sigs, i), &error));
       g_assert_no_error (error);
     }
   /* Same order as the digests: signature 0 does not verify digest 1. */
-  g_assert_false (kyso_signer_check_signature (leaf, g_ptr_array_index (digests, 1), g_ptr_array_index (sigs, 0),
-                                               &error));
+  g_assert_false (
+    kyso_signer_check_signature (leaf, g_ptr_array_index (digests, 1), g_ptr_array_index (sigs, 0), &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_BAD_SIGNATURE);
   g_assert_cmpuint (states->len, ==, 2);
   g_assert_cmpint (g_array_index (states, KysoSignState, 0), ==, KYSO_SIGN_STATE_SENDING);
@@ -214,7 +215,8 @@ test_sign_legacy (void)
 
   /* RC2-40 / 3DES, as older CA tools export. */
   if (kyso_test_openssl (&log, "pkcs12", "-export", "-legacy", "-in", pem, "-inkey", key, "-passout",
-                         "pass:" PASSWORD, "-out", out, NULL) != 0)
+                         "pass:" PASSWORD, "-out", out, NULL)
+      != 0)
     {
       g_test_skip ("openssl cannot write legacy PKCS#12 here");
       return;
@@ -232,8 +234,9 @@ test_no_password (void)
   g_autoptr(KysoSigner) a = NULL;
   g_autoptr(KysoSigner) b = NULL;
 
-  g_assert_cmpint (kyso_test_openssl (NULL, "pkcs12", "-export", "-in", pem, "-inkey", key, "-passout", "pass:",
-                                      "-out", out, NULL), ==, 0);
+  g_assert_cmpint (kyso_test_openssl (NULL, "pkcs12", "-export", "-in", pem, "-inkey", key, "-passout",
+                                      "pass:", "-out", out, NULL),
+                   ==, 0);
   a = kyso_p12_signer_new (out, NULL, &error);
   g_assert_no_error (error);
   b = kyso_p12_signer_new (out, "", &error);
@@ -311,7 +314,8 @@ test_open_errors (void)
   g_clear_error (&error);
 
   g_assert_cmpint (kyso_test_openssl (NULL, "pkcs12", "-export", "-nokeys", "-in", pem, "-passout",
-                                      "pass:" PASSWORD, "-out", nokey, NULL), ==, 0);
+                                      "pass:" PASSWORD, "-out", nokey, NULL),
+                   ==, 0);
   g_assert_null (kyso_p12_signer_new (nokey, PASSWORD, &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
   g_clear_error (&error);
@@ -328,7 +332,7 @@ test_sign_errors (void)
 {
   g_autoptr(KysoSigner) signer = open_signer ("signer.p12");
   g_autoptr(GPtrArray) digests = make_digests (2);
-  g_autoptr(GPtrArray) short_digest = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) short_digest = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GCancellable) cancel = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) states = NULL;
@@ -358,8 +362,8 @@ test_sign_errors (void)
 static void
 test_refuses_unusable (void)
 {
-  static const char * const files[] = { "expired.p12", "no-sign.p12" };
-  static const char * const words[] = { "expired", "not meant for signing" };
+  static const char *const files[] = { "expired.p12", "no-sign.p12" };
+  static const char *const words[] = { "expired", "not meant for signing" };
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -386,7 +390,7 @@ test_with_pades (void)
   g_autofree char *log = NULL;
   g_autoptr(GBytes) doc_digest = NULL;
   g_autoptr(KysoPadesBuilder) b = NULL;
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) sigs = NULL;
   g_autoptr(GBytes) der = NULL;
   const char *text = "%PDF-1.7 pretend byte ranges";
@@ -395,11 +399,12 @@ test_with_pades (void)
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 
   g_file_set_contents (content, text, -1, NULL);
-  g_checksum_update (sum, (const guchar *) text, -1);
+  g_checksum_update (sum, (const guchar *)text, -1);
   g_checksum_get_digest (sum, md, &len);
   doc_digest = g_bytes_new (md, 32);
 
-  b = kyso_pades_builder_new (doc_digest, kyso_p12_signer_get_credential (KYSO_P12_SIGNER (signer))->chain, &error);
+  b = kyso_pades_builder_new (doc_digest, kyso_p12_signer_get_credential (KYSO_P12_SIGNER (signer))->chain,
+                              &error);
   g_assert_no_error (error);
   g_ptr_array_add (digests, g_bytes_ref (kyso_pades_builder_get_digest_to_sign (b)));
   sigs = sign (signer, digests, "p12", NULL, NULL, &error);
@@ -407,9 +412,10 @@ test_with_pades (void)
   g_assert_true (kyso_pades_builder_set_signature (b, g_ptr_array_index (sigs, 0), &error));
   der = kyso_pades_builder_to_der (b, &error);
   g_assert_no_error (error);
-  g_file_set_contents (cms_path, g_bytes_get_data (der, NULL), (gssize) g_bytes_get_size (der), NULL);
+  g_file_set_contents (cms_path, g_bytes_get_data (der, NULL), (gssize)g_bytes_get_size (der), NULL);
   g_assert_cmpint (kyso_test_openssl (&log, "cms", "-verify", "-binary", "-inform", "DER", "-in", cms_path,
-                                      "-content", content, "-CAfile", ca, "-out", "/dev/null", NULL), ==, 0);
+                                      "-content", content, "-CAfile", ca, "-out", "/dev/null", NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (log, "Verification successful"));
 }
 

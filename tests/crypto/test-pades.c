@@ -13,9 +13,10 @@
 #include <openssl/x509.h>
 #include <string.h>
 
-typedef struct {
-  char   *dir;
-  char   *content_path;
+typedef struct
+{
+  char *dir;
+  char *content_path;
   GBytes *content;
   GBytes *digest;
 } Fixture;
@@ -28,7 +29,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   guint8 md[32];
 
   for (gsize i = 0; i < 100000; i++)
-    buf[i] = (guint8) g_test_rand_int ();
+    buf[i] = (guint8)g_test_rand_int ();
   f->content = g_bytes_new_take (buf, 100000);
   f->dir = g_dir_make_tmp ("kyso-pades-XXXXXX", &error);
   g_assert_no_error (error);
@@ -63,7 +64,7 @@ write_tmp (Fixture *f, const char *name, GBytes *bytes)
   g_autoptr(GError) error = NULL;
   char *path = g_build_filename (f->dir, name, NULL);
 
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize)g_bytes_get_size (bytes), &error);
   g_assert_no_error (error);
   return path;
 }
@@ -93,8 +94,8 @@ assert_openssl_verifies (Fixture *f, GBytes *cms)
   g_autofree char *cms_path = write_tmp (f, "sig.der", cms);
   g_autofree char *ca = kyso_test_pki_path ("root/root.pem");
   g_autofree char *out = NULL;
-  int rc = kyso_test_openssl (&out, "cms", "-verify", "-binary", "-inform", "DER", "-in", cms_path, "-content",
-                              f->content_path, "-CAfile", ca, "-out", "/dev/null", NULL);
+  int rc = kyso_test_openssl (&out, "cms", "-verify", "-binary", "-inform", "DER", "-in", cms_path,
+                              "-content", f->content_path, "-CAfile", ca, "-out", "/dev/null", NULL);
 
   if (rc != 0)
     g_test_message ("%s", out);
@@ -108,8 +109,8 @@ openssl_print (Fixture *f, GBytes *cms)
   g_autofree char *cms_path = write_tmp (f, "print.der", cms);
   char *out = NULL;
 
-  g_assert_cmpint (kyso_test_openssl (&out, "cms", "-cmsout", "-print", "-inform", "DER", "-in", cms_path, NULL), ==,
-                   0);
+  g_assert_cmpint (
+    kyso_test_openssl (&out, "cms", "-cmsout", "-print", "-inform", "DER", "-in", cms_path, NULL), ==, 0);
   return out;
 }
 
@@ -126,7 +127,7 @@ static CMS_SignerInfo *
 parse_signer_info (GBytes *der, CMS_ContentInfo **out_cms)
 {
   const unsigned char *p = g_bytes_get_data (der, NULL);
-  CMS_ContentInfo *cms = d2i_CMS_ContentInfo (NULL, &p, (long) g_bytes_get_size (der));
+  CMS_ContentInfo *cms = d2i_CMS_ContentInfo (NULL, &p, (long)g_bytes_get_size (der));
 
   g_assert_nonnull (cms);
   *out_cms = cms;
@@ -143,7 +144,7 @@ test_rsa (Fixture *f, gconstpointer data)
   CMS_ContentInfo *cms = NULL;
   CMS_SignerInfo *si;
   g_autoptr(GPtrArray) chain = kyso_test_pki_chain ("signer");
-  STACK_OF (X509) *certs;
+  STACK_OF (X509) * certs;
   ESS_SIGNING_CERT_V2 *sc;
   ASN1_STRING *value;
   const unsigned char *p;
@@ -175,7 +176,7 @@ test_rsa (Fixture *f, gconstpointer data)
   {
     STACK_OF (X509) *signer_first = sk_X509_new_null ();
     const unsigned char *q = g_bytes_get_data (g_ptr_array_index (chain, 0), NULL);
-    X509 *signer = d2i_X509 (NULL, &q, (long) g_bytes_get_size (g_ptr_array_index (chain, 0)));
+    X509 *signer = d2i_X509 (NULL, &q, (long)g_bytes_get_size (g_ptr_array_index (chain, 0)));
     sk_X509_push (signer_first, signer);
     g_assert_cmpint (OSSL_ESS_check_signing_certs (NULL, sc, signer_first, 1), ==, 1);
     sk_X509_pop_free (signer_first, X509_free);
@@ -206,7 +207,7 @@ test_ecdsa (Fixture *f, gconstpointer data)
   /* Some services return ECDSA as raw r‖s: accepted, and stored DER-encoded. */
   sig = kyso_test_pki_sign_digest ("signer-ec", kyso_pades_builder_get_digest_to_sign (b));
   p = g_bytes_get_data (sig, NULL);
-  es = d2i_ECDSA_SIG (NULL, &p, (long) g_bytes_get_size (sig));
+  es = d2i_ECDSA_SIG (NULL, &p, (long)g_bytes_get_size (sig));
   g_assert_nonnull (es);
   BN_bn2binpad (ECDSA_SIG_get0_r (es), raw, 32);
   BN_bn2binpad (ECDSA_SIG_get0_s (es), raw + 32, 32);
@@ -239,14 +240,16 @@ test_deterministic (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (kyso_pades_builder_get_digest_to_sign (a)), ==, 32);
-  g_assert_true (g_bytes_equal (kyso_pades_builder_get_digest_to_sign (a), kyso_pades_builder_get_digest_to_sign (b)));
+  g_assert_true (
+    g_bytes_equal (kyso_pades_builder_get_digest_to_sign (a), kyso_pades_builder_get_digest_to_sign (b)));
   g_assert_true (g_bytes_equal (attrs, kyso_pades_builder_get_signed_attributes (b)));
-  g_assert_false (g_bytes_equal (kyso_pades_builder_get_digest_to_sign (a), kyso_pades_builder_get_digest_to_sign (c)));
+  g_assert_false (
+    g_bytes_equal (kyso_pades_builder_get_digest_to_sign (a), kyso_pades_builder_get_digest_to_sign (c)));
 
   /* The digest is SHA-256 of the DER SET OF … */
   EVP_Digest (g_bytes_get_data (attrs, NULL), g_bytes_get_size (attrs), md, NULL, EVP_sha256 (), NULL);
   g_assert_cmpmem (md, 32, g_bytes_get_data (kyso_pades_builder_get_digest_to_sign (a), NULL), 32);
-  g_assert_cmpint (((const guint8 *) g_bytes_get_data (attrs, NULL))[0], ==, 0x31);
+  g_assert_cmpint (((const guint8 *)g_bytes_get_data (attrs, NULL))[0], ==, 0x31);
 
   /* … and those bytes are what the CMS carries, under the [0] IMPLICIT tag. */
   sig = kyso_test_pki_sign_digest ("signer", kyso_pades_builder_get_digest_to_sign (a));
@@ -255,8 +258,8 @@ test_deterministic (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   implicit = g_memdup2 (g_bytes_get_data (attrs, NULL), g_bytes_get_size (attrs));
   implicit[0] = 0xa0;
-  g_assert_nonnull (memmem (g_bytes_get_data (der, NULL), g_bytes_get_size (der), implicit,
-                            g_bytes_get_size (attrs)));
+  g_assert_nonnull (
+    memmem (g_bytes_get_data (der, NULL), g_bytes_get_size (der), implicit, g_bytes_get_size (attrs)));
 }
 
 static void
@@ -265,7 +268,8 @@ test_bad_signature (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) chain = kyso_test_pki_chain ("signer");
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPadesBuilder) b = kyso_pades_builder_new (f->digest, chain, &error);
-  g_autoptr(GBytes) other_key = kyso_test_pki_sign_digest ("revoked", kyso_pades_builder_get_digest_to_sign (b));
+  g_autoptr(GBytes) other_key
+             = kyso_test_pki_sign_digest ("revoked", kyso_pades_builder_get_digest_to_sign (b));
   g_autoptr(GBytes) wrong_digest = kyso_test_pki_sign_digest ("signer", f->digest);
   g_autoptr(GBytes) garbage = g_bytes_new_static ("garbage", 7);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
@@ -289,7 +293,7 @@ test_bad_input (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) chain = kyso_test_pki_chain ("signer");
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
-  g_autoptr(GPtrArray) garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) garbage = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) bad_tail = kyso_test_pki_chain ("signer");
   g_autoptr(GBytes) short_digest = g_bytes_new_static ("0123456789abcdef0123456789abcde", 31);
   g_autoptr(KysoPadesBuilder) b = NULL;
@@ -334,7 +338,7 @@ test_duplicate_chain (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) sig = NULL;
   g_autoptr(GBytes) der = NULL;
   CMS_ContentInfo *cms = NULL;
-  STACK_OF (X509) *certs;
+  STACK_OF (X509) * certs;
 
   g_ptr_array_add (chain, g_bytes_ref (g_ptr_array_index (chain, 0)));
   b = kyso_pades_builder_new (f->digest, chain, &error);
@@ -393,13 +397,14 @@ test_timestamp (Fixture *f, gconstpointer data)
 
   /* The token independently verifies over the signature value. */
   g_assert_cmpint (kyso_test_openssl (&out, "ts", "-verify", "-in", tok_path, "-token_in", "-data", sig_path,
-                                      "-CAfile", ca, "-untrusted", tsa, NULL), ==, 0);
+                                      "-CAfile", ca, "-untrusted", tsa, NULL),
+                   ==, 0);
 
   {
     g_autoptr(GPtrArray) chain = kyso_test_pki_chain ("signer");
     estimate = kyso_pades_estimate_size (chain, 12288);
-    g_test_message ("B-T: CMS %zu bytes (token %zu), estimate with 12288 reserved %zu", g_bytes_get_size (der),
-                    g_bytes_get_size (token), estimate);
+    g_test_message ("B-T: CMS %zu bytes (token %zu), estimate with 12288 reserved %zu",
+                    g_bytes_get_size (der), g_bytes_get_size (token), estimate);
     g_assert_cmpuint (estimate, >=, g_bytes_get_size (der));
   }
 }

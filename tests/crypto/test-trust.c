@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-static char *bundled;   /* KYSO_TRUST_DIR for this process */
+static char *bundled; /* KYSO_TRUST_DIR for this process */
 
 static char *
 fingerprint_of (const char *pem_name)
@@ -31,7 +31,7 @@ copy_into (const char *pem_name, const char *dest_name)
 
   src = kyso_test_pki_path (file);
   g_assert_true (g_file_get_contents (src, &data, &len, NULL));
-  g_assert_true (g_file_set_contents (dest, data, (gssize) len, NULL));
+  g_assert_true (g_file_set_contents (dest, data, (gssize)len, NULL));
 }
 
 /* The bundled folder holds the test root (listed, right fingerprint), the untrusted root
@@ -78,8 +78,8 @@ test_bundled_list (void)
 static void
 test_bundled_rejects_unlisted (void)
 {
-  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GPtrArray) sub_only = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) sub_only = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (other, kyso_test_pki_cert ("other"));
@@ -134,9 +134,13 @@ test_not_for_signing (void)
 static void
 test_document_signing_usage (void)
 {
-  static const struct { const char *name; gboolean ok; } cases[] = {
-    { "signer", TRUE }, { "signer-ec", TRUE }, { "tsa", TRUE }, { "tls-server", FALSE },
-    { "no-sign", FALSE }, { "sub/sub", FALSE }, { "root/root", FALSE },
+  static const struct
+  {
+    const char *name;
+    gboolean ok;
+  } cases[] = {
+    { "signer", TRUE },   { "signer-ec", TRUE }, { "tsa", TRUE },        { "tls-server", FALSE },
+    { "no-sign", FALSE }, { "sub/sub", FALSE },  { "root/root", FALSE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -199,7 +203,8 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   /* The test environment removes its own folder afterwards. */
-  tmp = env_tmp != NULL ? g_build_filename (env_tmp, "trust-test", NULL) : g_dir_make_tmp ("kyso-trust-XXXXXX", NULL);
+  tmp = env_tmp != NULL ? g_build_filename (env_tmp, "trust-test", NULL)
+                        : g_dir_make_tmp ("kyso-trust-XXXXXX", NULL);
   g_assert_nonnull (tmp);
   bundled = g_build_filename (tmp, "trust", NULL);
   g_assert_cmpint (g_mkdir_with_parents (bundled, 0700), ==, 0);

@@ -7,11 +7,12 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   KysoTestTsaMode mode;
-  KysoTestHttp   *server;
-  char           *url;
-  GBytes         *data;
+  KysoTestHttp *server;
+  char *url;
+  GBytes *data;
 } Fixture;
 
 static void
@@ -52,10 +53,11 @@ test_good (Fixture *f, gconstpointer user_data)
   g_assert_no_error (error);
 
   /* `openssl ts -verify` agrees, independently. */
-  g_file_set_contents (tok_path, g_bytes_get_data (token, NULL), (gssize) g_bytes_get_size (token), NULL);
-  g_file_set_contents (data_path, g_bytes_get_data (f->data, NULL), (gssize) g_bytes_get_size (f->data), NULL);
+  g_file_set_contents (tok_path, g_bytes_get_data (token, NULL), (gssize)g_bytes_get_size (token), NULL);
+  g_file_set_contents (data_path, g_bytes_get_data (f->data, NULL), (gssize)g_bytes_get_size (f->data), NULL);
   g_assert_cmpint (kyso_test_openssl (&log, "ts", "-verify", "-in", tok_path, "-token_in", "-data", data_path,
-                                      "-CAfile", ca, "-untrusted", tsa, NULL), ==, 0);
+                                      "-CAfile", ca, "-untrusted", tsa, NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (log, "Verification: OK"));
 
   /* Two requests never share a nonce, so the tokens differ. */
@@ -71,7 +73,8 @@ test_trust (Fixture *f, gconstpointer user_data)
   g_autofree char *root = kyso_test_pki_path ("root/root.pem");
   g_autofree char *other = kyso_test_pki_path ("other-root/other-root.pem");
   g_autofree char *missing = kyso_test_pki_path ("missing.pem");
-  g_autoptr(GBytes) token = kyso_tsa_request_token_with_trust (f->url, f->data, &http_options, root, NULL, &error);
+  g_autoptr(GBytes) token
+             = kyso_tsa_request_token_with_trust (f->url, f->data, &http_options, root, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (token);

@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define MAX_OBJECTS 2000
 #define MAX_PAGES 200
@@ -26,9 +27,9 @@ walk (KysoPdfDocument *doc)
       g_assert (t != NULL);
       for (guint e = 0; e < MIN (rev->entries->len, 64u); e++)
         {
-          g_autoptr(KysoPdfObject) o =
-            kyso_pdf_document_get_object_at (doc, &g_array_index (rev->entries, KysoPdfXrefEntry, e), NULL);
-          (void) o;
+          g_autoptr(KysoPdfObject) o = kyso_pdf_document_get_object_at (
+            doc, &g_array_index (rev->entries, KysoPdfXrefEntry, e), NULL);
+          (void)o;
         }
     }
   for (guint32 num = 0; num < n; num++)
@@ -42,7 +43,7 @@ walk (KysoPdfDocument *doc)
           if (kyso_pdf_object_get_kind (o) == KYSO_PDF_STREAM)
             {
               g_autoptr(GBytes) b = kyso_pdf_document_decode_stream (doc, o, 1 << 20, NULL);
-              (void) b;
+              (void)b;
             }
         }
     }
@@ -50,10 +51,10 @@ walk (KysoPdfDocument *doc)
   for (guint i = 0; i < MIN (pages, MAX_PAGES); i++)
     {
       g_autoptr(KysoPdfPage) p = kyso_pdf_document_get_page (doc, i, NULL);
-      (void) p;
+      (void)p;
     }
   fields = kyso_pdf_document_list_fields (doc, NULL);
-  (void) kyso_pdf_document_check_signable (doc, NULL);
+  (void)kyso_pdf_document_check_signable (doc, NULL);
 }
 
 int

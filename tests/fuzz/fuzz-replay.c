@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static guint n_files;
 
@@ -30,7 +31,7 @@ run_path (const char *path)
 
     if (!g_file_get_contents (path, &data, &len, NULL))
       return;
-    LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+    LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
     n_files++;
   }
 }

@@ -15,15 +15,15 @@
 #include "test-document-pdf.h"
 #include "test-document-util.h"
 
-typedef struct {
-  GtkWindow        *window;
+typedef struct
+{
+  GtkWindow *window;
   KysoDocumentPage *page;
-  char             *dir;
+  char *dir;
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   f->dir = kyso_test_make_tmpdir ("document");
   f->window = GTK_WINDOW (gtk_window_new ());
@@ -34,24 +34,22 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (f->window);
   kyso_test_wait_ms (50);
   g_free (f->dir);
 }
 
-typedef struct {
-  gboolean      done;
-  gboolean      ok;
-  GError       *error;
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError *error;
 } OpenResult;
 
 static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+open_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   OpenResult *r = user_data;
 
@@ -62,7 +60,7 @@ open_cb (GObject      *source,
 static gboolean
 open_result_done (gpointer data)
 {
-  return ((OpenResult *) data)->done;
+  return ((OpenResult *)data)->done;
 }
 
 static gboolean
@@ -73,8 +71,7 @@ view_ready (gpointer data)
 
 /* Opens @path through the page and waits until the pages on screen are drawn. */
 static void
-open_and_wait (Fixture    *f,
-               const char *path)
+open_and_wait (Fixture *f, const char *path)
 {
   g_autoptr (GFile) file = g_file_new_for_path (path);
   OpenResult r = { 0 };
@@ -87,11 +84,7 @@ open_and_wait (Fixture    *f,
 }
 
 static char *
-write_simple (Fixture    *f,
-              const char *name,
-              guint       n_pages,
-              const char *keyword,
-              guint       keyword_page)
+write_simple (Fixture *f, const char *name, guint n_pages, const char *keyword, guint keyword_page)
 {
   char *path = g_build_filename (f->dir, name, NULL);
   g_autoptr (GError) error = NULL;
@@ -102,15 +95,13 @@ write_simple (Fixture    *f,
 }
 
 static void
-activate (Fixture    *f,
-          const char *action)
+activate (Fixture *f, const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), action, NULL));
 }
 
 static void
-test_open (Fixture       *f,
-           gconstpointer  data)
+test_open (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "three.pdf", 3, NULL, 0);
   g_autofree char *png = NULL;
@@ -132,14 +123,13 @@ test_open (Fixture       *f,
   kyso_test_wait_until (view_ready, view, 5000);
   g_assert_cmpuint (kyso_document_view_get_current_page (view), ==, 1);
   activate (f, "doc.show-thumbnails");
-  kyso_test_wait_ms (400);   /* the sidebar slides in */
+  kyso_test_wait_ms (400); /* the sidebar slides in */
   g_free (png);
   png = kyso_test_save_png (GTK_WIDGET (f->window), "document-thumbnails");
 }
 
 static void
-test_open_errors (Fixture       *f,
-                  gconstpointer  data)
+test_open_errors (Fixture *f, gconstpointer data)
 {
   g_autofree char *text = g_build_filename (f->dir, "not-a.pdf", NULL);
   g_autofree char *missing = g_build_filename (f->dir, "missing.pdf", NULL);
@@ -182,8 +172,7 @@ test_open_errors (Fixture       *f,
 }
 
 static void
-test_zoom (Fixture       *f,
-           gconstpointer  data)
+test_zoom (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "zoom.pdf", 2, NULL, 0);
   KysoDocumentView *view = kyso_document_page_get_view (f->page);
@@ -217,8 +206,7 @@ keyword_search_done (gpointer data)
 }
 
 static void
-test_place_by_keyword (Fixture       *f,
-                       gconstpointer  data)
+test_place_by_keyword (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "keyword.pdf", 3, "Nguoi lam don", 3);
   KysoDocumentView *view = kyso_document_page_get_view (f->page);
@@ -255,8 +243,7 @@ test_place_by_keyword (Fixture       *f,
 }
 
 static void
-test_keyword_missing (Fixture       *f,
-                      gconstpointer  data)
+test_keyword_missing (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "nokeyword.pdf", 2, NULL, 0);
   KysoDocumentView *view = kyso_document_page_get_view (f->page);
@@ -283,8 +270,7 @@ test_keyword_missing (Fixture       *f,
 /* Keyboard moves on a rotated, cropped page at two zoom levels land where the geometry says,
  * and the box never leaves the page. */
 static void
-test_place_by_keyboard (Fixture       *f,
-                        gconstpointer  data)
+test_place_by_keyboard (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "rotated.pdf", NULL);
   KysoTestPage pages[2] = { 0 };
@@ -342,7 +328,7 @@ test_place_by_keyboard (Fixture       *f,
   /* Page Up takes it to page 1; Enter confirms there. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (box), "box.page", "i", -1));
   g_assert_cmpuint (kyso_signature_box_get_page (box), ==, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (box), "box.page", "i", -1));   /* no page 0: stays */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (box), "box.page", "i", -1)); /* no page 0: stays */
   g_assert_cmpuint (kyso_signature_box_get_page (box), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (box), "box.confirm", NULL));
   g_assert_true (kyso_document_page_get_placement (f->page, &page, &pdf, &invisible));
@@ -356,8 +342,7 @@ test_place_by_keyboard (Fixture       *f,
 }
 
 static void
-test_invisible (Fixture       *f,
-                gconstpointer  data)
+test_invisible (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "invisible.pdf", 1, NULL, 0);
   KysoDocumentView *view = kyso_document_page_get_view (f->page);
@@ -385,15 +370,15 @@ history_settled (gpointer data)
 /* "Kiểm tra chữ ký" on files signed elsewhere: the shadow-attack samples (NDSS 2021), where
  * stage 3 is genuinely signed and stage 4 was changed after signing. No login, no profile. */
 static void
-test_check_signatures (Fixture       *f,
-                       gconstpointer  data)
+test_check_signatures (Fixture *f, gconstpointer data)
 {
   const char *corpus = g_getenv ("KYSO_CORPUS_DIR");
   g_autofree char *dir = NULL, *signed_path = NULL, *changed_path = NULL, *plain = NULL;
   KysoHistoryPanel *history = kyso_document_page_get_history_panel (f->page);
   g_autoptr (KysoHistoryEntry) entry = NULL;
 
-  dir = g_build_filename (corpus ? corpus : "", "shadow-attacks", "replace__variant-1_replace-via-overlay", NULL);
+  dir = g_build_filename (corpus ? corpus : "", "shadow-attacks", "replace__variant-1_replace-via-overlay",
+                          NULL);
   signed_path = g_build_filename (dir, "3_original-document-shadowed-signed.pdf", NULL);
   changed_path = g_build_filename (dir, "4_original-document-shadowed-signed-manipulated.pdf", NULL);
   if (corpus == NULL || !g_file_test (changed_path, G_FILE_TEST_EXISTS))
@@ -432,14 +417,13 @@ static gboolean
 current_page_is (gpointer data)
 {
   Fixture *f = data;
-  return kyso_document_view_get_current_page (kyso_document_page_get_view (f->page)) == 499 &&
-         kyso_document_view_get_ready (kyso_document_page_get_view (f->page));
+  return kyso_document_view_get_current_page (kyso_document_page_get_view (f->page)) == 499
+         && kyso_document_view_get_ready (kyso_document_page_get_view (f->page));
 }
 
 /* A 1000-page file: only what is on screen is drawn. */
 static void
-test_large_document (Fixture       *f,
-                     gconstpointer  data)
+test_large_document (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_simple (f, "large.pdf", 1000, "Chu ky", 1000);
   KysoDocumentView *view = kyso_document_page_get_view (f->page);

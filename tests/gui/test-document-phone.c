@@ -44,13 +44,12 @@ static KysoProfile *csc_profile;
 static gboolean
 done_flag (gpointer data)
 {
-  return *(gboolean *) data;
+  return *(gboolean *)data;
 }
 
 /* The sandbox's phone and control endpoints, through the same HTTPS client the app uses. */
 static JsonObject *
-sandbox_post (const char *path,
-              const char *body)
+sandbox_post (const char *path, const char *body)
 {
   g_autofree char *url = g_strconcat (sandbox->base_url, path, NULL);
   KysoHttpOptions options = { .ca_file = sandbox->ca_file, .timeout_seconds = 30 };
@@ -111,27 +110,23 @@ sandbox_reset (guint expiry)
 }
 
 static void
-stored_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kyso_signing_credentials_store_finish (result, &error));
   g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 static void
-profile_stored_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+profile_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kyso_profile_store_create_finish (KYSO_PROFILE_STORE (source), result, &error));
   g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 static KysoDocumentPage *
@@ -139,7 +134,8 @@ find_page (GtkWidget *widget)
 {
   if (KYSO_IS_DOCUMENT_PAGE (widget))
     return KYSO_DOCUMENT_PAGE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
     {
       KysoDocumentPage *found = find_page (child);
       if (found)
@@ -149,14 +145,12 @@ find_page (GtkWidget *widget)
 }
 
 static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+open_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kyso_document_page_open_finish (KYSO_DOCUMENT_PAGE (source), result, &error));
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 static gboolean
@@ -171,15 +165,16 @@ dialog_settled (gpointer data)
   KysoSignDialog *dialog = kyso_document_page_get_sign_dialog (page);
   const char *state = dialog ? kyso_sign_dialog_get_state (dialog) : NULL;
 
-  return g_strcmp0 (state, "ready") == 0 || g_strcmp0 (state, "blocked") == 0 ||
-         g_strcmp0 (state, "certificate-error") == 0 || g_strcmp0 (state, "no-profile") == 0;
+  return g_strcmp0 (state, "ready") == 0 || g_strcmp0 (state, "blocked") == 0
+         || g_strcmp0 (state, "certificate-error") == 0 || g_strcmp0 (state, "no-profile") == 0;
 }
 
 static gboolean
 wait_state_is (gpointer state)
 {
   KysoSignDialog *dialog = kyso_document_page_get_sign_dialog (page);
-  return dialog != NULL && g_strcmp0 (kyso_phone_wait_get_state (kyso_sign_dialog_get_wait (dialog)), state) == 0;
+  return dialog != NULL
+         && g_strcmp0 (kyso_phone_wait_get_state (kyso_sign_dialog_get_wait (dialog)), state) == 0;
 }
 
 /* Opens a fresh copy of a one-page document, places the box, confirms, and waits for the
@@ -225,17 +220,20 @@ signed_and_checked (gpointer expected_output)
 {
   GFile *file = kyso_document_page_get_file (page);
 
-  return file != NULL && g_file_equal (file, expected_output) &&
-         g_strcmp0 (kyso_history_panel_get_state (kyso_document_page_get_history_panel (page)), "list") == 0;
+  return file != NULL && g_file_equal (file, expected_output)
+         && g_strcmp0 (kyso_history_panel_get_state (kyso_document_page_get_history_panel (page)), "list")
+              == 0;
 }
 
 /* A visible label of @root showing exactly @text, or NULL. */
 static GtkWidget *
 find_label (GtkWidget *root, const char *text)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+  if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_label (child, text);
       if (found != NULL)
@@ -267,10 +265,12 @@ test_approve (void)
   g_assert_nonnull (strstr (kyso_phone_wait_get_message (wait), "VNPT SmartCA"));
   {
     g_autoptr (JsonObject) latest = sandbox_get ("/phone/latest");
-    const char *doc_id = json_array_get_string_element (json_object_get_array_member (latest, "documents"), 0);
+    const char *doc_id
+      = json_array_get_string_element (json_object_get_array_member (latest, "documents"), 0);
 
     g_assert_nonnull (find_label (GTK_WIDGET (wait), doc_id));
-    g_assert_nonnull (find_label (GTK_WIDGET (wait), "Check that your phone shows this code for this document."));
+    g_assert_nonnull (
+      find_label (GTK_WIDGET (wait), "Check that your phone shows this code for this document."));
   }
   transaction = sandbox_post ("/phone/latest/approve", "{}");
   g_assert_cmpstr (json_object_get_string_member (transaction, "state"), ==, "approved");
@@ -303,7 +303,7 @@ test_refuse (void)
   output = g_object_ref (kyso_sign_dialog_get_output (dialog));
   start_and_wait_for_phone (dialog);
   wait = kyso_sign_dialog_get_wait (dialog);
-  kyso_test_wait_ms (1200);   /* one countdown tick */
+  kyso_test_wait_ms (1200); /* one countdown tick */
   g_free (kyso_test_save_png (GTK_WIDGET (dialog), "phone-2-waiting"));
 
   transaction = sandbox_post ("/phone/latest/refuse", "{}");
@@ -408,7 +408,6 @@ test_resume_after_network_loss (void)
   g_free (kyso_test_save_png (GTK_WIDGET (window), "phone-9-resumed-signed"));
 }
 
-
 /* kyso-cli and the window write one record format: each resumes the other's request, and the
  * phone is asked once. */
 static gboolean
@@ -427,18 +426,18 @@ run_cli (char **err, const char *in, const char *out, const char *first, ...)
   g_autoptr (GSubprocess) p = NULL;
   va_list ap;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (gpointer)g_getenv ("KYSO_CLI"));
   g_ptr_array_add (argv, (gpointer) "--config");
   g_ptr_array_add (argv, sandbox->config_file);
   g_ptr_array_add (argv, (gpointer) "sign");
-  g_ptr_array_add (argv, (gpointer) in);
-  g_ptr_array_add (argv, (gpointer) out);
+  g_ptr_array_add (argv, (gpointer)in);
+  g_ptr_array_add (argv, (gpointer)out);
   va_start (ap, first);
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const char * const *) argv->pdata,
+  p = g_subprocess_newv ((const char *const *)argv->pdata,
                          G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, err, &error);
@@ -515,9 +514,7 @@ test_cli_resumes_gui_request (void)
 
 /* The signature widgets of @path's page @index: → the first one's user-space rect. */
 static void
-first_widget_rect (const char *path,
-                   guint       index,
-                   double      rect[4])
+first_widget_rect (const char *path, guint index, double rect[4])
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoPdfDocument) doc = kyso_pdf_document_open (path, &error);
@@ -535,19 +532,19 @@ first_widget_rect (const char *path,
 static gboolean
 box_on_page_two (gpointer data)
 {
-  return kyso_signature_box_get_page (kyso_document_view_get_signature_box (kyso_document_page_get_view (page))) == 1;
+  return kyso_signature_box_get_page (
+           kyso_document_view_get_signature_box (kyso_document_page_get_view (page)))
+         == 1;
 }
 
 static void
-dossier_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+dossier_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kyso_dossier_signing_run_finish (KYSO_DOSSIER_SIGNING (source), result, &error));
   g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 /* The same profile keyword gives the same /Rect from kyso-cli, the dossier flow and the document
@@ -585,9 +582,11 @@ test_same_rect_everywhere (void)
   kyso_test_wait_until (view_ready, NULL, 10000);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "doc.place-signature", NULL));
   kyso_test_wait_until (box_on_page_two, NULL, 20000);
-  kyso_signature_box_get_pdf_rect (kyso_document_view_get_signature_box (kyso_document_page_get_view (page)), &box);
+  kyso_signature_box_get_pdf_rect (kyso_document_view_get_signature_box (kyso_document_page_get_view (page)),
+                                   &box);
   g_test_message ("cli %g %g %g %g, dossier %g %g %g %g, page %g %g %g %g", cli[0], cli[1], cli[2], cli[3],
-                  dossier_rect[0], dossier_rect[1], dossier_rect[2], dossier_rect[3], box.x0, box.y0, box.x1, box.y1);
+                  dossier_rect[0], dossier_rect[1], dossier_rect[2], dossier_rect[3], box.x0, box.y0, box.x1,
+                  box.y1);
   for (guint i = 0; i < 4; i++)
     g_assert_cmpfloat_with_epsilon (cli[i], dossier_rect[i], 1e-6);
   g_assert_cmpfloat_with_epsilon (box.x0, cli[0], 0.01);
@@ -596,7 +595,6 @@ test_same_rect_everywhere (void)
   g_assert_cmpfloat_with_epsilon (box.y1 - box.y0, cli[3], 0.01);
   sandbox_reset (300);
 }
-
 
 /* How many signHash calls the sandbox's CSC service has had (its request log). */
 static guint
@@ -617,7 +615,8 @@ sandbox_count_csc_sign_hash (void)
   requests = json_object_get_array_member (json_node_get_object (node), "requests");
   for (guint i = 0; i < json_array_get_length (requests); i++)
     if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (requests, i), "kind"),
-                   "csc/signHash") == 0)
+                   "csc/signHash")
+        == 0)
       n++;
   return n;
 }
@@ -653,8 +652,10 @@ test_csc_both_paths (void)
   /* The document page's dialog with the CSC profile chosen. */
   g_settings_set_string (settings, "last-profile", kyso_profile_get_id (csc_profile));
   dialog = prepare ("csc-page.pdf");
-  g_assert_true (kyso_sign_dialog_get_profile (dialog) == NULL ||
-                 g_strcmp0 (kyso_profile_get_id (kyso_sign_dialog_get_profile (dialog)), kyso_profile_get_id (csc_profile)) == 0);
+  g_assert_true (kyso_sign_dialog_get_profile (dialog) == NULL
+                 || g_strcmp0 (kyso_profile_get_id (kyso_sign_dialog_get_profile (dialog)),
+                               kyso_profile_get_id (csc_profile))
+                      == 0);
   output = g_object_ref (kyso_sign_dialog_get_output (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL));
   kyso_test_wait_until (signed_and_checked, output, 60000);
@@ -761,18 +762,21 @@ main (int argc, char **argv)
   kyso_profile_set_keyword (profile, "Nguoi lam don");
   kyso_profile_add_account (profile, account);
   done = FALSE;
-  kyso_profile_store_create_async (kyso_application_get_profile_store (app), profile, NULL, profile_stored_cb, &done);
+  kyso_profile_store_create_async (kyso_application_get_profile_store (app), profile, NULL, profile_stored_cb,
+                                   &done);
   kyso_test_wait_until (done_flag, &done, 20000);
 
   /* A second profile whose account is a CSC login (the citizen's password at the service in the
    * keyring). */
   done = FALSE;
   kyso_signing_credentials_store_async ("csc", json_object_get_string_member (citizen, "username"),
-                                        json_object_get_string_member (citizen, "password"), NULL, stored_cb, &done);
+                                        json_object_get_string_member (citizen, "password"), NULL, stored_cb,
+                                        &done);
   kyso_test_wait_until (done_flag, &done, 20000);
   {
-    g_autoptr (KysoProfileAccount) csc = kyso_profile_account_new (json_object_get_string_member (citizen, "provider_id"),
-                                                                    json_object_get_string_member (citizen, "username"));
+    g_autoptr (KysoProfileAccount) csc
+               = kyso_profile_account_new (json_object_get_string_member (citizen, "provider_id"),
+                                           json_object_get_string_member (citizen, "username"));
     kyso_profile_account_set_kind (csc, KYSO_ACCOUNT_KIND_CSC);
     csc_profile = kyso_profile_new ();
     kyso_profile_set_display_name (csc_profile, "CSC");
@@ -781,8 +785,8 @@ main (int argc, char **argv)
     kyso_profile_set_keyword (csc_profile, "Nguoi lam don");
     kyso_profile_add_account (csc_profile, csc);
     done = FALSE;
-    kyso_profile_store_create_async (kyso_application_get_profile_store (app), csc_profile, NULL, profile_stored_cb,
-                                     &done);
+    kyso_profile_store_create_async (kyso_application_get_profile_store (app), csc_profile, NULL,
+                                     profile_stored_cb, &done);
     kyso_test_wait_until (done_flag, &done, 20000);
   }
   g_settings_set_string (kyso_application_get_settings (app), "last-profile", kyso_profile_get_id (profile));

@@ -30,8 +30,8 @@
 #include "test-document-pdf.h"
 #include "test-document-util.h"
 
-#define SIGNER_CCCD "001099012345"   /* the UID of make-pki.sh's "signer" */
-#define OTHER_CCCD  "079088001122"
+#define SIGNER_CCCD "001099012345" /* the UID of make-pki.sh's "signer" */
+#define OTHER_CCCD "079088001122"
 
 static KysoApplication *app;
 static KysoWindow *window;
@@ -40,10 +40,7 @@ static char *workdir;
 
 /* The PKCS#12 signer of the test PKI stands in for the citizen's CA. */
 static KysoSigner *
-p12_factory (KysoProfile         *profile,
-             KysoProfileAccount  *account,
-             gpointer             user_data,
-             GError             **error)
+p12_factory (KysoProfile *profile, KysoProfileAccount *account, gpointer user_data, GError **error)
 {
   g_autofree char *path = kyso_test_pki_path ("signer.p12");
   return kyso_p12_signer_new (path, "secret-pass", error);
@@ -52,25 +49,21 @@ p12_factory (KysoProfile         *profile,
 static gboolean
 done_flag (gpointer data)
 {
-  return *(gboolean *) data;
+  return *(gboolean *)data;
 }
 
 static void
-store_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+store_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kyso_profile_store_create_finish (KYSO_PROFILE_STORE (source), result, &error));
   g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 static void
-store_profile (const char *name,
-               const char *cccd,
-               int         variant)
+store_profile (const char *name, const char *cccd, int variant)
 {
   g_autoptr (KysoProfile) profile = kyso_profile_new ();
   g_autoptr (KysoProfileAccount) account = kyso_profile_account_new ("vnpt-ca", cccd);
@@ -82,7 +75,8 @@ store_profile (const char *name,
   kyso_profile_set_phone (profile, "0912345678");
   kyso_profile_set_keyword (profile, "Nguoi lam don");
   kyso_profile_add_account (profile, account);
-  kyso_profile_store_create_async (kyso_application_get_profile_store (app), profile, NULL, store_done, &done);
+  kyso_profile_store_create_async (kyso_application_get_profile_store (app), profile, NULL, store_done,
+                                   &done);
   kyso_test_wait_until (done_flag, &done, 20000);
 }
 
@@ -91,7 +85,8 @@ find_page (GtkWidget *widget)
 {
   if (KYSO_IS_DOCUMENT_PAGE (widget))
     return KYSO_DOCUMENT_PAGE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
     {
       KysoDocumentPage *found = find_page (child);
       if (found)
@@ -100,15 +95,14 @@ find_page (GtkWidget *widget)
   return NULL;
 }
 
-typedef struct {
+typedef struct
+{
   gboolean done;
-  GError  *error;
+  GError *error;
 } Opened;
 
 static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+open_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Opened *o = user_data;
 
@@ -153,8 +147,8 @@ dialog_settled (gpointer data)
   KysoSignDialog *dialog = kyso_document_page_get_sign_dialog (page);
   const char *state = dialog ? kyso_sign_dialog_get_state (dialog) : NULL;
 
-  return g_strcmp0 (state, "ready") == 0 || g_strcmp0 (state, "blocked") == 0 ||
-         g_strcmp0 (state, "certificate-error") == 0 || g_strcmp0 (state, "no-profile") == 0;
+  return g_strcmp0 (state, "ready") == 0 || g_strcmp0 (state, "blocked") == 0
+         || g_strcmp0 (state, "certificate-error") == 0 || g_strcmp0 (state, "no-profile") == 0;
 }
 
 static gboolean
@@ -162,15 +156,15 @@ signed_and_checked (gpointer expected_output)
 {
   GFile *file = kyso_document_page_get_file (page);
 
-  return file != NULL && g_file_equal (file, expected_output) &&
-         g_strcmp0 (kyso_history_panel_get_state (kyso_document_page_get_history_panel (page)), "list") == 0 &&
-         kyso_document_view_get_ready (kyso_document_page_get_view (page));
+  return file != NULL && g_file_equal (file, expected_output)
+         && g_strcmp0 (kyso_history_panel_get_state (kyso_document_page_get_history_panel (page)), "list")
+              == 0
+         && kyso_document_view_get_ready (kyso_document_page_get_view (page));
 }
 
 /* The /Rect of the (only) signature widget in @path. */
 static void
-read_signature_rect (const char *path,
-                     double      rect[4])
+read_signature_rect (const char *path, double rect[4])
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoPdfDocument) doc = kyso_pdf_document_open (path, &error);
@@ -182,7 +176,7 @@ read_signature_rect (const char *path,
   g_assert_no_error (error);
   fields = kyso_pdf_document_list_fields (doc, &error);
   g_assert_no_error (error);
-  g_ptr_array_set_free_func (fields, (GDestroyNotify) kyso_pdf_field_free);
+  g_ptr_array_set_free_func (fields, (GDestroyNotify)kyso_pdf_field_free);
   for (guint i = 0; i < fields->len; i++)
     {
       KysoPdfField *f = fields->pdata[i];
@@ -259,9 +253,10 @@ test_sign_by_keyword (void)
   dialog = kyso_document_page_get_sign_dialog (page);
   g_assert_cmpstr (kyso_sign_dialog_get_state (dialog), ==, "ready");
   g_assert_null (kyso_sign_dialog_get_warning (dialog));
-  g_assert_cmpstr (kyso_profile_get_display_name (kyso_sign_dialog_get_profile (dialog)), ==, "Nguyễn Văn An");
+  g_assert_cmpstr (kyso_profile_get_display_name (kyso_sign_dialog_get_profile (dialog)), ==,
+                   "Nguyễn Văn An");
   g_assert_true (g_file_equal (kyso_sign_dialog_get_output (dialog), output));
-  kyso_test_wait_ms (500);   /* the appearance preview */
+  kyso_test_wait_ms (500); /* the appearance preview */
   g_free (kyso_test_save_png (GTK_WIDGET (dialog), "sign-2-confirm"));
 
   /* Sign: the signed file opens in the page with its history. */
@@ -362,7 +357,9 @@ test_certificate_mismatch (void)
   dialog = kyso_document_page_get_sign_dialog (page);
 
   /* Profiles are sorted by name; choose "Lê Thị Cúc" (the first). */
-  for (guint i = 0; g_strcmp0 (kyso_profile_get_display_name (kyso_sign_dialog_get_profile (dialog)), "Lê Thị Cúc") != 0; i++)
+  for (guint i = 0;
+       g_strcmp0 (kyso_profile_get_display_name (kyso_sign_dialog_get_profile (dialog)), "Lê Thị Cúc") != 0;
+       i++)
     {
       g_assert_cmpuint (i, <, 2);
       g_object_set (gtk_widget_get_template_child (GTK_WIDGET (dialog), KYSO_TYPE_SIGN_DIALOG, "profile_row"),
@@ -371,9 +368,9 @@ test_certificate_mismatch (void)
   kyso_test_wait_until (dialog_state_is, (gpointer) "blocked", 20000);
   warning = kyso_sign_dialog_get_warning (dialog);
   g_assert_nonnull (warning);
-  g_assert_nonnull (strstr (warning, "2345"));   /* the certificate's number, masked */
-  g_assert_nonnull (strstr (warning, "1122"));   /* the profile's */
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL);   /* disabled: nothing happens */
+  g_assert_nonnull (strstr (warning, "2345"));                         /* the certificate's number, masked */
+  g_assert_nonnull (strstr (warning, "1122"));                         /* the profile's */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL); /* disabled: nothing happens */
   g_assert_cmpstr (kyso_sign_dialog_get_state (dialog), ==, "blocked");
   g_free (kyso_test_save_png (GTK_WIDGET (dialog), "sign-5-certificate-mismatch"));
   close_dialog ();
@@ -393,7 +390,7 @@ main (int argc, char **argv)
   /* As ui/main.c does: with LANGUAGE=vi the same run shows (and pictures) Vietnamese. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KYSO_LOCALEDIR") ? g_getenv ("KYSO_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);   /* the templates' strings */
+  textdomain (GETTEXT_PACKAGE); /* the templates' strings */
 
   /* A real PKI and OCSP responder; the verifier trusts its root through the configuration file,
    * which the application reads at startup like any citizen's. */
@@ -435,6 +432,6 @@ main (int argc, char **argv)
   kyso_test_wait_ms (1500);
   g_clear_object (&app);
   kyso_test_ocsp_stop (ocsp);
-  (void) pki;
+  (void)pki;
   return status;
 }

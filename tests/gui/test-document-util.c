@@ -4,21 +4,20 @@
 
 #include <glib/gstdio.h>
 
-typedef struct {
+typedef struct
+{
   gboolean done;
 } Flag;
 
 static gboolean
 timeout_cb (gpointer data)
 {
-  ((Flag *) data)->done = TRUE;
+  ((Flag *)data)->done = TRUE;
   return G_SOURCE_REMOVE;
 }
 
 void
-kyso_test_wait_until (KysoTestCondition condition,
-                      gpointer          data,
-                      guint             timeout_ms)
+kyso_test_wait_until (KysoTestCondition condition, gpointer data, guint timeout_ms)
 {
   Flag timed_out = { FALSE };
   guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
@@ -33,8 +32,7 @@ kyso_test_wait_until (KysoTestCondition condition,
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                Flag          *flag)
+after_paint_cb (GdkFrameClock *clock, Flag *flag)
 {
   flag->done = TRUE;
 }
@@ -42,7 +40,7 @@ after_paint_cb (GdkFrameClock *clock,
 static gboolean
 flag_done (gpointer data)
 {
-  return ((Flag *) data)->done;
+  return ((Flag *)data)->done;
 }
 
 void
@@ -70,8 +68,7 @@ kyso_test_wait_ms (guint ms)
 }
 
 char *
-kyso_test_save_png (GtkWidget  *widget,
-                    const char *name)
+kyso_test_save_png (GtkWidget *widget, const char *name)
 {
   g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                            "screenshots", NULL);

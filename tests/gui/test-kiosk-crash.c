@@ -30,7 +30,7 @@ start_kiosk (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoKioskConfig) config
-    = kyso_kiosk_config_load_from_data ("[kiosk]\nenabled=true\ncounter=Quầy 2\n", -1, &error);
+             = kyso_kiosk_config_load_from_data ("[kiosk]\nenabled=true\ncounter=Quầy 2\n", -1, &error);
   KysoApplication *app = kyso_application_new ();
 
   g_assert_no_error (error);

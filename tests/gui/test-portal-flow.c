@@ -1,11 +1,11 @@
-/* test-portal-flow.c (the tests run in order, each going on from the state the last left): the citizen's whole loop in the real window under Xvfb, against kyso-sandbox
- * (OpenID login, iGate API, NEAC gateway with a phone that approves by itself, TSA, OCSP) and
- * the real gnome-keyring, driven through the app's own actions: log in (ID + password + OTP;
- * later the browser flow), find a procedure, fill the four steps, attach two PDFs, sign both
- * with ONE approval, upload, submit, get the dossier code, track it. Then the same with a
- * dropped upload and an expired token, a signer who is not the citizen, logout, and the browser
- * login. Assertions are on state (sandbox files, their signatures, the keyring, drafts); every
- * page is saved as a PNG under <builddir>/tests/gui/screenshots/portal-*.png. */
+/* test-portal-flow.c (the tests run in order, each going on from the state the last left): the citizen's
+ * whole loop in the real window under Xvfb, against kyso-sandbox (OpenID login, iGate API, NEAC gateway with
+ * a phone that approves by itself, TSA, OCSP) and the real gnome-keyring, driven through the app's own
+ * actions: log in (ID + password + OTP; later the browser flow), find a procedure, fill the four steps,
+ * attach two PDFs, sign both with ONE approval, upload, submit, get the dossier code, track it. Then the same
+ * with a dropped upload and an expired token, a signer who is not the citizen, logout, and the browser login.
+ * Assertions are on state (sandbox files, their signatures, the keyring, drafts); every page is saved as a
+ * PNG under <builddir>/tests/gui/screenshots/portal-*.png. */
 #include "config.h"
 
 #include "kyso-application.h"
@@ -66,8 +66,8 @@ login_state_is (gpointer state)
 static gboolean
 home_ready (gpointer data)
 {
-  return home_state_is ("home") && !kyso_dossiers_page_is_searching (home) && !kyso_dossiers_page_is_loading_dossiers (home)
-         && kyso_dossiers_page_get_account (home) != NULL;
+  return home_state_is ("home") && !kyso_dossiers_page_is_searching (home)
+         && !kyso_dossiers_page_is_loading_dossiers (home) && kyso_dossiers_page_get_account (home) != NULL;
 }
 
 static gboolean
@@ -79,7 +79,8 @@ wizard_state_is (gpointer state)
 static gboolean
 components_idle (gpointer data)
 {
-  return !kyso_dossier_components_is_busy (kyso_dossier_wizard_get_components (kyso_dossiers_page_get_wizard (home)));
+  return !kyso_dossier_components_is_busy (
+    kyso_dossier_wizard_get_components (kyso_dossiers_page_get_wizard (home)));
 }
 
 static gboolean
@@ -114,8 +115,10 @@ phone_waiting (gpointer data)
   GtkWindow *wait = kyso_dossier_components_get_wait_dialog (c);
 
   return wait != NULL
-         && g_strcmp0 (kyso_phone_wait_get_state (kyso_dossier_wait_get_phone_wait (KYSO_DOSSIER_WAIT (wait))),
-                       "waiting") == 0;
+         && g_strcmp0 (
+              kyso_phone_wait_get_state (kyso_dossier_wait_get_phone_wait (KYSO_DOSSIER_WAIT (wait))),
+              "waiting")
+              == 0;
 }
 
 /* Helpers -------------------------------------------------------------------------------------- */
@@ -256,9 +259,10 @@ sign_all_and_wait (void)
       const char *key = i == 0 ? "to-khai-khai-sinh" : "giay-chung-sinh";
       g_assert_cmpint (kyso_component_row_get_state (row (key)), ==, KYSO_COMPONENT_SIGNED);
       /* Next to the original, under a free name (-signed.pdf, -signed-2.pdf …). */
-      g_assert_nonnull (strstr (((KysoDossierEntry *) kyso_dossier_get_entries (
-                                   kyso_dossier_wizard_get_dossier (wizard ()))->pdata[i])->path,
-                                "-signed"));
+      g_assert_nonnull (strstr (
+        ((KysoDossierEntry *)kyso_dossier_get_entries (kyso_dossier_wizard_get_dossier (wizard ()))->pdata[i])
+          ->path,
+        "-signed"));
     }
 }
 
@@ -373,7 +377,8 @@ test_login_direct (void)
   g_assert_cmpstr (kyso_login_page_get_login_id (login), ==, CCCD);
   /* The account's details (OpenID userinfo) name the citizen. */
   g_assert_cmpstr (kyso_dossiers_page_get_account (home)->id_number, ==, CCCD);
-  g_assert_cmpstr (kyso_dossiers_page_get_account (home)->full_name, ==, json_object_get_string_member (citizen, "name"));
+  g_assert_cmpstr (kyso_dossiers_page_get_account (home)->full_name, ==,
+                   json_object_get_string_member (citizen, "name"));
   g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_procedures (home)), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)), ==, 0);
   shot ("portal-04-home");
@@ -511,7 +516,7 @@ test_components (void)
   g_assert_cmpstr (kyso_dossier_history_get_state (dialog), ==, "list");
   records = kyso_dossier_history_get_records (dialog);
   g_assert_cmpuint (records->len, ==, 1);
-  g_assert_cmpstr (((KysoSigningRecord *) records->pdata[0])->signer, ==,
+  g_assert_cmpstr (((KysoSigningRecord *)records->pdata[0])->signer, ==,
                    json_object_get_string_member (citizen, "name"));
   {
     g_autofree char *png = kyso_test_save_png (GTK_WIDGET (dialog), "portal-14-signing-history");
@@ -595,7 +600,7 @@ test_tracking (void)
       g_assert_cmpstr (json_object_get_string_member (sig, "integrity"), ==, "ok");
     }
 
-  activate (GTK_WIDGET (tracking), "tracking.file-history", ((KysoPortalFile *) status->files->pdata[0])->id);
+  activate (GTK_WIDGET (tracking), "tracking.file-history", ((KysoPortalFile *)status->files->pdata[0])->id);
   kyso_test_wait_until (tracking_history_shown, tracking, 20000);
   g_assert_cmpuint (kyso_tracking_page_get_history (tracking)->len, ==, 1);
   dialog = find_message_dialog ();
@@ -624,14 +629,15 @@ static guint
 sandbox_files (void)
 {
   g_autoptr(JsonObject) state = kyso_test_portal_get (sandbox, "/control/portal/state");
-  return (guint) json_object_get_int_member (state, "files");
+  return (guint)json_object_get_int_member (state, "files");
 }
 
 /* A dropped upload and an expired token during the flow: recovered without starting over. */
 static void
 test_faults (void)
 {
-  KysoOidcClient *oidc = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (kyso_dossiers_page_get_portal (home)));
+  KysoOidcClient *oidc
+    = kyso_igate_portal_get_oidc_client (KYSO_IGATE_PORTAL (kyso_dossiers_page_get_portal (home)));
   guint refreshes, files;
 
   open_new_dossier ();
@@ -677,16 +683,17 @@ test_signer_mismatch (void)
   /* Trần Thị Bình signs with her own key, outside the portal flow (kyso-cli sign --p12). */
   openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "openssl", "pkcs12", "-export", "-in",
                               json_object_get_string_member (other, "cert_file"), "-inkey",
-                              json_object_get_string_member (other, "key_file"), "-passout", "pass:kyso", "-out",
-                              p12, NULL);
+                              json_object_get_string_member (other, "key_file"), "-passout", "pass:kyso",
+                              "-out", p12, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
   g_assert_no_error (error);
   {
     g_autoptr(GSubprocess) sign = NULL;
     g_setenv ("KYSO_TEST_P12_PASSWORD", "kyso", TRUE);
-    sign = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("KYSO_CLI"), "sign", "--p12", p12,
-                             "--p12-pass-env", "KYSO_TEST_P12_PASSWORD", pdf_paths[0], signed_path, NULL);
+    sign
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("KYSO_CLI"), "sign", "--p12",
+                          p12, "--p12-pass-env", "KYSO_TEST_P12_PASSWORD", pdf_paths[0], signed_path, NULL);
     g_assert_no_error (error);
     g_assert_true (g_subprocess_wait_check (sign, NULL, &error));
     g_assert_no_error (error);
@@ -715,7 +722,7 @@ test_signer_mismatch (void)
     g_assert_true (kyso_dossier_components_attach (components (), "giay-chung-sinh", b));
     activate (GTK_WIDGET (components ()), "components.open", "giay-chung-sinh");
     g_assert_cmpstr (kyso_window_get_page (window), ==, "documents");
-    kyso_test_wait_until (document_shown, (gpointer) pdf_paths[1], 20000);
+    kyso_test_wait_until (document_shown, (gpointer)pdf_paths[1], 20000);
     activate (GTK_WIDGET (page), "doc.place-signature", NULL);
     activate (GTK_WIDGET (page), "doc.confirm-placement", NULL);
     kyso_test_wait_until (sign_dialog_settled, NULL, 30000);
@@ -743,14 +750,14 @@ restore_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GError *error = NULL;
 
-  *(int *) user_data = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, &error) ? 1 : 0;
+  *(int *)user_data = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, &error) ? 1 : 0;
   g_assert_no_error (error);
 }
 
 static gboolean
 is_set (gpointer value)
 {
-  return *(int *) value >= 0;
+  return *(int *)value >= 0;
 }
 
 static void
@@ -774,10 +781,10 @@ test_logout (void)
 static gboolean
 open_uri_with_curl (const char *uri, gpointer user_data, GError **error)
 {
-  GSubprocess *curl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, error, "curl", "-sS", "-L", "--cacert",
-                                        sandbox->ca_file, "-o", "/dev/null", uri, NULL);
+  GSubprocess *curl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, error, "curl", "-sS", "-L",
+                                        "--cacert", sandbox->ca_file, "-o", "/dev/null", uri, NULL);
 
-  *(guint *) user_data += 1;
+  *(guint *)user_data += 1;
   if (curl == NULL)
     return FALSE;
   g_subprocess_wait_async (curl, NULL, NULL, NULL);
@@ -818,25 +825,27 @@ on_fatal_signal (int signum)
 static gboolean
 is_uploading (gpointer key)
 {
-  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key)) == KYSO_COMPONENT_UPLOADING;
+  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key))
+         == KYSO_COMPONENT_UPLOADING;
 }
 
 static gboolean
 is_blocked (gpointer key)
 {
-  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key)) == KYSO_COMPONENT_BLOCKED;
+  return kyso_component_row_get_state (kyso_dossier_components_get_row (components (), key))
+         == KYSO_COMPONENT_BLOCKED;
 }
 
 static void
 clipboard_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  *(char **)user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
 }
 
 static gboolean
 have_text (gpointer slot)
 {
-  return *(char **) slot != NULL;
+  return *(char **)slot != NULL;
 }
 
 /* A draft resumed where it stopped; a component signed by someone else stops it; one file signed
@@ -885,8 +894,8 @@ test_resume_cancel (void)
     g_autofree char *png = NULL;
 
     g_assert_nonnull (wait);
-    g_assert_cmpstr (kyso_phone_wait_get_state (kyso_dossier_wait_get_phone_wait (KYSO_DOSSIER_WAIT (wait))), ==,
-                     "refused");
+    g_assert_cmpstr (kyso_phone_wait_get_state (kyso_dossier_wait_get_phone_wait (KYSO_DOSSIER_WAIT (wait))),
+                     ==, "refused");
     kyso_test_wait_ms (300);
     png = kyso_test_save_png (GTK_WIDGET (wait), "portal-30-refused-on-phone");
     g_test_message ("saved %s", png);
@@ -924,7 +933,8 @@ test_resume_cancel (void)
 static gboolean
 n_dossiers_is (gpointer n)
 {
-  return home_ready (NULL) && g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)) == GPOINTER_TO_UINT (n);
+  return home_ready (NULL)
+         && g_list_model_get_n_items (kyso_dossiers_page_get_dossiers (home)) == GPOINTER_TO_UINT (n);
 }
 
 /* Home lists the drafts of the logged-in citizen only (a kiosk serves many); a draft is deleted
@@ -996,7 +1006,7 @@ main (int argc, char **argv)
 
   sandbox = kyso_test_sandbox_start (args, &error);
   g_assert_no_error (error);
-  sandbox_pid = (pid_t) atoi (g_subprocess_get_identifier (sandbox->process));
+  sandbox_pid = (pid_t)atoi (g_subprocess_get_identifier (sandbox->process));
   signal (SIGABRT, on_fatal_signal);
   signal (SIGTRAP, on_fatal_signal);
   signal (SIGSEGV, on_fatal_signal);

@@ -48,9 +48,7 @@ write_signature (const char *path)
 }
 
 static gboolean
-write_pdf (const char *path,
-           const char *title,
-           const char *lines[])
+write_pdf (const char *path, const char *title, const char *lines[])
 {
   cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
   cairo_t *cr = cairo_create (surface);
@@ -88,25 +86,21 @@ write_pdf (const char *path,
 int
 main (int argc, char **argv)
 {
-  const char *declaration[] = {
-    "Kính gửi: UBND phường Trần Phú, thành phố Quảng Ngãi",
-    "Họ, chữ đệm, tên người yêu cầu: Nguyễn Văn An",
-    "Nơi cư trú: 12 Hùng Vương, phường Trần Phú, thành phố Quảng Ngãi",
-    "Giấy tờ tùy thân: CCCD số 051090000101",
-    "Đề nghị đăng ký khai sinh cho người dưới đây:",
-    "Họ, chữ đệm, tên: Nguyễn Ngọc Khánh     Giới tính: Nữ",
-    "Ngày, tháng, năm sinh: 02/05/2025",
-    "Tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự thật.",
-    NULL
-  };
-  const char *birth[] = {
-    "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
-    "Họ và tên mẹ: Trần Thị Hoa     Năm sinh: 1992",
-    "Đã sinh con vào lúc 08 giờ 30 phút, ngày 02/05/2025",
-    "Giới tính của con: Nữ     Cân nặng: 3.100 gam",
-    "Dự định đặt tên con là: Nguyễn Ngọc Khánh",
-    NULL
-  };
+  const char *declaration[] = { "Kính gửi: UBND phường Trần Phú, thành phố Quảng Ngãi",
+                                "Họ, chữ đệm, tên người yêu cầu: Nguyễn Văn An",
+                                "Nơi cư trú: 12 Hùng Vương, phường Trần Phú, thành phố Quảng Ngãi",
+                                "Giấy tờ tùy thân: CCCD số 051090000101",
+                                "Đề nghị đăng ký khai sinh cho người dưới đây:",
+                                "Họ, chữ đệm, tên: Nguyễn Ngọc Khánh     Giới tính: Nữ",
+                                "Ngày, tháng, năm sinh: 02/05/2025",
+                                "Tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự thật.",
+                                NULL };
+  const char *birth[] = { "Bệnh viện Đa khoa tỉnh Quảng Ngãi",
+                          "Họ và tên mẹ: Trần Thị Hoa     Năm sinh: 1992",
+                          "Đã sinh con vào lúc 08 giờ 30 phút, ngày 02/05/2025",
+                          "Giới tính của con: Nữ     Cân nặng: 3.100 gam",
+                          "Dự định đặt tên con là: Nguyễn Ngọc Khánh",
+                          NULL };
   g_autofree char *png = NULL, *pdf1 = NULL, *pdf2 = NULL;
 
   if (argc != 2)

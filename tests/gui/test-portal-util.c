@@ -13,9 +13,8 @@ request (KysoTestSandbox *sb, const char *method, const char *path, const char *
   KysoHttpOptions options = { .ca_file = sb->ca_file, .timeout_seconds = 30 };
   g_autoptr(GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KysoHttpResponse) response = kyso_http_request (method, url, NULL, body,
-                                                            json != NULL ? "application/json" : NULL, &options,
-                                                            NULL, &error);
+  g_autoptr(KysoHttpResponse) response = kyso_http_request (
+    method, url, NULL, body, json != NULL ? "application/json" : NULL, &options, NULL, &error);
   g_autoptr(JsonNode) node = NULL;
 
   g_assert_no_error (error);
@@ -73,11 +72,11 @@ kyso_test_portal_verify (KysoTestSandbox *sb, const char *file)
 void
 kyso_test_portal_keep_result (GObject *source, GAsyncResult *result, gpointer slot)
 {
-  *(GAsyncResult **) slot = g_object_ref (result);
+  *(GAsyncResult **)slot = g_object_ref (result);
 }
 
 gboolean
 kyso_test_portal_have_result (gpointer slot)
 {
-  return *(GAsyncResult **) slot != NULL;
+  return *(GAsyncResult **)slot != NULL;
 }

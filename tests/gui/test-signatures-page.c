@@ -34,14 +34,12 @@ typedef gboolean (*Condition) (gpointer data);
 static gboolean
 timed_out (gpointer data)
 {
-  *(gboolean *) data = TRUE;
+  *(gboolean *)data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
 static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
+wait_until (Condition condition, gpointer data, const char *what)
 {
   gboolean expired = FALSE;
   guint timeout = g_timeout_add_seconds (20, timed_out, &expired);
@@ -73,13 +71,14 @@ page_is (gpointer state)
 static gboolean
 page_has_n (gpointer n)
 {
-  return page_is ("list") && g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) == GPOINTER_TO_UINT (n);
+  return page_is ("list")
+         && g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) == GPOINTER_TO_UINT (n);
 }
 
 static gboolean
 is_null (gpointer pointer_location)
 {
-  return *(gpointer *) pointer_location == NULL;
+  return *(gpointer *)pointer_location == NULL;
 }
 
 static gboolean
@@ -89,24 +88,21 @@ is_mapped (gpointer widget)
 }
 
 static void
-keep_result (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static gboolean
 have_result (gpointer slot)
 {
-  return *(GAsyncResult **) slot != NULL;
+  return *(GAsyncResult **)slot != NULL;
 }
 
 /* Rendering ----------------------------------------------------------------------------- */
 
 static char *
-render_to_png (GtkWidget  *widget,
-               const char *name)
+render_to_png (GtkWidget *widget, const char *name)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -142,12 +138,8 @@ render_to_png (GtkWidget  *widget,
 /* Keyring set-up -------------------------------------------------------------------------- */
 
 static KysoProfile *
-make_profile (const char *name,
-              const char *phone,
-              const char *provider,
-              const char *account,
-              const char *provider2,
-              int         variant)
+make_profile (const char *name, const char *phone, const char *provider, const char *account,
+              const char *provider2, int variant)
 {
   KysoProfile *profile = kyso_profile_new ();
   g_autoptr(GBytes) png = kyso_test_make_signature_png (420, 160, variant);
@@ -201,8 +193,8 @@ nth_row (guint n)
 static void
 test_list (void)
 {
-  g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234",
-                                            "viettel-ca", 0);
+  g_autoptr(KysoProfile) an
+             = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", "viettel-ca", 0);
   g_autoptr(KysoProfile) cuc = make_profile ("Bùi Thị Cúc", "+84387654321", "misa-ca", "123456789", NULL, 1);
   g_autofree char *png = NULL;
   KysoProfileRow *row;
@@ -211,7 +203,8 @@ test_list (void)
   store_profile (cuc);
 
   window = kyso_window_new (app);
-  page = KYSO_SIGNATURES_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "signatures_page"));
+  page = KYSO_SIGNATURES_PAGE (
+    gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "signatures_page"));
   kyso_window_set_page (window, "profiles");
   g_assert_cmpstr (kyso_window_get_page (window), ==, "profiles");
   gtk_window_present (GTK_WINDOW (window));
@@ -245,12 +238,13 @@ test_edit (void)
   g_autofree char *png = NULL;
   g_autoptr(KysoProfile) stored = NULL;
 
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
 
   /* The form shows what is stored. */
   g_assert_cmpstr (gtk_editable_get_text (kyso_profile_dialog_get_name_entry (dialog)), ==, "Nguyễn Văn An");
   g_assert_cmpstr (gtk_editable_get_text (kyso_profile_dialog_get_phone_entry (dialog)), ==, "0912345678");
-  g_assert_cmpstr (gtk_editable_get_text (kyso_profile_dialog_get_keyword_entry (dialog)), ==, "Người làm đơn");
+  g_assert_cmpstr (gtk_editable_get_text (kyso_profile_dialog_get_keyword_entry (dialog)), ==,
+                   "Người làm đơn");
   g_assert_nonnull (kyso_profile_dialog_get_image (dialog));
   g_assert_cmpuint (rows->len, ==, 2);
   g_assert_cmpstr (gtk_editable_get_text (kyso_account_row_get_entry (rows->pdata[0])), ==, "079203001234");
@@ -263,7 +257,8 @@ test_edit (void)
   kyso_profile_dialog_save (dialog);
   g_assert_false (kyso_profile_dialog_is_saving (dialog));
   g_assert_nonnull (kyso_profile_dialog_get_error (dialog));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kyso_profile_dialog_get_phone_entry (dialog)), "error"));
+  g_assert_true (
+    gtk_widget_has_css_class (GTK_WIDGET (kyso_profile_dialog_get_phone_entry (dialog)), "error"));
   g_free (png);
   png = render_to_png (GTK_WIDGET (dialog), "profile-dialog-error.png");
 
@@ -272,7 +267,8 @@ test_edit (void)
   gtk_editable_set_text (kyso_account_row_get_entry (rows->pdata[1]), "12345");
   kyso_profile_dialog_save (dialog);
   g_assert_nonnull (kyso_profile_dialog_get_error (dialog));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kyso_account_row_get_entry (rows->pdata[1])), "error"));
+  g_assert_true (
+    gtk_widget_has_css_class (GTK_WIDGET (kyso_account_row_get_entry (rows->pdata[1])), "error"));
 
   /* Removing that account makes the form valid; saving updates the keyring and closes. */
   g_signal_emit_by_name (rows->pdata[1], "remove-requested");
@@ -299,7 +295,8 @@ test_add (void)
 {
   const char *tmp = g_getenv ("KYSO_TEST_TMPDIR");
   g_autofree char *png_path = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "signature.png", NULL);
-  g_autofree char *txt_path = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "not-an-image.png", NULL);
+  g_autofree char *txt_path
+    = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "not-an-image.png", NULL);
   g_autoptr(GBytes) png = kyso_test_make_signature_png (380, 150, 2);
   g_autoptr(GFile) png_file = g_file_new_for_path (png_path);
   g_autoptr(GFile) txt_file = g_file_new_for_path (txt_path);
@@ -309,7 +306,7 @@ test_add (void)
   g_autofree char *rendered = NULL;
   guint viettel = 0;
 
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
   g_assert_true (g_file_set_contents (txt_path, "hello, this is text", -1, NULL));
 
@@ -337,7 +334,7 @@ test_add (void)
   account_row = rows->pdata[0];
   for (guint i = 0; i < kyso_providers_get_n (); i++)
     if (g_str_equal (kyso_providers_get_nth (i)->id, "viettel-ca"))
-      viettel = i + 1;   /* position 0 is "Choose provider" */
+      viettel = i + 1; /* position 0 is "Choose provider" */
   gtk_drop_down_set_selected (kyso_account_row_get_dropdown (account_row), viettel);
   gtk_editable_set_text (kyso_account_row_get_entry (account_row), "987654321");
   kyso_profile_dialog_add_account (dialog);
@@ -346,7 +343,8 @@ test_add (void)
   gtk_editable_set_text (kyso_account_row_get_entry (rows->pdata[1]), "987654321012");
   kyso_profile_dialog_save (dialog);
   g_assert_nonnull (kyso_profile_dialog_get_error (dialog));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (kyso_account_row_get_dropdown (rows->pdata[1])), "error"));
+  g_assert_true (
+    gtk_widget_has_css_class (GTK_WIDGET (kyso_account_row_get_dropdown (rows->pdata[1])), "error"));
   /* …until one is chosen. */
   gtk_drop_down_set_selected (kyso_account_row_get_dropdown (rows->pdata[1]), 1);
 
@@ -356,7 +354,7 @@ test_add (void)
   wait_until (page_has_n, GUINT_TO_POINTER (3), "three profiles in the list");
 
   {
-    KysoProfile *added = kyso_profile_row_get_profile (nth_row (1));   /* Bùi, Lê, Nguyễn */
+    KysoProfile *added = kyso_profile_row_get_profile (nth_row (1)); /* Bùi, Lê, Nguyễn */
     g_autoptr(KysoProfileAccount) first = g_list_model_get_item (kyso_profile_get_accounts (added), 0);
 
     g_assert_cmpstr (kyso_profile_get_display_name (added), ==, "Lê Minh Tư");
@@ -367,10 +365,9 @@ test_add (void)
 }
 
 static void
-count_changed (KysoProfileStore *store,
-               gpointer          user_data)
+count_changed (KysoProfileStore *store, gpointer user_data)
 {
-  (*(int *) user_data)++;
+  (*(int *)user_data)++;
 }
 
 static void
@@ -417,9 +414,11 @@ test_delete_to_empty (void)
 
   /* "Cancel" keeps the profile. */
   {
-    AdwMessageDialog *confirm = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
+    AdwMessageDialog *confirm
+      = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
     g_assert_true (adw_message_dialog_has_response (confirm, "delete"));
-    g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
+    g_assert_cmpint (adw_message_dialog_get_response_appearance (confirm, "delete"), ==,
+                     ADW_RESPONSE_DESTRUCTIVE);
     g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
     adw_message_dialog_response (confirm, "cancel");
     settle ();
@@ -429,7 +428,8 @@ test_delete_to_empty (void)
   while (g_list_model_get_n_items (kyso_signatures_page_get_profiles (page)) > 0)
     {
       guint n = g_list_model_get_n_items (kyso_signatures_page_get_profiles (page));
-      AdwMessageDialog *confirm = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
+      AdwMessageDialog *confirm
+        = kyso_signatures_page_confirm_delete (page, kyso_profile_row_get_profile (nth_row (0)));
 
       adw_message_dialog_response (confirm, "delete");
       wait_until (fewer_rows, GUINT_TO_POINTER (n), "a profile to be deleted");
@@ -454,11 +454,13 @@ test_pages (void)
   /* The time-stamp server field refuses what is not a web address and stores what is. */
   {
     GSettings *settings = kyso_application_get_settings (app);
-    GtkWidget *settings_page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "settings_page"));
-    GtkWidget *tsa_row = GTK_WIDGET (gtk_widget_get_template_child (settings_page, KYSO_TYPE_SETTINGS_PAGE, "tsa_row"));
+    GtkWidget *settings_page
+      = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), KYSO_TYPE_WINDOW, "settings_page"));
+    GtkWidget *tsa_row
+      = GTK_WIDGET (gtk_widget_get_template_child (settings_page, KYSO_TYPE_SETTINGS_PAGE, "tsa_row"));
     g_autofree char *stored = NULL;
 
-    g_assert_nonnull (settings);   /* the tests compile the schema into the build folder */
+    g_assert_nonnull (settings); /* the tests compile the schema into the build folder */
     gtk_editable_set_text (GTK_EDITABLE (tsa_row), "not an address");
     g_signal_emit_by_name (tsa_row, "apply");
     g_assert_true (gtk_widget_has_css_class (tsa_row, "error"));
@@ -476,7 +478,7 @@ test_pages (void)
 
   /* app.about opens the About window over the main window. */
   {
-    GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
+    GListModel *toplevels = gtk_window_get_toplevels (); /* borrowed */
     GtkWindow *about = NULL;
 
     g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

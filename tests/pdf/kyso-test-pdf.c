@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct _KysoTestPdf {
+struct _KysoTestPdf
+{
   GString *buf;
-  GArray *offsets;      /* gint64 per object number, -1 = none */
-  guint section_start;  /* first object number not yet in a section */
-  GArray *section;      /* object numbers added since the last section */
+  GArray *offsets;     /* gint64 per object number, -1 = none */
+  guint section_start; /* first object number not yet in a section */
+  GArray *section;     /* object numbers added since the last section */
   gint64 last_xref;
   guint size;
 };
@@ -31,7 +32,7 @@ kyso_test_pdf_new (const char *version)
 static void
 record (KysoTestPdf *pdf, guint num)
 {
-  gint64 none = -1, off = (gint64) pdf->buf->len;
+  gint64 none = -1, off = (gint64)pdf->buf->len;
 
   while (pdf->offsets->len <= num)
     g_array_append_val (pdf->offsets, none);
@@ -58,7 +59,7 @@ kyso_test_pdf_add_stream (KysoTestPdf *pdf, guint num, const char *dict, const v
   d[n - 2] = 0;
   record (pdf, num);
   g_string_append_printf (pdf->buf, "%u 0 obj\n%s /Length %" G_GSIZE_FORMAT " >>\nstream\n", num, d, len);
-  g_string_append_len (pdf->buf, data, (gssize) len);
+  g_string_append_len (pdf->buf, data, (gssize)len);
   g_string_append (pdf->buf, "\nendstream\nendobj\n");
 }
 
@@ -83,7 +84,7 @@ kyso_test_pdf_length (KysoTestPdf *pdf)
 static int
 cmp_uint (gconstpointer a, gconstpointer b)
 {
-  guint x = *(const guint *) a, y = *(const guint *) b;
+  guint x = *(const guint *)a, y = *(const guint *)b;
 
   return x < y ? -1 : x > y;
 }
@@ -91,7 +92,7 @@ cmp_uint (gconstpointer a, gconstpointer b)
 void
 kyso_test_pdf_end_section (KysoTestPdf *pdf, const char *trailer_extra, int startxref_delta)
 {
-  gint64 xref = (gint64) pdf->buf->len;
+  gint64 xref = (gint64)pdf->buf->len;
   gboolean first = pdf->last_xref < 0;
 
   g_array_sort (pdf->section, cmp_uint);
@@ -109,10 +110,12 @@ kyso_test_pdf_end_section (KysoTestPdf *pdf, const char *trailer_extra, int star
         g_string_append_printf (pdf->buf, "%010" G_GINT64_FORMAT " 00000 n\r\n",
                                 kyso_test_pdf_offset_of (pdf, g_array_index (pdf->section, guint, i)));
     }
-  g_string_append_printf (pdf->buf, "trailer\n<< /Size %u %s", pdf->size, trailer_extra != NULL ? trailer_extra : "");
+  g_string_append_printf (pdf->buf, "trailer\n<< /Size %u %s", pdf->size,
+                          trailer_extra != NULL ? trailer_extra : "");
   if (!first)
     g_string_append_printf (pdf->buf, " /Prev %" G_GINT64_FORMAT, pdf->last_xref);
-  g_string_append_printf (pdf->buf, " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n", xref + startxref_delta);
+  g_string_append_printf (pdf->buf, " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n",
+                          xref + startxref_delta);
   pdf->last_xref = xref;
   g_array_set_size (pdf->section, 0);
 }
@@ -139,7 +142,7 @@ kyso_test_pdf_write (KysoTestPdf *pdf, const char *path)
 {
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, pdf->buf->str, (gssize) pdf->buf->len, &error);
+  g_file_set_contents (path, pdf->buf->str, (gssize)pdf->buf->len, &error);
   g_assert_no_error (error);
 }
 
@@ -173,9 +176,10 @@ kyso_test_make_document (const char *path, const KysoTestPage *pages, guint n)
       g_autofree char *mb = box (pg->media_box);
       g_autofree char *cb = pg->crop_box[2] > 0 ? box (pg->crop_box) : NULL;
       g_autofree char *crop = cb != NULL ? g_strdup_printf ("/CropBox %s", cb) : g_strdup ("");
-      g_autofree char *page = g_strdup_printf (
-        "<< /Type /Page /Parent 2 0 R /MediaBox %s %s /Rotate %d /Contents %u 0 R "
-        "/Resources << /Font << /F1 %u 0 R >> >> >>", mb, crop, pg->rotate, 4 + 2 * i, font);
+      g_autofree char *page
+        = g_strdup_printf ("<< /Type /Page /Parent 2 0 R /MediaBox %s %s /Rotate %d /Contents %u 0 R "
+                           "/Resources << /Font << /F1 %u 0 R >> >> >>",
+                           mb, crop, pg->rotate, 4 + 2 * i, font);
       g_autofree char *content = NULL;
       char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -187,7 +191,8 @@ kyso_test_make_document (const char *path, const KysoTestPage *pages, guint n)
       kyso_test_pdf_add_stream (pdf, 4 + 2 * i, "<< >>", content, strlen (content));
     }
   kyso_test_pdf_add (pdf, font, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-  kyso_test_pdf_end_section (pdf, "/Root 1 0 R /ID [<0102030405060708090a0b0c0d0e0f10><0102030405060708090a0b0c0d0e0f10>]", 0);
+  kyso_test_pdf_end_section (
+    pdf, "/Root 1 0 R /ID [<0102030405060708090a0b0c0d0e0f10><0102030405060708090a0b0c0d0e0f10>]", 0);
   kyso_test_pdf_write (pdf, path);
   g_bytes_unref (kyso_test_pdf_free_to_bytes (pdf));
 }
@@ -214,13 +219,14 @@ kyso_test_run (char **out, char **err, const char *first, ...)
   int status = -1;
   va_list ap;
 
-  g_ptr_array_add (argv, (char *) first);
+  g_ptr_array_add (argv, (char *)first);
   va_start (ap, first);
   for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
+    g_ptr_array_add (argv, (char *)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e, &status, &error))
+  if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e, &status,
+                     &error))
     g_error ("cannot run %s: %s", first, error->message);
   if (out != NULL)
     *out = g_steal_pointer (&o);
@@ -299,7 +305,7 @@ kyso_test_signer (void)
 static void
 on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -316,7 +322,7 @@ kyso_test_sign (const char *in, const char *out, const KysoSignSessionOptions *o
   g_autoptr(KysoSigner) signer = kyso_test_signer ();
   g_autoptr(KysoSignSession) session = kyso_sign_session_new (in, out, options);
   g_autoptr(GPtrArray) creds = NULL;
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) sigs = NULL;
   g_autoptr(GAsyncResult) r1 = NULL;
   g_autoptr(GAsyncResult) r2 = NULL;
@@ -399,7 +405,7 @@ static void
 check_attributes (const guint8 *der, gsize len)
 {
   const unsigned char *p = der;
-  CMS_ContentInfo *cms = d2i_CMS_ContentInfo (NULL, &p, (long) len);
+  CMS_ContentInfo *cms = d2i_CMS_ContentInfo (NULL, &p, (long)len);
   CMS_SignerInfo *si;
   int n_v2 = 0;
 
@@ -453,13 +459,13 @@ kyso_test_assert_cms (const char *path)
         p++;
     }
   g_assert_cmpint (br[0], ==, 0);
-  g_assert_cmpint (br[2] + br[3], ==, (gint64) len);
+  g_assert_cmpint (br[2] + br[3], ==, (gint64)len);
   g_assert_cmpint (data[br[1]], ==, '<');
   g_assert_cmpint (data[br[2] - 1], ==, '>');
   for (gint64 i = br[1] + 1; i + 1 < br[2] - 1; i += 2)
     {
       char hex[3] = { data[i], data[i + 1], 0 };
-      guint8 b = (guint8) strtoul (hex, NULL, 16);
+      guint8 b = (guint8)strtoul (hex, NULL, 16);
       g_byte_array_append (der, &b, 1);
     }
   /* DER has a definite length: cut the zero padding after it. */
@@ -469,12 +475,13 @@ kyso_test_assert_cms (const char *path)
     g_byte_array_set_size (der, 5 + (der->data[2] << 16 | der->data[3] << 8 | der->data[4]));
   g_string_append_len (content, data, br[1]);
   g_string_append_len (content, data + br[2], br[3]);
-  g_file_set_contents (sig_path, (const char *) der->data, der->len, &error);
+  g_file_set_contents (sig_path, (const char *)der->data, der->len, &error);
   g_assert_no_error (error);
-  g_file_set_contents (content_path, content->str, (gssize) content->len, &error);
+  g_file_set_contents (content_path, content->str, (gssize)content->len, &error);
   g_assert_no_error (error);
-  status = kyso_test_run (NULL, &err, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sig_path,
-                          "-content", content_path, "-CAfile", ca, "-purpose", "any", "-out", "/dev/null", NULL);
+  status
+    = kyso_test_run (NULL, &err, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sig_path,
+                     "-content", content_path, "-CAfile", ca, "-purpose", "any", "-out", "/dev/null", NULL);
   if (status != 0)
     g_error ("openssl cms -verify failed on %s: %s", path, err);
   check_attributes (der->data, der->len);

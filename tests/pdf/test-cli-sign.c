@@ -6,7 +6,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   char *dir;
   char *in;
   char *out;
@@ -75,8 +76,8 @@ test_sign_and_info (Fixture *f, gconstpointer data)
   int status;
 
   status = kyso_test_run (&out, &err, cli (), "sign", f->in, f->out, "--p12", f->p12, "--p12-pass-env",
-                          "KYSO_TEST_P12_PASS", "--page", "2", "--rect", "100,100,200,60", "--name", "Nguyễn Văn An",
-                          "--reason", "Nộp hồ sơ", "--location", "Kon Tum", NULL);
+                          "KYSO_TEST_P12_PASS", "--page", "2", "--rect", "100,100,200,60", "--name",
+                          "Nguyễn Văn An", "--reason", "Nộp hồ sơ", "--location", "Kon Tum", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "Signature1"));
   kyso_test_assert_pdfsig (f->out, 1);
@@ -108,15 +109,20 @@ test_usage (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, NULL), ==, 2);
   g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, NULL), ==, 2);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--bogus", NULL), ==, 2);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--page", "-3", NULL), ==, 2);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_UNSET_VARIABLE", NULL), ==, 2);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--rect", "1,1,9,9",
-                                  "--keyword", "x", NULL), ==, 2);
+  g_assert_cmpint (
+    kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--bogus", NULL), ==, 2);
+  g_assert_cmpint (
+    kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--page", "-3", NULL), ==, 2);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12,
+                                  "--p12-pass-env", "KYSO_TEST_UNSET_VARIABLE", NULL),
+                   ==, 2);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--rect",
+                                  "1,1,9,9", "--keyword", "x", NULL),
+                   ==, 2);
   for (guint i = 0; i < G_N_ELEMENTS (rects); i++)
-    g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--rect", rects[i],
-                                    NULL), ==, 2);
+    g_assert_cmpint (
+      kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--rect", rects[i], NULL),
+      ==, 2);
   g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "info", NULL), ==, 2);
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
 }
@@ -130,24 +136,31 @@ test_refused_input (Fixture *f, gconstpointer data)
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (kyso_test_run (NULL, NULL, "qpdf", "--encrypt", "u", "o", "256", "--", f->in, enc, NULL), ==, 0);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, "qpdf", "--encrypt", "u", "o", "256", "--", f->in, enc, NULL),
+                   ==, 0);
   g_assert_cmpint (kyso_test_run (NULL, &err, cli (), "sign", enc, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_P12_PASS", NULL), ==, 3);
+                                  "KYSO_TEST_P12_PASS", NULL),
+                   ==, 3);
   g_assert_nonnull (strstr (err, "encrypted"));
   g_clear_pointer (&err, g_free);
 
   g_file_set_contents (junk, "%PDF-1.4\nthis is not a PDF at all\n", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (kyso_test_run (NULL, &err, cli (), "sign", junk, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_P12_PASS", NULL), ==, 3);
+                                  "KYSO_TEST_P12_PASS", NULL),
+                   ==, 3);
   g_assert_nonnull (strstr (err, "damaged"));
   g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "info", junk, NULL), ==, 3);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", missing, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_P12_PASS", NULL), ==, 3);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_P12_PASS", "--keyword", "Không có chữ này", NULL), ==, 3);
-  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_P12_PASS", "--page", "9", NULL), ==, 3);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", missing, f->out, "--p12", f->p12,
+                                  "--p12-pass-env", "KYSO_TEST_P12_PASS", NULL),
+                   ==, 3);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12,
+                                  "--p12-pass-env", "KYSO_TEST_P12_PASS", "--keyword", "Không có chữ này",
+                                  NULL),
+                   ==, 3);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->p12,
+                                  "--p12-pass-env", "KYSO_TEST_P12_PASS", "--page", "9", NULL),
+                   ==, 3);
   /* Nothing was left behind: input, enc, junk only. */
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (f->dir), ==, 3);
@@ -163,8 +176,9 @@ test_signing_failed (Fixture *f, gconstpointer data)
   /* An existing OUT is not touched when signing fails. */
   g_file_set_contents (f->out, "previous contents", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (kyso_test_run (NULL, &err, cli (), "sign", f->in, f->out, "--p12", f->p12, "--p12-pass-env",
-                                  "KYSO_TEST_WRONG_PASS", NULL), ==, 4);
+  g_assert_cmpint (kyso_test_run (NULL, &err, cli (), "sign", f->in, f->out, "--p12", f->p12,
+                                  "--p12-pass-env", "KYSO_TEST_WRONG_PASS", NULL),
+                   ==, 4);
   g_assert_cmpint (kyso_test_run (NULL, NULL, cli (), "sign", f->in, f->out, "--p12", f->in, NULL), ==, 4);
   g_file_get_contents (f->out, &after, NULL, &error);
   g_assert_cmpstr (after, ==, "previous contents");

@@ -48,21 +48,21 @@ test_by_hand (void)
   g_assert_cmpfloat (kyso_page_geometry_get_width (&g), ==, 500);
   g_assert_cmpfloat (kyso_page_geometry_get_height (&g), ==, 600);
   kyso_page_geometry_to_pdf (&g, &box, &pdf);
-  assert_rect_near (&pdf, 50, 660, 150, 700);           /* top-left of the crop box */
+  assert_rect_near (&pdf, 50, 660, 150, 700); /* top-left of the crop box */
 
   kyso_page_geometry_init (&g, 50, 100, 550, 700, 90);
   g_assert_cmpfloat (kyso_page_geometry_get_width (&g), ==, 600);
   g_assert_cmpfloat (kyso_page_geometry_get_height (&g), ==, 500);
   kyso_page_geometry_to_pdf (&g, &box, &pdf);
-  assert_rect_near (&pdf, 50, 100, 90, 200);            /* turned clockwise: bottom-left */
+  assert_rect_near (&pdf, 50, 100, 90, 200); /* turned clockwise: bottom-left */
 
   kyso_page_geometry_init (&g, 50, 100, 550, 700, 180);
   kyso_page_geometry_to_pdf (&g, &box, &pdf);
-  assert_rect_near (&pdf, 450, 100, 550, 140);          /* bottom-right */
+  assert_rect_near (&pdf, 450, 100, 550, 140); /* bottom-right */
 
   kyso_page_geometry_init (&g, 50, 100, 550, 700, 270);
   kyso_page_geometry_to_pdf (&g, &box, &pdf);
-  assert_rect_near (&pdf, 510, 600, 550, 700);          /* top-right */
+  assert_rect_near (&pdf, 510, 600, 550, 700); /* top-right */
 
   /* The same box at zoom 2 in view pixels is twice as large on screen. */
   box = (KysoPageRect){ 0, 0, 200, 80 };
@@ -97,24 +97,24 @@ test_clamp (void)
   KysoPageGeometry g;
   KysoPageRect box;
 
-  kyso_page_geometry_init (&g, 0, 0, 595, 842, 90);    /* shown 842 × 595 */
+  kyso_page_geometry_init (&g, 0, 0, 595, 842, 90); /* shown 842 × 595 */
 
   box = (KysoPageRect){ 10, 10, 110, 60 };
   g_assert_false (kyso_page_geometry_clamp (&g, &box, 20, 10));
 
-  box = (KysoPageRect){ 800, 580, 900, 630 };           /* off the bottom-right: slides back */
+  box = (KysoPageRect){ 800, 580, 900, 630 }; /* off the bottom-right: slides back */
   g_assert_true (kyso_page_geometry_clamp (&g, &box, 20, 10));
   assert_rect_near (&box, 742, 545, 842, 595);
 
-  box = (KysoPageRect){ -30, -5, 70, 45 };              /* off the top-left */
+  box = (KysoPageRect){ -30, -5, 70, 45 }; /* off the top-left */
   g_assert_true (kyso_page_geometry_clamp (&g, &box, 20, 10));
   assert_rect_near (&box, 0, 0, 100, 50);
 
-  box = (KysoPageRect){ 100, 100, 102, 101 };           /* too small: grows to the minimum */
+  box = (KysoPageRect){ 100, 100, 102, 101 }; /* too small: grows to the minimum */
   g_assert_true (kyso_page_geometry_clamp (&g, &box, 20, 10));
   assert_rect_near (&box, 100, 100, 120, 110);
 
-  box = (KysoPageRect){ -10, -10, 2000, 2000 };         /* larger than the page */
+  box = (KysoPageRect){ -10, -10, 2000, 2000 }; /* larger than the page */
   g_assert_true (kyso_page_geometry_clamp (&g, &box, 20, 10));
   assert_rect_near (&box, 0, 0, 842, 595);
 }
@@ -132,12 +132,12 @@ dark_fraction (cairo_surface_t *surface, int x0, int y0, int x1, int y1)
   for (int y = y0; y < y1; y++)
     for (int x = x0; x < x1; x++)
       {
-        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        guint32 px = *(const guint32 *)(data + y * stride + x * 4);
         total++;
         if ((px & 0xff) < 64 && ((px >> 8) & 0xff) < 64 && ((px >> 16) & 0xff) < 64)
           dark++;
       }
-  return total ? (double) dark / total : 0;
+  return total ? (double)dark / total : 0;
 }
 
 /* Each page carries a black square at a known place in PDF user space. poppler renders the
@@ -156,7 +156,7 @@ test_against_poppler (void)
     {
       KysoTestPage *p = &pages[i];
       p->media[0] = 0, p->media[1] = 0, p->media[2] = 612, p->media[3] = 792;
-      if (i >= 4)          /* the second half is cropped off-centre */
+      if (i >= 4) /* the second half is cropped off-centre */
         p->crop[0] = 40, p->crop[1] = 120, p->crop[2] = 560, p->crop[3] = 700;
       p->rotate = rotations[i % 4];
       p->fill[0] = 100, p->fill[1] = 500, p->fill[2] = 220, p->fill[3] = 560;
@@ -186,8 +186,8 @@ test_against_poppler (void)
       for (guint s = 0; s < G_N_ELEMENTS (scales); s++)
         {
           double scale = scales[s];
-          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (w * scale),
-                                                                 (int) ceil (h * scale));
+          cairo_surface_t *surface
+            = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int)ceil (w * scale), (int)ceil (h * scale));
           cairo_t *cr = cairo_create (surface);
           KysoPageRect fill = { pages[i].fill[0], pages[i].fill[1], pages[i].fill[2], pages[i].fill[3] };
           KysoPageRect view;
@@ -201,16 +201,21 @@ test_against_poppler (void)
 
           kyso_page_geometry_pdf_to_view (&g, scale, &fill, &view);
           /* Inside (one pixel in from the edges) all black; a 3-pixel ring outside all white. */
-          g_assert_cmpfloat (dark_fraction (surface, (int) view.x0 + 1, (int) view.y0 + 1,
-                                            (int) view.x1 - 1, (int) view.y1 - 1), >, 0.99);
-          g_assert_cmpfloat (dark_fraction (surface, (int) view.x0 - 4, (int) view.y0 - 4,
-                                            (int) view.x0 - 1, (int) view.y1 + 4), <, 0.01);
-          g_assert_cmpfloat (dark_fraction (surface, (int) view.x1 + 2, (int) view.y0 - 4,
-                                            (int) view.x1 + 5, (int) view.y1 + 4), <, 0.01);
-          g_assert_cmpfloat (dark_fraction (surface, (int) view.x0 - 4, (int) view.y0 - 4,
-                                            (int) view.x1 + 4, (int) view.y0 - 1), <, 0.01);
-          g_assert_cmpfloat (dark_fraction (surface, (int) view.x0 - 4, (int) view.y1 + 2,
-                                            (int) view.x1 + 4, (int) view.y1 + 5), <, 0.01);
+          g_assert_cmpfloat (
+            dark_fraction (surface, (int)view.x0 + 1, (int)view.y0 + 1, (int)view.x1 - 1, (int)view.y1 - 1),
+            >, 0.99);
+          g_assert_cmpfloat (
+            dark_fraction (surface, (int)view.x0 - 4, (int)view.y0 - 4, (int)view.x0 - 1, (int)view.y1 + 4),
+            <, 0.01);
+          g_assert_cmpfloat (
+            dark_fraction (surface, (int)view.x1 + 2, (int)view.y0 - 4, (int)view.x1 + 5, (int)view.y1 + 4),
+            <, 0.01);
+          g_assert_cmpfloat (
+            dark_fraction (surface, (int)view.x0 - 4, (int)view.y0 - 4, (int)view.x1 + 4, (int)view.y0 - 1),
+            <, 0.01);
+          g_assert_cmpfloat (
+            dark_fraction (surface, (int)view.x0 - 4, (int)view.y1 + 2, (int)view.x1 + 4, (int)view.y1 + 5),
+            <, 0.01);
           cairo_surface_destroy (surface);
         }
 
@@ -230,7 +235,7 @@ test_against_poppler (void)
         g_assert_cmpfloat (pdf.y1, >, 210);
         g_assert_cmpfloat (pdf.y1, <, 225);
       }
-      g_list_free_full (found, (GDestroyNotify) poppler_rectangle_free);
+      g_list_free_full (found, (GDestroyNotify)poppler_rectangle_free);
       g_object_unref (page);
     }
 

@@ -37,7 +37,7 @@ test_lexer_objects (void)
   g_assert_no_error (error);
   g_assert_cmpint (kyso_pdf_object_get_kind (d), ==, KYSO_PDF_DICT);
   g_assert_cmpint (kyso_pdf_object_get_start (d), ==, 0);
-  g_assert_cmpint (kyso_pdf_object_get_end (d), ==, (gint64) strlen (text));
+  g_assert_cmpint (kyso_pdf_object_get_end (d), ==, (gint64)strlen (text));
   g_assert_true (kyso_pdf_object_is_name (kyso_pdf_dict_get (d, "Type"), "Page"));
   s = kyso_pdf_object_get_string (kyso_pdf_dict_get (d, "Name X"), &len);
   g_assert_cmpmem (s, len, "a(b)\nAz", 7);
@@ -162,14 +162,14 @@ test_filter_predictors (void)
       g_autoptr(GBytes) z = NULL;
       g_autoptr(GBytes) out = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(KysoPdfObject) dict = parse ("<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> >>",
-                                             &error);
+      g_autoptr(KysoPdfObject) dict
+                 = parse ("<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> >>", &error);
       guint8 prev[4] = { 0 };
 
       /* Encode each row with PNG filter type @t (bpp 1). */
       for (int r = 0; r < 3; r++)
         {
-          guint8 ty = (guint8) types[t];
+          guint8 ty = (guint8)types[t];
           g_byte_array_append (enc, &ty, 1);
           for (int i = 0; i < 4; i++)
             {
@@ -186,7 +186,7 @@ test_filter_predictors (void)
                   int p = left + up - ul, pa = abs (p - left), pb = abs (p - up), pc = abs (p - ul);
                   pred = pa <= pb && pa <= pc ? left : pb <= pc ? up : ul;
                 }
-              v = (guint8) (raw[r][i] - pred);
+              v = (guint8)(raw[r][i] - pred);
               g_byte_array_append (enc, &v, 1);
             }
           memcpy (prev, raw[r], 4);
@@ -217,7 +217,7 @@ test_filter_limits (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (out), ==, 8 << 20);
   g_clear_pointer (&out, g_bytes_unref);
-  out = kyso_pdf_decode_bytes (lzw, (const guint8 *) "x", 1, 1 << 20, &error);
+  out = kyso_pdf_decode_bytes (lzw, (const guint8 *)"x", 1, 1 << 20, &error);
   g_assert_null (out);
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_UNSUPPORTED);
 }
@@ -236,7 +236,8 @@ base_pdf (void)
   KysoTestPdf *pdf = kyso_test_pdf_new ("1.7");
 
   kyso_test_pdf_add (pdf, 1, "<< /Type /Catalog /Pages 2 0 R >>");
-  kyso_test_pdf_add (pdf, 2, "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 600 800] /Rotate 90 >>");
+  kyso_test_pdf_add (pdf, 2,
+                     "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 600 800] /Rotate 90 >>");
   kyso_test_pdf_add (pdf, 3, "<< /Type /Page /Parent 2 0 R /CropBox [10 20 500 700] >>");
   kyso_test_pdf_add (pdf, 4, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Rotate -90 >>");
   return pdf;
@@ -254,11 +255,11 @@ test_doc_revisions (void)
   gint64 first_eof, size;
 
   kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
-  first_eof = (gint64) kyso_test_pdf_length (pdf);
+  first_eof = (gint64)kyso_test_pdf_length (pdf);
   /* An update redefining page 4, whose trailer leaves /Root out (the older one still counts). */
   kyso_test_pdf_add (pdf, 4, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Rotate 180 >>");
   kyso_test_pdf_end_section (pdf, "", 0);
-  size = (gint64) kyso_test_pdf_length (pdf);
+  size = (gint64)kyso_test_pdf_length (pdf);
   doc = open_pdf (pdf, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kyso_pdf_document_get_n_revisions (doc), ==, 2);
@@ -333,9 +334,10 @@ test_doc_broken (void)
 
   /* A /Prev chain that loops. */
   kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
-  at = (gint64) kyso_test_pdf_length (pdf);
-  loop = g_strdup_printf ("xref\n0 0\ntrailer\n<< /Size 5 /Root 1 0 R /Prev %" G_GINT64_FORMAT " >>\nstartxref\n%"
-                          G_GINT64_FORMAT "\n%%%%EOF\n", at, at);
+  at = (gint64)kyso_test_pdf_length (pdf);
+  loop = g_strdup_printf ("xref\n0 0\ntrailer\n<< /Size 5 /Root 1 0 R /Prev %" G_GINT64_FORMAT
+                          " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n",
+                          at, at);
   kyso_test_pdf_append (pdf, loop);
   doc = open_pdf (pdf, &error);
   g_assert_null (doc);
@@ -369,11 +371,12 @@ test_doc_broken (void)
   /* An object number beyond the bound is refused. */
   pdf = base_pdf ();
   kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
-  at = (gint64) kyso_test_pdf_length (pdf);
+  at = (gint64)kyso_test_pdf_length (pdf);
   g_free (loop);
-  loop = g_strdup_printf ("xref\n900000000 1\n0000000010 00000 n\r\ntrailer\n<< /Size 5 /Root 1 0 R /Prev %"
-                          G_GINT64_FORMAT " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n",
-                          kyso_test_pdf_last_xref (pdf), at);
+  loop = g_strdup_printf (
+    "xref\n900000000 1\n0000000010 00000 n\r\ntrailer\n<< /Size 5 /Root 1 0 R /Prev %" G_GINT64_FORMAT
+    " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n",
+    kyso_test_pdf_last_xref (pdf), at);
   kyso_test_pdf_append (pdf, loop);
   doc = open_pdf (pdf, &error);
   g_assert_null (doc);
@@ -473,30 +476,34 @@ make_xref_stream_pdf (gboolean hybrid)
   g_autoptr(GByteArray) enc = g_byte_array_new ();
   gint64 stm_off, xref_off;
   guint8 prev[4] = { 0 };
-  guint o2 = (guint) (strstr (objs, "<< /Type /Pages") - objs), o3 = (guint) (strstr (objs, "<< /Type /Page ") - objs);
+  guint o2 = (guint)(strstr (objs, "<< /Type /Pages") - objs),
+        o3 = (guint)(strstr (objs, "<< /Type /Page ") - objs);
 
   header = g_strdup_printf ("1 0 2 %u 3 %u ", o2, o3);
   body = g_strdup_printf ("%s%s", header, objs);
-  z = deflate_bytes ((const guint8 *) body, strlen (body));
+  z = deflate_bytes ((const guint8 *)body, strlen (body));
   {
-    g_autofree char *dict = g_strdup_printf ("<< /Type /ObjStm /N 3 /First %u /Filter /FlateDecode >>",
-                                             (guint) strlen (header));
+    g_autofree char *dict
+      = g_strdup_printf ("<< /Type /ObjStm /N 3 /First %u /Filter /FlateDecode >>", (guint)strlen (header));
     kyso_test_pdf_add_stream (pdf, 4, dict, g_bytes_get_data (z, NULL), g_bytes_get_size (z));
   }
   stm_off = kyso_test_pdf_offset_of (pdf, 4);
   /* Rows of /W [1 2 1]: 0 free, 1–3 compressed in 4, 4 at stm_off, 5 (the xref stream) set below. */
-  xref_off = (gint64) kyso_test_pdf_length (pdf);
+  xref_off = (gint64)kyso_test_pdf_length (pdf);
   {
-    guint8 r[6][4] = { { 0, 0, 0, 255 }, { 2, 0, 4, 0 }, { 2, 0, 4, 1 }, { 2, 0, 4, 2 },
-                       { 1, (guint8) (stm_off >> 8), (guint8) stm_off, 0 },
-                       { 1, (guint8) (xref_off >> 8), (guint8) xref_off, 0 } };
+    guint8 r[6][4] = { { 0, 0, 0, 255 },
+                       { 2, 0, 4, 0 },
+                       { 2, 0, 4, 1 },
+                       { 2, 0, 4, 2 },
+                       { 1, (guint8)(stm_off >> 8), (guint8)stm_off, 0 },
+                       { 1, (guint8)(xref_off >> 8), (guint8)xref_off, 0 } };
     for (int i = 0; i < 6; i++)
       {
         guint8 t = 2;
         g_byte_array_append (enc, &t, 1);
         for (int c = 0; c < 4; c++)
           {
-            guint8 v = (guint8) (r[i][c] - prev[c]);
+            guint8 v = (guint8)(r[i][c] - prev[c]);
             g_byte_array_append (enc, &v, 1);
           }
         memcpy (prev, r[i], 4);
@@ -505,23 +512,26 @@ make_xref_stream_pdf (gboolean hybrid)
   g_clear_pointer (&z, g_bytes_unref);
   z = deflate_bytes (enc->data, enc->len);
   {
-    g_autofree char *dict = g_strdup_printf ("5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Root 1 0 R /Filter "
-                                             "/FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> /Length %"
-                                             G_GSIZE_FORMAT " >>\nstream\n", g_bytes_get_size (z));
+    g_autofree char *dict = g_strdup_printf (
+      "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Root 1 0 R /Filter "
+      "/FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> /Length %" G_GSIZE_FORMAT " >>\nstream\n",
+      g_bytes_get_size (z));
     kyso_test_pdf_append (pdf, dict);
   }
   {
     g_autoptr(GBytes) head = kyso_test_pdf_free_to_bytes (pdf);
-    GString *all = g_string_new_len (g_bytes_get_data (head, NULL), (gssize) g_bytes_get_size (head));
-    g_string_append_len (all, g_bytes_get_data (z, NULL), (gssize) g_bytes_get_size (z));
+    GString *all = g_string_new_len (g_bytes_get_data (head, NULL), (gssize)g_bytes_get_size (head));
+    g_string_append_len (all, g_bytes_get_data (z, NULL), (gssize)g_bytes_get_size (z));
     g_string_append (all, "\nendstream\nendobj\n");
     if (hybrid)
       {
-        gint64 t = (gint64) all->len;
+        gint64 t = (gint64)all->len;
         /* The table lists only the object stream; the rest is for readers of /XRefStm. */
-        g_string_append_printf (all, "xref\n0 1\n0000000000 65535 f\r\n4 1\n%010" G_GINT64_FORMAT " 00000 n\r\n"
-                                "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %" G_GINT64_FORMAT " >>\nstartxref\n%"
-                                G_GINT64_FORMAT "\n%%%%EOF\n", stm_off, xref_off, t);
+        g_string_append_printf (all,
+                                "xref\n0 1\n0000000000 65535 f\r\n4 1\n%010" G_GINT64_FORMAT " 00000 n\r\n"
+                                "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %" G_GINT64_FORMAT
+                                " >>\nstartxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n",
+                                stm_off, xref_off, t);
       }
     else
       g_string_append_printf (all, "startxref\n%" G_GINT64_FORMAT "\n%%%%EOF\n", xref_off);

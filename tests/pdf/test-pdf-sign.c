@@ -13,7 +13,8 @@
 #include <openssl/cms.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   char *dir;
   char *in;
   char *out;
@@ -156,8 +157,8 @@ test_linearized (Fixture *f, gconstpointer data)
 static void
 test_corpus_kinds (Fixture *f, gconstpointer data)
 {
-  const char *files[] = { "pyhanko/minimal-hybrid-xref.pdf", "qpdf/hybrid-xref.pdf", "pyhanko/page-tree-direct-kid.pdf",
-                          "qpdf/lin1.pdf" };
+  const char *files[] = { "pyhanko/minimal-hybrid-xref.pdf", "qpdf/hybrid-xref.pdf",
+                          "pyhanko/page-tree-direct-kid.pdf", "qpdf/lin1.pdf" };
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -226,8 +227,9 @@ ink_box (const char *pdf, int page, double box[4])
   int w, h, stride;
   gboolean found = FALSE;
 
-  g_assert_cmpint (kyso_test_run (NULL, NULL, "pdftoppm", "-f", pg, "-l", pg, "-r", "72", "-png", "-singlefile", pdf,
-                                  prefix, NULL), ==, 0);
+  g_assert_cmpint (kyso_test_run (NULL, NULL, "pdftoppm", "-f", pg, "-l", pg, "-r", "72", "-png",
+                                  "-singlefile", pdf, prefix, NULL),
+                   ==, 0);
   s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
   w = cairo_image_surface_get_width (s);
@@ -238,7 +240,7 @@ ink_box (const char *pdf, int page, double box[4])
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
-        guint32 p = *(guint32 *) (cairo_image_surface_get_data (s) + y * stride + 4 * x);
+        guint32 p = *(guint32 *)(cairo_image_surface_get_data (s) + y * stride + 4 * x);
         int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
         /* Dark blue: the appearance's text (0.08 0.16 0.45), anti-aliased towards white. */
         if (b > r + 40 && b > g + 30 && b < 200)
@@ -271,8 +273,9 @@ word_box (const char *pdf, int page, const char *word, double box[4])
     return FALSE;
   for (start = end; start > out && strncmp (start, "<word", 5) != 0; start--)
     ;
-  return sscanf (start, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &box[0], &box[1], &box[2],
-                 &box[3]) == 4;
+  return sscanf (start, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &box[0], &box[1],
+                 &box[2], &box[3])
+         == 4;
 }
 
 static KysoPdfObject *
@@ -321,10 +324,14 @@ test_rect_rotated (Fixture *f, gconstpointer data)
       w = widget_of_last_field (doc);
       r = kyso_pdf_dict_get (w, "Rect");
       /* /Rect is exactly the requested box, in the page's user space. */
-      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 0), NULL), rect[0], 1e-6);
-      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 1), NULL), rect[1], 1e-6);
-      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 2), NULL), rect[0] + rect[2], 1e-6);
-      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 3), NULL), rect[1] + rect[3], 1e-6);
+      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 0), NULL), rect[0],
+                                      1e-6);
+      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 1), NULL), rect[1],
+                                      1e-6);
+      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 2), NULL),
+                                      rect[0] + rect[2], 1e-6);
+      g_assert_cmpfloat_with_epsilon (kyso_pdf_object_get_number (kyso_pdf_array_get (r, 3), NULL),
+                                      rect[1] + rect[3], 1e-6);
       /* The text reads upright: wider than tall on screen whatever the rotation. */
       g_assert_true (ink_box (f->out, i + 1, ink));
       g_assert_cmpfloat (ink[2] - ink[0], >, ink[3] - ink[1]);
@@ -352,8 +359,8 @@ test_keyword (Fixture *f, gconstpointer data)
   g_assert_true (word_box (f->out, 2, "Nguoi", word));
   g_assert_true (word_box (f->out, 2, "ky", word + 4));
   g_assert_true (ink_box (f->out, 2, ink));
-  g_test_message ("words %g %g %g %g / %g %g %g %g, ink %g %g %g %g", word[0], word[1], word[2], word[3], word[4],
-                  word[5], word[6], word[7], ink[0], ink[1], ink[2], ink[3]);
+  g_test_message ("words %g %g %g %g / %g %g %g %g, ink %g %g %g %g", word[0], word[1], word[2], word[3],
+                  word[4], word[5], word[6], word[7], ink[0], ink[1], ink[2], ink[3]);
   /* The text is centred in a 60-point box whose top is 4 points under the match. */
   g_assert_cmpfloat (ink[1], >=, word[3] + 4);
   g_assert_cmpfloat (ink[3], <=, word[3] + 4 + 60 + 1);
@@ -493,10 +500,11 @@ tsa_handler (KysoTestHttp *server, const char *method, const char *path, GBytes 
   g_autofree char *reply = NULL;
   gsize len;
 
-  g_file_set_contents (q, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL);
+  g_file_set_contents (q, g_bytes_get_data (body, NULL), (gssize)g_bytes_get_size (body), NULL);
   *status = 500;
   *content_type = "text/plain";
-  if (kyso_test_run (NULL, NULL, "openssl", "ts", "-reply", "-config", cnf, "-queryfile", q, "-out", r, NULL) == 0
+  if (kyso_test_run (NULL, NULL, "openssl", "ts", "-reply", "-config", cnf, "-queryfile", q, "-out", r, NULL)
+        == 0
       && g_file_get_contents (r, &reply, &len, NULL))
     {
       *status = 200;
@@ -538,7 +546,7 @@ test_timestamp (Fixture *f, gconstpointer data)
 
   /* The signature-time-stamp attribute holds a token over the signature value: openssl ts says so. */
   p = g_bytes_get_data (cms, NULL);
-  ci = d2i_CMS_ContentInfo (NULL, &p, (long) g_bytes_get_size (cms));
+  ci = d2i_CMS_ContentInfo (NULL, &p, (long)g_bytes_get_size (cms));
   g_assert_nonnull (ci);
   si = sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (ci), 0);
   attr = CMS_unsigned_get_attr (si, CMS_unsigned_get_attr_by_NID (si, NID_id_smime_aa_timeStampToken, -1));
@@ -546,12 +554,13 @@ test_timestamp (Fixture *f, gconstpointer data)
   t = X509_ATTRIBUTE_get0_type (attr, 0);
   g_assert_cmpint (t->type, ==, V_ASN1_SEQUENCE);
   sig = CMS_SignerInfo_get0_signature (si);
-  g_file_set_contents (token_path, (const char *) t->value.sequence->data, t->value.sequence->length, &error);
-  g_file_set_contents (sig_path, (const char *) ASN1_STRING_get0_data (sig), ASN1_STRING_length (sig), &error);
+  g_file_set_contents (token_path, (const char *)t->value.sequence->data, t->value.sequence->length, &error);
+  g_file_set_contents (sig_path, (const char *)ASN1_STRING_get0_data (sig), ASN1_STRING_length (sig), &error);
   g_assert_no_error (error);
   CMS_ContentInfo_free (ci);
-  g_assert_cmpint (kyso_test_run (NULL, &err, "openssl", "ts", "-verify", "-data", sig_path, "-in", token_path,
-                                  "-token_in", "-CAfile", ca, "-untrusted", tsa_pem, NULL), ==, 0);
+  g_assert_cmpint (kyso_test_run (NULL, &err, "openssl", "ts", "-verify", "-data", sig_path, "-in",
+                                  token_path, "-token_in", "-CAfile", ca, "-untrusted", tsa_pem, NULL),
+                   ==, 0);
 
   /* A TSA that fails makes signing fail, with nothing at the output. */
   g_unlink (f->out);
@@ -587,8 +596,9 @@ test_no_pages_and_certified (Fixture *f, gconstpointer data)
   kyso_test_pdf_add (pdf, 1, "<< /Type /Catalog /Pages 2 0 R /Perms << /DocMDP 4 0 R >> >>");
   kyso_test_pdf_add (pdf, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
   kyso_test_pdf_add (pdf, 3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] >>");
-  kyso_test_pdf_add (pdf, 4, "<< /Type /Sig /Reference [<< /TransformMethod /DocMDP /TransformParams "
-                             "<< /P 1 /V /1.2 >> >>] >>");
+  kyso_test_pdf_add (pdf, 4,
+                     "<< /Type /Sig /Reference [<< /TransformMethod /DocMDP /TransformParams "
+                     "<< /P 1 /V /1.2 >> >>] >>");
   kyso_test_pdf_end_section (pdf, "/Root 1 0 R", 0);
   kyso_test_pdf_write (pdf, certified);
   g_bytes_unref (kyso_test_pdf_free_to_bytes (pdf));

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
+typedef struct
+{
   char *dir;
   char *in;
   char *out;
@@ -62,7 +63,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -77,7 +78,7 @@ wait_result (GAsyncResult **slot)
 static GBytes *
 sign_digest (Fixture *f, GBytes *digest)
 {
-  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GPtrArray) sigs = NULL;
   g_autoptr(GError) error = NULL;
@@ -338,7 +339,8 @@ test_async_errors (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) bad = g_bytes_new_static ("not a signature", 15);
 
-  g_assert_cmpint (kyso_test_run (NULL, NULL, "qpdf", "--encrypt", "user", "owner", "256", "--", f->in, enc, NULL), ==, 0);
+  g_assert_cmpint (
+    kyso_test_run (NULL, NULL, "qpdf", "--encrypt", "user", "owner", "256", "--", f->in, enc, NULL), ==, 0);
   s1 = kyso_sign_session_new (enc, f->out, NULL);
   kyso_sign_session_prepare_async (s1, f->chain, NULL, on_result, &r1);
   digest = kyso_sign_session_prepare_finish (s1, wait_result (&r1), &error);
@@ -357,7 +359,7 @@ test_async_errors (Fixture *f, gconstpointer data)
 static void
 progress_cb (const KysoSignProgress *progress, gpointer user_data)
 {
-  (*(guint *) user_data)++;
+  (*(guint *)user_data)++;
 }
 
 static void
@@ -373,7 +375,8 @@ test_with_signer (Fixture *f, gconstpointer data)
   g_autoptr(GAsyncResult) r3 = NULL;
   guint calls = 0;
 
-  kyso_sign_session_sign_with_signer_async (unknown, f->signer, "no-such-credential", NULL, NULL, NULL, on_result, &r1);
+  kyso_sign_session_sign_with_signer_async (unknown, f->signer, "no-such-credential", NULL, NULL, NULL,
+                                            on_result, &r1);
   g_assert_false (kyso_sign_session_sign_with_signer_finish (unknown, wait_result (&r1), &error));
   g_assert_error (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -401,7 +404,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(name, func) g_test_add ("/pdf/session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(name, func)                                                                                      \
+  g_test_add ("/pdf/session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("save-load", test_save_load);
   ADD ("load-errors", test_load_errors);
   ADD ("abort-and-cleanup", test_abort_and_cleanup);

@@ -105,7 +105,8 @@ parse_object (const char *text, JsonNode **out_root)
   return json_node_get_object (*out_root);
 }
 
-static void register_browser (Fixture *f, const char *self_path);
+static void
+register_browser (Fixture *f, const char *self_path);
 static char *self_exe;
 
 /* kyso-cli login through the desktop's browser (a test one that follows the redirects); the

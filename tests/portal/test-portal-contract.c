@@ -100,7 +100,7 @@ test_small_answers (void)
   g_autoptr (JsonNode) pattern = fixture ("get-pattern.json");
   g_autoptr (JsonNode) next = fixture ("next-value.json");
   g_autoptr (KysoPortalFile) file
-    = kyso_igate_parse_file (kyso_pj_array_object (kyso_igate_list_items (upload), 0));
+             = kyso_igate_parse_file (kyso_pj_array_object (kyso_igate_list_items (upload), 0));
   g_autoptr (KysoDossierStatus) status = NULL;
   g_autofree char *id = NULL, *name = NULL;
   g_autofree char *submitted = NULL;

@@ -250,8 +250,8 @@ client_thread (gpointer data)
   for (guint i = 0; i < c->paths->len; i++)
     {
       g_autoptr (GSocketClient) client = g_socket_client_new ();
-      g_autoptr (GSocketConnection) conn
-        = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)g_uri_get_port (uri), NULL, NULL);
+      g_autoptr (GSocketConnection) conn = g_socket_client_connect_to_host (
+        client, "127.0.0.1", (guint16)g_uri_get_port (uri), NULL, NULL);
       g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                                                   (char *)g_ptr_array_index (c->paths, i));
       g_autoptr (GDataInputStream) in = NULL;
@@ -340,9 +340,9 @@ idle_then_answer (gpointer data)
   Idle *idle = data;
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketConnection) silent
-    = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
+             = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
   g_autoptr (GSocketConnection) conn
-    = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
+             = g_socket_client_connect_to_host (client, "127.0.0.1", idle->port, NULL, NULL);
   const char *request = "GET /callback?code=c2&state=s-2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   g_autoptr (GDataInputStream) in = NULL;
 

@@ -13,9 +13,10 @@
 #include <signal.h>
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   GSubprocess *node;
-  char        *issuer;
+  char *issuer;
 } Provider;
 
 static Provider *provider;
@@ -30,8 +31,8 @@ static gboolean
 provider_available (char **why)
 {
   g_autofree char *node = node_path ();
-  g_autofree char *module = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "node_modules", "oidc-provider",
-                                              "package.json", NULL);
+  g_autofree char *module
+    = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "node_modules", "oidc-provider", "package.json", NULL);
 
   if (node == NULL)
     *why = g_strdup ("node is not installed (build-aux/install-deps.sh)");
@@ -63,8 +64,8 @@ provider_start (void)
   g_assert_nonnull (line);
   json_parser_load_from_data (parser, line, -1, &error);
   g_assert_no_error (error);
-  provider->issuer = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
-                                                              "issuer"));
+  provider->issuer = g_strdup (
+    json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "issuer"));
   g_assert_true (g_str_has_prefix (provider->issuer, "http://127.0.0.1:"));
 }
 
@@ -80,7 +81,8 @@ provider_stop (void)
   g_clear_pointer (&provider, g_free);
 }
 
-typedef struct {
+typedef struct
+{
   KysoOidcClient *client;
 } Fixture;
 
@@ -98,11 +100,12 @@ teardown (Fixture *f, gconstpointer data)
   g_assert_finalize_object (f->client);
 }
 
-typedef struct {
+typedef struct
+{
   KysoOidcClient *client;
-  gboolean        ok;
-  GError         *error;
-  gboolean        done;
+  gboolean ok;
+  GError *error;
+  gboolean done;
 } Login;
 
 /* The login blocks: run it in a thread and keep this thread's main context (where the browser is
@@ -231,7 +234,8 @@ test_logout_revokes (Fixture *f, gconstpointer data)
   form = g_strdup_printf ("grant_type=refresh_token&client_id=web-padsvc&refresh_token=%s", refresh);
   url = g_strconcat (provider->issuer, "/token", NULL);
   body = g_bytes_new (form, strlen (form));
-  response = kyso_http_request ("POST", url, NULL, body, "application/x-www-form-urlencoded", NULL, NULL, &error);
+  response
+    = kyso_http_request ("POST", url, NULL, body, "application/x-www-form-urlencoded", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (response->status, ==, 400);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body),

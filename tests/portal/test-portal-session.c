@@ -270,7 +270,7 @@ test_logout_back_channel (PortalFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) answer
-    = pt_control (f->sb, "POST", "/control/portal/discovery", "{\"revocation_endpoint\": false}");
+             = pt_control (f->sb, "POST", "/control/portal/discovery", "{\"revocation_endpoint\": false}");
 
   /* A Keycloak without a revocation endpoint: the session ends through its back-channel logout. */
   pt_login (f);
@@ -356,7 +356,7 @@ test_refresh_before_expiry (PortalFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) answer
-    = pt_control (f->sb, "POST", "/control/portal/token-lifetime", "{\"seconds\": 20}");
+             = pt_control (f->sb, "POST", "/control/portal/token-lifetime", "{\"seconds\": 20}");
   guint refreshes;
 
   pt_login (f);
@@ -376,7 +376,7 @@ test_session_ended (PortalFixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (JsonNode) answer
-    = pt_control (f->sb, "POST", "/control/portal/token-lifetime", "{\"seconds\": 1}");
+             = pt_control (f->sb, "POST", "/control/portal/token-lifetime", "{\"seconds\": 1}");
   g_autofree char *refresh = NULL;
   g_autofree char *form = NULL;
   g_autofree char *url = NULL;

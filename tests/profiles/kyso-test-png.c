@@ -4,18 +4,14 @@
 #include <math.h>
 
 static cairo_status_t
-append_png (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
+append_png (void *closure, const unsigned char *data, unsigned int length)
 {
   g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
 GBytes *
-kyso_test_make_signature_png (int width,
-                              int height,
-                              int variant)
+kyso_test_make_signature_png (int width, int height, int variant)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cairo_t *cr = cairo_create (surface);

@@ -13,11 +13,9 @@
 /* Async plumbing -------------------------------------------------------------------------- */
 
 static void
-keep_result (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -29,9 +27,7 @@ wait_result (GAsyncResult **slot)
 }
 
 static GPtrArray *
-list_sync (KysoProfileStore *store,
-           GCancellable     *cancellable,
-           GError          **error)
+list_sync (KysoProfileStore *store, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -40,10 +36,7 @@ list_sync (KysoProfileStore *store,
 }
 
 static KysoProfile *
-lookup_sync (KysoProfileStore *store,
-             const char       *id,
-             GCancellable     *cancellable,
-             GError          **error)
+lookup_sync (KysoProfileStore *store, const char *id, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -52,10 +45,7 @@ lookup_sync (KysoProfileStore *store,
 }
 
 static gboolean
-create_sync (KysoProfileStore *store,
-             KysoProfile      *profile,
-             GCancellable     *cancellable,
-             GError          **error)
+create_sync (KysoProfileStore *store, KysoProfile *profile, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -64,9 +54,7 @@ create_sync (KysoProfileStore *store,
 }
 
 static gboolean
-update_sync (KysoProfileStore *store,
-             KysoProfile      *profile,
-             GError          **error)
+update_sync (KysoProfileStore *store, KysoProfile *profile, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -75,9 +63,7 @@ update_sync (KysoProfileStore *store,
 }
 
 static gboolean
-delete_sync (KysoProfileStore *store,
-             const char       *id,
-             GError          **error)
+delete_sync (KysoProfileStore *store, const char *id, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -92,8 +78,8 @@ describe (KysoProfile *profile)
   GString *s = g_string_new (NULL);
   GListModel *accounts = kyso_profile_get_accounts (profile);
   GBytes *image = kyso_profile_get_image (profile);
-  g_autofree char *digest = image != NULL
-    ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image) : g_strdup ("-");
+  g_autofree char *digest
+    = image != NULL ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image) : g_strdup ("-");
 
   g_string_append_printf (s, "%s|%s|%s|%s|%s|", kyso_profile_get_id (profile),
                           kyso_profile_get_display_name (profile), kyso_profile_get_phone (profile),
@@ -143,8 +129,7 @@ child_main (void)
 
 /* Runs this program with --child; returns its stdout. @bus replaces the D-Bus address. */
 static char *
-run_child (const char *bus,
-           int        *status)
+run_child (const char *bus, int *status)
 {
   g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
   const char *argv[] = { self_exe, "--child", NULL };
@@ -156,7 +141,7 @@ run_child (const char *bus,
   g_assert_nonnull (self_exe);
   if (bus != NULL)
     envp = g_environ_setenv (envp, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
-  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &wait_status, &error);
+  g_spawn_sync (NULL, (char **)argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &wait_status, &error);
   g_assert_no_error (error);
   *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
   return out;
@@ -175,16 +160,16 @@ assert_child_sees (GPtrArray *expected)
 
 /* Fixture ----------------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   KysoProfileStore *store;
   int changed;
 } Fixture;
 
 static void
-on_changed (KysoProfileStore *store,
-            gpointer          user_data)
+on_changed (KysoProfileStore *store, gpointer user_data)
 {
-  ((Fixture *) user_data)->changed++;
+  ((Fixture *)user_data)->changed++;
 }
 
 /* Counts the keyring items directly, without the store. (secret_service_search_sync rather than
@@ -198,9 +183,9 @@ count_items (const char *id)
   guint n;
 
   if (id != NULL)
-    g_hash_table_insert (attrs, (gpointer) "profile-id", (gpointer) id);
-  items = secret_service_search_sync (NULL, kyso_profile_store_get_schema (), attrs, SECRET_SEARCH_ALL,
-                                      NULL, &error);
+    g_hash_table_insert (attrs, (gpointer) "profile-id", (gpointer)id);
+  items = secret_service_search_sync (NULL, kyso_profile_store_get_schema (), attrs, SECRET_SEARCH_ALL, NULL,
+                                      &error);
   g_assert_no_error (error);
   n = g_list_length (items);
   g_list_free_full (items, g_object_unref);
@@ -208,8 +193,7 @@ count_items (const char *id)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -224,8 +208,7 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture *f, gconstpointer data)
 {
   GWeakRef ref;
   GObject *alive;
@@ -245,11 +228,7 @@ fixture_teardown (Fixture       *f,
 }
 
 static KysoProfile *
-make_profile (const char *name,
-              const char *phone,
-              const char *provider,
-              const char *account,
-              int         variant)
+make_profile (const char *name, const char *phone, const char *provider, const char *account, int variant)
 {
   KysoProfile *profile = kyso_profile_new ();
   g_autoptr(GBytes) png = kyso_test_make_signature_png (360, 140, variant);
@@ -266,8 +245,7 @@ make_profile (const char *name,
 /* Tests ------------------------------------------------------------------------------------- */
 
 static void
-test_create_list_reload (Fixture       *f,
-                         gconstpointer  data)
+test_create_list_reload (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(KysoProfile) cuc = make_profile ("Bùi Thị Cúc", "+84387654321", "viettel-ca", "123456789", 1);
@@ -303,8 +281,7 @@ test_create_list_reload (Fixture       *f,
 }
 
 static void
-test_lookup (Fixture       *f,
-             gconstpointer  data)
+test_lookup (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(KysoProfile) found = NULL;
@@ -325,8 +302,7 @@ test_lookup (Fixture       *f,
 }
 
 static void
-test_update (Fixture       *f,
-             gconstpointer  data)
+test_update (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(KysoProfile) edited = NULL;
@@ -372,8 +348,7 @@ test_update (Fixture       *f,
 }
 
 static void
-test_delete (Fixture       *f,
-             gconstpointer  data)
+test_delete (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(KysoProfile) cuc = make_profile ("Bùi Thị Cúc", "0387654321", "bkav-ca", "123456789", 1);
@@ -407,8 +382,7 @@ test_delete (Fixture       *f,
 }
 
 static void
-test_invalid_refused (Fixture       *f,
-                      gconstpointer  data)
+test_invalid_refused (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(KysoProfile) bad_phone = make_profile ("Trần Bình", "12345", "vnpt-ca", "079203001234", 1);
@@ -453,8 +427,7 @@ test_invalid_refused (Fixture       *f,
 }
 
 static void
-test_cancelled (Fixture       *f,
-                gconstpointer  data)
+test_cancelled (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -476,8 +449,7 @@ test_cancelled (Fixture       *f,
 }
 
 static void
-store_raw_item (const char *id,
-                const char *secret)
+store_raw_item (const char *id, const char *secret)
 {
   g_autoptr(GError) error = NULL;
 
@@ -487,8 +459,7 @@ store_raw_item (const char *id,
 }
 
 static void
-test_unreadable_items (Fixture       *f,
-                       gconstpointer  data)
+test_unreadable_items (Fixture *f, gconstpointer data)
 {
   g_autoptr(KysoProfile) an = make_profile ("Nguyễn Văn An", "0912345678", "vnpt-ca", "079203001234", 0);
   g_autoptr(GPtrArray) listed = NULL;
@@ -520,8 +491,7 @@ test_unreadable_items (Fixture       *f,
 }
 
 static void
-test_no_keyring (Fixture       *f,
-                 gconstpointer  data)
+test_no_keyring (Fixture *f, gconstpointer data)
 {
   g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "kyso-no-such-bus", NULL);
   g_autofree char *bus = g_strdup_printf ("unix:path=%s", missing);

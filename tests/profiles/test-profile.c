@@ -29,7 +29,8 @@ make_valid_profile (void)
 static void
 test_providers (void)
 {
-  const char *expected[] = { "VNPT-CA", "Viettel-CA", "CA2", "BkavCA", "FPT-CA", "Newtel-CA", "MISA-CA", "EFY-CA" };
+  const char *expected[]
+    = { "VNPT-CA", "Viettel-CA", "CA2", "BkavCA", "FPT-CA", "Newtel-CA", "MISA-CA", "EFY-CA" };
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   const KysoProvider *vnpt;
 
@@ -39,7 +40,7 @@ test_providers (void)
       const KysoProvider *p = kyso_providers_get_nth (i);
 
       g_assert_cmpstr (p->name, ==, expected[i]);
-      g_assert_true (g_hash_table_add (ids, (gpointer) p->id)); /* ids are unique */
+      g_assert_true (g_hash_table_add (ids, (gpointer)p->id)); /* ids are unique */
       g_assert_true (kyso_providers_lookup (p->id) == p);
     }
   vnpt = kyso_providers_lookup ("vnpt-ca");
@@ -61,8 +62,7 @@ test_providers (void)
 
 /* Takes the GError** so that it is read only after the call it checks has run. */
 static void
-assert_invalid (gboolean   ok,
-                GError   **error)
+assert_invalid (gboolean ok, GError **error)
 {
   g_assert_false (ok);
   g_assert_error (*error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT);
@@ -73,8 +73,17 @@ static void
 test_phone (void)
 {
   const char *good[] = { "0912345678", "0387654321", "+84912345678", "+84387654321" };
-  const char *bad[] = { "", "091234567", "09123456789", "0012345678", "09a2345678", "0912 345 678",
-                        "84912345678", "+8491234567", "+849123456789", "+840912345678", "+85912345678",
+  const char *bad[] = { "",
+                        "091234567",
+                        "09123456789",
+                        "0012345678",
+                        "09a2345678",
+                        "0912 345 678",
+                        "84912345678",
+                        "+8491234567",
+                        "+849123456789",
+                        "+840912345678",
+                        "+85912345678",
                         "+84 912345678" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
@@ -121,8 +130,15 @@ static void
 test_account_number (void)
 {
   const char *good[] = { "079203001234", "123456789" };
-  const char *bad[] = { "", "12345678", "1234567890", "12345678901", "1234567890123",
-                        "07920300123a", "0792 0300 1234", "-12345678", "１２３４５６７８９" };
+  const char *bad[] = { "",
+                        "12345678",
+                        "1234567890",
+                        "12345678901",
+                        "1234567890123",
+                        "07920300123a",
+                        "0792 0300 1234",
+                        "-12345678",
+                        "１２３４５６７８９" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     g_assert_true (kyso_profile_check_account_number (good[i], NULL));
@@ -172,9 +188,7 @@ test_name_keyword_provider (void)
 
 /* A copy of the PNG file with byte @pos replaced. */
 static GBytes *
-patched_png (GBytes *png,
-             gsize   pos,
-             guint8  value)
+patched_png (GBytes *png, gsize pos, guint8 value)
 {
   gsize len;
   const guint8 *orig = g_bytes_get_data (png, &len);
@@ -189,7 +203,8 @@ test_image (void)
 {
   g_autoptr(GBytes) png = kyso_test_make_signature_png (320, 100, 1);
   g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0\0\x10JFIF\0\1\1\0\0\1\0\1\0\0"
-                                               "\xff\xd9\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 36);
+                                                "\xff\xd9\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+                                                36);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(GBytes) truncated = NULL;
   g_autoptr(GBytes) corrupt = NULL;
@@ -218,7 +233,7 @@ test_image (void)
   g_clear_error (&error);
 
   /* A flipped byte inside the compressed pixels: the chunk's CRC no longer matches. */
-  corrupt = patched_png (png, len - 30, ((const guint8 *) g_bytes_get_data (png, NULL))[len - 30] ^ 0x55);
+  corrupt = patched_png (png, len - 30, ((const guint8 *)g_bytes_get_data (png, NULL))[len - 30] ^ 0x55);
   assert_invalid (kyso_profile_check_image (corrupt, NULL, NULL, &error), &error);
   g_clear_error (&error);
 
@@ -263,11 +278,9 @@ test_big_valid_image (void)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
+count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  (*(int *) user_data)++;
+  (*(int *)user_data)++;
 }
 
 static void
@@ -408,8 +421,7 @@ test_validate (void)
 }
 
 static void
-assert_same_profile (KysoProfile *a,
-                     KysoProfile *b)
+assert_same_profile (KysoProfile *a, KysoProfile *b)
 {
   GListModel *la = kyso_profile_get_accounts (a), *lb = kyso_profile_get_accounts (b);
 
@@ -462,20 +474,30 @@ static void
 test_json_broken (void)
 {
   const char *broken[] = {
-    "", "not json", "[]", "{}", "{\"version\": \"1\"}",
-    "{\"version\":1,\"id\":\"\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":[]}",
+    "",
+    "not json",
+    "[]",
+    "{}",
+    "{\"version\": \"1\"}",
+    "{\"version\":1,\"id\":\"\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,"
+    "\"accounts\":[]}",
     "{\"version\":1,\"id\":\"x\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":[]}",
-    "{\"version\":1,\"id\":\"x\",\"display-name\":5,\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":[]}",
+    "{\"version\":1,\"id\":\"x\",\"display-name\":5,\"phone\":\"\",\"keyword\":\"\",\"image\":null,"
+    "\"accounts\":[]}",
     "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"accounts\":[]}",
-    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":\"a b!\",\"accounts\":[]}",
-    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":7,\"accounts\":[]}",
-    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":{}}",
-    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":[1]}",
+    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":\"a "
+    "b!\",\"accounts\":[]}",
+    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":7,"
+    "\"accounts\":[]}",
     "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,"
-      "\"accounts\":[{\"kind\":\"neac-sign\",\"account\":\"123456789\"}]}",
+    "\"accounts\":{}}",
+    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,"
+    "\"accounts\":[1]}",
+    "{\"version\":1,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,"
+    "\"accounts\":[{\"kind\":\"neac-sign\",\"account\":\"123456789\"}]}",
   };
-  const char *newer =
-    "{\"version\":2,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\",\"image\":null,\"accounts\":[]}";
+  const char *newer = "{\"version\":2,\"id\":\"x\",\"display-name\":\"a\",\"phone\":\"\",\"keyword\":\"\","
+                      "\"image\":null,\"accounts\":[]}";
   GError *error = NULL;
 
   for (gsize i = 0; i < G_N_ELEMENTS (broken); i++)

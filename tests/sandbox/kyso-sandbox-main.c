@@ -64,7 +64,7 @@ main (int argc, char *argv[])
     { NULL },
   };
   g_autoptr (GOptionContext) context
-    = g_option_context_new ("— Kyso's local CAs, signing services and phone");
+             = g_option_context_new ("— Kyso's local CAs, signing services and phone");
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoSandbox) sb = NULL;
   g_autoptr (GMainLoop) loop = NULL;

@@ -9,7 +9,7 @@
 #include "kyso-sandbox-pki.h"
 
 #define MAX_FILES 20
-#define SP769_V1  "/sca/sp769/v1/"
+#define SP769_V1 "/sca/sp769/v1/"
 
 static void
 neac_reply (KysoSandbox *self, SoupServerMessage *msg, guint status, const char *message, JsonNode *data)
@@ -119,7 +119,8 @@ seal_cert (KysoSandbox *self)
   if (!kyso_sandbox_generate_keys (jobs, &error))
     g_error ("kyso-sandbox: %s", error->message);
   name = kyso_sandbox_simple_name ("CÔNG TY TNHH KYSO SANDBOX", "CÔNG TY TNHH KYSO SANDBOX");
-  X509_NAME_add_entry_by_NID (name, NID_userId, MBSTRING_UTF8, (const unsigned char *)"MST:0109999999", -1, -1, 0);
+  X509_NAME_add_entry_by_NID (name, NID_userId, MBSTRING_UTF8, (const unsigned char *)"MST:0109999999", -1,
+                              -1, 0);
   self->seal_cert = kyso_sandbox_make_cert (name, key, self->root_cert, self->root_key, now - 86400,
                                             now + 365 * 86400, exts, &error);
   X509_NAME_free (name);
@@ -208,8 +209,8 @@ handle_get_certificate (KysoSandbox *self, SoupServerMessage *msg)
   json_builder_set_member_name (b, "user_certificates");
   json_builder_begin_array (b);
   /* The seal first: a client that takes the first entry signs as the company. */
-  add_certificate (self, b, "ESEAL", "VNPT SmartCA eSeal", "Đang hoạt động", seal_cert (self), self->root_cert,
-                   transaction_id);
+  add_certificate (self, b, "ESEAL", "VNPT SmartCA eSeal", "Đang hoạt động", seal_cert (self),
+                   self->root_cert, transaction_id);
   add_certificate (self, b, "SMARTCA", "VNPT SmartCA", cert_status_text (self, c),
                    kyso_sandbox_pki_served_cert (self, c), c->issuer, transaction_id);
   json_builder_end_array (b);

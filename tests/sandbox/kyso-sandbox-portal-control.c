@@ -16,7 +16,7 @@ control_state (Portal *portal, SoupServerMessage *msg)
 
   g_hash_table_iter_init (&iter, portal->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    active += !((PortalSession *) value)->revoked;
+    active += !((PortalSession *)value)->revoked;
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_add_int_value (b, g_hash_table_size (portal->files));
@@ -41,7 +41,8 @@ control_state (Portal *portal, SoupServerMessage *msg)
 }
 
 static void
-control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer data)
 {
   Portal *portal = data;
   gboolean post = g_str_equal (soup_server_message_get_method (msg), "POST");
@@ -73,10 +74,11 @@ control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
   else if (g_str_equal (path, "/control/portal/token-lifetime") && post && obj != NULL
            && json_object_has_member (obj, "seconds"))
     {
-      portal->access_lifetime = (guint) CLAMP (json_object_get_int_member (obj, "seconds"), 1, 86400);
+      portal->access_lifetime = (guint)CLAMP (json_object_get_int_member (obj, "seconds"), 1, 86400);
       control_state (portal, msg);
     }
-  else if (g_str_equal (path, "/control/portal/sms") && query != NULL && g_hash_table_lookup (query, "phone") != NULL)
+  else if (g_str_equal (path, "/control/portal/sms") && query != NULL
+           && g_hash_table_lookup (query, "phone") != NULL)
     {
       JsonNode *sms = g_hash_table_lookup (portal->sms, g_hash_table_lookup (query, "phone"));
       if (sms == NULL)
@@ -87,8 +89,9 @@ control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
   else if (g_str_has_prefix (path, "/control/portal/dossier/") && g_str_has_suffix (path, "/status") && post
            && obj != NULL && json_object_has_member (obj, "status"))
     {
-      g_autofree char *code = g_strndup (path + strlen ("/control/portal/dossier/"),
-                                         strlen (path) - strlen ("/control/portal/dossier/") - strlen ("/status"));
+      g_autofree char *code
+        = g_strndup (path + strlen ("/control/portal/dossier/"),
+                     strlen (path) - strlen ("/control/portal/dossier/") - strlen ("/status"));
       JsonNode *dossier = g_hash_table_lookup (portal->dossiers, code);
       JsonNode *note = json_object_get_member (obj, "note");
 
@@ -97,8 +100,9 @@ control_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
           kyso_sandbox_reply_error (portal->sb, msg, 404, "not_found", "No such dossier");
           return;
         }
-      portal_api_add_history (portal, json_node_get_object (dossier), json_object_get_string_member (obj, "status"),
-                              note != NULL && JSON_NODE_HOLDS_VALUE (note) ? json_node_get_string (note) : NULL);
+      portal_api_add_history (
+        portal, json_node_get_object (dossier), json_object_get_string_member (obj, "status"),
+        note != NULL && JSON_NODE_HOLDS_VALUE (note) ? json_node_get_string (note) : NULL);
       kyso_sandbox_reply_json (portal->sb, msg, 200, dossier);
     }
   else

@@ -110,7 +110,7 @@ raw_post (const char *base, const char *path, const char *body)
   g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoHttpResponse) r
-    = kyso_http_request ("POST", url, NULL, bytes, "application/json", &o, NULL, &error);
+             = kyso_http_request ("POST", url, NULL, bytes, "application/json", &o, NULL, &error);
 
   g_assert_no_error (error);
   return r->status;
@@ -314,7 +314,7 @@ csc_login (const char *base, const char *cccd, const char *password)
   g_autoptr (GBytes) body = g_bytes_new_static ("{}", 2);
   g_autoptr (GError) error = NULL;
   g_autoptr (KysoHttpResponse) r
-    = kyso_http_request ("POST", url, headers, body, "application/json", &o, NULL, &error);
+             = kyso_http_request ("POST", url, headers, body, "application/json", &o, NULL, &error);
   g_autoptr (JsonNode) node = NULL;
 
   g_assert_no_error (error);

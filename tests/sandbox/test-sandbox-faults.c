@@ -396,8 +396,8 @@ test_ocsp (void)
   g_autoptr (X509) vnpt = load_pem_cert (vnpt_path);
   g_autoptr (X509) tls = load_pem_cert (tls_path);
   g_autoptr (X509) good = citizen_cert (GOOD_CCCD);
-  g_autoptr (X509) revoked
-    = citizen_cert (json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "revoked"), "cccd"));
+  g_autoptr (X509) revoked = citizen_cert (
+    json_object_get_string_member (kyso_test_sandbox_get_citizen (sb, "revoked"), "cccd"));
   g_autoptr (X509) root = load_pem_cert (sb->ca_file);
   OCSP_CERTID *id;
   ASN1_INTEGER *serial = ASN1_INTEGER_new ();
@@ -491,9 +491,9 @@ test_phone_cli (void)
   answer = post (kyso_test_sandbox_get_url (sb, "neac"), "signatures/sign", sign, NULL, &status);
   g_assert_cmpint (run_program (list, &out), ==, 0);
   /* The gateway's own id, and the doc_id codes the phone shows. */
-  g_assert_nonnull (strstr (out, json_object_get_string_member (
-                                   json_object_get_object_member (json_node_get_object (answer), "data"),
-                                   "transaction_id")));
+  g_assert_nonnull (
+    strstr (out, json_object_get_string_member (
+                   json_object_get_object_member (json_node_get_object (answer), "data"), "transaction_id")));
   g_assert_nonnull (strstr (out, "tệp-1.pdf"));
   g_assert_nonnull (strstr (out, "pending"));
   g_assert_cmpint (run_program (approve, NULL), ==, 0);

@@ -96,11 +96,10 @@ test_neac_get_certificate (void)
 {
   g_autoptr (JsonObject) req = neac_body (GOOD_CCCD);
   guint status = 0;
-  g_autoptr (JsonNode) answer
-    = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
-  JsonArray *list
-    = json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
-                                    "user_certificates");
+  g_autoptr (JsonNode) answer = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate",
+                                      req, NULL, &status);
+  JsonArray *list = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (answer), "data"), "user_certificates");
   JsonObject *seal = json_array_get_object_element (list, 0);
   JsonObject *cert_obj = json_array_get_object_element (list, 1);
   g_autoptr (X509) cert = der_b64_cert (json_object_get_string_member (cert_obj, "cert_data"));
@@ -119,7 +118,8 @@ test_neac_get_certificate (void)
   g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_id"));
   g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_valid_from"));
   g_assert_nonnull (json_object_get_string_member (cert_obj, "cert_valid_to"));
-  g_assert_true (json_object_get_null_member (json_object_get_object_member (cert_obj, "chain_data"), "root_cert"));
+  g_assert_true (
+    json_object_get_null_member (json_object_get_object_member (cert_obj, "chain_data"), "root_cert"));
   g_assert_cmpstr (json_object_get_string_member (cert_obj, "transaction_id"), ==,
                    json_object_get_string_member (req, "transaction_id"));
   g_assert_cmpstr (json_object_get_string_member (cert_obj, "cert_status"), ==, "Đang hoạt động");
@@ -289,8 +289,8 @@ test_neac_credential_status (void)
       g_autofree char *id = new_transaction_id ();
       g_autoptr (JsonObject) sign = neac_sign_body (cccd, id, digests);
       guint status = 0;
-      g_autoptr (JsonNode) answer
-        = post (kyso_test_sandbox_get_url (sb, "neac"), "credentials/get_certificate", req, NULL, &status);
+      g_autoptr (JsonNode) answer = post (kyso_test_sandbox_get_url (sb, "neac"),
+                                          "credentials/get_certificate", req, NULL, &status);
       JsonObject *cert_obj = json_array_get_object_element (
         json_object_get_array_member (json_object_get_object_member (json_node_get_object (answer), "data"),
                                       "user_certificates"),

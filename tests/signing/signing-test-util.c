@@ -79,7 +79,7 @@ signing_sandbox_get (void)
   the_sandbox->config = kyso_config_load (the_sandbox->sb->config_file, &error);
   g_assert_no_error (error);
   signing_store_secret ("neac", signing_sandbox_get_string (the_sandbox, "sp_id"),
-                signing_sandbox_get_string (the_sandbox, "sp_password"));
+                        signing_sandbox_get_string (the_sandbox, "sp_password"));
   citizens = json_object_get_array_member (the_sandbox->sb->info, "citizens");
   for (guint i = 0; i < json_array_get_length (citizens); i++)
     {
@@ -164,7 +164,7 @@ signing_sandbox_requests (SigningSandbox *s, const char *kind)
 {
   g_autoptr(JsonNode) node = request (s, "GET", "/control/requests", NULL, NULL);
   JsonArray *list = json_object_get_array_member (json_node_get_object (node), "requests");
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
 
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -192,7 +192,7 @@ signing_sandbox_clear_requests (SigningSandbox *s)
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
 }
 
 char *
@@ -205,13 +205,13 @@ signing_member_names (JsonObject *object)
     g_ptr_array_add (sorted, l->data);
   g_ptr_array_sort (sorted, compare_strings);
   g_ptr_array_add (sorted, NULL);
-  return g_strjoinv (",", (char **) sorted->pdata);
+  return g_strjoinv (",", (char **)sorted->pdata);
 }
 
 GPtrArray *
 signing_make_digests (guint n, const char *salt)
 {
-  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; i < n; i++)
     {
@@ -221,7 +221,7 @@ signing_make_digests (guint n, const char *salt)
       guint8 d[32];
       gsize len = sizeof d;
 
-      g_checksum_update (sum, (const guchar *) text, -1);
+      g_checksum_update (sum, (const guchar *)text, -1);
       g_checksum_get_digest (sum, d, &len);
       g_ptr_array_add (digests, g_bytes_new (d, len));
     }
@@ -295,10 +295,11 @@ sign_run_saw (SignRun *run, KysoSignState state)
   return FALSE;
 }
 
-typedef struct {
+typedef struct
+{
   GPtrArray *list;
-  GError    *error;
-  gboolean   done;
+  GError *error;
+  gboolean done;
 } ListRun;
 
 static void
@@ -321,7 +322,7 @@ signing_first_credential (KysoSigner *signer)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.list->len, >=, 1);
-  id = g_strdup (((KysoSignerCredential *) g_ptr_array_index (run.list, 0))->id);
+  id = g_strdup (((KysoSignerCredential *)g_ptr_array_index (run.list, 0))->id);
   g_ptr_array_unref (run.list);
   return id;
 }

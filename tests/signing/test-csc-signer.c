@@ -8,10 +8,10 @@
 
 #include <string.h>
 
-#define AN      "051090000101" /* VNPT-CA, good */
-#define DAT     "034092000606" /* Newtel-CA, good; its stored password is changed by /csc/auth */
-#define HUNG    "051080000707" /* revoked */
-#define LAN     "051185000808" /* expired */
+#define AN "051090000101"   /* VNPT-CA, good */
+#define DAT "034092000606"  /* Newtel-CA, good; its stored password is changed by /csc/auth */
+#define HUNG "051080000707" /* revoked */
+#define LAN "051185000808"  /* expired */
 
 static KysoCscSigner *
 make_signer (SigningSandbox *s, const char *url_name, const char *username)
@@ -51,7 +51,12 @@ test_list (void)
     }
 }
 
-typedef enum { MODE_ASYNC, MODE_SYNC, MODE_V1 } Mode;
+typedef enum
+{
+  MODE_ASYNC,
+  MODE_SYNC,
+  MODE_V1
+} Mode;
 
 static void
 sign_approved (Mode mode)

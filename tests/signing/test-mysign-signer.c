@@ -206,11 +206,11 @@ static void
 test_answers (void)
 {
   g_autoptr (JsonNode) login
-    = json_from_string ("{\"access_token\": \"eyJ.a.b\", \"token_type\": \"Bearer\"}", NULL);
+             = json_from_string ("{\"access_token\": \"eyJ.a.b\", \"token_type\": \"Bearer\"}", NULL);
   g_autoptr (JsonNode) list = json_from_string ("{\"credentialIDs\": [\"cred-1\", \"cred-2\"]}", NULL);
   g_autoptr (JsonNode) empty = json_from_string ("{\"credentialIDs\": []}", NULL);
-  g_autoptr (JsonNode) info
-    = json_from_string ("{\"cert\": {\"status\": \"valid\", \"certificates\": [\"AAEC\", \"AwQF\"]}}", NULL);
+  g_autoptr (JsonNode) info = json_from_string (
+    "{\"cert\": {\"status\": \"valid\", \"certificates\": [\"AAEC\", \"AwQF\"]}}", NULL);
   g_autoptr (JsonNode) bad_info = json_from_string ("{\"cert\": {\"certificates\": [\"***\"]}}", NULL);
   g_autoptr (JsonNode) sad = json_from_string ("{\"SAD\": \"1/abc\", \"expiresIn\": 300}", NULL);
   g_autoptr (JsonNode) sigs = json_from_string ("{\"signatures\": [\"AAEC\", \"AwQF\"]}", NULL);
@@ -268,7 +268,8 @@ test_family_by_provider (void)
 {
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(KysoRemoteSigner) viettel = kyso_remote_signer_new_for_provider (s->config, BINH, "viettel-ca", &error);
+  g_autoptr(KysoRemoteSigner) viettel
+             = kyso_remote_signer_new_for_provider (s->config, BINH, "viettel-ca", &error);
   g_autoptr(KysoRemoteSigner) by_name = NULL;
   g_autoptr(KysoRemoteSigner) vnpt = NULL;
   g_autoptr(KysoRemoteSigner) unknown = NULL;

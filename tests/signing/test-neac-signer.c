@@ -13,9 +13,9 @@
 #include <openssl/pem.h>
 #include <string.h>
 
-#define AN   "051090000101" /* VNPT-CA, good */
+#define AN "051090000101"   /* VNPT-CA, good */
 #define HUNG "051080000707" /* revoked */
-#define LAN  "051185000808" /* expired */
+#define LAN "051185000808"  /* expired */
 
 static KysoNeacSigner *
 make_signer (SigningSandbox *s, const char *cccd, const char *provider)
@@ -56,8 +56,8 @@ test_list_credentials (void)
   SigningSandbox *s = signing_sandbox_get ();
   g_autoptr(KysoNeacSigner) signer = make_signer (s, AN, "VNPT-CA");
   g_autofree char *id = NULL;
-  g_autofree char *serial = g_ascii_strdown (
-    json_object_get_string_member (signing_sandbox_citizen (s, AN), "serial_number"), -1);
+  g_autofree char *serial
+    = g_ascii_strdown (json_object_get_string_member (signing_sandbox_citizen (s, AN), "serial_number"), -1);
 
   signing_sandbox_reset (s, "ignore", 300);
   id = signing_first_credential (KYSO_SIGNER (signer));
@@ -112,7 +112,8 @@ test_sign_approved (void)
       g_assert_true (kyso_remote_is_doc_code (doc_id));
       g_string_append_printf (sent, "%s%s", i ? ", " : "", doc_id);
     }
-  g_assert_cmpstr (json_array_get_string_element (documents, 0), !=, json_array_get_string_element (documents, 1));
+  g_assert_cmpstr (json_array_get_string_element (documents, 0), !=,
+                   json_array_get_string_element (documents, 1));
   g_assert_cmpstr (run.verification_code, ==, sent->str);
   sign_run_clear (&run);
 }

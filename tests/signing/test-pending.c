@@ -7,7 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct {
+typedef struct
+{
   char *dir;
 } Fixture;
 
@@ -52,7 +53,7 @@ teardown (Fixture *f, gconstpointer data)
 static GPtrArray *
 make_digests (guint n, guint8 seed)
 {
-  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *digests = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   for (guint i = 0; i < n; i++)
     {

@@ -12,7 +12,8 @@
 
 #define AN "051090000101"
 
-typedef struct {
+typedef struct
+{
   char *dir;
   char *in;
   char *out;
@@ -57,14 +58,14 @@ write_pdf (const char *path)
     g_string_append_printf (pdf, "%010zu 00000 n \n", offsets[i]);
   g_string_append_printf (pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
                           G_N_ELEMENTS (objs) + 1, xref);
-  g_assert_true (g_file_set_contents (path, pdf->str, (gssize) pdf->len, NULL));
+  g_assert_true (g_file_set_contents (path, pdf->str, (gssize)pdf->len, NULL));
 }
 
 static int
-run_sync (char **out, char **err, const char * const *argv)
+run_sync (char **out, char **err, const char *const *argv)
 {
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) l
+             = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -90,8 +91,8 @@ ensure_nssdb (SigningSandbox *s)
   {
     g_autofree char *db = g_strconcat ("sql:", nssdb, NULL);
     const char *create[] = { "certutil", "-N", "-d", db, "--empty-password", NULL };
-    const char *add[] = { "certutil", "-A", "-d", db, "-n", "kyso-sandbox-root", "-t", "CT,C,C", "-i",
-                          s->sb->ca_file, NULL };
+    const char *add[]
+      = { "certutil", "-A", "-d", db, "-n", "kyso-sandbox-root", "-t", "CT,C,C", "-i", s->sb->ca_file, NULL };
     g_assert_cmpint (run_sync (&out, &err, create), ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
@@ -174,8 +175,8 @@ assert_no_secret (SigningSandbox *s, const char *text)
   g_assert_null (strstr (text, "access_token"));
   g_assert_null (strstr (text, "Bearer"));
   for (guint i = 0; i < json_array_get_length (citizens); i++)
-    g_assert_null (strstr (text, json_object_get_string_member (json_array_get_object_element (citizens, i),
-                                                               "password")));
+    g_assert_null (
+      strstr (text, json_object_get_string_member (json_array_get_object_element (citizens, i), "password")));
 }
 
 /* kyso-cli --config <sandbox> sign IN OUT ARGS… with G_MESSAGES_DEBUG=all. */
@@ -188,7 +189,7 @@ sign_cli (SigningSandbox *s, Files *f, char **out, char **err, const char *first
   va_list ap;
   int status;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (gpointer)g_getenv ("KYSO_CLI"));
   g_ptr_array_add (argv, (gpointer) "--config");
   g_ptr_array_add (argv, s->sb->config_file);
   g_ptr_array_add (argv, (gpointer) "sign");
@@ -196,10 +197,10 @@ sign_cli (SigningSandbox *s, Files *f, char **out, char **err, const char *first
   g_ptr_array_add (argv, f->out);
   va_start (ap, first);
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  status = run_sync (&o, &e, (const char * const *) argv->pdata);
+  status = run_sync (&o, &e, (const char *const *)argv->pdata);
   g_test_message ("kyso-cli sign … → %d\n%s%s", status, o, e);
   assert_no_secret (s, o);
   assert_no_secret (s, e);
@@ -222,14 +223,15 @@ test_neac_approved (void)
 
   signing_sandbox_reset (s, "approve-after=1", 300);
   before = signing_sandbox_count_transactions (s);
-  g_assert_cmpint (sign_cli (s, f, &out, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", "--tsa",
-                             kyso_test_sandbox_get_url (s->sb, "tsa"), NULL),
+  g_assert_cmpint (sign_cli (s, f, &out, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA",
+                             "--tsa", kyso_test_sandbox_get_url (s->sb, "tsa"), NULL),
                    ==, 0);
   /* It said which app to open and the code the phone shows. */
   txn = signing_sandbox_latest_transaction (s);
   /* The code printed is exactly the doc_id the gateway received. */
-  code_line = g_strdup_printf ("Document code: %s — check that your phone shows this code for this document.",
-                               json_array_get_string_element (json_object_get_array_member (txn, "documents"), 0));
+  code_line
+    = g_strdup_printf ("Document code: %s — check that your phone shows this code for this document.",
+                       json_array_get_string_element (json_object_get_array_member (txn, "documents"), 0));
   g_assert_nonnull (strstr (out, "VNPT-CA"));
   g_assert_nonnull (strstr (out, code_line));
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
@@ -245,8 +247,8 @@ test_csc_approved (void)
   const char *cred = json_object_get_string_member (signing_sandbox_citizen (s, AN), "credential_id");
 
   signing_sandbox_reset (s, "approve-after=1", 300);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred, "--provider",
-                             "VNPT-CA", NULL),
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred,
+                             "--provider", "VNPT-CA", NULL),
                    ==, 0);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -266,11 +268,13 @@ expect_failure (const char *name, const char *policy, guint expiry, const char *
   if (fault != NULL)
     signing_sandbox_fault (s, fault);
   if (csc)
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--csc", "--account-file", an_file, "--credential", cred, NULL), ==,
-                     status);
+    g_assert_cmpint (
+      sign_cli (s, f, NULL, &err, "--csc", "--account-file", an_file, "--credential", cred, NULL), ==,
+      status);
   else
-    g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL),
-                     ==, status);
+    g_assert_cmpint (
+      sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL), ==,
+      status);
   g_assert_nonnull (strstr (err, "kyso-cli: "));
   assert_no_output (f);
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -299,7 +303,8 @@ test_usage (void)
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", NULL), ==, 2);
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--csc", "--account-file", an_file, NULL), ==, 2);
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, NULL), ==, 2);
-  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--p12", "x.p12", NULL), ==, 2);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--p12", "x.p12", NULL),
+                   ==, 2);
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", bad_file, NULL), ==, 2);
   /* Nothing to resume. */
   g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--resume", NULL), ==, 3);
@@ -316,8 +321,8 @@ test_wrong_ca (void)
   JsonArray *providers = json_object_get_array_member (s->sb->info, "providers");
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
-  const char *argv[]
-    = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac", "--account-file", an_file, NULL };
+  const char *argv[] = { g_getenv ("KYSO_CLI"), "--config", conf, "sign", f->in, f->out, "--neac",
+                         "--account-file",      an_file,    NULL };
 
   kyso_config_set (config, "tls", "ca_file",
                    json_object_get_string_member (json_array_get_object_element (providers, 0), "ca_file"));
@@ -343,22 +348,22 @@ wait_for_sent (guint timeout_ms)
 }
 
 static GSubprocess *
-spawn_sign (SigningSandbox *s, Files *f, const char * const *extra)
+spawn_sign (SigningSandbox *s, Files *f, const char *const *extra)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   GSubprocess *p;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (gpointer)g_getenv ("KYSO_CLI"));
   g_ptr_array_add (argv, (gpointer) "--config");
   g_ptr_array_add (argv, s->sb->config_file);
   g_ptr_array_add (argv, (gpointer) "sign");
   g_ptr_array_add (argv, f->in);
   g_ptr_array_add (argv, f->out);
   for (guint i = 0; extra[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) extra[i]);
+    g_ptr_array_add (argv, (gpointer)extra[i]);
   g_ptr_array_add (argv, NULL);
-  p = g_subprocess_newv ((const char * const *) argv->pdata,
+  p = g_subprocess_newv ((const char *const *)argv->pdata,
                          G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   g_assert_no_error (error);
   return p;
@@ -408,13 +413,14 @@ test_killed_then_resumed (void)
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
 
   /* Without --resume, no second request: it says how to continue. */
-  g_assert_cmpint (sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL), ==,
-                   2);
+  g_assert_cmpint (
+    sign_cli (s, f, NULL, &err, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--resume"));
   g_assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (
-    sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA", "--resume", NULL), ==, 0);
+  g_assert_cmpint (sign_cli (s, f, NULL, NULL, "--neac", "--account-file", an_file, "--provider", "VNPT-CA",
+                             "--resume", NULL),
+                   ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);
@@ -447,7 +453,8 @@ test_terminated_then_resumed (void)
   txn = signing_sandbox_latest_transaction (s);
   signing_sandbox_phone (s, json_object_get_string_member (txn, "id"), "approve");
   g_assert_cmpint (
-    sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred, "--resume", NULL), ==, 0);
+    sign_cli (s, f, NULL, NULL, "--csc", "--account-file", an_file, "--credential", cred, "--resume", NULL),
+    ==, 0);
   g_assert_cmpuint (signing_sandbox_count_transactions (s), ==, before + 1);
   assert_pdfsig_valid (s, f->out, "Nguyễn Văn An");
   g_assert_cmpuint (count_pending (), ==, 0);

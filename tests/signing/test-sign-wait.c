@@ -6,11 +6,12 @@
 
 #include <string.h>
 
-typedef struct {
-  guint   calls;
-  guint   pending_until;   /* PENDING for calls below this */
-  guint   transient_at[4]; /* 1-based call numbers answering TRANSIENT (0 = none) */
-  gint64  times[32];
+typedef struct
+{
+  guint calls;
+  guint pending_until;   /* PENDING for calls below this */
+  guint transient_at[4]; /* 1-based call numbers answering TRANSIENT (0 = none) */
+  gint64 times[32];
   gboolean fail;
 } Script;
 
@@ -186,13 +187,14 @@ test_call_retries (void)
   g_assert_cmpuint (never.calls, ==, KYSO_SIGN_WAIT_DEFAULT_MAX_RETRIES + 1);
 }
 
-typedef struct {
+typedef struct
+{
   GThread *main_thread;
-  GArray  *states;
-  char    *code;
-  GStrv    codes;
-  char    *transaction;
-  gint64   expires_at;
+  GArray *states;
+  char *code;
+  GStrv codes;
+  char *transaction;
+  gint64 expires_at;
   gboolean done;
 } Seen;
 
@@ -207,7 +209,7 @@ on_progress (const KysoSignProgress *p, gpointer user_data)
   g_free (seen->code);
   seen->code = g_strdup (p->verification_code);
   g_strfreev (seen->codes);
-  seen->codes = g_strdupv ((char **) p->doc_codes);
+  seen->codes = g_strdupv ((char **)p->doc_codes);
   g_free (seen->transaction);
   seen->transaction = g_strdup (p->transaction_id);
   seen->expires_at = p->expires_at;
@@ -255,13 +257,13 @@ test_progress (void)
   g_autoptr(GTask) task = g_task_new (NULL, NULL, on_done, &seen);
   KysoSignWait *wait = kyso_sign_wait_new (on_progress, &seen, NULL);
   static const KysoSignState expect[] = {
-    KYSO_SIGN_STATE_SENDING, KYSO_SIGN_STATE_WAITING, KYSO_SIGN_STATE_RETRYING, KYSO_SIGN_STATE_WAITING,
-    KYSO_SIGN_STATE_APPROVED,
+    KYSO_SIGN_STATE_SENDING, KYSO_SIGN_STATE_WAITING,  KYSO_SIGN_STATE_RETRYING,
+    KYSO_SIGN_STATE_WAITING, KYSO_SIGN_STATE_APPROVED,
   };
 
   progress_expiry = g_get_real_time () + 60 * G_USEC_PER_SEC;
   kyso_sign_wait_set_interval (wait, 20, 40);
-  g_task_set_task_data (task, wait, (GDestroyNotify) kyso_sign_wait_free);
+  g_task_set_task_data (task, wait, (GDestroyNotify)kyso_sign_wait_free);
   g_task_run_in_thread (task, report_thread);
   while (!seen.done)
     g_main_context_iteration (NULL, TRUE);

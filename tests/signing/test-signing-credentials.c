@@ -5,8 +5,9 @@
 
 #include <string.h>
 
-typedef struct {
-  GMainLoop    *loop;
+typedef struct
+{
+  GMainLoop *loop;
   GAsyncResult *result;
 } Sync;
 
@@ -26,7 +27,10 @@ wait_result (Sync *s)
   return s->result;
 }
 
-#define SYNC_INIT { g_main_loop_new (NULL, FALSE), NULL }
+#define SYNC_INIT                                                                                            \
+  {                                                                                                          \
+    g_main_loop_new (NULL, FALSE), NULL                                                                      \
+  }
 
 static void
 sync_clear (Sync *s)
@@ -136,20 +140,19 @@ test_invalid (void)
 }
 
 static int
-run_cli (const char *input, char **out, char **err, const char * const *args)
+run_cli (const char *input, char **out, char **err, const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("KYSO_CLI"));
+  g_ptr_array_add (argv, (gpointer)g_getenv ("KYSO_CLI"));
   for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
+    g_ptr_array_add (argv, (gpointer)args[i]);
   g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
+  proc = g_subprocess_newv (
+    (const char *const *)argv->pdata,
+    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, input, NULL, out, err, &error);
   g_assert_no_error (error);

@@ -93,7 +93,7 @@ test_get_certificate_answer (void)
   g_autoptr (GPtrArray) statuses = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) creds
-    = _kyso_neac_parse_certificates (data, AN, "VNPT-CA", &serials, &statuses, &error);
+             = _kyso_neac_parse_certificates (data, AN, "VNPT-CA", &serials, &statuses, &error);
   KysoSignerCredential *first;
 
   g_assert_no_error (error);
@@ -134,8 +134,8 @@ test_status_answers (void)
     " \"signatures\": [{\"doc_id\": \"30c-7401-2562\", \"signature_value\": \"AAEC\", "
     "\"timestamp_signature\": null}]}}");
   g_autoptr (JsonObject) waiting
-    = parse_data ("{\"status_code\": 200, \"message\": \"sig_wait_for_user_confirm\", \"data\": "
-                  "{\"transaction_id\": \"SP769-1\"}}");
+             = parse_data ("{\"status_code\": 200, \"message\": \"sig_wait_for_user_confirm\", \"data\": "
+                           "{\"transaction_id\": \"SP769-1\"}}");
   g_autoptr (JsonObject) nulled = parse_data ("{\"status_code\": 200, \"message\": \"PENDING\", \"data\": "
                                               "{\"transaction_id\": \"SP769-1\", \"signatures\": null}}");
   g_autoptr (JsonObject) empty = parse_data ("{\"status_code\": 200, \"message\": \"\", \"data\": null}");

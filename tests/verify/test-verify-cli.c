@@ -46,8 +46,8 @@ test_exit_status (void)
   g_autofree char *junk = g_build_filename (dir, "junk.pdf", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
 
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--no-system-trust", "--trust", root_pem, signed_pdf, NULL),
-                   ==, 0);
+  g_assert_cmpint (
+    kyso_vf_cli (&out, NULL, "verify", "--no-system-trust", "--trust", root_pem, signed_pdf, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Nguyễn Văn An"));
   g_assert_nonnull (strstr (out, "Result: Valid"));
   g_assert_nonnull (strstr (out, "Kyso Test Root CA"));
@@ -55,15 +55,18 @@ test_exit_status (void)
   /* Offline, revocation is unknown: intact and trusted, but it cannot be confirmed, and it is
    * never called valid. */
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", "--trust", root_pem,
-                                signed_pdf, NULL), ==, 1);
+                                signed_pdf, NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (out, "Result: Cannot be confirmed"));
   g_assert_null (strstr (out, "Valid"));
   g_clear_pointer (&out, g_free);
   /* Intact but not trusted: not "valid". */
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==, 1);
+  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==,
+                   1);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", "--trust", root_pem,
-                                modified, NULL), ==, 1);
+  g_assert_cmpint (
+    kyso_vf_cli (&out, NULL, "verify", "--offline", "--no-system-trust", "--trust", root_pem, modified, NULL),
+    ==, 1);
   g_assert_nonnull (strstr (out, "Modified after signing"));
   g_clear_pointer (&out, g_free);
   /* No signature at all is not valid either. */
@@ -89,11 +92,30 @@ static void
 test_json (void)
 {
   static const char *const top[] = { "file", "status", "signatures", NULL };
-  static const char *const sig[] = { "field", "signer", "email", "national_id", "issuer", "serial",
-                                     "signing_time", "signing_time_source", "claimed_signing_time",
-                                     "timestamp_time", "digest", "subfilter", "level", "integrity", "coverage",
-                                     "changes_after", "trust", "trust_anchor", "trust_anchor_sha256",
-                                     "revocation", "status", "reason_codes", "reasons", NULL };
+  static const char *const sig[] = { "field",
+                                     "signer",
+                                     "email",
+                                     "national_id",
+                                     "issuer",
+                                     "serial",
+                                     "signing_time",
+                                     "signing_time_source",
+                                     "claimed_signing_time",
+                                     "timestamp_time",
+                                     "digest",
+                                     "subfilter",
+                                     "level",
+                                     "integrity",
+                                     "coverage",
+                                     "changes_after",
+                                     "trust",
+                                     "trust_anchor",
+                                     "trust_anchor_sha256",
+                                     "revocation",
+                                     "status",
+                                     "reason_codes",
+                                     "reasons",
+                                     NULL };
   g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = NULL, parser2 = NULL;
   JsonObject *root, *s;
@@ -103,8 +125,9 @@ test_json (void)
   g_autoptr(JsonParser) parser3 = NULL;
   g_autofree char *anchor_sha256 = NULL;
 
-  g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--no-system-trust", "--trust", root_pem, signed_pdf,
-                                NULL), ==, 0);
+  g_assert_cmpint (
+    kyso_vf_cli (&out, NULL, "verify", "--json", "--no-system-trust", "--trust", root_pem, signed_pdf, NULL),
+    ==, 0);
   root = parse_json (out, &parser);
   assert_keys (root, top);
   g_assert_cmpstr (json_object_get_string_member (root, "file"), ==, signed_pdf);
@@ -148,7 +171,8 @@ test_json (void)
   /* Offline: indeterminate, with the reason code. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--offline", "--no-system-trust", "--trust",
-                                root_pem, signed_pdf, NULL), ==, 1);
+                                root_pem, signed_pdf, NULL),
+                   ==, 1);
   root = parse_json (out, &parser3);
   g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "indeterminate");
   s = json_array_get_object_element (json_object_get_array_member (root, "signatures"), 0);
@@ -159,7 +183,8 @@ test_json (void)
 
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (kyso_vf_cli (&out, NULL, "verify", "--json", "--offline", "--no-system-trust", "--trust",
-                                root_pem, modified, NULL), ==, 1);
+                                root_pem, modified, NULL),
+                   ==, 1);
   root = parse_json (out, &parser2);
   g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "modified");
   s = json_array_get_object_element (json_object_get_array_member (root, "signatures"), 0);
@@ -182,9 +207,10 @@ test_config_trust (void)
   g_assert_cmpint (g_mkdir_with_parents (conf_dir, 0700), ==, 0);
   kyso_vf_write (anchor, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem));
   kyso_vf_write (conf, text, strlen (text));
-  g_assert_cmpint (kyso_vf_cli (NULL, NULL, "--config", conf, "verify", "--no-system-trust", signed_pdf, NULL), ==,
-                   0);
-  g_assert_cmpint (kyso_vf_cli (NULL, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==, 1);
+  g_assert_cmpint (
+    kyso_vf_cli (NULL, NULL, "--config", conf, "verify", "--no-system-trust", signed_pdf, NULL), ==, 0);
+  g_assert_cmpint (kyso_vf_cli (NULL, NULL, "verify", "--offline", "--no-system-trust", signed_pdf, NULL), ==,
+                   1);
 }
 
 /* Terminal columns of @s (combining marks take none). */
@@ -217,7 +243,7 @@ assert_aligned (const char *table, guint expected_rows)
       rows++;
       for (const char *p = lines[i]; (p = strstr (p, sep)) != NULL; p += 3)
         {
-          gsize w = width_of (lines[i], (gsize) (p - lines[i]));
+          gsize w = width_of (lines[i], (gsize)(p - lines[i]));
           g_array_append_val (cols, w);
         }
       g_assert_cmpuint (cols->len, ==, 4);
@@ -231,7 +257,8 @@ assert_aligned (const char *table, guint expected_rows)
 
 /* The header row must be exactly these cells: English in the C locale, and the words the
  * portals use ("Xem lịch sử ký số") in Vietnamese, which po/vi.po must keep. */
-static const char *const header_en[] = { "Signer", "Email", "Certification authority", "Signing date", "Status" };
+static const char *const header_en[]
+  = { "Signer", "Email", "Certification authority", "Signing date", "Status" };
 static const char *const header_vi[] = { "Người ký", "Email", "Cơ quan chứng thực", "Ngày ký", "Trạng thái" };
 
 static void
@@ -286,7 +313,8 @@ main (int argc, char **argv)
   kyso_vf_pdfsig_sign (plain, signed_pdf, "Sig1", FALSE);
   {
     static const char text[] = "BT /F1 24 Tf 72 700 Td (Changed) Tj ET";
-    g_autofree char *stream = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (text), text);
+    g_autofree char *stream
+      = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (text), text);
     g_autoptr(GBytes) bytes = kyso_vf_read (signed_pdf);
     kyso_vf_write (modified, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     kyso_vf_append_update (modified, 4, stream, 0);

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static char *dir;          /* this process's work folder */
-static char *plain;        /* unsigned */
-static char *signed_pdf;   /* pdfsig, adbe.pkcs7.detached, field "Sig1" */
-static char *root_pem;     /* the test PKI's root */
+static char *dir;        /* this process's work folder */
+static char *plain;      /* unsigned */
+static char *signed_pdf; /* pdfsig, adbe.pkcs7.detached, field "Sig1" */
+static char *root_pem;   /* the test PKI's root */
 
 static char *
 path_in (const char *name)
@@ -99,7 +99,7 @@ test_valid_pdfsig (void)
   g_assert_nonnull (kyso_pdf_signature_report_get_serial (s));
   g_assert_cmpstr (kyso_pdf_signature_report_get_subfilter (s), ==, "adbe.pkcs7.detached");
   g_assert_cmpstr (kyso_pdf_signature_report_get_digest (s), ==, "SHA-256");
-  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_NONE);  /* not ETSI.CAdES */
+  g_assert_cmpint (kyso_pdf_signature_report_get_level (s), ==, KYSO_PADES_LEVEL_NONE); /* not ETSI.CAdES */
   g_assert_nonnull (kyso_pdf_signature_report_get_signing_time (s));
   g_assert_null (kyso_pdf_signature_report_get_timestamp_time (s));
   g_assert_true (kyso_pdf_signature_report_get_integrity (s));
@@ -186,7 +186,8 @@ test_valid_openssl (void)
 
   kyso_vf_openssl_sign (plain, out, "Approval", 0, NULL);
   report = expect (out, KYSO_SIGNATURE_STATUS_VALID, 0);
-  g_assert_true (kyso_pdf_signature_report_covers_whole_file (kyso_pdf_verify_report_get_signature (report, 0)));
+  g_assert_true (
+    kyso_pdf_signature_report_covers_whole_file (kyso_pdf_verify_report_get_signature (report, 0)));
 }
 
 /* A second signature leaves the first valid: later revisions only add signatures. */
@@ -254,7 +255,8 @@ static void
 test_bytes_changed (void)
 {
   g_autofree char *out = forged ("edited.pdf", "(Kyso test document)", "(Kyso TEST document)");
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_DIGEST);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_DIGEST);
 
   g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (r, 0)));
   g_assert_true (has_reason (kyso_pdf_verify_report_get_signature (r, 0), "digest"));
@@ -264,7 +266,8 @@ static void
 test_contents_removed (void)
 {
   g_autofree char *out = forged ("no-contents.pdf", "/Contents <", "/Cxntents <");
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
 
   g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (r, 0)));
 }
@@ -280,7 +283,7 @@ contents_span (const char *path, gsize *start, gsize *len)
 
   g_assert_nonnull (end);
   *start = at;
-  *len = (gsize) (end - (d + at)) + 1;
+  *len = (gsize)(end - (d + at)) + 1;
 }
 
 static char *
@@ -292,10 +295,10 @@ forged_contents (const char *name, char first, char fill, char last, gsize keep)
   gsize start, len;
 
   contents_span (signed_pdf, &start, &len);
-  copy[start] = (guint8) first;
+  copy[start] = (guint8)first;
   for (gsize i = start + 1 + keep; i < start + len - 1; i++)
-    copy[i] = (guint8) fill;
-  copy[start + len - 1] = (guint8) last;
+    copy[i] = (guint8)fill;
+  copy[start + len - 1] = (guint8)last;
   kyso_vf_write (out, copy, g_bytes_get_size (bytes));
   return out;
 }
@@ -305,7 +308,8 @@ test_contents_emptied (void)
 {
   /* All zeros: a placeholder nobody filled. */
   g_autofree char *zeros = forged_contents ("zero-contents.pdf", '<', '0', '>', 0);
-  g_autoptr(KysoPdfVerifyReport) a = expect (zeros, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
+  g_autoptr(KysoPdfVerifyReport) a
+             = expect (zeros, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
   /* "<>" and spaces up to the old end: the gap no longer matches either. */
   g_autoptr(GBytes) bytes = kyso_vf_read (signed_pdf);
   g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -317,7 +321,8 @@ test_contents_emptied (void)
   copy[start + 1] = '>';
   memset (copy + start + 2, ' ', len - 2);
   kyso_vf_write (empty, copy, g_bytes_get_size (bytes));
-  b = expect (empty, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS | KYSO_SIGNATURE_PROBLEM_GAP);
+  b = expect (empty, KYSO_SIGNATURE_STATUS_INVALID,
+              KYSO_SIGNATURE_PROBLEM_CONTENTS | KYSO_SIGNATURE_PROBLEM_GAP);
 }
 
 static void
@@ -325,7 +330,8 @@ test_contents_mistyped (void)
 {
   /* A literal string instead of hex: "(…)". */
   g_autofree char *out = forged_contents ("literal-contents.pdf", '(', 'A', ')', 0);
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_CONTENTS);
 
   g_assert_true (has_reason (kyso_pdf_verify_report_get_signature (r, 0), "hexadecimal"));
 }
@@ -347,7 +353,7 @@ forged_byte_range (const char *name, const char *text)
   g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   gsize at = kyso_vf_rfind (signed_pdf, "/ByteRange [") + strlen ("/ByteRange ");
   const guint8 *end = memchr (copy + at, ']', g_bytes_get_size (bytes) - at);
-  gsize len = (gsize) (end - (copy + at)) + 1;
+  gsize len = (gsize)(end - (copy + at)) + 1;
   char *out = path_in (name);
 
   g_assert_cmpuint (strlen (text), <=, len);
@@ -362,17 +368,20 @@ signed_ranges (gint64 r[4])
 {
   g_autoptr(GBytes) bytes = kyso_vf_read (signed_pdf);
   gsize at = kyso_vf_rfind (signed_pdf, "/ByteRange [") + strlen ("/ByteRange [");
-  g_autofree char *text = g_strndup ((const char *) g_bytes_get_data (bytes, NULL) + at, 64);
+  g_autofree char *text = g_strndup ((const char *)g_bytes_get_data (bytes, NULL) + at, 64);
 
-  g_assert_cmpint (sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
-                           &r[0], &r[1], &r[2], &r[3]), ==, 4);
+  g_assert_cmpint (sscanf (text,
+                           "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                           &r[0], &r[1], &r[2], &r[3]),
+                   ==, 4);
 }
 
 static void
 test_byte_range_removed (void)
 {
   g_autofree char *out = forged ("no-byterange.pdf", "/ByteRange [", "/BxteRange [");
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE);
 
   g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (r, 0)));
 }
@@ -381,7 +390,8 @@ static void
 test_byte_range_emptied (void)
 {
   g_autofree char *out = forged_byte_range ("empty-byterange.pdf", "[]");
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_BYTE_RANGE);
 }
 
 static void
@@ -393,10 +403,13 @@ test_byte_range_mistyped (void)
   g_autoptr(KysoPdfVerifyReport) a = NULL, b = NULL, c = NULL, d = NULL;
 
   signed_ranges (r);
-  t1 = g_strdup_printf ("[0 %" G_GINT64_FORMAT ".0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1], r[2], r[3]);
-  t2 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " -%" G_GINT64_FORMAT "]", r[1], r[2], r[3]);
+  t1 = g_strdup_printf ("[0 %" G_GINT64_FORMAT ".0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1], r[2],
+                        r[3]);
+  t2 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " -%" G_GINT64_FORMAT "]", r[1], r[2],
+                        r[3]);
   t3 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1], r[2] + r[3]);
-  t4 = g_strdup_printf ("[1 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1] - 1, r[2], r[3]);
+  t4 = g_strdup_printf ("[1 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1] - 1, r[2],
+                        r[3]);
   real = forged_byte_range ("real-byterange.pdf", t1);
   negative = forged_byte_range ("negative-byterange.pdf", t2);
   three = forged_byte_range ("three-byterange.pdf", t3);
@@ -417,14 +430,15 @@ test_byte_range_elsewhere (void)
 
   signed_ranges (r);
   /* The gap moved by a few bytes: it no longer frames /Contents. */
-  t1 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1] - 4, r[2] - 4,
-                        r[3] + 4);
+  t1 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1] - 4,
+                        r[2] - 4, r[3] + 4);
   /* A wider gap that leaves part of the dictionary unsigned. */
   t2 = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "]", r[1] - 40, r[2],
                         r[3]);
   shifted = forged_byte_range ("shifted-byterange.pdf", t1);
   wide = forged_byte_range ("wide-byterange.pdf", t2);
-  a = expect (shifted, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP | KYSO_SIGNATURE_PROBLEM_DIGEST);
+  a = expect (shifted, KYSO_SIGNATURE_STATUS_INVALID,
+              KYSO_SIGNATURE_PROBLEM_GAP | KYSO_SIGNATURE_PROBLEM_DIGEST);
   g_assert_false (kyso_pdf_signature_report_get_integrity (kyso_pdf_verify_report_get_signature (a, 0)));
   b = expect (wide, KYSO_SIGNATURE_STATUS_INVALID, KYSO_SIGNATURE_PROBLEM_GAP);
 }
@@ -447,8 +461,8 @@ append_text (const char *path, const char *text)
   g_autoptr(GBytes) bytes = kyso_vf_read (path);
   g_autoptr(GByteArray) data = g_byte_array_new ();
 
-  g_byte_array_append (data, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  g_byte_array_append (data, (const guint8 *) text, (guint) strlen (text));
+  g_byte_array_append (data, g_bytes_get_data (bytes, NULL), (guint)g_bytes_get_size (bytes));
+  g_byte_array_append (data, (const guint8 *)text, (guint)strlen (text));
   kyso_vf_write (path, data->data, data->len);
 }
 
@@ -464,8 +478,9 @@ test_appended_junk (void)
   g_assert_false (kyso_pdf_signature_report_covers_whole_file (kyso_pdf_verify_report_get_signature (a, 0)));
   /* The incremental saving attack without a cross-reference section: objects a lenient reader
    * would pick up when it rebuilds the file. */
-  append_text (objects, "4 0 obj\n<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 700 Td (Forged text) Tj ET\nendstream\n"
-                        "endobj\n");
+  append_text (objects,
+               "4 0 obj\n<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 700 Td (Forged text) Tj ET\nendstream\n"
+               "endobj\n");
   b = expect (objects, KYSO_SIGNATURE_STATUS_MODIFIED, KYSO_SIGNATURE_PROBLEM_STRUCTURE);
 }
 
@@ -474,8 +489,8 @@ test_new_revision_page_content (void)
 {
   g_autofree char *out = copy_of (signed_pdf, "new-content.pdf");
   static const char forged_text[] = "BT /F1 24 Tf 72 700 Td (Pay 1 000 000 000 VND) Tj ET";
-  g_autofree char *stream = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (forged_text),
-                                             forged_text);
+  g_autofree char *stream
+    = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (forged_text), forged_text);
   g_autoptr(KysoPdfVerifyReport) r = NULL;
   KysoPdfSignatureReport *s;
 
@@ -536,7 +551,8 @@ test_objects_in_gap (void)
   while (hex_end > start + 1 && copy[hex_end - 1] == '0')
     hex_end--;
   hex_end += 2; /* keep a whole byte of padding */
-  object = g_strdup_printf ("\n99 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n%%", strlen (text), text);
+  object = g_strdup_printf ("\n99 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n%%", strlen (text),
+                            text);
   g_assert_cmpuint (hex_end + 1 + strlen (object), <, start + len - 1);
   copy[hex_end] = '>';
   obj_at = hex_end + 1;
@@ -588,13 +604,13 @@ test_signed_bytes_moved (void)
   char *p;
 
   signed_ranges (ranges);
-  g_string_append_len (s, d, (gssize) ranges[2]);
+  g_string_append_len (s, d, (gssize)ranges[2]);
   g_string_append (s, inserted);
-  g_string_append_len (s, d + ranges[2], (gssize) (size - (gsize) ranges[2]));
+  g_string_append_len (s, d + ranges[2], (gssize)(size - (gsize)ranges[2]));
   /* The last xref table's entries past the insertion, and startxref (pdfsig ends lines with CRLF). */
-  startxref = (gsize) (rfind_mem (s, "startxref") - s->str);
-  xref = (gsize) g_ascii_strtoull (s->str + startxref + strlen ("startxref"), NULL, 10);
-  g_assert_cmpuint (xref, >, (gsize) ranges[2]);
+  startxref = (gsize)(rfind_mem (s, "startxref") - s->str);
+  xref = (gsize)g_ascii_strtoull (s->str + startxref + strlen ("startxref"), NULL, 10);
+  g_assert_cmpuint (xref, >, (gsize)ranges[2]);
   xref += k;
   g_assert_true (g_str_has_prefix (s->str + xref, "xref"));
   for (p = s->str + xref; (p = strstr (p, " n")) != NULL && p < s->str + s->len; p++)
@@ -605,8 +621,8 @@ test_signed_bytes_moved (void)
       /* "oooooooooo ggggg n": the offset starts 16 bytes before " n". */
       memcpy (digits, p - 16, 10);
       digits[10] = 0;
-      off = (gsize) g_ascii_strtoull (digits, NULL, 10);
-      if (off > (gsize) ranges[2])
+      off = (gsize)g_ascii_strtoull (digits, NULL, 10);
+      if (off > (gsize)ranges[2])
         {
           g_snprintf (digits, sizeof digits, "%010" G_GSIZE_FORMAT, off + k);
           memcpy (p - 16, digits, 10);
@@ -620,9 +636,9 @@ test_signed_bytes_moved (void)
   /* /ByteRange rewritten in its own space: the second range now starts k bytes later and runs
    * to the new end of the file. */
   new_range = g_strdup_printf ("[0 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GSIZE_FORMAT "]", ranges[1],
-                               ranges[2] + (gint64) k, s->len - (gsize) ranges[2] - k);
+                               ranges[2] + (gint64)k, s->len - (gsize)ranges[2] - k);
   p = rfind_mem (s, "/ByteRange [") + strlen ("/ByteRange ");
-  old_range = g_strndup (p, (gsize) (strchr (p, ']') - p) + 1);
+  old_range = g_strndup (p, (gsize)(strchr (p, ']') - p) + 1);
   g_assert_cmpuint (strlen (new_range), <=, strlen (old_range));
   memset (p, ' ', strlen (old_range));
   memcpy (p, new_range, strlen (new_range));
@@ -648,12 +664,12 @@ test_signature_dict_redefined (void)
     at--;
   while (at > 0 && d[at - 1] != '\n' && d[at - 1] != '\r')
     at--;
-  num = (guint32) g_ascii_strtoull (d + at, NULL, 10);
+  num = (guint32)g_ascii_strtoull (d + at, NULL, 10);
   g_assert_cmpuint (num, !=, 0);
   {
     g_autoptr(KysoPdfObject) v = kyso_pdf_document_get_object (doc, num, NULL);
     g_autoptr(KysoPdfObject) copy = kyso_pdf_object_copy (v);
-    kyso_pdf_dict_set (copy, "Name", kyso_pdf_string_new ((const guint8 *) "Someone Else", 12, FALSE));
+    kyso_pdf_dict_set (copy, "Name", kyso_pdf_string_new ((const guint8 *)"Someone Else", 12, FALSE));
     body = kyso_pdf_object_to_string (copy);
   }
   kyso_vf_append_update (out, num, body, 0);
@@ -686,9 +702,11 @@ test_reused_signature (void)
     at--;
   while (at > 0 && d[at - 1] != '\n' && d[at - 1] != '\r')
     at--;
-  sig = (guint32) g_ascii_strtoull (d + at, NULL, 10);
-  widget = g_strdup_printf ("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /Rect [0 0 0 0] /F 132 /P %u 0 R "
-                            "/V %u 0 R >>", page, sig);
+  sig = (guint32)g_ascii_strtoull (d + at, NULL, 10);
+  widget
+    = g_strdup_printf ("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /Rect [0 0 0 0] /F 132 /P %u 0 R "
+                       "/V %u 0 R >>",
+                       page, sig);
   form = kyso_pdf_object_copy (kyso_pdf_dict_get (cat, "AcroForm"));
   kyso_pdf_array_add (kyso_pdf_dict_get (form, "Fields"), kyso_pdf_ref_new (next, 0));
   kyso_pdf_dict_set (cat_copy, "AcroForm", g_steal_pointer (&form));
@@ -733,7 +751,7 @@ test_duplicate_objects (void)
   after = kyso_vf_read (out);
   d = g_bytes_get_data (after, NULL);
   at = g_bytes_get_size (before) + (d[g_bytes_get_size (before) - 1] == '\n' ? 0 : 1);
-  g_byte_array_append (data, (const guint8 *) d, (guint) g_bytes_get_size (after));
+  g_byte_array_append (data, (const guint8 *)d, (guint)g_bytes_get_size (after));
   /* Insert a first definition before the listed one; the xref offsets shift by its length. */
   {
     static const char first[] = "7 0 obj\n<< /Producer (first) >>\nendobj\n";
@@ -743,7 +761,7 @@ test_duplicate_objects (void)
     gsize listed = at, xref_at;
     char *p;
 
-    xref_at = (gsize) (strstr (tail, "xref\n") - tail) + at;
+    xref_at = (gsize)(strstr (tail, "xref\n") - tail) + at;
     xref_line = g_strdup_printf ("%010" G_GSIZE_FORMAT " 00000 n", listed);
     new_line = g_strdup_printf ("%010" G_GSIZE_FORMAT " 00000 n", listed + strlen (first));
     sx = g_strdup_printf ("startxref\n%" G_GSIZE_FORMAT "\n", xref_at);
@@ -753,11 +771,11 @@ test_duplicate_objects (void)
     memcpy (p, new_line, strlen (new_line));
     p = strstr (tail, sx);
     g_assert_nonnull (p);
-    g_byte_array_append (fixed, (const guint8 *) d, (guint) at);
-    g_byte_array_append (fixed, (const guint8 *) first, (guint) strlen (first));
-    g_byte_array_append (fixed, (const guint8 *) tail, (guint) (p - tail));
-    g_byte_array_append (fixed, (const guint8 *) nsx, (guint) strlen (nsx));
-    g_byte_array_append (fixed, (const guint8 *) p + strlen (sx), (guint) strlen (p + strlen (sx)));
+    g_byte_array_append (fixed, (const guint8 *)d, (guint)at);
+    g_byte_array_append (fixed, (const guint8 *)first, (guint)strlen (first));
+    g_byte_array_append (fixed, (const guint8 *)tail, (guint)(p - tail));
+    g_byte_array_append (fixed, (const guint8 *)nsx, (guint)strlen (nsx));
+    g_byte_array_append (fixed, (const guint8 *)p + strlen (sx), (guint)strlen (p + strlen (sx)));
     kyso_vf_write (out, fixed->data, fixed->len);
   }
   r = expect (out, KYSO_SIGNATURE_STATUS_MODIFIED, KYSO_SIGNATURE_PROBLEM_STRUCTURE);
@@ -808,11 +826,14 @@ test_form_filled (void)
   g_autofree char *out = copy_of (signed_pdf, "filled.pdf");
   guint next = kyso_vf_size (signed_pdf);
   static const char ap[] = "/Tx BMC BT /Helv 12 Tf 2 8 Td (Tran Van Binh) Tj ET EMC";
-  g_autofree char *stream = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [0 0 228 30] /Length %zu >>\n"
-                                             "stream\n%s\nendstream", strlen (ap), ap);
-  g_autofree char *field = g_strdup_printf ("<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [72 600 300 630] "
-                                            "/P 3 0 R /DA (/Helv 12 Tf 0 g) /F 4 /V (Tran Van Binh) /AP << /N %u 0 R >> >>",
-                                            next);
+  g_autofree char *stream
+    = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [0 0 228 30] /Length %zu >>\n"
+                       "stream\n%s\nendstream",
+                       strlen (ap), ap);
+  g_autofree char *field
+    = g_strdup_printf ("<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [72 600 300 630] "
+                       "/P 3 0 R /DA (/Helv 12 Tf 0 g) /F 4 /V (Tran Van Binh) /AP << /N %u 0 R >> >>",
+                       next);
   g_autoptr(KysoPdfVerifyReport) r = NULL;
   KysoPdfSignatureReport *s;
 
@@ -831,12 +852,13 @@ with_text_annotation (const char *src, const char *name)
   g_autoptr(KysoPdfDocument) doc = kyso_pdf_document_open (src, NULL);
   g_autoptr(KysoPdfObject) p = kyso_pdf_document_get_object (doc, page, NULL);
   g_autoptr(KysoPdfObject) copy = kyso_pdf_object_copy (p);
-  g_autoptr(KysoPdfObject) annots_old = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (p, "Annots"), NULL);
+  g_autoptr(KysoPdfObject) annots_old
+             = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (p, "Annots"), NULL);
   KysoPdfObject *annots = kyso_pdf_object_copy (annots_old);
   g_autofree char *page_body = NULL;
-  g_autofree char *annot = g_strdup_printf (
-    "<< /Type /Annot /Subtype /FreeText /Rect [72 690 400 730] /P %u 0 R /Contents (Approved) /DA (/Helv 20 Tf 0 g) >>",
-    page);
+  g_autofree char *annot = g_strdup_printf ("<< /Type /Annot /Subtype /FreeText /Rect [72 690 400 730] /P %u "
+                                            "0 R /Contents (Approved) /DA (/Helv 20 Tf 0 g) >>",
+                                            page);
 
   kyso_pdf_array_add (annots, kyso_pdf_ref_new (next, 0));
   kyso_pdf_dict_set (copy, "Annots", annots);
@@ -849,10 +871,11 @@ static void
 test_annotation_added (void)
 {
   g_autofree char *out = with_text_annotation (signed_pdf, "annotated.pdf");
-  g_autoptr(KysoPdfVerifyReport) r = expect (out, KYSO_SIGNATURE_STATUS_MODIFIED, KYSO_SIGNATURE_PROBLEM_CHANGED);
+  g_autoptr(KysoPdfVerifyReport) r
+             = expect (out, KYSO_SIGNATURE_STATUS_MODIFIED, KYSO_SIGNATURE_PROBLEM_CHANGED);
 
-  g_assert_cmpint (kyso_pdf_signature_report_get_changes_after (kyso_pdf_verify_report_get_signature (r, 0)), ==,
-                   KYSO_PDF_CHANGES_ANNOTATIONS);
+  g_assert_cmpint (kyso_pdf_signature_report_get_changes_after (kyso_pdf_verify_report_get_signature (r, 0)),
+                   ==, KYSO_PDF_CHANGES_ANNOTATIONS);
 }
 
 /* DocMDP: P1 forbids the annotation; P3 allows it (still "modified": what is shown changed). */
@@ -978,32 +1001,33 @@ test_revocation (void)
   kyso_vf_openssl_sign (plain, revoked, "Revoked", 0, "revoked");
   good = verify_full (signed_pdf, TRUE, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (good, 0)), ==,
-                   KYSO_REVOCATION_GOOD);
+  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (good, 0)),
+                   ==, KYSO_REVOCATION_GOOD);
   g_assert_cmpint (kyso_pdf_verify_report_get_status (good), ==, KYSO_SIGNATURE_STATUS_VALID);
   bad = verify_full (revoked, TRUE, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (bad, 0)), ==,
-                   KYSO_REVOCATION_REVOKED);
+  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (bad, 0)),
+                   ==, KYSO_REVOCATION_REVOKED);
   g_assert_cmpint (kyso_pdf_verify_report_get_status (bad), ==, KYSO_SIGNATURE_STATUS_INVALID);
   g_assert_true (kyso_pdf_signature_report_get_problems (kyso_pdf_verify_report_get_signature (bad, 0))
                  & KYSO_SIGNATURE_PROBLEM_REVOKED);
   offline = verify_full (signed_pdf, TRUE, TRUE, &error);
-  g_assert_cmpint (kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (offline, 0)), ==,
-                   KYSO_REVOCATION_UNKNOWN);
+  g_assert_cmpint (
+    kyso_pdf_signature_report_get_revocation (kyso_pdf_verify_report_get_signature (offline, 0)), ==,
+    KYSO_REVOCATION_UNKNOWN);
   /* Revocation unknown: intact and trusted, but not confirmed. */
   g_assert_cmpint (kyso_pdf_verify_report_get_status (offline), ==, KYSO_SIGNATURE_STATUS_INDETERMINATE);
   g_assert_true (kyso_pdf_signature_report_get_problems (kyso_pdf_verify_report_get_signature (offline, 0))
                  & KYSO_SIGNATURE_PROBLEM_REVOCATION_UNKNOWN);
 }
 
-
 /* ---- the validation model, with throwaway PKIs ------------------------------------------- */
 
-typedef struct {
-  const char *leaf;      /* the test PKI's certificate and key that sign */
-  const char *tsa;       /* NULL: no time-stamp; "tsa" (trusted) or "rogue-tsa" (untrusted root) */
-  GDateTime  *gen_time;  /* the time-stamp's time (NULL = now) */
+typedef struct
+{
+  const char *leaf;    /* the test PKI's certificate and key that sign */
+  const char *tsa;     /* NULL: no time-stamp; "tsa" (trusted) or "rogue-tsa" (untrusted root) */
+  GDateTime *gen_time; /* the time-stamp's time (NULL = now) */
 } PadesCms;
 
 /* A PAdES CMS (ETSI.CAdES.detached) built by Kyso's builder, signed with the test key. */
@@ -1023,7 +1047,7 @@ pades_cms (GBytes *signed_bytes, gpointer user_data)
     g_autoptr(GChecksum) c = g_checksum_new (G_CHECKSUM_SHA256);
     gsize n = sizeof md;
 
-    g_checksum_update (c, g_bytes_get_data (signed_bytes, NULL), (gssize) g_bytes_get_size (signed_bytes));
+    g_checksum_update (c, g_bytes_get_data (signed_bytes, NULL), (gssize)g_bytes_get_size (signed_bytes));
     g_checksum_get_digest (c, md, &n);
   }
   digest = g_bytes_new (md, sizeof md);
@@ -1033,8 +1057,8 @@ pades_cms (GBytes *signed_bytes, gpointer user_data)
   g_assert_true (kyso_pades_builder_set_signature (b, sig, &error));
   if (o->tsa != NULL)
     {
-      g_autoptr(GBytes) token = kyso_test_tsa_token_custom (kyso_pades_builder_get_signature (b), o->tsa,
-                                                            o->gen_time);
+      g_autoptr(GBytes) token
+                 = kyso_test_tsa_token_custom (kyso_pades_builder_get_signature (b), o->tsa, o->gen_time);
       g_assert_true (kyso_pades_builder_add_timestamp_token (b, token, &error));
     }
   der = kyso_pades_builder_to_der (b, &error);
@@ -1047,7 +1071,7 @@ pades_sign (const char *in, const char *out, const PadesCms *cms, const char *m)
 {
   KysoVfSignOptions options = { .subfilter = "ETSI.CAdES.detached", .m = m };
 
-  kyso_vf_sign_with (in, out, "Signature1", &options, pades_cms, (gpointer) cms);
+  kyso_vf_sign_with (in, out, "Signature1", &options, pades_cms, (gpointer)cms);
 }
 
 static void
@@ -1222,7 +1246,8 @@ test_model_no_system_store (void)
   g_assert_no_error (error);
   assert_problem (kyso_pdf_verify_report_get_signature (report, 0), KYSO_SIGNATURE_STATUS_INDETERMINATE,
                   KYSO_SIGNATURE_PROBLEM_UNTRUSTED);
-  g_assert_null (kyso_pdf_signature_report_get_trust_anchor (kyso_pdf_verify_report_get_signature (report, 0)));
+  g_assert_null (
+    kyso_pdf_signature_report_get_trust_anchor (kyso_pdf_verify_report_get_signature (report, 0)));
 }
 
 /* A signature dressed as a document time-stamp (/Type /DocTimeStamp, /SubFilter ETSI.RFC3161)
@@ -1257,8 +1282,9 @@ test_overlay_covers_content (void)
 {
   g_autofree char *first = path_in ("overlay-first.pdf");
   g_autofree char *out = path_in ("overlay.pdf");
-  KysoVfSignOptions options = { .rect = "[60 680 560 740]",
-                                .appearance = "1 1 1 rg 0 0 500 60 re f BT /Helv 24 Tf 0 g 12 20 Td (Nothing) Tj ET" };
+  KysoVfSignOptions options
+    = { .rect = "[60 680 560 740]",
+        .appearance = "1 1 1 rg 0 0 500 60 re f BT /Helv 24 Tf 0 g 12 20 Td (Nothing) Tj ET" };
   OpensslCmsOptions o = { "signer-ec", NULL, NULL };
   g_autoptr(KysoPdfVerifyReport) report = NULL;
 
@@ -1280,10 +1306,8 @@ test_overlay_covers_signature (void)
   g_autofree char *first = path_in ("co-first.pdf");
   g_autofree char *second = path_in ("co-second.pdf");
   g_autofree char *third = path_in ("co-third.pdf");
-  KysoVfSignOptions visible = { .rect = "[300 100 500 160]",
-                                .appearance = "0 0 1 rg 0 0 200 60 re f" };
-  KysoVfSignOptions blank_area = { .rect = "[300 300 500 360]",
-                                   .appearance = "0 0 1 rg 0 0 200 60 re f" };
+  KysoVfSignOptions visible = { .rect = "[300 100 500 160]", .appearance = "0 0 1 rg 0 0 200 60 re f" };
+  KysoVfSignOptions blank_area = { .rect = "[300 300 500 360]", .appearance = "0 0 1 rg 0 0 200 60 re f" };
   KysoVfSignOptions on_top = { .rect = "[320 110 480 150]", .appearance = "1 1 1 rg 0 0 160 40 re f" };
   OpensslCmsOptions o = { "signer", NULL, NULL };
   g_autoptr(KysoPdfVerifyReport) co = NULL, hidden = NULL;
@@ -1386,7 +1410,8 @@ test_ltv_offline_year_later (void)
     g_assert_true (kyso_pdf_signature_report_is_document_timestamp (stamp));
     g_assert_true (kyso_pdf_signature_report_get_integrity (stamp));
     g_assert_cmpint (kyso_pdf_signature_report_get_trust (stamp), ==, KYSO_TRUST_TRUSTED);
-    g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (stamp), ==, KYSO_SIGNING_TIME_TIMESTAMP);
+    g_assert_cmpint (kyso_pdf_signature_report_get_signing_time_source (stamp), ==,
+                     KYSO_SIGNING_TIME_TIMESTAMP);
     g_assert_cmpint (kyso_vf_run (&qpdf2, "qpdf", "--check", lta, NULL), ==, 0);
     kyso_vf_run (&pdfsig_out, "pdfsig", lta, NULL);
     g_assert_nonnull (strstr (pdfsig_out, "Signature is Valid"));

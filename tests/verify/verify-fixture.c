@@ -40,7 +40,7 @@ kyso_vf_write (const char *path, const void *data, gsize len)
 {
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, data, (gssize) len, &error);
+  g_file_set_contents (path, data, (gssize)len, &error);
   g_assert_no_error (error);
 }
 
@@ -110,7 +110,8 @@ void
 kyso_vf_write_plain_pdf (const char *path)
 {
   static const char content[] = "BT /F1 24 Tf 72 700 Td (Kyso test document) Tj ET";
-  g_autofree char *stream = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (content), content);
+  g_autofree char *stream
+    = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream", strlen (content), content);
   const char *bodies[] = {
     "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /DA (/Helv 0 Tf 0 g) "
     "/DR << /Font << /Helv 6 0 R >> >> >> >>",
@@ -133,7 +134,7 @@ try_run (const char *const *argv, char **out, char **err)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error);
   g_assert_no_error (error);
   return g_spawn_check_wait_status (status, NULL);
 }
@@ -170,17 +171,39 @@ nss_db (void)
 void
 kyso_vf_pdfsig_sign (const char *in, const char *out, const char *field, gboolean etsi)
 {
-  const char *argv[] = { "pdfsig", "-nssdir", nss_db (), "-add-signature", "-nick", "Nguyễn Văn An",
-                         "-new-signature-field-name", field, "-reason", "Kyso test",
-                         in, out, etsi ? "-etsi" : NULL, NULL };
+  const char *argv[] = { "pdfsig",
+                         "-nssdir",
+                         nss_db (),
+                         "-add-signature",
+                         "-nick",
+                         "Nguyễn Văn An",
+                         "-new-signature-field-name",
+                         field,
+                         "-reason",
+                         "Kyso test",
+                         in,
+                         out,
+                         etsi ? "-etsi" : NULL,
+                         NULL };
   run (argv);
 }
 
 gboolean
 kyso_vf_pdfsig_try (const char *in, const char *out, const char *field)
 {
-  const char *argv[] = { "timeout", "60", "pdfsig", "-nssdir", nss_db (), "-add-signature", "-nick",
-                         "Nguyễn Văn An", "-new-signature-field-name", field, in, out, NULL };
+  const char *argv[] = { "timeout",
+                         "60",
+                         "pdfsig",
+                         "-nssdir",
+                         nss_db (),
+                         "-add-signature",
+                         "-nick",
+                         "Nguyễn Văn An",
+                         "-new-signature-field-name",
+                         field,
+                         in,
+                         out,
+                         NULL };
   g_autofree char *std_out = NULL, *std_err = NULL;
 
   return try_run (argv, &std_out, &std_err) && g_file_test (out, G_FILE_TEST_EXISTS);
@@ -230,14 +253,15 @@ kyso_vf_append_update (const char *path, guint first_num, ...)
   g_autoptr(GArray) nums = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
   KysoPdfObject *trailer = kyso_pdf_document_get_trailer (doc);
-  const KysoPdfRevision *last = kyso_pdf_document_get_revision (doc, kyso_pdf_document_get_n_revisions (doc) - 1);
+  const KysoPdfRevision *last
+    = kyso_pdf_document_get_revision (doc, kyso_pdf_document_get_n_revisions (doc) - 1);
   guint size = kyso_pdf_document_get_xref_size (doc);
   g_autofree char *root = kyso_pdf_object_to_string (kyso_pdf_dict_get (trailer, "Root"));
   g_autofree char *info = NULL;
   gsize base = g_bytes_get_size (old), xref;
   va_list ap;
 
-  g_string_append_len (s, g_bytes_get_data (old, NULL), (gssize) base);
+  g_string_append_len (s, g_bytes_get_data (old, NULL), (gssize)base);
   if (s->str[s->len - 1] != '\n')
     g_string_append_c (s, '\n');
   va_start (ap, first_num);
@@ -276,17 +300,22 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
   guint sig = next, widget = next + 1, ap = next + 2;
   int docmdp = options->docmdp;
   g_autofree char *zeros = g_strnfill (2 * CONTENTS_BYTES, '0');
-  g_autofree char *reference = docmdp > 0
-    ? g_strdup_printf ("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
-                       "/TransformParams /P %d /V /1.2 >> >>]", docmdp)
-    : g_strdup ("");
+  g_autofree char *reference
+    = docmdp > 0
+        ? g_strdup_printf ("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+                           "/TransformParams /P %d /V /1.2 >> >>]",
+                           docmdp)
+        : g_strdup ("");
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *m = options->m != NULL ? g_strdup (options->m) : g_date_time_format (now, "D:%Y%m%d%H%M%S+00'00'");
+  g_autofree char *m
+    = options->m != NULL ? g_strdup (options->m) : g_date_time_format (now, "D:%Y%m%d%H%M%S+00'00'");
   g_autofree char *sig_body = g_strdup_printf (
     "<< /Type /%s /Filter /Adobe.PPKLite /SubFilter /%s /M (%s) "
-    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>", options->type != NULL ? options->type : "Sig",
+    "%s /ByteRange " BYTE_RANGE_PLACEHOLDER " /Contents <%s> >>",
+    options->type != NULL ? options->type : "Sig",
     options->subfilter != NULL ? options->subfilter : "adbe.pkcs7.detached", m, reference, zeros);
-  g_autofree char *ap_ref = options->appearance != NULL ? g_strdup_printf (" /AP << /N %u 0 R >>", ap) : g_strdup ("");
+  g_autofree char *ap_ref
+    = options->appearance != NULL ? g_strdup_printf (" /AP << /N %u 0 R >>", ap) : g_strdup ("");
   g_autofree char *widget_body = g_strdup_printf (
     "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /Rect %s /F 132 /P %u 0 R /V %u 0 R%s >>", field,
     options->rect != NULL ? options->rect : "[0 0 0 0]", page, sig, ap_ref);
@@ -304,9 +333,10 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
       /* The appearance's own space: its box is the widget's size, at the origin. */
       g_assert_nonnull (options->rect);
       g_assert_cmpint (sscanf (options->rect, "[%lf %lf %lf %lf]", &r[0], &r[1], &r[2], &r[3]), ==, 4);
-      ap_body = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Length %zu >>\nstream\n%s\n"
-                                 "endstream", r[2] - r[0], r[3] - r[1], strlen (options->appearance),
-                                 options->appearance);
+      ap_body
+        = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Length %zu >>\nstream\n%s\n"
+                           "endstream",
+                           r[2] - r[0], r[3] - r[1], strlen (options->appearance), options->appearance);
     }
 
   /* The new widget joins the page's /Annots and the form's /Fields; a certification also goes
@@ -318,8 +348,10 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
     g_autoptr(KysoPdfObject) pc = kyso_pdf_object_copy (p);
     g_autoptr(KysoPdfObject) cc = kyso_pdf_object_copy (c);
     /* Indirect /AcroForm, /Annots or /Fields are copied in directly: simpler, and still valid. */
-    g_autoptr(KysoPdfObject) af_old = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (c, "AcroForm"), NULL);
-    g_autoptr(KysoPdfObject) list_old = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (p, "Annots"), NULL);
+    g_autoptr(KysoPdfObject) af_old
+               = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (c, "AcroForm"), NULL);
+    g_autoptr(KysoPdfObject) list_old
+               = kyso_pdf_document_resolve (doc, kyso_pdf_dict_get (p, "Annots"), NULL);
     g_autoptr(KysoPdfObject) af = kyso_pdf_object_copy (af_old);
     KysoPdfObject *list = kyso_pdf_object_copy (list_old);
     g_autoptr(KysoPdfObject) fields_old = NULL;
@@ -357,7 +389,8 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
     kyso_vf_append_update (out, sig, sig_body, widget, widget_body, ap, ap_body, page, page_body, catalog,
                            catalog_body, 0);
   else
-    kyso_vf_append_update (out, sig, sig_body, widget, widget_body, page, page_body, catalog, catalog_body, 0);
+    kyso_vf_append_update (out, sig, sig_body, widget, widget_body, page, page_body, catalog, catalog_body,
+                           0);
 
   /* Fill in the /ByteRange around the /Contents placeholder, then sign those bytes. */
   bytes = kyso_vf_read (out);
@@ -375,8 +408,8 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
     g_autoptr(GByteArray) data = g_byte_array_new ();
     g_autoptr(GBytes) signed_bytes = NULL;
 
-    g_byte_array_append (data, copy, (guint) gap_start);
-    g_byte_array_append (data, copy + gap_end, (guint) (len - gap_end));
+    g_byte_array_append (data, copy, (guint)gap_start);
+    g_byte_array_append (data, copy + gap_end, (guint)(len - gap_end));
     signed_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
     der = maker (signed_bytes, user_data);
   }
@@ -384,9 +417,9 @@ kyso_vf_sign_with (const char *in, const char *out, const char *field, const Kys
   for (gsize i = 0; i < g_bytes_get_size (der); i++)
     {
       static const char hex[] = "0123456789ABCDEF";
-      guint8 b = ((const guint8 *) g_bytes_get_data (der, NULL))[i];
-      copy[gap_start + 1 + 2 * i] = (guint8) hex[b >> 4];
-      copy[gap_start + 2 + 2 * i] = (guint8) hex[b & 15];
+      guint8 b = ((const guint8 *)g_bytes_get_data (der, NULL))[i];
+      copy[gap_start + 1 + 2 * i] = (guint8)hex[b >> 4];
+      copy[gap_start + 2 + 2 * i] = (guint8)hex[b & 15];
     }
   kyso_vf_write (out, copy, len);
 }
@@ -405,9 +438,11 @@ kyso_vf_openssl_cms (GBytes *signed_bytes, gpointer user_data)
   g_autofree char *cas = kyso_test_pki_path (o->certfile != NULL ? o->certfile : "cas.pem");
 
   kyso_vf_write (signed_bin, g_bytes_get_data (signed_bytes, NULL), g_bytes_get_size (signed_bytes));
-  g_assert_cmpint (kyso_test_openssl (NULL, "cms", "-sign", "-binary", "-in", signed_bin, "-signer", signer, "-inkey",
-                                      key, "-certfile", cas, "-md", o->md != NULL ? o->md : "sha256", "-outform",
-                                      "DER", "-out", cms, "-nosmimecap", NULL), ==, 0);
+  g_assert_cmpint (kyso_test_openssl (NULL, "cms", "-sign", "-binary", "-in", signed_bin, "-signer", signer,
+                                      "-inkey", key, "-certfile", cas, "-md",
+                                      o->md != NULL ? o->md : "sha256", "-outform", "DER", "-out", cms,
+                                      "-nosmimecap", NULL),
+                   ==, 0);
   return kyso_vf_read (cms);
 }
 
@@ -441,13 +476,14 @@ kyso_vf_cli (char **out, char **err, const char *first_arg, ...)
   va_list ap;
 
   g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
+  g_ptr_array_add (argv, (gpointer)cli);
   va_start (ap, first_arg);
   for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &std_out, &std_err, &status, &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &std_out, &std_err, &status,
+                &error);
   g_assert_no_error (error);
   if (out != NULL)
     *out = g_steal_pointer (&std_out);
@@ -467,11 +503,11 @@ kyso_vf_run (char **out, const char *first_arg, ...)
 
   va_start (ap, first_arg);
   for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err, &status,
-                &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &std_out, &std_err,
+                &status, &error);
   g_assert_no_error (error);
   if (out != NULL)
     *out = g_strconcat (std_out, std_err, NULL);

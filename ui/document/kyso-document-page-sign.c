@@ -14,14 +14,12 @@
 #include "kyso-sign-dialog.h"
 #include "kyso-signing-job.h"
 
-#define MAX_HIGHLIGHTS   50
+#define MAX_HIGHLIGHTS 50
 
 /* Placement */
 
 static void
-place_box (KysoDocumentPage   *self,
-           guint               page,
-           const KysoPageRect *rect)
+place_box (KysoDocumentPage *self, guint page, const KysoPageRect *rect)
 {
   self->moving_box = TRUE;
   kyso_document_view_begin_placement (self->view, page, rect);
@@ -29,8 +27,7 @@ place_box (KysoDocumentPage   *self,
 }
 
 void
-kyso_document_page_box_changed_cb (KysoSignatureBox *box,
-                                   KysoDocumentPage *self)
+kyso_document_page_box_changed_cb (KysoSignatureBox *box, KysoDocumentPage *self)
 {
   if (!self->moving_box)
     self->user_moved_box = TRUE;
@@ -39,7 +36,8 @@ kyso_document_page_box_changed_cb (KysoSignatureBox *box,
 /* The box goes where the one placement rule of kyso-pdf-placement.h puts it — the same /Rect as
  * kyso-cli and the dossier give for this keyword. The rule reads the file with poppler and the
  * Kyso reader: on a worker thread. */
-typedef struct {
+typedef struct
+{
   char *path;
   char *keyword;
 } RuleData;
@@ -53,10 +51,7 @@ rule_data_free (RuleData *d)
 }
 
 static void
-rule_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+rule_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   RuleData *d = task_data;
   g_autoptr (KysoPdfDocument) doc = NULL;
@@ -70,13 +65,11 @@ rule_thread (GTask        *task,
   if (found == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, found, (GDestroyNotify) g_array_unref);
+    g_task_return_pointer (task, found, (GDestroyNotify)g_array_unref);
 }
 
 static void
-rule_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+rule_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
   g_autoptr (GError) error = NULL;
@@ -84,12 +77,12 @@ rule_done (GObject      *source,
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* the page may be gone: do not touch it */
+    return; /* the page may be gone: do not touch it */
   if (found == NULL || found->len == 0 || self->renderer == NULL)
     {
       /* Translators: %s is the location keyword of the signature profile. */
       text = g_strdup_printf (_("“%s” is not in this document: put the frame where you want to sign."),
-                              self->keyword);
+                                 self->keyword);
     }
   else
     {
@@ -104,16 +97,14 @@ rule_done (GObject      *source,
         place_box (self, p->page_index, &box);
       /* Translators: %s is the location keyword, %u a page number. */
       text = g_strdup_printf (_("Found “%s” on page %u: the frame is placed under it."), self->keyword,
-                              p->page_index + 1);
+                                 p->page_index + 1);
     }
   gtk_label_set_text (self->keyword_label, text);
   g_clear_object (&self->find_cancellable);
 }
 
 static void
-find_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+find_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDocumentPage *self = user_data;
   g_autoptr (GError) error = NULL;
@@ -123,7 +114,7 @@ find_done (GObject      *source,
 
   matches = kyso_page_renderer_find_text_finish (KYSO_PAGE_RENDERER (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* the page may be gone: do not touch it */
+    return; /* the page may be gone: do not touch it */
 
   /* Every occurrence is highlighted; the rule picks the one the box goes under. */
   if (matches != NULL && matches->len > 0)
@@ -133,7 +124,7 @@ find_done (GObject      *source,
   d = g_new0 (RuleData, 1);
   d->path = self->file != NULL ? g_file_get_path (self->file) : NULL;
   d->keyword = g_strdup (self->keyword);
-  g_task_set_task_data (task, d, (GDestroyNotify) rule_data_free);
+  g_task_set_task_data (task, d, (GDestroyNotify)rule_data_free);
   if (d->path == NULL || matches == NULL || matches->len == 0)
     g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_NOT_FOUND, "%s", "");
   else
@@ -154,8 +145,8 @@ search_keyword (KysoDocumentPage *self)
       gtk_label_set_text (self->keyword_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), TRUE);
       self->find_cancellable = g_cancellable_new ();
-      kyso_page_renderer_find_text_async (self->renderer, self->keyword, MAX_HIGHLIGHTS, self->find_cancellable,
-                                          find_done, self);
+      kyso_page_renderer_find_text_async (self->renderer, self->keyword, MAX_HIGHLIGHTS,
+                                          self->find_cancellable, find_done, self);
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->keyword_label), FALSE);
@@ -171,10 +162,8 @@ dup_last_profile_id (KysoDocumentPage *self)
 }
 
 void
-kyso_document_page_apply_look (KysoDocumentPage *self,
-                               const char       *keyword,
-                               GBytes           *image_png,
-                               const char       *text)
+kyso_document_page_apply_look (KysoDocumentPage *self, const char *keyword, GBytes *image_png,
+                               const char *text)
 {
   g_autoptr (GdkTexture) texture = NULL;
 
@@ -189,14 +178,13 @@ kyso_document_page_apply_look (KysoDocumentPage *self,
       /* The profile's image was checked when saved; a failure here only loses the preview. */
       texture = gdk_texture_new_from_bytes (image_png, NULL);
     }
-  kyso_signature_box_set_preview (kyso_document_view_get_signature_box (self->view), GDK_PAINTABLE (texture), text);
+  kyso_signature_box_set_preview (kyso_document_view_get_signature_box (self->view), GDK_PAINTABLE (texture),
+                                  text);
 }
 
 /* The signature the citizen used last (else the first) gives the keyword and the box's image. */
 static void
-profiles_listed (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+profiles_listed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDocumentPage *self = user_data;
   g_autoptr (GPtrArray) profiles = NULL;
@@ -218,9 +206,7 @@ profiles_listed (GObject      *source,
 }
 
 void
-kyso_document_page_place_signature_action (GtkWidget  *widget,
-                                           const char *action_name,
-                                           GVariant   *parameter)
+kyso_document_page_place_signature_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   guint page = kyso_document_view_get_current_page (self->view);
@@ -270,9 +256,7 @@ kyso_document_page_place_signature_action (GtkWidget  *widget,
 /* Signing */
 
 static void
-signed_open_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+signed_open_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
   g_autoptr (GError) error = NULL;
@@ -290,9 +274,7 @@ signed_open_done (GObject      *source,
 }
 
 static void
-sign_dialog_signed_cb (KysoSignDialog   *dialog,
-                       GFile            *output,
-                       KysoDocumentPage *self)
+sign_dialog_signed_cb (KysoSignDialog *dialog, GFile *output, KysoDocumentPage *self)
 {
   KysoContext *app = self->context;
   GSettings *settings = app ? kyso_context_get_settings (app) : NULL;
@@ -358,8 +340,7 @@ kyso_document_page_start_signing (KysoDocumentPage *self)
 /* Resuming a request left waiting */
 
 void
-kyso_document_page_show_pending (KysoDocumentPage *self,
-                                 KysoPending      *pending)
+kyso_document_page_show_pending (KysoDocumentPage *self, KysoPending *pending)
 {
   g_set_object (&self->pending, pending);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.resume-signing", pending != NULL);
@@ -367,15 +348,16 @@ kyso_document_page_show_pending (KysoDocumentPage *self,
   if (pending != NULL)
     {
       g_autofree char *name = g_path_get_basename (kyso_pending_get_document_path (pending));
-      g_autoptr (GDateTime) until = g_date_time_new_from_unix_local (kyso_pending_get_expires_at (pending) /
-                                                                    G_USEC_PER_SEC);
+      g_autoptr (GDateTime) until
+                 = g_date_time_new_from_unix_local (kyso_pending_get_expires_at (pending) / G_USEC_PER_SEC);
       g_autofree char *time = until ? g_date_time_format (until, "%H:%M") : g_strdup ("");
       g_autofree char *text = NULL;
 
       /* Translators: %s are a file name and a time (HH:MM). */
-      text = g_strdup_printf (_("Kyso was closed while “%s” was waiting for approval on your phone. The request "
+      text = g_strdup_printf (
+        _("Kyso was closed while “%s” was waiting for approval on your phone. The request "
                                 "is valid until %s: resume it to finish signing."),
-                              name, time);
+           name, time);
       gtk_label_set_text (self->resume_label, text);
     }
   gtk_info_bar_set_revealed (self->resume_bar, pending != NULL);
@@ -403,9 +385,9 @@ kyso_document_page_check_pending (KysoDocumentPage *self)
       g_autofree char *session = kyso_pending_dup_session_path (p);
       const char *document = kyso_pending_get_document_path (p);
 
-      if (!kyso_pending_is_expired (p, now) && document != NULL && g_file_test (document, G_FILE_TEST_EXISTS) &&
-          g_file_test (session, G_FILE_TEST_EXISTS))
-        found = p;   /* the newest wins: records come oldest first */
+      if (!kyso_pending_is_expired (p, now) && document != NULL && g_file_test (document, G_FILE_TEST_EXISTS)
+          && g_file_test (session, G_FILE_TEST_EXISTS))
+        found = p; /* the newest wins: records come oldest first */
     }
   kyso_document_page_show_pending (self, found);
 }
@@ -421,9 +403,7 @@ kyso_document_page_check_pending_idle (gpointer data)
 }
 
 static void
-resume_open_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+resume_open_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (source);
   g_autoptr (KysoPending) pending = user_data;
@@ -434,7 +414,7 @@ resume_open_done (GObject      *source,
   KysoSignDialog *dialog;
 
   if (!kyso_document_page_open_finish (self, result, &error) || app == NULL)
-    return;   /* the page shows why */
+    return; /* the page shows why */
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   dialog = kyso_sign_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->file, &placement);
@@ -455,9 +435,7 @@ resume_open_done (GObject      *source,
 }
 
 void
-kyso_document_page_resume_signing_action (GtkWidget  *widget,
-                                          const char *action_name,
-                                          GVariant   *parameter)
+kyso_document_page_resume_signing_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   g_autoptr (KysoPending) pending = self->pending ? g_object_ref (self->pending) : NULL;
@@ -471,9 +449,7 @@ kyso_document_page_resume_signing_action (GtkWidget  *widget,
 }
 
 void
-kyso_document_page_discard_pending_action (GtkWidget  *widget,
-                                           const char *action_name,
-                                           GVariant   *parameter)
+kyso_document_page_discard_pending_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
 

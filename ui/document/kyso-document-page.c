@@ -12,11 +12,12 @@
 #include "kyso-sign-dialog.h"
 #include "kyso-sign-session.h"
 
-#define MAX_RECENT       6
+#define MAX_RECENT 6
 
 G_DEFINE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_FILE,
   PROP_SHOW_THUMBNAILS,
@@ -28,7 +29,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
+enum
+{
   PLACEMENT_CONFIRMED,
   SIGNED,
   N_SIGNALS
@@ -47,8 +49,10 @@ kyso_document_page_update_actions (KysoDocumentPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.previous-page", has_doc && page > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.next-page", has_doc && page + 1 < n);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.zoom-in", has_doc && zoom < KYSO_DOCUMENT_VIEW_MAX_ZOOM);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.zoom-out", has_doc && zoom > KYSO_DOCUMENT_VIEW_MIN_ZOOM);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.zoom-in",
+                                 has_doc && zoom < KYSO_DOCUMENT_VIEW_MAX_ZOOM);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.zoom-out",
+                                 has_doc && zoom > KYSO_DOCUMENT_VIEW_MIN_ZOOM);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.zoom-fit", has_doc);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.fit-width", has_doc);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "doc.show-thumbnails", has_doc);
@@ -59,16 +63,14 @@ kyso_document_page_update_actions (KysoDocumentPage *self)
 }
 
 void
-kyso_document_page_add_toast (KysoDocumentPage *self,
-                              AdwToast         *toast)
+kyso_document_page_add_toast (KysoDocumentPage *self, AdwToast *toast)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
-kyso_document_page_show_error (KysoDocumentPage *self,
-                               const char       *message)
+kyso_document_page_show_error (KysoDocumentPage *self, const char *message)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
@@ -81,8 +83,7 @@ kyso_document_page_show_error (KysoDocumentPage *self,
 }
 
 static void
-error_bar_response_cb (KysoDocumentPage *self,
-                       int               response)
+error_bar_response_cb (KysoDocumentPage *self, int response)
 {
   kyso_document_page_show_error (self, NULL);
 }
@@ -90,8 +91,7 @@ error_bar_response_cb (KysoDocumentPage *self,
 /* Recent documents */
 
 static void
-recent_row_activated_cb (KysoDocumentPage *self,
-                         GtkListBoxRow    *row)
+recent_row_activated_cb (KysoDocumentPage *self, GtkListBoxRow *row)
 {
   const char *uri = g_object_get_data (G_OBJECT (row), "kyso-uri");
   g_autoptr (GFile) file = NULL;
@@ -103,11 +103,10 @@ recent_row_activated_cb (KysoDocumentPage *self,
 }
 
 static int
-compare_recent (gconstpointer a,
-                gconstpointer b)
+compare_recent (gconstpointer a, gconstpointer b)
 {
-  GtkRecentInfo *ia = *(GtkRecentInfo **) a, *ib = *(GtkRecentInfo **) b;
-  GDateTime *ma = gtk_recent_info_get_modified (ia);   /* borrowed */
+  GtkRecentInfo *ia = *(GtkRecentInfo **)a, *ib = *(GtkRecentInfo **)b;
+  GDateTime *ma = gtk_recent_info_get_modified (ia); /* borrowed */
   GDateTime *mb = gtk_recent_info_get_modified (ib);
 
   return g_date_time_compare (mb, ma);
@@ -126,7 +125,8 @@ update_recent (KysoDocumentPage *self)
   for (GList *l = items; l != NULL; l = l->next)
     {
       GtkRecentInfo *info = l->data;
-      if (g_strcmp0 (gtk_recent_info_get_mime_type (info), "application/pdf") == 0 && gtk_recent_info_exists (info))
+      if (g_strcmp0 (gtk_recent_info_get_mime_type (info), "application/pdf") == 0
+          && gtk_recent_info_exists (info))
         g_ptr_array_add (pdfs, info);
     }
   g_ptr_array_sort (pdfs, compare_recent);
@@ -150,7 +150,7 @@ update_recent (KysoDocumentPage *self)
       gtk_list_box_append (self->recent_list, row);
     }
   gtk_widget_set_visible (self->recent_box, pdfs->len > 0);
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
 }
 
 /* Signing history */
@@ -184,8 +184,8 @@ update_page_labels (KysoDocumentPage *self)
   g_autofree char *count = g_strdup_printf (_("of %u"), kyso_document_view_get_n_pages (self->view));
   g_autofree char *zoom = g_strdup_printf ("%.0f%%", kyso_document_view_get_zoom (self->view) * 100);
 
-  if (!gtk_widget_has_focus (GTK_WIDGET (self->page_entry)) &&
-      !gtk_widget_is_focus (gtk_widget_get_first_child (GTK_WIDGET (self->page_entry))))
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->page_entry))
+      && !gtk_widget_is_focus (gtk_widget_get_first_child (GTK_WIDGET (self->page_entry))))
     gtk_editable_set_text (GTK_EDITABLE (self->page_entry), page);
   gtk_label_set_text (self->page_count_label, count);
   gtk_label_set_text (self->zoom_label, zoom);
@@ -210,9 +210,7 @@ stop_loading (KysoDocumentPage *self)
 }
 
 static void
-open_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+open_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   KysoDocumentPage *self = g_task_get_source_object (task);
@@ -272,9 +270,9 @@ open_done (GObject      *source,
     {
       GtkRecentData data = { 0 };
 
-      data.mime_type = (char *) "application/pdf";
-      data.app_name = (char *) g_get_application_name ();
-      data.app_exec = (char *) "kyso %u";
+      data.mime_type = (char *)"application/pdf";
+      data.app_name = (char *)g_get_application_name ();
+      data.app_exec = (char *)"kyso %u";
       gtk_recent_manager_add_full (self->recent_manager, uri, &data);
     }
 
@@ -285,11 +283,8 @@ open_done (GObject      *source,
 }
 
 void
-kyso_document_page_open_async (KysoDocumentPage    *self,
-                               GFile               *file,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+kyso_document_page_open_async (KysoDocumentPage *self, GFile *file, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
@@ -312,9 +307,7 @@ kyso_document_page_open_async (KysoDocumentPage    *self,
 }
 
 gboolean
-kyso_document_page_open_finish (KysoDocumentPage  *self,
-                                GAsyncResult      *result,
-                                GError           **error)
+kyso_document_page_open_finish (KysoDocumentPage *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_DOCUMENT_PAGE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -324,9 +317,7 @@ kyso_document_page_open_finish (KysoDocumentPage  *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog  *chooser,
-                     int               response,
-                     KysoDocumentPage *self)
+chooser_response_cb (GtkNativeDialog *chooser, int response, KysoDocumentPage *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -339,9 +330,7 @@ chooser_response_cb (GtkNativeDialog  *chooser,
 }
 
 static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+open_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
@@ -350,7 +339,7 @@ open_action (GtkWidget  *widget,
 
   /* The portal's chooser when sandboxed: Kyso sees only the file the citizen picked. */
   chooser = gtk_file_chooser_native_new (_("Open a PDF"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+                                            GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_filter_add_suffix (filter, "pdf");
@@ -361,11 +350,7 @@ open_action (GtkWidget  *widget,
 }
 
 static gboolean
-drop_cb (GtkDropTarget    *target,
-         const GValue     *value,
-         double            x,
-         double            y,
-         KysoDocumentPage *self)
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, KysoDocumentPage *self)
 {
   GFile *file = NULL;
 
@@ -390,20 +375,22 @@ page_entry_activate_cb (KysoDocumentPage *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->page_entry));
   guint64 page = 0;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, MAX (kyso_document_view_get_n_pages (self->view), 1), &page, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, 1, MAX (kyso_document_view_get_n_pages (self->view), 1), &page,
+                                   NULL))
     {
       gtk_widget_error_bell (GTK_WIDGET (self->page_entry));
       update_page_labels (self);
       return;
     }
-  kyso_document_view_go_to_page (self->view, (guint) page - 1);
+  kyso_document_view_go_to_page (self->view, (guint)page - 1);
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
 }
 
 static void
 view_current_page_cb (KysoDocumentPage *self)
 {
-  kyso_document_thumbnails_set_current_page (self->thumbnails, kyso_document_view_get_current_page (self->view));
+  kyso_document_thumbnails_set_current_page (self->thumbnails,
+                                             kyso_document_view_get_current_page (self->view));
   update_page_labels (self);
   kyso_document_page_update_actions (self);
 }
@@ -417,16 +404,13 @@ view_zoom_cb (KysoDocumentPage *self)
 }
 
 static void
-thumbnail_activated_cb (KysoDocumentPage *self,
-                        guint             page)
+thumbnail_activated_cb (KysoDocumentPage *self, guint page)
 {
   kyso_document_view_go_to_page (self->view, page);
 }
 
 static void
-navigate_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+navigate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   guint page = kyso_document_view_get_current_page (self->view);
@@ -438,9 +422,7 @@ navigate_action (GtkWidget  *widget,
 }
 
 static void
-zoom_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
 
@@ -470,9 +452,7 @@ finish_placement (KysoDocumentPage *self)
 }
 
 static void
-confirm_placement_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+confirm_placement_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (widget);
   KysoSignatureBox *box = kyso_document_view_get_signature_box (self->view);
@@ -487,9 +467,7 @@ confirm_placement_action (GtkWidget  *widget,
 }
 
 static void
-cancel_placement_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+cancel_placement_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   finish_placement (KYSO_DOCUMENT_PAGE (widget));
 }
@@ -507,8 +485,7 @@ placement_cancelled_cb (KysoDocumentPage *self)
 }
 
 static void
-set_invisible (KysoDocumentPage *self,
-               gboolean          invisible)
+set_invisible (KysoDocumentPage *self, gboolean invisible)
 {
   KysoSignatureBox *box = kyso_document_view_get_signature_box (self->view);
 
@@ -527,8 +504,7 @@ set_invisible (KysoDocumentPage *self,
 }
 
 void
-kyso_document_page_set_show_history (KysoDocumentPage *self,
-                                     gboolean          show)
+kyso_document_page_set_show_history (KysoDocumentPage *self, gboolean show)
 {
   show = !!show;
   if (self->show_history == show)
@@ -541,68 +517,63 @@ kyso_document_page_set_show_history (KysoDocumentPage *self,
 }
 
 static void
-kyso_document_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+kyso_document_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_FILE:
-      g_value_set_object (value, self->file);
-      break;
-    case PROP_SHOW_THUMBNAILS:
-      g_value_set_boolean (value, self->show_thumbnails);
-      break;
-    case PROP_SHOW_HISTORY:
-      g_value_set_boolean (value, self->show_history);
-      break;
-    case PROP_INVISIBLE_SIGNATURE:
-      g_value_set_boolean (value, self->invisible);
-      break;
-    case PROP_FIT_WIDTH:
-      g_value_set_boolean (value, kyso_document_view_get_fit_width (self->view));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_FILE:
+        g_value_set_object (value, self->file);
+        break;
+      case PROP_SHOW_THUMBNAILS:
+        g_value_set_boolean (value, self->show_thumbnails);
+        break;
+      case PROP_SHOW_HISTORY:
+        g_value_set_boolean (value, self->show_history);
+        break;
+      case PROP_INVISIBLE_SIGNATURE:
+        g_value_set_boolean (value, self->invisible);
+        break;
+      case PROP_FIT_WIDTH:
+        g_value_set_boolean (value, kyso_document_view_get_fit_width (self->view));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_document_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+kyso_document_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoDocumentPage *self = KYSO_DOCUMENT_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_SHOW_THUMBNAILS:
-      if (self->show_thumbnails != g_value_get_boolean (value))
-        {
-          self->show_thumbnails = g_value_get_boolean (value);
-          kyso_document_thumbnails_set_renderer (self->thumbnails, self->show_thumbnails ? self->renderer : NULL);
-          kyso_document_thumbnails_set_current_page (self->thumbnails,
-                                                     kyso_document_view_get_current_page (self->view));
-          gtk_revealer_set_reveal_child (self->thumbnails_revealer, self->show_thumbnails);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_SHOW_HISTORY:
-      kyso_document_page_set_show_history (self, g_value_get_boolean (value));
-      break;
-    case PROP_INVISIBLE_SIGNATURE:
-      set_invisible (self, g_value_get_boolean (value));
-      kyso_document_page_update_actions (self);
-      break;
-    case PROP_FIT_WIDTH:
-      kyso_document_view_set_fit_width (self->view, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_SHOW_THUMBNAILS:
+        if (self->show_thumbnails != g_value_get_boolean (value))
+          {
+            self->show_thumbnails = g_value_get_boolean (value);
+            kyso_document_thumbnails_set_renderer (self->thumbnails,
+                                                   self->show_thumbnails ? self->renderer : NULL);
+            kyso_document_thumbnails_set_current_page (self->thumbnails,
+                                                       kyso_document_view_get_current_page (self->view));
+            gtk_revealer_set_reveal_child (self->thumbnails_revealer, self->show_thumbnails);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      case PROP_SHOW_HISTORY:
+        kyso_document_page_set_show_history (self, g_value_get_boolean (value));
+        break;
+      case PROP_INVISIBLE_SIGNATURE:
+        set_invisible (self, g_value_get_boolean (value));
+        kyso_document_page_update_actions (self);
+        break;
+      case PROP_FIT_WIDTH:
+        kyso_document_view_set_fit_width (self->view, g_value_get_boolean (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -658,24 +629,22 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
   object_class->dispose = kyso_document_page_dispose;
   object_class->finalize = kyso_document_page_finalize;
 
-  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
-                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SHOW_THUMBNAILS] = g_param_spec_boolean ("show-thumbnails", NULL, NULL, FALSE,
-                                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                             G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_SHOW_HISTORY] = g_param_spec_boolean ("show-history", NULL, NULL, FALSE,
-                                                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                          G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_INVISIBLE_SIGNATURE] = g_param_spec_boolean ("invisible-signature", NULL, NULL, FALSE,
-                                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                                 G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_FIT_WIDTH] = g_param_spec_boolean ("fit-width", NULL, NULL, TRUE,
-                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                       G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FILE]
+    = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_THUMBNAILS]
+    = g_param_spec_boolean ("show-thumbnails", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SHOW_HISTORY] = g_param_spec_boolean (
+    "show-history", NULL, NULL, FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INVISIBLE_SIGNATURE]
+    = g_param_spec_boolean ("invisible-signature", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FIT_WIDTH] = g_param_spec_boolean (
+    "fit-width", NULL, NULL, TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[PLACEMENT_CONFIRMED] = g_signal_new ("placement-confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PLACEMENT_CONFIRMED] = g_signal_new ("placement-confirmed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (GFile *input, GFile *output): a document shown here was signed into @output. */
   signals[SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 2, G_TYPE_FILE, G_TYPE_FILE);
@@ -739,7 +708,8 @@ kyso_document_page_class_init (KysoDocumentPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "doc.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "doc.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "doc.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "doc.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "doc.zoom-out",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "doc.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "doc.show-thumbnails", NULL);
 
@@ -773,8 +743,7 @@ kyso_document_page_init (KysoDocumentPage *self)
 }
 
 void
-kyso_document_page_set_context (KysoDocumentPage *self,
-                                KysoContext      *context)
+kyso_document_page_set_context (KysoDocumentPage *self, KysoContext *context)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
   g_return_if_fail (KYSO_IS_CONTEXT (context));
@@ -818,10 +787,8 @@ kyso_document_page_get_history_panel (KysoDocumentPage *self)
 }
 
 void
-kyso_document_page_set_signature_look (KysoDocumentPage *self,
-                                       const char       *keyword,
-                                       GBytes           *image_png,
-                                       const char       *text)
+kyso_document_page_set_signature_look (KysoDocumentPage *self, const char *keyword, GBytes *image_png,
+                                       const char *text)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 
@@ -830,10 +797,8 @@ kyso_document_page_set_signature_look (KysoDocumentPage *self,
 }
 
 gboolean
-kyso_document_page_get_placement (KysoDocumentPage *self,
-                                  guint            *page,
-                                  KysoPageRect     *pdf_rect,
-                                  gboolean         *invisible)
+kyso_document_page_get_placement (KysoDocumentPage *self, guint *page, KysoPageRect *pdf_rect,
+                                  gboolean *invisible)
 {
   g_return_val_if_fail (KYSO_IS_DOCUMENT_PAGE (self), FALSE);
 
@@ -849,9 +814,7 @@ kyso_document_page_get_placement (KysoDocumentPage *self,
 }
 
 void
-kyso_document_page_set_signer_factory (KysoDocumentPage  *self,
-                                       KysoSignerFactory  factory,
-                                       gpointer           user_data)
+kyso_document_page_set_signer_factory (KysoDocumentPage *self, KysoSignerFactory factory, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_PAGE (self));
 

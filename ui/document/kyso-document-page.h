@@ -27,59 +27,60 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoDocumentPage, kyso_document_page, KYSO, DOCUMENT_PAGE, GtkWidget)
 
 /* The default size of a new signature box, in points: the one of the placement rule. */
-#define KYSO_DOCUMENT_PAGE_BOX_WIDTH  KYSO_PDF_PLACEMENT_BOX_WIDTH
+#define KYSO_DOCUMENT_PAGE_BOX_WIDTH KYSO_PDF_PLACEMENT_BOX_WIDTH
 #define KYSO_DOCUMENT_PAGE_BOX_HEIGHT KYSO_PDF_PLACEMENT_BOX_HEIGHT
 
-GtkWidget        *kyso_document_page_new            (void);
+GtkWidget *
+kyso_document_page_new (void);
 /* The configuration (trust anchors, services), profiles and preferences signing uses. */
-void              kyso_document_page_set_context    (KysoDocumentPage    *self,
-                                                     KysoContext         *context);
+void
+kyso_document_page_set_context (KysoDocumentPage *self, KysoContext *context);
 
 /* Opens @file (replacing the current document). Errors are also shown in the page. */
-void              kyso_document_page_open_async     (KysoDocumentPage    *self,
-                                                     GFile               *file,
-                                                     GCancellable        *cancellable,
-                                                     GAsyncReadyCallback  callback,
-                                                     gpointer             user_data);
-gboolean          kyso_document_page_open_finish    (KysoDocumentPage    *self,
-                                                     GAsyncResult        *result,
-                                                     GError             **error);
-GFile            *kyso_document_page_get_file       (KysoDocumentPage    *self);
-KysoPageRenderer *kyso_document_page_get_renderer   (KysoDocumentPage    *self);
-KysoDocumentView *kyso_document_page_get_view       (KysoDocumentPage    *self);
-KysoHistoryPanel *kyso_document_page_get_history_panel (KysoDocumentPage *self);
+void
+kyso_document_page_open_async (KysoDocumentPage *self, GFile *file, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean
+kyso_document_page_open_finish (KysoDocumentPage *self, GAsyncResult *result, GError **error);
+GFile *
+kyso_document_page_get_file (KysoDocumentPage *self);
+KysoPageRenderer *
+kyso_document_page_get_renderer (KysoDocumentPage *self);
+KysoDocumentView *
+kyso_document_page_get_view (KysoDocumentPage *self);
+KysoHistoryPanel *
+kyso_document_page_get_history_panel (KysoDocumentPage *self);
 
 /* What the placement proposes: the profile's location keyword (may be NULL) and what the box
  * shows (signature image PNG, may be NULL; a line of text, may be NULL). */
-void              kyso_document_page_set_signature_look (KysoDocumentPage *self,
-                                                         const char       *keyword,
-                                                         GBytes           *image_png,
-                                                         const char       *text);
+void
+kyso_document_page_set_signature_look (KysoDocumentPage *self, const char *keyword, GBytes *image_png,
+                                       const char *text);
 
 /* The confirmed position: @page (0-based) and @pdf_rect in PDF user space, or @invisible.
  * FALSE when nothing was confirmed since the document was opened. */
-gboolean          kyso_document_page_get_placement  (KysoDocumentPage *self,
-                                                     guint            *page,
-                                                     KysoPageRect     *pdf_rect,
-                                                     gboolean         *invisible);
+gboolean
+kyso_document_page_get_placement (KysoDocumentPage *self, guint *page, KysoPageRect *pdf_rect,
+                                  gboolean *invisible);
 
 /* Replaces how signers are made (default: the NEAC gateway from the configuration), for a kiosk
  * with a local certificate and for tests. @user_data must outlive the page. */
-void              kyso_document_page_set_signer_factory (KysoDocumentPage  *self,
-                                                         KysoSignerFactory  factory,
-                                                         gpointer           user_data);
+void
+kyso_document_page_set_signer_factory (KysoDocumentPage *self, KysoSignerFactory factory, gpointer user_data);
 /* The signing dialog while it is open (borrowed), else NULL. */
-KysoSignDialog   *kyso_document_page_get_sign_dialog    (KysoDocumentPage  *self);
+KysoSignDialog *
+kyso_document_page_get_sign_dialog (KysoDocumentPage *self);
 
 /* Looks for a signing request a previous run left waiting for the phone (done once after
  * start-up) and offers to resume it ("doc.resume-signing") or forget it ("doc.discard-pending"). */
-void              kyso_document_page_check_pending      (KysoDocumentPage  *self);
+void
+kyso_document_page_check_pending (KysoDocumentPage *self);
 
 /* Shows a short message over the page (takes ownership of @toast). */
-void              kyso_document_page_add_toast      (KysoDocumentPage *self,
-                                                     AdwToast         *toast);
+void
+kyso_document_page_add_toast (KysoDocumentPage *self, AdwToast *toast);
 /* Shows an error above the page until closed; NULL hides it. */
-void              kyso_document_page_show_error     (KysoDocumentPage *self,
-                                                     const char       *message);
+void
+kyso_document_page_show_error (KysoDocumentPage *self, const char *message);
 
 G_END_DECLS

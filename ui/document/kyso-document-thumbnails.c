@@ -6,23 +6,25 @@
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoDocumentThumbnails {
-  GtkWidget           parent_instance;
+struct _KysoDocumentThumbnails
+{
+  GtkWidget parent_instance;
 
-  GtkScrolledWindow  *scrolled_window;
-  GtkListView        *list_view;
+  GtkScrolledWindow *scrolled_window;
+  GtkListView *list_view;
   GtkSingleSelection *selection;
-  GHashTable         *thumbs;    /* GtkListItem → Thumb, the bound rows */
-  guint               check_id;
-  guint               scroll_id;
+  GHashTable *thumbs; /* GtkListItem → Thumb, the bound rows */
+  guint check_id;
+  guint scroll_id;
 
-  KysoPageRenderer   *renderer;
-  gboolean            syncing;
+  KysoPageRenderer *renderer;
+  gboolean syncing;
 };
 
 G_DEFINE_FINAL_TYPE (KysoDocumentThumbnails, kyso_document_thumbnails, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PAGE_ACTIVATED,
   N_SIGNALS
 };
@@ -32,10 +34,11 @@ static guint signals[N_SIGNALS];
 /* Per bound row: its page and, once the row is on screen, the request drawing its picture.
  * GtkListView binds a couple of hundred rows around the one in view (it cannot know their
  * heights), so drawing on bind would draw hundreds of pages; rows are drawn when they show. */
-typedef struct {
-  GtkListItem  *item;
-  guint         page;
-  GCancellable *cancellable;   /* NULL until requested */
+typedef struct
+{
+  GtkListItem *item;
+  guint page;
+  GCancellable *cancellable; /* NULL until requested */
 } Thumb;
 
 static void
@@ -53,14 +56,12 @@ thumb_free (gpointer data)
 }
 
 static double
-thumb_scale (KysoDocumentThumbnails *self,
-             guint                   page)
+thumb_scale (KysoDocumentThumbnails *self, guint page)
 {
   double w = 0, h = 0;
 
   kyso_page_renderer_get_size (self->renderer, page, &w, &h);
-  return KYSO_DOCUMENT_THUMBNAIL_WIDTH / MAX (w, 1.0) *
-         gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  return KYSO_DOCUMENT_THUMBNAIL_WIDTH / MAX (w, 1.0) * gtk_widget_get_scale_factor (GTK_WIDGET (self));
 }
 
 static GtkPicture *
@@ -70,15 +71,14 @@ item_picture (GtkListItem *item)
   return GTK_PICTURE (gtk_widget_get_first_child (gtk_widget_get_first_child (box)));
 }
 
-typedef struct {
-  GtkListItem  *item;
+typedef struct
+{
+  GtkListItem *item;
   GCancellable *cancellable;
 } Request;
 
 static void
-thumb_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+thumb_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Request *request = user_data;
   g_autoptr (GdkTexture) texture = NULL;
@@ -94,8 +94,7 @@ thumb_done (GObject      *source,
 }
 
 static void
-request_thumb (KysoDocumentThumbnails *self,
-               Thumb                  *thumb)
+request_thumb (KysoDocumentThumbnails *self, Thumb *thumb)
 {
   double scale = thumb_scale (self, thumb->page);
   GdkTexture *cached = kyso_page_renderer_lookup (self->renderer, thumb->page, scale);
@@ -129,7 +128,7 @@ check_visible_cb (gpointer data)
     return G_SOURCE_REMOVE;
 
   g_hash_table_iter_init (&iter, self->thumbs);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &thumb))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&thumb))
     {
       graphene_rect_t bounds;
 
@@ -152,9 +151,7 @@ queue_check (KysoDocumentThumbnails *self)
 }
 
 static void
-factory_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  KysoDocumentThumbnails   *self)
+factory_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, KysoDocumentThumbnails *self)
 {
   GtkWidget *box, *frame, *picture, *label;
 
@@ -174,9 +171,7 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-factory_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 KysoDocumentThumbnails   *self)
+factory_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, KysoDocumentThumbnails *self)
 {
   guint page = gtk_list_item_get_position (item);
   GtkWidget *box = gtk_list_item_get_child (item);
@@ -195,7 +190,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   /* The row has its final size before its picture arrives, so nothing jumps. */
   kyso_page_renderer_get_size (self->renderer, page, &w, &h);
   gtk_widget_set_size_request (GTK_WIDGET (picture), KYSO_DOCUMENT_THUMBNAIL_WIDTH,
-                               (int) (KYSO_DOCUMENT_THUMBNAIL_WIDTH * h / MAX (w, 1.0)));
+                               (int)(KYSO_DOCUMENT_THUMBNAIL_WIDTH * h / MAX (w, 1.0)));
   gtk_picture_set_paintable (picture, NULL);
 
   thumb = g_new0 (Thumb, 1);
@@ -206,9 +201,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-factory_unbind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   KysoDocumentThumbnails   *self)
+factory_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, KysoDocumentThumbnails *self)
 {
   g_hash_table_remove (self->thumbs, item);
   gtk_picture_set_paintable (item_picture (item), NULL);
@@ -236,9 +229,7 @@ scroll_to_selected (KysoDocumentThumbnails *self)
 }
 
 static void
-selection_changed_cb (GtkSingleSelection     *selection,
-                      GParamSpec             *pspec,
-                      KysoDocumentThumbnails *self)
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, KysoDocumentThumbnails *self)
 {
   guint page = gtk_single_selection_get_selected (selection);
 
@@ -285,8 +276,8 @@ kyso_document_thumbnails_class_init (KysoDocumentThumbnailsClass *klass)
   object_class->finalize = kyso_document_thumbnails_finalize;
 
   /* Argument: the page (0-based) the user picked. */
-  signals[PAGE_ACTIVATED] = g_signal_new ("page-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                          NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[PAGE_ACTIVATED] = g_signal_new ("page-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-document-thumbnails.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoDocumentThumbnails, scrolled_window);
@@ -321,8 +312,7 @@ kyso_document_thumbnails_new (void)
 }
 
 void
-kyso_document_thumbnails_set_renderer (KysoDocumentThumbnails *self,
-                                       KysoPageRenderer       *renderer)
+kyso_document_thumbnails_set_renderer (KysoDocumentThumbnails *self, KysoPageRenderer *renderer)
 {
   g_autoptr (GtkStringList) pages = NULL;
 
@@ -347,13 +337,12 @@ kyso_document_thumbnails_set_renderer (KysoDocumentThumbnails *self,
 }
 
 void
-kyso_document_thumbnails_set_current_page (KysoDocumentThumbnails *self,
-                                           guint                   page)
+kyso_document_thumbnails_set_current_page (KysoDocumentThumbnails *self, guint page)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_THUMBNAILS (self));
 
-  if (self->renderer == NULL || page >= kyso_page_renderer_get_n_pages (self->renderer) ||
-      gtk_single_selection_get_selected (self->selection) == page)
+  if (self->renderer == NULL || page >= kyso_page_renderer_get_n_pages (self->renderer)
+      || gtk_single_selection_get_selected (self->selection) == page)
     return;
   self->syncing = TRUE;
   gtk_single_selection_set_selected (self->selection, page);

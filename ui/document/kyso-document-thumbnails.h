@@ -16,12 +16,14 @@ G_DECLARE_FINAL_TYPE (KysoDocumentThumbnails, kyso_document_thumbnails, KYSO, DO
 
 #define KYSO_DOCUMENT_THUMBNAIL_WIDTH 120
 
-GtkWidget *kyso_document_thumbnails_new              (void);
-void       kyso_document_thumbnails_set_renderer     (KysoDocumentThumbnails *self,
-                                                      KysoPageRenderer       *renderer);
+GtkWidget *
+kyso_document_thumbnails_new (void);
+void
+kyso_document_thumbnails_set_renderer (KysoDocumentThumbnails *self, KysoPageRenderer *renderer);
 /* Selects (and scrolls to) @page without emitting "page-activated". */
-void       kyso_document_thumbnails_set_current_page (KysoDocumentThumbnails *self,
-                                                      guint                   page);
-guint      kyso_document_thumbnails_get_current_page (KysoDocumentThumbnails *self);
+void
+kyso_document_thumbnails_set_current_page (KysoDocumentThumbnails *self, guint page);
+guint
+kyso_document_thumbnails_get_current_page (KysoDocumentThumbnails *self);
 
 G_END_DECLS

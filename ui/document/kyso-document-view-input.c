@@ -13,12 +13,7 @@ static const double zoom_steps[] = {
 
 /* Widget coordinates → page and page points; FALSE when between or beside pages. */
 static gboolean
-locate (KysoDocumentView *self,
-        double            x,
-        double            y,
-        guint            *page,
-        double           *u,
-        double           *v)
+locate (KysoDocumentView *self, double x, double y, guint *page, double *u, double *v)
 {
   double ppp = kyso_document_view_get_pixels_per_point (self);
   graphene_rect_t bounds;
@@ -27,7 +22,7 @@ locate (KysoDocumentView *self,
     return FALSE;
   *page = kyso_document_view_page_at_y (self, y + gtk_adjustment_get_value (self->vadjustment));
   bounds = kyso_document_view_page_bounds (self, *page);
-  if (!graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT ((float) x, (float) y)))
+  if (!graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT ((float)x, (float)y)))
     return FALSE;
   *u = (x - bounds.origin.x) / ppp;
   *v = (y - bounds.origin.y) / ppp;
@@ -36,8 +31,7 @@ locate (KysoDocumentView *self,
 
 /* The scroll position (from @top) that shows the whole box, moving as little as possible. */
 double
-kyso_document_view_box_scroll_target (KysoDocumentView *self,
-                                      double            top)
+kyso_document_view_box_scroll_target (KysoDocumentView *self, double top)
 {
   guint page = kyso_signature_box_get_page (self->box);
   double ppp = kyso_document_view_get_pixels_per_point (self);
@@ -60,15 +54,12 @@ kyso_document_view_box_scroll_target (KysoDocumentView *self,
 static void
 scroll_box_into_view (KysoDocumentView *self)
 {
-  gtk_adjustment_set_value (self->vadjustment,
-                            kyso_document_view_box_scroll_target (self, gtk_adjustment_get_value (self->vadjustment)));
+  gtk_adjustment_set_value (self->vadjustment, kyso_document_view_box_scroll_target (
+                                                 self, gtk_adjustment_get_value (self->vadjustment)));
 }
 
 static void
-move_box_to (KysoDocumentView *self,
-             guint             page,
-             double            cu,
-             double            cv)
+move_box_to (KysoDocumentView *self, guint page, double cu, double cv)
 {
   KysoPageGeometry g = kyso_document_view_page_geometry (self, page);
   KysoPageRect r;
@@ -84,10 +75,7 @@ move_box_to (KysoDocumentView *self,
 }
 
 void
-kyso_document_view_click_pressed_cb (GtkGestureClick  *gesture,
-                                     int               n_press,
-                                     double            x,
-                                     double            y,
+kyso_document_view_click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y,
                                      KysoDocumentView *self)
 {
   guint page;
@@ -102,20 +90,14 @@ kyso_document_view_click_pressed_cb (GtkGestureClick  *gesture,
 }
 
 void
-kyso_document_view_motion_cb (GtkEventControllerMotion *motion,
-                              double                    x,
-                              double                    y,
-                              KysoDocumentView         *self)
+kyso_document_view_motion_cb (GtkEventControllerMotion *motion, double x, double y, KysoDocumentView *self)
 {
   self->pointer_x = x;
   self->pointer_y = y;
 }
 
 gboolean
-kyso_document_view_scroll_cb (GtkEventControllerScroll *scroll,
-                              double                    dx,
-                              double                    dy,
-                              KysoDocumentView         *self)
+kyso_document_view_scroll_cb (GtkEventControllerScroll *scroll, double dx, double dy, KysoDocumentView *self)
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
 
@@ -128,18 +110,15 @@ kyso_document_view_scroll_cb (GtkEventControllerScroll *scroll,
 }
 
 void
-kyso_document_view_box_changed_cb (KysoSignatureBox *box,
-                                   KysoDocumentView *self)
+kyso_document_view_box_changed_cb (KysoSignatureBox *box, KysoDocumentView *self)
 {
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 void
-kyso_document_view_box_page_requested_cb (KysoSignatureBox *box,
-                                          int               delta,
-                                          KysoDocumentView *self)
+kyso_document_view_box_page_requested_cb (KysoSignatureBox *box, int delta, KysoDocumentView *self)
 {
-  gint64 page = (gint64) kyso_signature_box_get_page (box) + delta;
+  gint64 page = (gint64)kyso_signature_box_get_page (box) + delta;
   KysoPageRect r;
 
   if (page < 0 || page >= self->n_pages)
@@ -148,41 +127,35 @@ kyso_document_view_box_page_requested_cb (KysoSignatureBox *box,
       return;
     }
   kyso_signature_box_get_rect (box, &r);
-  move_box_to (self, (guint) page, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2);
+  move_box_to (self, (guint)page, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2);
 }
 
 void
-kyso_document_view_box_confirmed_cb (KysoSignatureBox *box,
-                                     KysoDocumentView *self)
+kyso_document_view_box_confirmed_cb (KysoSignatureBox *box, KysoDocumentView *self)
 {
   g_signal_emit (self, kyso_document_view_signals[PLACEMENT_CONFIRMED], 0);
 }
 
 void
-kyso_document_view_box_cancelled_cb (KysoSignatureBox *box,
-                                     KysoDocumentView *self)
+kyso_document_view_box_cancelled_cb (KysoSignatureBox *box, KysoDocumentView *self)
 {
   g_signal_emit (self, kyso_document_view_signals[PLACEMENT_CANCELLED], 0);
 }
 
 /* "view.scroll" (dd): by lines (±1) or screens (±1000 = one screen), "view.edge" (b): start/end. */
 void
-kyso_document_view_scroll_action (GtkWidget  *widget,
-                                  const char *action_name,
-                                  GVariant   *parameter)
+kyso_document_view_scroll_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
   double lines, screens;
 
   g_variant_get (parameter, "(dd)", &lines, &screens);
-  gtk_adjustment_set_value (self->vadjustment, gtk_adjustment_get_value (self->vadjustment) + lines * SCROLL_STEP +
-                                                 screens * self->layout_height * 0.9);
+  gtk_adjustment_set_value (self->vadjustment, gtk_adjustment_get_value (self->vadjustment)
+                                                 + lines * SCROLL_STEP + screens * self->layout_height * 0.9);
 }
 
 void
-kyso_document_view_edge_action (GtkWidget  *widget,
-                                const char *action_name,
-                                GVariant   *parameter)
+kyso_document_view_edge_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
 
@@ -200,8 +173,7 @@ kyso_document_view_get_zoom (KysoDocumentView *self)
 }
 
 void
-kyso_document_view_set_zoom (KysoDocumentView *self,
-                             double            zoom)
+kyso_document_view_set_zoom (KysoDocumentView *self, double zoom)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
 
@@ -245,8 +217,7 @@ kyso_document_view_get_fit_width (KysoDocumentView *self)
 }
 
 void
-kyso_document_view_set_fit_width (KysoDocumentView *self,
-                                  gboolean          fit_width)
+kyso_document_view_set_fit_width (KysoDocumentView *self, gboolean fit_width)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
 
@@ -274,8 +245,7 @@ kyso_document_view_get_n_pages (KysoDocumentView *self)
 }
 
 void
-kyso_document_view_go_to_page (KysoDocumentView *self,
-                               guint             page)
+kyso_document_view_go_to_page (KysoDocumentView *self, guint page)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
 
@@ -284,15 +254,14 @@ kyso_document_view_go_to_page (KysoDocumentView *self,
   page = MIN (page, self->n_pages - 1);
   if (self->layout_height <= 0)
     {
-      self->pending_page = (int) page;
+      self->pending_page = (int)page;
       return;
     }
   gtk_adjustment_set_value (self->vadjustment, self->offsets[page] - MARGIN / 2);
 }
 
 void
-kyso_document_view_set_highlights (KysoDocumentView *self,
-                                   GArray           *matches)
+kyso_document_view_set_highlights (KysoDocumentView *self, GArray *matches)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
 
@@ -303,9 +272,7 @@ kyso_document_view_set_highlights (KysoDocumentView *self,
 }
 
 void
-kyso_document_view_begin_placement (KysoDocumentView   *self,
-                                    guint               page,
-                                    const KysoPageRect *rect)
+kyso_document_view_begin_placement (KysoDocumentView *self, guint page, const KysoPageRect *rect)
 {
   KysoPageGeometry g;
 

@@ -9,23 +9,27 @@
 
 /* One page being drawn for the view. Freed by its callback; the view only borrows it, and
  * cancels it (so the callback leaves the view alone) before going away. */
-typedef struct {
+typedef struct
+{
   KysoDocumentView *view;
-  guint             page;
-  double            scale;
-  GCancellable     *cancellable;
+  guint page;
+  double scale;
+  GCancellable *cancellable;
 } Request;
 
-static void kyso_document_view_scrollable_init (GtkScrollableInterface *iface);
+static void
+kyso_document_view_scrollable_init (GtkScrollableInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KysoDocumentView, kyso_document_view, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, kyso_document_view_scrollable_init))
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE,
+                                                      kyso_document_view_scrollable_init))
 
 GParamSpec *kyso_document_view_properties[N_PROPS];
 
 guint kyso_document_view_signals[N_SIGNALS];
 
-static void update_visible (KysoDocumentView *self);
+static void
+update_visible (KysoDocumentView *self);
 
 double
 kyso_document_view_get_pixels_per_point (KysoDocumentView *self)
@@ -41,8 +45,7 @@ render_scale (KysoDocumentView *self)
 }
 
 KysoPageGeometry
-kyso_document_view_page_geometry (KysoDocumentView *self,
-                                  guint             page)
+kyso_document_view_page_geometry (KysoDocumentView *self, guint page)
 {
   KysoPageGeometry g;
 
@@ -52,10 +55,7 @@ kyso_document_view_page_geometry (KysoDocumentView *self,
 }
 
 static void
-page_size (KysoDocumentView *self,
-           guint             page,
-           double           *width,
-           double           *height)
+page_size (KysoDocumentView *self, guint page, double *width, double *height)
 {
   if (self->renderer == NULL || !kyso_page_renderer_get_size (self->renderer, page, width, height))
     *width = 595, *height = 842;
@@ -63,8 +63,7 @@ page_size (KysoDocumentView *self,
 
 /* The page's rectangle in widget coordinates (scrolling applied). */
 graphene_rect_t
-kyso_document_view_page_bounds (KysoDocumentView *self,
-                                guint             page)
+kyso_document_view_page_bounds (KysoDocumentView *self, guint page)
 {
   double ppp = kyso_document_view_get_pixels_per_point (self);
   double w, h;
@@ -73,7 +72,7 @@ kyso_document_view_page_bounds (KysoDocumentView *self,
   double x = floor ((self->content_width - w) / 2) - gtk_adjustment_get_value (self->hadjustment);
   double y = self->offsets[page] - gtk_adjustment_get_value (self->vadjustment);
 
-  return GRAPHENE_RECT_INIT ((float) x, (float) y, (float) w, (float) h);
+  return GRAPHENE_RECT_INIT ((float)x, (float)y, (float)w, (float)h);
 }
 
 static void
@@ -99,8 +98,7 @@ compute_layout (KysoDocumentView *self)
 
 /* Which page holds content y @cy (the nearest one when @cy falls between pages). */
 guint
-kyso_document_view_page_at_y (KysoDocumentView *self,
-                              double            cy)
+kyso_document_view_page_at_y (KysoDocumentView *self, double cy)
 {
   guint lo = 0, hi = self->n_pages;
 
@@ -118,9 +116,7 @@ kyso_document_view_page_at_y (KysoDocumentView *self,
 }
 
 static void
-configure_adjustments (KysoDocumentView *self,
-                       double            hvalue,
-                       double            vvalue)
+configure_adjustments (KysoDocumentView *self, double hvalue, double vvalue)
 {
   double w = self->layout_width, h = self->layout_height;
 
@@ -132,10 +128,7 @@ configure_adjustments (KysoDocumentView *self,
 
 /* Changes the zoom keeping the document point under widget position (ax, ay) in place. */
 void
-kyso_document_view_apply_zoom (KysoDocumentView *self,
-                               double            zoom,
-                               double            ax,
-                               double            ay)
+kyso_document_view_apply_zoom (KysoDocumentView *self, double zoom, double ax, double ay)
 {
   double old_ppp = kyso_document_view_get_pixels_per_point (self), new_ppp;
   double cx = gtk_adjustment_get_value (self->hadjustment) + ax;
@@ -158,7 +151,7 @@ kyso_document_view_apply_zoom (KysoDocumentView *self,
       Request *request;
 
       g_hash_table_iter_init (&iter, self->requests);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&request))
         g_cancellable_cancel (request->cancellable);
       g_hash_table_remove_all (self->requests);
 
@@ -173,9 +166,7 @@ kyso_document_view_apply_zoom (KysoDocumentView *self,
 }
 
 static void
-request_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+request_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Request *request = user_data;
   g_autoptr (GError) error = NULL;
@@ -203,16 +194,14 @@ out:
 }
 
 static void
-request_page (KysoDocumentView *self,
-              guint             page,
-              int               priority)
+request_page (KysoDocumentView *self, guint page, int priority)
 {
   double scale = render_scale (self);
   Request *request;
 
-  if (page >= self->n_pages || g_hash_table_contains (self->requests, GUINT_TO_POINTER (page)) ||
-      g_hash_table_contains (self->failed, GUINT_TO_POINTER (page)) ||
-      kyso_page_renderer_lookup (self->renderer, page, scale) != NULL)
+  if (page >= self->n_pages || g_hash_table_contains (self->requests, GUINT_TO_POINTER (page))
+      || g_hash_table_contains (self->failed, GUINT_TO_POINTER (page))
+      || kyso_page_renderer_lookup (self->renderer, page, scale) != NULL)
     return;
 
   request = g_new0 (Request, 1);
@@ -226,9 +215,7 @@ request_page (KysoDocumentView *self,
 }
 
 static void
-visible_range (KysoDocumentView *self,
-               guint            *first,
-               guint            *last)
+visible_range (KysoDocumentView *self, guint *first, guint *last)
 {
   double top = gtk_adjustment_get_value (self->vadjustment);
 
@@ -253,7 +240,7 @@ update_visible (KysoDocumentView *self)
   visible_range (self, &first, &last);
 
   g_hash_table_iter_init (&iter, self->requests);
-  while (g_hash_table_iter_next (&iter, &key, (gpointer *) &request))
+  while (g_hash_table_iter_next (&iter, &key, (gpointer *)&request))
     {
       guint page = GPOINTER_TO_UINT (key);
       if (page + 1 < first || page > last + 1)
@@ -266,8 +253,8 @@ update_visible (KysoDocumentView *self)
   for (guint i = first; i <= last; i++)
     {
       request_page (self, i, G_PRIORITY_DEFAULT);
-      if (kyso_page_renderer_lookup (self->renderer, i, render_scale (self)) == NULL &&
-          !g_hash_table_contains (self->failed, GUINT_TO_POINTER (i)))
+      if (kyso_page_renderer_lookup (self->renderer, i, render_scale (self)) == NULL
+          && !g_hash_table_contains (self->failed, GUINT_TO_POINTER (i)))
         ready = FALSE;
     }
   if (first > 0)
@@ -324,24 +311,20 @@ cancel_all_requests (KysoDocumentView *self)
   Request *request;
 
   g_hash_table_iter_init (&iter, self->requests);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&request))
     g_cancellable_cancel (request->cancellable);
   g_hash_table_remove_all (self->requests);
 }
 
 static void
-adjustment_value_changed_cb (GtkAdjustment    *adjustment,
-                             KysoDocumentView *self)
+adjustment_value_changed_cb (GtkAdjustment *adjustment, KysoDocumentView *self)
 {
   queue_update_visible (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
-set_adjustment (KysoDocumentView  *self,
-                GtkAdjustment    **slot,
-                GtkAdjustment     *adjustment,
-                int                prop)
+set_adjustment (KysoDocumentView *self, GtkAdjustment **slot, GtkAdjustment *adjustment, int prop)
 {
   if (adjustment == NULL)
     adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
@@ -359,8 +342,7 @@ set_adjustment (KysoDocumentView  *self,
 }
 
 double
-kyso_document_view_fit_width_zoom (KysoDocumentView *self,
-                                   int               width)
+kyso_document_view_fit_width_zoom (KysoDocumentView *self, int width)
 {
   if (self->max_page_width <= 0 || width <= 0)
     return self->zoom;
@@ -368,10 +350,7 @@ kyso_document_view_fit_width_zoom (KysoDocumentView *self,
 }
 
 static void
-kyso_document_view_size_allocate (GtkWidget *widget,
-                                  int        width,
-                                  int        height,
-                                  int        baseline)
+kyso_document_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
   double hvalue = gtk_adjustment_get_value (self->hadjustment);
@@ -404,7 +383,7 @@ kyso_document_view_size_allocate (GtkWidget *widget,
     }
   if (self->pending_page >= 0 && self->n_pages > 0)
     {
-      vvalue = self->offsets[MIN ((guint) self->pending_page, self->n_pages - 1)] - MARGIN / 2;
+      vvalue = self->offsets[MIN ((guint)self->pending_page, self->n_pages - 1)] - MARGIN / 2;
       self->pending_page = -1;
     }
   if (shrunk && self->placing && gtk_widget_get_visible (GTK_WIDGET (self->box)))
@@ -421,10 +400,10 @@ kyso_document_view_size_allocate (GtkWidget *widget,
       GtkAllocation alloc;
 
       kyso_signature_box_get_rect (self->box, &r);
-      alloc.x = (int) round (bounds.origin.x + r.x0 * ppp);
-      alloc.y = (int) round (bounds.origin.y + r.y0 * ppp);
-      alloc.width = (int) round (bounds.origin.x + r.x1 * ppp) - alloc.x;
-      alloc.height = (int) round (bounds.origin.y + r.y1 * ppp) - alloc.y;
+      alloc.x = (int)round (bounds.origin.x + r.x0 * ppp);
+      alloc.y = (int)round (bounds.origin.y + r.y0 * ppp);
+      alloc.width = (int)round (bounds.origin.x + r.x1 * ppp) - alloc.x;
+      alloc.height = (int)round (bounds.origin.y + r.y1 * ppp) - alloc.y;
       gtk_widget_measure (GTK_WIDGET (self->box), GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
       gtk_widget_size_allocate (GTK_WIDGET (self->box), &alloc, -1);
     }
@@ -433,28 +412,22 @@ kyso_document_view_size_allocate (GtkWidget *widget,
 }
 
 static void
-kyso_document_view_measure (GtkWidget      *widget,
-                            GtkOrientation  orientation,
-                            int             for_size,
-                            int            *minimum,
-                            int            *natural,
-                            int            *minimum_baseline,
-                            int            *natural_baseline)
+kyso_document_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                            int *natural, int *minimum_baseline, int *natural_baseline)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
 
   /* Small minimum (the scrolled window scrolls); natural: the pages at the current zoom. */
   *minimum = 64;
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = (int) MAX (64, ceil (self->max_page_width * kyso_document_view_get_pixels_per_point (self))
+    *natural = (int)MAX (64, ceil (self->max_page_width * kyso_document_view_get_pixels_per_point (self))
                                + 2 * MARGIN);
   else
     *natural = 480;
 }
 
 static void
-kyso_document_view_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+kyso_document_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (widget);
   GdkRGBA white = { 1, 1, 1, 1 }, failed = { 0.87f, 0.87f, 0.87f, 1 };
@@ -480,9 +453,8 @@ kyso_document_view_snapshot (GtkWidget   *widget,
       if (texture != NULL)
         gtk_snapshot_append_texture (snapshot, texture, &bounds);
       else
-        gtk_snapshot_append_color (snapshot, g_hash_table_contains (self->failed, GUINT_TO_POINTER (i)) ? &failed
-                                                                                                       : &white,
-                                   &bounds);
+        gtk_snapshot_append_color (
+          snapshot, g_hash_table_contains (self->failed, GUINT_TO_POINTER (i)) ? &failed : &white, &bounds);
     }
 
   if (self->highlights != NULL)
@@ -497,11 +469,12 @@ kyso_document_view_snapshot (GtkWidget   *widget,
           if (match->page < first || match->page > last)
             continue;
           bounds = kyso_document_view_page_bounds (self, match->page);
-          gtk_snapshot_append_color (snapshot, &mark,
-                                     &GRAPHENE_RECT_INIT ((float) (bounds.origin.x + (match->rect.x0 - 2) * ppp),
-                                                          (float) (bounds.origin.y + (match->rect.y0 - 2) * ppp),
-                                                          (float) ((match->rect.x1 - match->rect.x0 + 4) * ppp),
-                                                          (float) ((match->rect.y1 - match->rect.y0 + 4) * ppp)));
+          gtk_snapshot_append_color (
+            snapshot, &mark,
+            &GRAPHENE_RECT_INIT ((float)(bounds.origin.x + (match->rect.x0 - 2) * ppp),
+                                 (float)(bounds.origin.y + (match->rect.y0 - 2) * ppp),
+                                 (float)((match->rect.x1 - match->rect.x0 + 4) * ppp),
+                                 (float)((match->rect.y1 - match->rect.y0 + 4) * ppp)));
         }
     }
 
@@ -510,89 +483,83 @@ kyso_document_view_snapshot (GtkWidget   *widget,
 }
 
 static void
-kyso_document_view_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+kyso_document_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (object);
 
   switch (prop_id)
     {
-    case PROP_RENDERER:
-      g_value_set_object (value, self->renderer);
-      break;
-    case PROP_ZOOM:
-      g_value_set_double (value, self->zoom);
-      break;
-    case PROP_FIT_WIDTH:
-      g_value_set_boolean (value, self->fit_width);
-      break;
-    case PROP_CURRENT_PAGE:
-      g_value_set_uint (value, self->current_page);
-      break;
-    case PROP_N_PAGES:
-      g_value_set_uint (value, self->n_pages);
-      break;
-    case PROP_PLACING:
-      g_value_set_boolean (value, self->placing);
-      break;
-    case PROP_READY:
-      g_value_set_boolean (value, self->ready);
-      break;
-    case PROP_HADJUSTMENT:
-      g_value_set_object (value, self->hadjustment);
-      break;
-    case PROP_VADJUSTMENT:
-      g_value_set_object (value, self->vadjustment);
-      break;
-    case PROP_HSCROLL_POLICY:
-      g_value_set_enum (value, self->hscroll_policy);
-      break;
-    case PROP_VSCROLL_POLICY:
-      g_value_set_enum (value, self->vscroll_policy);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_RENDERER:
+        g_value_set_object (value, self->renderer);
+        break;
+      case PROP_ZOOM:
+        g_value_set_double (value, self->zoom);
+        break;
+      case PROP_FIT_WIDTH:
+        g_value_set_boolean (value, self->fit_width);
+        break;
+      case PROP_CURRENT_PAGE:
+        g_value_set_uint (value, self->current_page);
+        break;
+      case PROP_N_PAGES:
+        g_value_set_uint (value, self->n_pages);
+        break;
+      case PROP_PLACING:
+        g_value_set_boolean (value, self->placing);
+        break;
+      case PROP_READY:
+        g_value_set_boolean (value, self->ready);
+        break;
+      case PROP_HADJUSTMENT:
+        g_value_set_object (value, self->hadjustment);
+        break;
+      case PROP_VADJUSTMENT:
+        g_value_set_object (value, self->vadjustment);
+        break;
+      case PROP_HSCROLL_POLICY:
+        g_value_set_enum (value, self->hscroll_policy);
+        break;
+      case PROP_VSCROLL_POLICY:
+        g_value_set_enum (value, self->vscroll_policy);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_document_view_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+kyso_document_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoDocumentView *self = KYSO_DOCUMENT_VIEW (object);
 
   switch (prop_id)
     {
-    case PROP_RENDERER:
-      kyso_document_view_set_renderer (self, g_value_get_object (value));
-      break;
-    case PROP_ZOOM:
-      kyso_document_view_set_zoom (self, g_value_get_double (value));
-      break;
-    case PROP_FIT_WIDTH:
-      kyso_document_view_set_fit_width (self, g_value_get_boolean (value));
-      break;
-    case PROP_CURRENT_PAGE:
-      kyso_document_view_go_to_page (self, g_value_get_uint (value));
-      break;
-    case PROP_HADJUSTMENT:
-      set_adjustment (self, &self->hadjustment, g_value_get_object (value), PROP_HADJUSTMENT);
-      break;
-    case PROP_VADJUSTMENT:
-      set_adjustment (self, &self->vadjustment, g_value_get_object (value), PROP_VADJUSTMENT);
-      break;
-    case PROP_HSCROLL_POLICY:
-      self->hscroll_policy = g_value_get_enum (value);
-      break;
-    case PROP_VSCROLL_POLICY:
-      self->vscroll_policy = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_RENDERER:
+        kyso_document_view_set_renderer (self, g_value_get_object (value));
+        break;
+      case PROP_ZOOM:
+        kyso_document_view_set_zoom (self, g_value_get_double (value));
+        break;
+      case PROP_FIT_WIDTH:
+        kyso_document_view_set_fit_width (self, g_value_get_boolean (value));
+        break;
+      case PROP_CURRENT_PAGE:
+        kyso_document_view_go_to_page (self, g_value_get_uint (value));
+        break;
+      case PROP_HADJUSTMENT:
+        set_adjustment (self, &self->hadjustment, g_value_get_object (value), PROP_HADJUSTMENT);
+        break;
+      case PROP_VADJUSTMENT:
+        set_adjustment (self, &self->vadjustment, g_value_get_object (value), PROP_VADJUSTMENT);
+        break;
+      case PROP_HSCROLL_POLICY:
+        self->hscroll_policy = g_value_get_enum (value);
+        break;
+      case PROP_VSCROLL_POLICY:
+        self->vscroll_policy = g_value_get_enum (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -634,10 +601,7 @@ kyso_document_view_scrollable_init (GtkScrollableInterface *iface)
 }
 
 static void
-add_scroll_binding (GtkWidgetClass *widget_class,
-                    guint           keyval,
-                    double          lines,
-                    double          screens)
+add_scroll_binding (GtkWidgetClass *widget_class, guint keyval, double lines, double screens)
 {
   gtk_widget_class_add_binding_action (widget_class, keyval, 0, "view.scroll", "(dd)", lines, screens);
 }
@@ -705,7 +669,8 @@ kyso_document_view_class_init (KysoDocumentViewClass *klass)
   add_scroll_binding (widget_class, GDK_KEY_Page_Up, 0, -1);
   add_scroll_binding (widget_class, GDK_KEY_Page_Down, 0, 1);
   add_scroll_binding (widget_class, GDK_KEY_space, 0, 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_SHIFT_MASK, "view.scroll", "(dd)", 0.0, -1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_SHIFT_MASK, "view.scroll", "(dd)",
+                                       0.0, -1.0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "view.edge", "b", FALSE);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "view.edge", "b", TRUE);
 
@@ -731,7 +696,8 @@ kyso_document_view_init (KysoDocumentView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Document pages"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Document pages"), -1);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -754,8 +720,7 @@ kyso_document_view_new (void)
 }
 
 void
-kyso_document_view_set_renderer (KysoDocumentView *self,
-                                 KysoPageRenderer *renderer)
+kyso_document_view_set_renderer (KysoDocumentView *self, KysoPageRenderer *renderer)
 {
   g_return_if_fail (KYSO_IS_DOCUMENT_VIEW (self));
   g_return_if_fail (renderer == NULL || KYSO_IS_PAGE_RENDERER (renderer));

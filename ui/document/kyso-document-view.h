@@ -22,44 +22,56 @@ G_DECLARE_FINAL_TYPE (KysoDocumentView, kyso_document_view, KYSO, DOCUMENT_VIEW,
 #define KYSO_DOCUMENT_VIEW_MIN_ZOOM 0.1
 #define KYSO_DOCUMENT_VIEW_MAX_ZOOM 8.0
 
-GtkWidget        *kyso_document_view_new            (void);
+GtkWidget *
+kyso_document_view_new (void);
 
-void              kyso_document_view_set_renderer   (KysoDocumentView *self,
-                                                     KysoPageRenderer *renderer);
-KysoPageRenderer *kyso_document_view_get_renderer   (KysoDocumentView *self);
+void
+kyso_document_view_set_renderer (KysoDocumentView *self, KysoPageRenderer *renderer);
+KysoPageRenderer *
+kyso_document_view_get_renderer (KysoDocumentView *self);
 
 /* 1.0 is the page's real size on a 96 dpi screen. Setting a zoom turns fit-width off. */
-double            kyso_document_view_get_zoom       (KysoDocumentView *self);
-void              kyso_document_view_set_zoom       (KysoDocumentView *self,
-                                                     double            zoom);
-void              kyso_document_view_zoom_in        (KysoDocumentView *self);
-void              kyso_document_view_zoom_out       (KysoDocumentView *self);
-gboolean          kyso_document_view_get_fit_width  (KysoDocumentView *self);
-void              kyso_document_view_set_fit_width  (KysoDocumentView *self,
-                                                     gboolean          fit_width);
+double
+kyso_document_view_get_zoom (KysoDocumentView *self);
+void
+kyso_document_view_set_zoom (KysoDocumentView *self, double zoom);
+void
+kyso_document_view_zoom_in (KysoDocumentView *self);
+void
+kyso_document_view_zoom_out (KysoDocumentView *self);
+gboolean
+kyso_document_view_get_fit_width (KysoDocumentView *self);
+void
+kyso_document_view_set_fit_width (KysoDocumentView *self, gboolean fit_width);
 /* Pixels (of the widget, not the device) per PDF point. */
-double            kyso_document_view_get_pixels_per_point (KysoDocumentView *self);
+double
+kyso_document_view_get_pixels_per_point (KysoDocumentView *self);
 
 /* The page most of the screen shows (0-based). */
-guint             kyso_document_view_get_current_page (KysoDocumentView *self);
-void              kyso_document_view_go_to_page       (KysoDocumentView *self,
-                                                       guint             page);
-guint             kyso_document_view_get_n_pages      (KysoDocumentView *self);
+guint
+kyso_document_view_get_current_page (KysoDocumentView *self);
+void
+kyso_document_view_go_to_page (KysoDocumentView *self, guint page);
+guint
+kyso_document_view_get_n_pages (KysoDocumentView *self);
 
 /* Found text to mark (GArray of KysoTextMatch, or NULL to clear). */
-void              kyso_document_view_set_highlights   (KysoDocumentView *self,
-                                                       GArray           *matches);
+void
+kyso_document_view_set_highlights (KysoDocumentView *self, GArray *matches);
 
 /* Shows the box on @page at @rect (page points) and gives it the keyboard focus. */
-void              kyso_document_view_begin_placement  (KysoDocumentView   *self,
-                                                       guint               page,
-                                                       const KysoPageRect *rect);
-void              kyso_document_view_end_placement    (KysoDocumentView   *self);
-gboolean          kyso_document_view_get_placing      (KysoDocumentView   *self);
-KysoSignatureBox *kyso_document_view_get_signature_box (KysoDocumentView  *self);
+void
+kyso_document_view_begin_placement (KysoDocumentView *self, guint page, const KysoPageRect *rect);
+void
+kyso_document_view_end_placement (KysoDocumentView *self);
+gboolean
+kyso_document_view_get_placing (KysoDocumentView *self);
+KysoSignatureBox *
+kyso_document_view_get_signature_box (KysoDocumentView *self);
 
 /* TRUE when every page on screen shows its picture at the current zoom (nothing pending).
  * "pages-ready" is emitted each time this becomes TRUE. */
-gboolean          kyso_document_view_get_ready        (KysoDocumentView *self);
+gboolean
+kyso_document_view_get_ready (KysoDocumentView *self);
 
 G_END_DECLS

@@ -6,15 +6,16 @@
 
 #include <glib/gi18n-lib.h>
 
-struct _KysoHistoryPanel {
-  GtkWidget   parent_instance;
+struct _KysoHistoryPanel
+{
+  GtkWidget parent_instance;
 
-  GtkStack   *stack;
+  GtkStack *stack;
   GtkListBox *list;
-  GtkLabel   *error_label;
-  GtkLabel   *summary_label;
+  GtkLabel *error_label;
+  GtkLabel *summary_label;
 
-  GListModel   *entries;
+  GListModel *entries;
   GCancellable *cancellable;
 };
 
@@ -25,21 +26,18 @@ status_title (KysoHistoryStatus status)
 {
   switch (status)
     {
-    case KYSO_HISTORY_STATUS_VALID:
-      return _("Valid signature");
-    case KYSO_HISTORY_STATUS_WARNING:
-      return _("Signature cannot be confirmed");
-    case KYSO_HISTORY_STATUS_INVALID:
-    default:
-      return _("Invalid signature");
+      case KYSO_HISTORY_STATUS_VALID:
+        return _("Valid signature");
+      case KYSO_HISTORY_STATUS_WARNING:
+        return _("Signature cannot be confirmed");
+      case KYSO_HISTORY_STATUS_INVALID:
+      default:
+        return _("Invalid signature");
     }
 }
 
 static void
-add_field (GtkGrid    *grid,
-           int         row,
-           const char *name,
-           const char *value)
+add_field (GtkGrid *grid, int row, const char *name, const char *value)
 {
   GtkWidget *name_label = gtk_label_new (name);
   GtkWidget *value_label = gtk_label_new (value && *value ? value : _("Not given"));
@@ -54,15 +52,14 @@ add_field (GtkGrid    *grid,
   gtk_widget_set_hexpand (value_label, TRUE);
   if (!(value && *value))
     gtk_widget_add_css_class (value_label, "dim-label");
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label,
-                                  NULL, -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  name_label, NULL, -1);
   gtk_grid_attach (grid, name_label, 0, row, 1, 1);
   gtk_grid_attach (grid, value_label, 1, row, 1, 1);
 }
 
 static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+create_row (gpointer item, gpointer user_data)
 {
   KysoHistoryEntry *entry = item;
   KysoHistoryStatus status = kyso_history_entry_get_status (entry);
@@ -70,21 +67,21 @@ create_row (gpointer item,
   g_autofree char *accessible = NULL;
   GtkWidget *row, *box, *header, *icon, *title, *reason, *grid;
   const char *icon_name, *css;
-  const char *heading = kyso_history_entry_get_title (entry) ? kyso_history_entry_get_title (entry)
-                                                             : status_title (status);
+  const char *heading
+    = kyso_history_entry_get_title (entry) ? kyso_history_entry_get_title (entry) : status_title (status);
 
   switch (status)
     {
-    case KYSO_HISTORY_STATUS_VALID:
-      icon_name = "emblem-ok-symbolic", css = "success";
-      break;
-    case KYSO_HISTORY_STATUS_WARNING:
-      icon_name = "dialog-warning-symbolic", css = "warning";
-      break;
-    case KYSO_HISTORY_STATUS_INVALID:
-    default:
-      icon_name = "dialog-error-symbolic", css = "error";
-      break;
+      case KYSO_HISTORY_STATUS_VALID:
+        icon_name = "emblem-ok-symbolic", css = "success";
+        break;
+      case KYSO_HISTORY_STATUS_WARNING:
+        icon_name = "dialog-warning-symbolic", css = "warning";
+        break;
+      case KYSO_HISTORY_STATUS_INVALID:
+      default:
+        icon_name = "dialog-error-symbolic", css = "error";
+        break;
     }
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -126,8 +123,8 @@ create_row (gpointer item,
   if (when != NULL)
     {
       GtkWidget *note = gtk_label_new (kyso_history_entry_get_timestamped (entry)
-                                         ? _("Time confirmed by a time-stamp server")
-                                         : _("Time from the signer’s computer"));
+                                       ? _("Time confirmed by a time-stamp server")
+                                       : _("Time from the signer’s computer"));
       gtk_label_set_xalign (GTK_LABEL (note), 0);
       gtk_label_set_wrap (GTK_LABEL (note), TRUE);
       gtk_widget_add_css_class (note, "caption");
@@ -146,10 +143,9 @@ create_row (gpointer item,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   /* Translators: read by screen readers for a signature; %s are the signer and the verdict. */
-  accessible = g_strdup_printf (_("Signature by %s: %s"),
-                                kyso_history_entry_get_signer_name (entry) ? kyso_history_entry_get_signer_name (entry)
-                                                                           : _("unknown signer"),
-                                heading);
+  accessible = g_strdup_printf (_("Signature by %s: %s"), kyso_history_entry_get_signer_name (entry)
+                                                             ? kyso_history_entry_get_signer_name (entry)
+                                                             : _("unknown signer"), heading);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   return row;
 }
@@ -174,9 +170,9 @@ update_summary (KysoHistoryPanel *self)
                                          "%u of %u signatures are not valid.", n),
                             bad, n);
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "This document has %u signature.",
-                                         "This document has %u signatures.", n),
-                            n);
+    text = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "This document has %u signature.", "This document has %u signatures.", n),
+      n);
   gtk_label_set_text (self->summary_label, text);
 }
 
@@ -233,8 +229,7 @@ kyso_history_panel_set_loading (KysoHistoryPanel *self)
 }
 
 void
-kyso_history_panel_set_entries (KysoHistoryPanel *self,
-                                GListModel       *entries)
+kyso_history_panel_set_entries (KysoHistoryPanel *self, GListModel *entries)
 {
   g_return_if_fail (KYSO_IS_HISTORY_PANEL (self));
   g_return_if_fail (G_IS_LIST_MODEL (entries));
@@ -253,8 +248,7 @@ kyso_history_panel_get_entries (KysoHistoryPanel *self)
 }
 
 void
-kyso_history_panel_set_error (KysoHistoryPanel *self,
-                              const char       *message)
+kyso_history_panel_set_error (KysoHistoryPanel *self, const char *message)
 {
   g_return_if_fail (KYSO_IS_HISTORY_PANEL (self));
   g_return_if_fail (message != NULL);
@@ -264,9 +258,7 @@ kyso_history_panel_set_error (KysoHistoryPanel *self,
 }
 
 static void
-verify_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+verify_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   KysoHistoryPanel *self = g_task_get_source_object (task);
@@ -299,12 +291,8 @@ verify_done (GObject      *source,
 }
 
 void
-kyso_history_panel_check_async (KysoHistoryPanel    *self,
-                                GFile               *file,
-                                KysoPdfVerifier     *verifier,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+kyso_history_panel_check_async (KysoHistoryPanel *self, GFile *file, KysoPdfVerifier *verifier,
+                                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
@@ -323,9 +311,7 @@ kyso_history_panel_check_async (KysoHistoryPanel    *self,
 }
 
 gboolean
-kyso_history_panel_check_finish (KysoHistoryPanel  *self,
-                                 GAsyncResult      *result,
-                                 GError           **error)
+kyso_history_panel_check_finish (KysoHistoryPanel *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_HISTORY_PANEL (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

@@ -12,58 +12,63 @@
 #include "kyso-pdf-document.h"
 
 #define DEFAULT_CACHE_LIMIT (192 * 1024 * 1024)
-#define MAX_FILE_SIZE       ((goffset) 1024 * 1024 * 1024)
+#define MAX_FILE_SIZE ((goffset)1024 * 1024 * 1024)
 /* A page bigger than this many pixels is drawn smaller and stretched: a 14400-point page at
  * 400 % would otherwise ask for gigabytes. */
-#define MAX_PIXELS          (48 * 1024 * 1024)
-#define MAX_WORKERS         2
+#define MAX_PIXELS (48 * 1024 * 1024)
+#define MAX_WORKERS 2
 
 /* What the worker threads share. Reference counted so that a worker still busy with a page when
  * the renderer goes away finishes safely and then lets go. */
-typedef struct {
-  gatomicrefcount  ref;
-  GBytes          *bytes;
-  GAsyncQueue     *queue;     /* of Job, sorted */
-  int              render_count;
+typedef struct
+{
+  gatomicrefcount ref;
+  GBytes *bytes;
+  GAsyncQueue *queue; /* of Job, sorted */
+  int render_count;
 } Core;
 
-typedef struct {
-  GTask  *task;               /* NULL: the worker quits */
-  guint   page;
-  double  scale;
-  int     priority;
+typedef struct
+{
+  GTask *task; /* NULL: the worker quits */
+  guint page;
+  double scale;
+  int priority;
   guint64 seq;
 } Job;
 
-typedef struct {
-  guint64     key;
+typedef struct
+{
+  guint64 key;
   GdkTexture *texture;
-  gsize       size;
-  GList       link;
+  gsize size;
+  GList link;
 } CacheEntry;
 
-typedef struct {
-  guint  page;
+typedef struct
+{
+  guint page;
   double scale;
 } RenderData;
 
-struct _KysoPageRenderer {
-  GObject           parent_instance;
+struct _KysoPageRenderer
+{
+  GObject parent_instance;
 
-  GFile            *file;
-  char             *title;
-  Core             *core;
-  guint             n_workers_started;
+  GFile *file;
+  char *title;
+  Core *core;
+  guint n_workers_started;
   KysoPageGeometry *pages;
-  guint8           *exact;     /* pages[i].rotate read from the file (else guessed from the size) */
-  KysoPdfDocument  *kdoc;      /* Kyso's reader on the same bytes, main thread only; may be NULL */
-  guint             n_pages;
-  guint64           next_seq;
+  guint8 *exact;         /* pages[i].rotate read from the file (else guessed from the size) */
+  KysoPdfDocument *kdoc; /* Kyso's reader on the same bytes, main thread only; may be NULL */
+  guint n_pages;
+  guint64 next_seq;
 
-  GHashTable       *cache;    /* guint64 key → CacheEntry */
-  GQueue            lru;      /* most recently used first */
-  gsize             cache_size;
-  gsize             cache_limit;
+  GHashTable *cache; /* guint64 key → CacheEntry */
+  GQueue lru;        /* most recently used first */
+  gsize cache_size;
+  gsize cache_limit;
 };
 
 G_DEFINE_FINAL_TYPE (KysoPageRenderer, kyso_page_renderer, G_TYPE_OBJECT)
@@ -93,17 +98,14 @@ core_unref (Core *core)
 }
 
 static guint64
-cache_key (guint  page,
-           double scale)
+cache_key (guint page, double scale)
 {
   /* Scales closer than 1/1000 are the same picture. */
-  return ((guint64) page << 32) | (guint32) lround (scale * 1000.0);
+  return ((guint64)page << 32) | (guint32)lround (scale * 1000.0);
 }
 
 static int
-job_compare (gconstpointer a,
-             gconstpointer b,
-             gpointer      user_data)
+job_compare (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   const Job *ja = a, *jb = b;
 
@@ -114,8 +116,7 @@ job_compare (gconstpointer a,
 }
 
 static PopplerDocument *
-open_document (GBytes  *bytes,
-               GError **error)
+open_document (GBytes *bytes, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   PopplerDocument *doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
@@ -134,10 +135,7 @@ open_document (GBytes  *bytes,
 }
 
 static GdkTexture *
-render_page (PopplerDocument *doc,
-             guint            index,
-             double           scale,
-             GError         **error)
+render_page (PopplerDocument *doc, guint index, double scale, GError **error)
 {
   g_autoptr (GBytes) pixels = NULL;
   PopplerPage *page;
@@ -147,11 +145,11 @@ render_page (PopplerDocument *doc,
   int pw, ph, stride;
   GdkTexture *texture;
 
-  page = poppler_document_get_page (doc, (int) index);
+  page = poppler_document_get_page (doc, (int)index);
   if (page == NULL)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE, _("Page %u of this document cannot be read."),
-                   index + 1);
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                   _("Page %u of this document cannot be read."), index + 1);
       return NULL;
     }
 
@@ -159,15 +157,15 @@ render_page (PopplerDocument *doc,
   w = MAX (w, 1), h = MAX (h, 1);
   if (w * scale * h * scale > MAX_PIXELS)
     scale = sqrt (MAX_PIXELS / (w * h));
-  pw = MAX (1, (int) ceil (w * scale));
-  ph = MAX (1, (int) ceil (h * scale));
+  pw = MAX (1, (int)ceil (w * scale));
+  ph = MAX (1, (int)ceil (h * scale));
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
   cr = cairo_create (surface);
   /* Paper is white, whatever the file leaves transparent. */
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_scale (cr, (double) pw / w, (double) ph / h);
+  cairo_scale (cr, (double)pw / w, (double)ph / h);
   poppler_page_render (page, cr);
   cairo_destroy (cr);
   g_object_unref (page);
@@ -183,8 +181,8 @@ render_page (PopplerDocument *doc,
   /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian machines, which is what
    * GDK_MEMORY_DEFAULT names; the bytes keep the surface alive. */
   stride = cairo_image_surface_get_stride (surface);
-  pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), (gsize) stride * ph,
-                                       (GDestroyNotify) cairo_surface_destroy, surface);
+  pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), (gsize)stride * ph,
+                                       (GDestroyNotify)cairo_surface_destroy, surface);
   texture = gdk_memory_texture_new (pw, ph, GDK_MEMORY_DEFAULT, pixels, stride);
   return texture;
 }
@@ -247,8 +245,7 @@ cache_entry_free (gpointer data)
 }
 
 static void
-cache_trim (KysoPageRenderer *self,
-            gsize             limit)
+cache_trim (KysoPageRenderer *self, gsize limit)
 {
   while (self->cache_size > limit && self->lru.tail != NULL)
     {
@@ -261,10 +258,7 @@ cache_trim (KysoPageRenderer *self,
 }
 
 static void
-cache_insert (KysoPageRenderer *self,
-              guint             page,
-              double            scale,
-              GdkTexture       *texture)
+cache_insert (KysoPageRenderer *self, guint page, double scale, GdkTexture *texture)
 {
   CacheEntry *entry;
   guint64 key = cache_key (page, scale);
@@ -279,7 +273,7 @@ cache_insert (KysoPageRenderer *self,
   entry = g_new0 (CacheEntry, 1);
   entry->key = key;
   entry->texture = g_object_ref (texture);
-  entry->size = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  entry->size = (gsize)gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
   entry->link.data = entry;
   g_hash_table_insert (self->cache, &entry->key, entry);
   g_queue_push_head_link (&self->lru, &entry->link);
@@ -344,12 +338,13 @@ kyso_page_renderer_init (KysoPageRenderer *self)
 }
 
 /* The result of opening, built in the thread and turned into the renderer on the main one. */
-typedef struct {
-  GBytes           *bytes;
-  char             *title;
+typedef struct
+{
+  GBytes *bytes;
+  char *title;
   KysoPageGeometry *pages;
-  guint             n_pages;
-  KysoPdfDocument  *kdoc;
+  guint n_pages;
+  KysoPdfDocument *kdoc;
 } OpenResult;
 
 static void
@@ -363,10 +358,7 @@ open_result_free (OpenResult *result)
 }
 
 static void
-open_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+open_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   GFile *file = task_data;
   g_autoptr (GFileInfo) info = NULL;
@@ -409,11 +401,11 @@ open_thread (GTask        *task,
 
   n = poppler_document_get_n_pages (doc);
   result->title = poppler_document_get_title (doc);
-  result->n_pages = (guint) MAX (n, 0);
+  result->n_pages = (guint)MAX (n, 0);
   result->pages = g_new0 (KysoPageGeometry, MAX (result->n_pages, 1));
   for (guint i = 0; i < result->n_pages; i++)
     {
-      PopplerPage *page = poppler_document_get_page (doc, (int) i);
+      PopplerPage *page = poppler_document_get_page (doc, (int)i);
       PopplerRectangle crop = { 0, 0, 612, 792 };
       double w = 612, h = 792;
       int rotate = 0;
@@ -434,17 +426,16 @@ open_thread (GTask        *task,
   if (result->n_pages == 0)
     {
       open_result_free (result);
-      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE, _("This PDF document has no pages."));
+      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_BROKEN_FILE,
+                               _("This PDF document has no pages."));
       return;
     }
-  g_task_return_pointer (task, result, (GDestroyNotify) open_result_free);
+  g_task_return_pointer (task, result, (GDestroyNotify)open_result_free);
 }
 
 void
-kyso_page_renderer_new_async (GFile               *file,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+kyso_page_renderer_new_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
@@ -458,8 +449,7 @@ kyso_page_renderer_new_async (GFile               *file,
 }
 
 KysoPageRenderer *
-kyso_page_renderer_new_finish (GAsyncResult  *result,
-                               GError       **error)
+kyso_page_renderer_new_finish (GAsyncResult *result, GError **error)
 {
   OpenResult *opened;
   KysoPageRenderer *self;
@@ -481,7 +471,7 @@ kyso_page_renderer_new_finish (GAsyncResult  *result,
   self->core = g_new0 (Core, 1);
   g_atomic_ref_count_init (&self->core->ref);
   self->core->bytes = g_steal_pointer (&opened->bytes);
-  self->core->queue = g_async_queue_new_full ((GDestroyNotify) job_free);
+  self->core->queue = g_async_queue_new_full ((GDestroyNotify)job_free);
   open_result_free (opened);
   return self;
 }
@@ -515,9 +505,7 @@ kyso_page_renderer_get_n_pages (KysoPageRenderer *self)
 }
 
 gboolean
-kyso_page_renderer_get_geometry (KysoPageRenderer *self,
-                                 guint             page,
-                                 KysoPageGeometry *geometry)
+kyso_page_renderer_get_geometry (KysoPageRenderer *self, guint page, KysoPageGeometry *geometry)
 {
   g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), FALSE);
   g_return_val_if_fail (geometry != NULL, FALSE);
@@ -538,10 +526,7 @@ kyso_page_renderer_get_geometry (KysoPageRenderer *self,
 }
 
 gboolean
-kyso_page_renderer_get_size (KysoPageRenderer *self,
-                             guint             page,
-                             double           *width,
-                             double           *height)
+kyso_page_renderer_get_size (KysoPageRenderer *self, guint page, double *width, double *height)
 {
   g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), FALSE);
 
@@ -555,9 +540,7 @@ kyso_page_renderer_get_size (KysoPageRenderer *self,
 }
 
 void
-kyso_page_renderer_set_rotation (KysoPageRenderer *self,
-                                 guint             page,
-                                 int               rotate)
+kyso_page_renderer_set_rotation (KysoPageRenderer *self, guint page, int rotate)
 {
   KysoPageGeometry *g;
 
@@ -570,9 +553,7 @@ kyso_page_renderer_set_rotation (KysoPageRenderer *self,
 }
 
 GdkTexture *
-kyso_page_renderer_lookup (KysoPageRenderer *self,
-                           guint             page,
-                           double            scale)
+kyso_page_renderer_lookup (KysoPageRenderer *self, guint page, double scale)
 {
   guint64 key = cache_key (page, scale);
   CacheEntry *entry;
@@ -588,8 +569,7 @@ kyso_page_renderer_lookup (KysoPageRenderer *self,
 }
 
 GdkTexture *
-kyso_page_renderer_lookup_any (KysoPageRenderer *self,
-                               guint             page)
+kyso_page_renderer_lookup_any (KysoPageRenderer *self, guint page)
 {
   CacheEntry *best = NULL;
 
@@ -605,9 +585,7 @@ kyso_page_renderer_lookup_any (KysoPageRenderer *self,
 }
 
 static void
-render_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+render_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   KysoPageRenderer *self = g_task_get_source_object (task);
@@ -627,13 +605,8 @@ render_done (GObject      *source,
 }
 
 void
-kyso_page_renderer_render_async (KysoPageRenderer    *self,
-                                 guint                page,
-                                 double               scale,
-                                 int                  priority,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+kyso_page_renderer_render_async (KysoPageRenderer *self, guint page, double scale, int priority,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   RenderData *data;
@@ -649,7 +622,8 @@ kyso_page_renderer_render_async (KysoPageRenderer    *self,
 
   if (page >= self->n_pages || !(scale > 0) || self->core == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No page %u at scale %g", page, scale);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No page %u at scale %g", page,
+                               scale);
       return;
     }
   if ((cached = kyso_page_renderer_lookup (self, page, scale)) != NULL)
@@ -690,9 +664,7 @@ kyso_page_renderer_render_async (KysoPageRenderer    *self,
 }
 
 GdkTexture *
-kyso_page_renderer_render_finish (KysoPageRenderer  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+kyso_page_renderer_render_finish (KysoPageRenderer *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -701,11 +673,12 @@ kyso_page_renderer_render_finish (KysoPageRenderer  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct {
-  GBytes           *bytes;
-  char             *text;
-  guint             max_matches;
-  guint             n_pages;
+typedef struct
+{
+  GBytes *bytes;
+  char *text;
+  guint max_matches;
+  guint n_pages;
   KysoPageGeometry *pages;
 } FindData;
 
@@ -719,10 +692,7 @@ find_data_free (FindData *data)
 }
 
 static void
-find_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+find_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   FindData *data = task_data;
   g_autoptr (GError) error = NULL;
@@ -744,7 +714,7 @@ find_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      page = poppler_document_get_page (doc, (int) i);
+      page = poppler_document_get_page (doc, (int)i);
       if (page == NULL)
         continue;
       found = poppler_page_find_text_with_options (page, data->text, POPPLER_FIND_DEFAULT);
@@ -759,7 +729,7 @@ find_thread (GTask        *task,
           if (data->max_matches > 0 && matches->len >= data->max_matches)
             break;
         }
-      g_list_free_full (found, (GDestroyNotify) poppler_rectangle_free);
+      g_list_free_full (found, (GDestroyNotify)poppler_rectangle_free);
       g_object_unref (page);
       if (data->max_matches > 0 && matches->len >= data->max_matches)
         break;
@@ -768,16 +738,13 @@ find_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_array_unref);
+  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify)g_array_unref);
 }
 
 void
-kyso_page_renderer_find_text_async (KysoPageRenderer    *self,
-                                    const char          *text,
-                                    guint                max_matches,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+kyso_page_renderer_find_text_async (KysoPageRenderer *self, const char *text, guint max_matches,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   FindData *data;
@@ -791,7 +758,7 @@ kyso_page_renderer_find_text_async (KysoPageRenderer    *self,
   if (self->core == NULL || *text == '\0')
     {
       g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (KysoTextMatch)),
-                             (GDestroyNotify) g_array_unref);
+                             (GDestroyNotify)g_array_unref);
       return;
     }
 
@@ -801,14 +768,12 @@ kyso_page_renderer_find_text_async (KysoPageRenderer    *self,
   data->max_matches = max_matches;
   data->n_pages = self->n_pages;
   data->pages = g_memdup2 (self->pages, sizeof (KysoPageGeometry) * self->n_pages);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)find_data_free);
   g_task_run_in_thread (task, find_thread);
 }
 
 GArray *
-kyso_page_renderer_find_text_finish (KysoPageRenderer  *self,
-                                     GAsyncResult      *result,
-                                     GError           **error)
+kyso_page_renderer_find_text_finish (KysoPageRenderer *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -818,8 +783,7 @@ kyso_page_renderer_find_text_finish (KysoPageRenderer  *self,
 }
 
 void
-kyso_page_renderer_set_cache_limit (KysoPageRenderer *self,
-                                    gsize             bytes)
+kyso_page_renderer_set_cache_limit (KysoPageRenderer *self, gsize bytes)
 {
   g_return_if_fail (KYSO_IS_PAGE_RENDERER (self));
 
@@ -838,5 +802,5 @@ guint
 kyso_page_renderer_get_render_count (KysoPageRenderer *self)
 {
   g_return_val_if_fail (KYSO_IS_PAGE_RENDERER (self), 0);
-  return self->core ? (guint) g_atomic_int_get (&self->core->render_count) : 0;
+  return self->core ? (guint)g_atomic_int_get (&self->core->render_count) : 0;
 }

@@ -11,7 +11,8 @@
 /* How close to a corner (pixels) a drag resizes instead of moving. */
 #define HANDLE_SIZE 12.0
 
-typedef enum {
+typedef enum
+{
   DRAG_NONE,
   DRAG_MOVE,
   DRAG_TOP_LEFT,
@@ -20,28 +21,30 @@ typedef enum {
   DRAG_BOTTOM_RIGHT,
 } DragMode;
 
-struct _KysoSignatureBox {
-  GtkWidget         parent_instance;
+struct _KysoSignatureBox
+{
+  GtkWidget parent_instance;
 
-  GtkPicture       *picture;
-  GtkLabel         *label;
+  GtkPicture *picture;
+  GtkLabel *label;
 
-  guint             page;
-  KysoPageGeometry  geometry;
-  KysoPageRect      rect;
-  double            scale;
+  guint page;
+  KysoPageGeometry geometry;
+  KysoPageRect rect;
+  double scale;
 
-  DragMode          drag_mode;
-  KysoPageRect      drag_start;
+  DragMode drag_mode;
+  KysoPageRect drag_start;
   /* Where the drag began, in the parent's coordinates: the box moves under the pointer during
    * the drag, so offsets measured in its own coordinates would shrink by what it has moved. */
-  double            drag_x, drag_y;
-  double            drag_box_x, drag_box_y;   /* the same point in the box's coordinates then */
+  double drag_x, drag_y;
+  double drag_box_x, drag_box_y; /* the same point in the box's coordinates then */
 };
 
 G_DEFINE_FINAL_TYPE (KysoSignatureBox, kyso_signature_box, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   CHANGED,
   CONFIRMED,
   CANCELLED,
@@ -58,17 +61,15 @@ update_accessible (KysoSignatureBox *self)
 
   /* Translators: %u is a page number. Read aloud by screen readers. */
   label = g_strdup_printf (_("Signature position on page %u"), self->page + 1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Arrow keys move it, Shift with arrow keys changes its size, Page Up and "
+  gtk_accessible_update_property (
+    GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+    _("Arrow keys move it, Shift with arrow keys changes its size, Page Up and "
                                     "Page Down move it to another page, Enter confirms, Escape cancels."),
-                                  -1);
+       -1);
 }
 
 static void
-set_rect_internal (KysoSignatureBox   *self,
-                   const KysoPageRect *rect)
+set_rect_internal (KysoSignatureBox *self, const KysoPageRect *rect)
 {
   KysoPageRect r = *rect;
 
@@ -81,9 +82,7 @@ set_rect_internal (KysoSignatureBox   *self,
 }
 
 void
-kyso_signature_box_set_page (KysoSignatureBox       *self,
-                             guint                   page,
-                             const KysoPageGeometry *geometry)
+kyso_signature_box_set_page (KysoSignatureBox *self, guint page, const KysoPageGeometry *geometry)
 {
   KysoPageRect r;
 
@@ -107,16 +106,14 @@ kyso_signature_box_get_page (KysoSignatureBox *self)
 }
 
 void
-kyso_signature_box_get_geometry (KysoSignatureBox *self,
-                                 KysoPageGeometry *geometry)
+kyso_signature_box_get_geometry (KysoSignatureBox *self, KysoPageGeometry *geometry)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
   *geometry = self->geometry;
 }
 
 void
-kyso_signature_box_set_rect (KysoSignatureBox   *self,
-                             const KysoPageRect *rect)
+kyso_signature_box_set_rect (KysoSignatureBox *self, const KysoPageRect *rect)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
   g_return_if_fail (rect != NULL);
@@ -124,24 +121,21 @@ kyso_signature_box_set_rect (KysoSignatureBox   *self,
 }
 
 void
-kyso_signature_box_get_rect (KysoSignatureBox *self,
-                             KysoPageRect     *rect)
+kyso_signature_box_get_rect (KysoSignatureBox *self, KysoPageRect *rect)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
   *rect = self->rect;
 }
 
 void
-kyso_signature_box_get_pdf_rect (KysoSignatureBox *self,
-                                 KysoPageRect     *rect)
+kyso_signature_box_get_pdf_rect (KysoSignatureBox *self, KysoPageRect *rect)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
   kyso_page_geometry_to_pdf (&self->geometry, &self->rect, rect);
 }
 
 void
-kyso_signature_box_set_scale (KysoSignatureBox *self,
-                              double            scale)
+kyso_signature_box_set_scale (KysoSignatureBox *self, double scale)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
   g_return_if_fail (scale > 0);
@@ -156,9 +150,7 @@ kyso_signature_box_get_scale (KysoSignatureBox *self)
 }
 
 void
-kyso_signature_box_move (KysoSignatureBox *self,
-                         double            dx,
-                         double            dy)
+kyso_signature_box_move (KysoSignatureBox *self, double dx, double dy)
 {
   KysoPageRect r;
 
@@ -169,9 +161,7 @@ kyso_signature_box_move (KysoSignatureBox *self,
 }
 
 void
-kyso_signature_box_resize (KysoSignatureBox *self,
-                           double            dw,
-                           double            dh)
+kyso_signature_box_resize (KysoSignatureBox *self, double dw, double dh)
 {
   KysoPageRect r;
 
@@ -184,9 +174,7 @@ kyso_signature_box_resize (KysoSignatureBox *self,
 }
 
 void
-kyso_signature_box_set_preview (KysoSignatureBox *self,
-                                GdkPaintable     *image,
-                                const char       *text)
+kyso_signature_box_set_preview (KysoSignatureBox *self, GdkPaintable *image, const char *text)
 {
   g_return_if_fail (KYSO_IS_SIGNATURE_BOX (self));
 
@@ -196,14 +184,12 @@ kyso_signature_box_set_preview (KysoSignatureBox *self,
 }
 
 static DragMode
-hit_test (KysoSignatureBox *self,
-          double            x,
-          double            y)
+hit_test (KysoSignatureBox *self, double x, double y)
 {
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
-  gboolean left = x < HANDLE_SIZE, right = x > w - HANDLE_SIZE;
-  gboolean top = y < HANDLE_SIZE, bottom = y > h - HANDLE_SIZE;
+  gboolean left = x<HANDLE_SIZE, right = x> w - HANDLE_SIZE;
+  gboolean top = y<HANDLE_SIZE, bottom = y> h - HANDLE_SIZE;
 
   if (top && left)
     return DRAG_TOP_LEFT;
@@ -221,25 +207,22 @@ cursor_for (DragMode mode)
 {
   switch (mode)
     {
-    case DRAG_TOP_LEFT:
-    case DRAG_BOTTOM_RIGHT:
-      return "nwse-resize";
-    case DRAG_TOP_RIGHT:
-    case DRAG_BOTTOM_LEFT:
-      return "nesw-resize";
-    case DRAG_MOVE:
-      return "move";
-    case DRAG_NONE:
-    default:
-      return NULL;
+      case DRAG_TOP_LEFT:
+      case DRAG_BOTTOM_RIGHT:
+        return "nwse-resize";
+      case DRAG_TOP_RIGHT:
+      case DRAG_BOTTOM_LEFT:
+        return "nesw-resize";
+      case DRAG_MOVE:
+        return "move";
+      case DRAG_NONE:
+      default:
+        return NULL;
     }
 }
 
 static void
-motion_cb (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           KysoSignatureBox         *self)
+motion_cb (GtkEventControllerMotion *motion, double x, double y, KysoSignatureBox *self)
 {
   if (self->drag_mode == DRAG_NONE)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), cursor_for (hit_test (self, x, y)));
@@ -247,11 +230,7 @@ motion_cb (GtkEventControllerMotion *motion,
 
 /* A point of the box in its parent's coordinates, which do not move with the box. */
 static void
-to_parent (KysoSignatureBox *self,
-           double            x,
-           double            y,
-           double           *px,
-           double           *py)
+to_parent (KysoSignatureBox *self, double x, double y, double *px, double *py)
 {
   GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
 
@@ -263,11 +242,7 @@ to_parent (KysoSignatureBox *self,
 /* The drag's offset from its start in the parent's coordinates, from the gesture's offset
  * (the pointer in the box's coordinates as it is now, minus the start point). */
 static void
-drag_offset (KysoSignatureBox *self,
-             double            offset_x,
-             double            offset_y,
-             double           *dx,
-             double           *dy)
+drag_offset (KysoSignatureBox *self, double offset_x, double offset_y, double *dx, double *dy)
 {
   double px, py;
 
@@ -277,10 +252,7 @@ drag_offset (KysoSignatureBox *self,
 }
 
 static void
-drag_begin_cb (GtkGestureDrag   *gesture,
-               double            x,
-               double            y,
-               KysoSignatureBox *self)
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, KysoSignatureBox *self)
 {
   self->drag_mode = hit_test (self, x, y);
   self->drag_start = self->rect;
@@ -291,10 +263,7 @@ drag_begin_cb (GtkGestureDrag   *gesture,
 }
 
 static void
-drag_update_cb (GtkGestureDrag   *gesture,
-                double            offset_x,
-                double            offset_y,
-                KysoSignatureBox *self)
+drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, KysoSignatureBox *self)
 {
   KysoPageRect r = self->drag_start;
   double dx, dy;
@@ -306,39 +275,36 @@ drag_update_cb (GtkGestureDrag   *gesture,
   dx /= self->scale, dy /= self->scale;
   switch (self->drag_mode)
     {
-    case DRAG_MOVE:
-      r.x0 += dx, r.x1 += dx, r.y0 += dy, r.y1 += dy;
-      break;
-    /* A corner follows the pointer but never crosses the opposite corner, nor the page edge
-     * (clamping the corner, not sliding the box, so the other corner stays put). */
-    case DRAG_TOP_LEFT:
-      r.x0 = CLAMP (r.x0 + dx, 0, r.x1 - min_w);
-      r.y0 = CLAMP (r.y0 + dy, 0, r.y1 - min_h);
-      break;
-    case DRAG_TOP_RIGHT:
-      r.x1 = CLAMP (r.x1 + dx, r.x0 + min_w, kyso_page_geometry_get_width (&self->geometry));
-      r.y0 = CLAMP (r.y0 + dy, 0, r.y1 - min_h);
-      break;
-    case DRAG_BOTTOM_LEFT:
-      r.x0 = CLAMP (r.x0 + dx, 0, r.x1 - min_w);
-      r.y1 = CLAMP (r.y1 + dy, r.y0 + min_h, kyso_page_geometry_get_height (&self->geometry));
-      break;
-    case DRAG_BOTTOM_RIGHT:
-      r.x1 = CLAMP (r.x1 + dx, r.x0 + min_w, kyso_page_geometry_get_width (&self->geometry));
-      r.y1 = CLAMP (r.y1 + dy, r.y0 + min_h, kyso_page_geometry_get_height (&self->geometry));
-      break;
-    case DRAG_NONE:
-    default:
-      return;
+      case DRAG_MOVE:
+        r.x0 += dx, r.x1 += dx, r.y0 += dy, r.y1 += dy;
+        break;
+      /* A corner follows the pointer but never crosses the opposite corner, nor the page edge
+       * (clamping the corner, not sliding the box, so the other corner stays put). */
+      case DRAG_TOP_LEFT:
+        r.x0 = CLAMP (r.x0 + dx, 0, r.x1 - min_w);
+        r.y0 = CLAMP (r.y0 + dy, 0, r.y1 - min_h);
+        break;
+      case DRAG_TOP_RIGHT:
+        r.x1 = CLAMP (r.x1 + dx, r.x0 + min_w, kyso_page_geometry_get_width (&self->geometry));
+        r.y0 = CLAMP (r.y0 + dy, 0, r.y1 - min_h);
+        break;
+      case DRAG_BOTTOM_LEFT:
+        r.x0 = CLAMP (r.x0 + dx, 0, r.x1 - min_w);
+        r.y1 = CLAMP (r.y1 + dy, r.y0 + min_h, kyso_page_geometry_get_height (&self->geometry));
+        break;
+      case DRAG_BOTTOM_RIGHT:
+        r.x1 = CLAMP (r.x1 + dx, r.x0 + min_w, kyso_page_geometry_get_width (&self->geometry));
+        r.y1 = CLAMP (r.y1 + dy, r.y0 + min_h, kyso_page_geometry_get_height (&self->geometry));
+        break;
+      case DRAG_NONE:
+      default:
+        return;
     }
   set_rect_internal (self, &r);
 }
 
 static void
-drag_end_cb (GtkGestureDrag   *gesture,
-             double            offset_x,
-             double            offset_y,
-             KysoSignatureBox *self)
+drag_end_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, KysoSignatureBox *self)
 {
   drag_update_cb (gesture, offset_x, offset_y, self);
   self->drag_mode = DRAG_NONE;
@@ -346,9 +312,7 @@ drag_end_cb (GtkGestureDrag   *gesture,
 
 /* "box.move" (ddb): dx, dy in steps, fine; "box.resize" the same for the size. */
 static void
-step_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+step_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoSignatureBox *self = KYSO_SIGNATURE_BOX (widget);
   int dx, dy;
@@ -364,43 +328,31 @@ step_action (GtkWidget  *widget,
 }
 
 static void
-page_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_signal_emit (widget, signals[PAGE_REQUESTED], 0, g_variant_get_int32 (parameter));
 }
 
 static void
-confirm_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+confirm_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_signal_emit (widget, signals[CONFIRMED], 0);
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_signal_emit (widget, signals[CANCELLED], 0);
 }
 
 static void
-append_rect (GtkSnapshot   *snapshot,
-             const GdkRGBA *color,
-             double         x,
-             double         y,
-             double         w,
-             double         h)
+append_rect (GtkSnapshot *snapshot, const GdkRGBA *color, double x, double y, double w, double h)
 {
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) w, (float) h));
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT ((float)x, (float)y, (float)w, (float)h));
 }
 
 static void
-kyso_signature_box_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+kyso_signature_box_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   gboolean focused = gtk_widget_has_focus (widget);
@@ -416,7 +368,7 @@ kyso_signature_box_snapshot (GtkWidget   *widget,
   append_rect (snapshot, &fill, 0, 0, w, h);
   gtk_widget_snapshot_child (widget, gtk_widget_get_first_child (widget), snapshot);
 
-  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, (float) w, (float) h), 0);
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, (float)w, (float)h), 0);
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
 
   /* Corner handles: white squares with a blue frame, where a drag resizes. */
@@ -439,23 +391,19 @@ kyso_signature_box_dispose (GObject *object)
 }
 
 static void
-add_step_bindings (GtkWidgetClass *widget_class,
-                   guint           keyval,
-                   guint           kp_keyval,
-                   int             dx,
-                   int             dy)
+add_step_bindings (GtkWidgetClass *widget_class, guint keyval, guint kp_keyval, int dx, int dy)
 {
   guint keys[2] = { keyval, kp_keyval };
 
   for (guint k = 0; k < 2; k++)
     {
       gtk_widget_class_add_binding_action (widget_class, keys[k], 0, "box.move", "(iib)", dx, dy, FALSE);
-      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_CONTROL_MASK, "box.move", "(iib)", dx, dy,
-                                           TRUE);
-      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_SHIFT_MASK, "box.resize", "(iib)", dx, dy,
-                                           FALSE);
-      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_SHIFT_MASK | GDK_CONTROL_MASK, "box.resize",
-                                           "(iib)", dx, dy, TRUE);
+      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_CONTROL_MASK, "box.move", "(iib)", dx,
+                                           dy, TRUE);
+      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_SHIFT_MASK, "box.resize", "(iib)", dx,
+                                           dy, FALSE);
+      gtk_widget_class_add_binding_action (widget_class, keys[k], GDK_SHIFT_MASK | GDK_CONTROL_MASK,
+                                           "box.resize", "(iib)", dx, dy, TRUE);
     }
 }
 
@@ -468,15 +416,15 @@ kyso_signature_box_class_init (KysoSignatureBoxClass *klass)
   object_class->dispose = kyso_signature_box_dispose;
   widget_class->snapshot = kyso_signature_box_snapshot;
 
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
   signals[CONFIRMED] = g_signal_new ("confirmed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                      NULL, G_TYPE_NONE, 0);
   signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                      NULL, G_TYPE_NONE, 0);
   /* Argument: -1 for the previous page, +1 for the next one. */
-  signals[PAGE_REQUESTED] = g_signal_new ("page-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                          NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[PAGE_REQUESTED] = g_signal_new ("page-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-signature-box.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoSignatureBox, picture);

@@ -32,7 +32,8 @@ struct _KysoComponentRow
 
 G_DEFINE_FINAL_TYPE (KysoComponentRow, kyso_component_row, GTK_TYPE_LIST_BOX_ROW)
 
-enum {
+enum
+{
   KIND_CHANGED,
   N_SIGNALS
 };
@@ -42,7 +43,7 @@ static guint signals[N_SIGNALS];
 char *
 kyso_component_describe_types (KysoProcedureComponent *component)
 {
-  const char * const *types = kyso_procedure_component_get_types (component);
+  const char *const *types = kyso_procedure_component_get_types (component);
   guint64 max = kyso_procedure_component_get_max_bytes (component);
   g_autoptr(GString) text = g_string_new (NULL);
 
@@ -68,8 +69,7 @@ kyso_component_describe_types (KysoProcedureComponent *component)
 }
 
 static void
-show_button (GtkWidget *button,
-             gboolean   visible)
+show_button (GtkWidget *button, gboolean visible)
 {
   gtk_widget_set_visible (button, visible);
 }
@@ -142,20 +142,22 @@ kyso_component_row_new (KysoProcedureComponent *component)
   self->component = g_object_ref (component);
   gtk_label_set_text (self->name_label, kyso_procedure_component_get_name (component));
 
-  g_string_append (facts, kyso_procedure_component_get_required (component) ? _("Required") : _("Optional"));
+  g_string_append (facts,
+                   kyso_procedure_component_get_required (component) ? _("Required") : _("Optional"));
   originals = kyso_procedure_component_get_originals (component);
   copies = kyso_procedure_component_get_copies (component);
   if (originals > 0)
     {
       /* Translators: how many originals ("bản chính") the procedure asks for */
-      g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u original", "%u originals", originals),
-                                            originals);
+      g_autofree char *n = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "%u original", "%u originals", originals), originals);
       g_string_append_printf (facts, " · %s", n);
     }
   if (copies > 0)
     {
       /* Translators: how many copies ("bản sao") the procedure asks for */
-      g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u copy", "%u copies", copies), copies);
+      g_autofree char *n
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u copy", "%u copies", copies), copies);
       g_string_append_printf (facts, " · %s", n);
     }
   types = kyso_component_describe_types (component);
@@ -175,9 +177,10 @@ kyso_component_row_new (KysoProcedureComponent *component)
   buttons[5] = self->cancel_button;
   buttons[6] = self->remove_button;
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (buttons[i]), "s", kyso_procedure_component_get_key (component));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->name_label,
-                                  NULL, -1);
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (buttons[i]), "s",
+                                      kyso_procedure_component_get_key (component));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  self->name_label, NULL, -1);
   kyso_component_row_update (self, KYSO_COMPONENT_EMPTY, NULL, FALSE, NULL);
   return GTK_WIDGET (self);
 }
@@ -197,13 +200,10 @@ kyso_component_row_get_key (KysoComponentRow *self)
 }
 
 void
-kyso_component_row_update (KysoComponentRow  *self,
-                           KysoComponentState state,
-                           const char        *path,
-                           gboolean           signed_file,
-                           const char        *detail)
+kyso_component_row_update (KysoComponentRow *self, KysoComponentState state, const char *path,
+                           gboolean signed_file, const char *detail)
 {
-  static const char * const icons[] = {
+  static const char *const icons[] = {
     [KYSO_COMPONENT_EMPTY] = "document-new-symbolic",
     [KYSO_COMPONENT_ATTACHED] = "x-office-document-symbolic",
     [KYSO_COMPONENT_SIGNING] = "phone-symbolic",
@@ -227,30 +227,30 @@ kyso_component_row_update (KysoComponentRow  *self,
 
   switch (state)
     {
-    case KYSO_COMPONENT_EMPTY:
-      status = kyso_procedure_component_get_required (self->component) ? _("Missing") : "";
-      break;
-    case KYSO_COMPONENT_ATTACHED:
-      status = _("Not signed");
-      break;
-    case KYSO_COMPONENT_SIGNING:
-      status = _("Signing…");
-      break;
-    case KYSO_COMPONENT_SIGNED:
-      status = _("Signed, not uploaded");
-      break;
-    case KYSO_COMPONENT_UPLOADING:
-      status = _("Uploading…");
-      break;
-    case KYSO_COMPONENT_UPLOADED:
-      status = signed_file ? _("Signed and uploaded") : _("Uploaded");
-      break;
-    case KYSO_COMPONENT_FAILED:
-      status = _("Needs attention");
-      break;
-    case KYSO_COMPONENT_BLOCKED:
-      status = _("Signed by someone else");
-      break;
+      case KYSO_COMPONENT_EMPTY:
+        status = kyso_procedure_component_get_required (self->component) ? _("Missing") : "";
+        break;
+      case KYSO_COMPONENT_ATTACHED:
+        status = _("Not signed");
+        break;
+      case KYSO_COMPONENT_SIGNING:
+        status = _("Signing…");
+        break;
+      case KYSO_COMPONENT_SIGNED:
+        status = _("Signed, not uploaded");
+        break;
+      case KYSO_COMPONENT_UPLOADING:
+        status = _("Uploading…");
+        break;
+      case KYSO_COMPONENT_UPLOADED:
+        status = signed_file ? _("Signed and uploaded") : _("Uploaded");
+        break;
+      case KYSO_COMPONENT_FAILED:
+        status = _("Needs attention");
+        break;
+      case KYSO_COMPONENT_BLOCKED:
+        status = _("Signed by someone else");
+        break;
     }
   gtk_image_set_from_icon_name (self->state_icon, icons[state]);
   gtk_label_set_text (self->file_label, has_file ? name : _("No file attached yet"));
@@ -284,16 +284,15 @@ kyso_component_row_update (KysoComponentRow  *self,
                                     && state != KYSO_COMPONENT_SIGNED && g_str_has_suffix (lower, ".pdf"));
   show_button (self->open_button, has_file && !busy);
   show_button (self->history_button, has_file && !busy && (signed_file || state == KYSO_COMPONENT_UPLOADED));
-  show_button (self->upload_button, has_file && !busy && state != KYSO_COMPONENT_UPLOADED
-                                      && state != KYSO_COMPONENT_BLOCKED);
+  show_button (self->upload_button,
+               has_file && !busy && state != KYSO_COMPONENT_UPLOADED && state != KYSO_COMPONENT_BLOCKED);
   show_button (self->cancel_button, state == KYSO_COMPONENT_UPLOADING);
   show_button (self->remove_button, has_file && !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_dropdown), !busy && state != KYSO_COMPONENT_UPLOADED);
 }
 
 void
-kyso_component_row_set_main_attach (KysoComponentRow *self,
-                                    gboolean          main)
+kyso_component_row_set_main_attach (KysoComponentRow *self, gboolean main)
 {
   g_return_if_fail (KYSO_IS_COMPONENT_ROW (self));
   if (main)
@@ -317,9 +316,7 @@ kyso_component_row_get_detail (KysoComponentRow *self)
 }
 
 void
-kyso_component_row_set_progress (KysoComponentRow *self,
-                                 double            fraction,
-                                 const char       *text)
+kyso_component_row_set_progress (KysoComponentRow *self, double fraction, const char *text)
 {
   g_return_if_fail (KYSO_IS_COMPONENT_ROW (self));
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
@@ -330,12 +327,12 @@ KysoCopyKind
 kyso_component_row_get_kind (KysoComponentRow *self)
 {
   g_return_val_if_fail (KYSO_IS_COMPONENT_ROW (self), KYSO_COPY_KIND_ORIGINAL);
-  return gtk_drop_down_get_selected (self->kind_dropdown) == 1 ? KYSO_COPY_KIND_COPY : KYSO_COPY_KIND_ORIGINAL;
+  return gtk_drop_down_get_selected (self->kind_dropdown) == 1 ? KYSO_COPY_KIND_COPY
+                                                               : KYSO_COPY_KIND_ORIGINAL;
 }
 
 void
-kyso_component_row_set_kind (KysoComponentRow *self,
-                             KysoCopyKind      kind)
+kyso_component_row_set_kind (KysoComponentRow *self, KysoCopyKind kind)
 {
   g_return_if_fail (KYSO_IS_COMPONENT_ROW (self));
   self->setting_kind = TRUE;

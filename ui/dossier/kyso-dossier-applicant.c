@@ -10,8 +10,8 @@ struct _KysoDossierApplicant
 {
   AdwBin parent_instance;
 
-  char *marked;            /* the first marked field */
-  GPtrArray *marks;        /* every marked field (names) */
+  char *marked;     /* the first marked field */
+  GPtrArray *marks; /* every marked field (names) */
 
   AdwEntryRow *full_name_row;
   AdwEntryRow *birth_date_row;
@@ -31,30 +31,36 @@ G_DEFINE_FINAL_TYPE (KysoDossierApplicant, kyso_dossier_applicant, ADW_TYPE_BIN)
 
 /* Each text field: its name in KysoApplicant (and in validation errors), where the row is, where
  * the value is, and whether it is a date (shown DD/MM/YYYY, kept YYYY-MM-DD). */
-static const struct {
+static const struct
+{
   const char *name;
   gsize row_offset;
   gsize value_offset;
   gboolean date;
 } fields[] = {
-  { "full_name", G_STRUCT_OFFSET (KysoDossierApplicant, full_name_row), G_STRUCT_OFFSET (KysoApplicant, full_name) },
-  { "birth_date", G_STRUCT_OFFSET (KysoDossierApplicant, birth_date_row), G_STRUCT_OFFSET (KysoApplicant, birth_date),
-    TRUE },
-  { "id_number", G_STRUCT_OFFSET (KysoDossierApplicant, id_number_row), G_STRUCT_OFFSET (KysoApplicant, id_number) },
+  { "full_name", G_STRUCT_OFFSET (KysoDossierApplicant, full_name_row),
+    G_STRUCT_OFFSET (KysoApplicant, full_name) },
+  { "birth_date", G_STRUCT_OFFSET (KysoDossierApplicant, birth_date_row),
+    G_STRUCT_OFFSET (KysoApplicant, birth_date), TRUE },
+  { "id_number", G_STRUCT_OFFSET (KysoDossierApplicant, id_number_row),
+    G_STRUCT_OFFSET (KysoApplicant, id_number) },
   { "id_issue_date", G_STRUCT_OFFSET (KysoDossierApplicant, id_issue_date_row),
     G_STRUCT_OFFSET (KysoApplicant, id_issue_date), TRUE },
   { "id_issue_place", G_STRUCT_OFFSET (KysoDossierApplicant, id_issue_place_row),
     G_STRUCT_OFFSET (KysoApplicant, id_issue_place) },
-  { "province", G_STRUCT_OFFSET (KysoDossierApplicant, province_row), G_STRUCT_OFFSET (KysoApplicant, province) },
-  { "district", G_STRUCT_OFFSET (KysoDossierApplicant, district_row), G_STRUCT_OFFSET (KysoApplicant, district) },
+  { "province", G_STRUCT_OFFSET (KysoDossierApplicant, province_row),
+    G_STRUCT_OFFSET (KysoApplicant, province) },
+  { "district", G_STRUCT_OFFSET (KysoDossierApplicant, district_row),
+    G_STRUCT_OFFSET (KysoApplicant, district) },
   { "ward", G_STRUCT_OFFSET (KysoDossierApplicant, ward_row), G_STRUCT_OFFSET (KysoApplicant, ward) },
-  { "address", G_STRUCT_OFFSET (KysoDossierApplicant, address_row), G_STRUCT_OFFSET (KysoApplicant, address) },
+  { "address", G_STRUCT_OFFSET (KysoDossierApplicant, address_row),
+    G_STRUCT_OFFSET (KysoApplicant, address) },
   { "phone", G_STRUCT_OFFSET (KysoDossierApplicant, phone_row), G_STRUCT_OFFSET (KysoApplicant, phone) },
   { "email", G_STRUCT_OFFSET (KysoDossierApplicant, email_row), G_STRUCT_OFFSET (KysoApplicant, email) },
 };
 
-#define ROW(self, i) (*(GtkWidget **) G_STRUCT_MEMBER_P (self, fields[i].row_offset))
-#define VALUE(applicant, i) (*(char **) G_STRUCT_MEMBER_P (applicant, fields[i].value_offset))
+#define ROW(self, i) (*(GtkWidget **)G_STRUCT_MEMBER_P (self, fields[i].row_offset))
+#define VALUE(applicant, i) (*(char **)G_STRUCT_MEMBER_P (applicant, fields[i].value_offset))
 
 /* "2000-03-15" → "15/03/2000"; anything else as it is. */
 static char *
@@ -75,7 +81,8 @@ date_for_record (const char *text)
   int d, m, y;
   g_autoptr(GDateTime) check = NULL;
 
-  if (text == NULL || (sscanf (text, "%d/%d/%d", &d, &m, &y) != 3 && sscanf (text, "%d-%d-%d", &d, &m, &y) != 3)
+  if (text == NULL
+      || (sscanf (text, "%d/%d/%d", &d, &m, &y) != 3 && sscanf (text, "%d-%d-%d", &d, &m, &y) != 3)
       || y < 1000)
     return g_strdup (text);
   check = g_date_time_new_utc (y, m, d, 0, 0, 0);
@@ -84,7 +91,8 @@ date_for_record (const char *text)
   return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
 
-enum {
+enum
+{
   CHANGED,
   N_SIGNALS
 };
@@ -98,9 +106,9 @@ entry_changed_cb (KysoDossierApplicant *self)
 }
 
 /* The form's order, top to bottom: problems are said in it. */
-static const char * const form_order[] = {
+static const char *const form_order[] = {
   "full_name", "birth_date", "gender", "id_number", "id_issue_date", "id_issue_place",
-  "province", "district", "ward", "address", "phone", "email",
+  "province",  "district",   "ward",   "address",   "phone",         "email",
 };
 
 static guint
@@ -112,7 +120,8 @@ form_index (const char *field)
   return G_N_ELEMENTS (form_order);
 }
 
-typedef struct {
+typedef struct
+{
   const char *field;
   char *message;
 } Problem;
@@ -127,12 +136,11 @@ problem_free (gpointer data)
 }
 
 static int
-problem_compare (gconstpointer a,
-                 gconstpointer b)
+problem_compare (gconstpointer a, gconstpointer b)
 {
-  const Problem *pa = *(Problem * const *) a, *pb = *(Problem * const *) b;
+  const Problem *pa = *(Problem *const *)a, *pb = *(Problem *const *)b;
 
-  return (int) form_index (pa->field) - (int) form_index (pb->field);
+  return (int)form_index (pa->field) - (int)form_index (pb->field);
 }
 
 /* Every problem of @applicant: the record's own check says one at a time, so each field it
@@ -154,8 +162,8 @@ find_problems (const KysoApplicant *applicant)
       if (kyso_applicant_validate (copy, &field, &error))
         break;
       for (guint i = 0; i < problems->len; i++)
-        if (g_strcmp0 (((Problem *) problems->pdata[i])->field, field) == 0)
-          return problems;   /* no acceptable value known: what is found so far */
+        if (g_strcmp0 (((Problem *)problems->pdata[i])->field, field) == 0)
+          return problems; /* no acceptable value known: what is found so far */
       p = g_new0 (Problem, 1);
       p->field = form_order[MIN (form_index (field), G_N_ELEMENTS (form_order) - 1)];
       p->message = g_strdup (error->message);
@@ -190,8 +198,7 @@ find_problems (const KysoApplicant *applicant)
 }
 
 static GtkWidget *
-field_row (KysoDossierApplicant *self,
-           const char           *field)
+field_row (KysoDossierApplicant *self, const char *field)
 {
   if (g_strcmp0 (field, "gender") == 0)
     return GTK_WIDGET (self->gender_row);
@@ -203,9 +210,7 @@ field_row (KysoDossierApplicant *self,
 
 /* Marks the fields of @problems (and only those); focuses the first when @focus. */
 static void
-mark_problems (KysoDossierApplicant *self,
-               GPtrArray            *problems,
-               gboolean              focus)
+mark_problems (KysoDossierApplicant *self, GPtrArray *problems, gboolean focus)
 {
   for (guint i = 0; i < G_N_ELEMENTS (form_order); i++)
     gtk_widget_remove_css_class (field_row (self, form_order[i]), "error");
@@ -234,7 +239,8 @@ problems_message (GPtrArray *problems)
       if (i > 0)
         g_string_append_c (text, '\n');
       /* More than one problem: a list, in the order of the form. */
-      g_string_append_printf (text, problems->len > 1 ? "• %s" : "%s", ((Problem *) problems->pdata[i])->message);
+      g_string_append_printf (text, problems->len > 1 ? "• %s" : "%s",
+                              ((Problem *)problems->pdata[i])->message);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -294,8 +300,8 @@ kyso_dossier_applicant_class_init (KysoDossierApplicantClass *klass)
   G_OBJECT_CLASS (klass)->finalize = kyso_dossier_applicant_finalize;
 
   /* Anything typed or chosen. */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-dossier-applicant.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoDossierApplicant, full_name_row);
@@ -322,8 +328,7 @@ kyso_dossier_applicant_init (KysoDossierApplicant *self)
 }
 
 void
-kyso_dossier_applicant_set (KysoDossierApplicant *self,
-                            const KysoApplicant  *applicant)
+kyso_dossier_applicant_set (KysoDossierApplicant *self, const KysoApplicant *applicant)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_APPLICANT (self));
   g_return_if_fail (applicant != NULL);
@@ -331,7 +336,8 @@ kyso_dossier_applicant_set (KysoDossierApplicant *self,
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       const char *value = VALUE (applicant, i);
-      g_autofree char *text = fields[i].date ? date_for_people (value) : g_strdup (value != NULL ? value : "");
+      g_autofree char *text
+        = fields[i].date ? date_for_people (value) : g_strdup (value != NULL ? value : "");
       gtk_editable_set_text (GTK_EDITABLE (ROW (self, i)), text);
     }
   adw_combo_row_set_selected (self->gender_row, applicant->gender == KYSO_GENDER_MALE     ? 1
@@ -362,8 +368,7 @@ kyso_dossier_applicant_get (KysoDossierApplicant *self)
 }
 
 void
-kyso_dossier_applicant_mark_field (KysoDossierApplicant *self,
-                                   const char           *field)
+kyso_dossier_applicant_mark_field (KysoDossierApplicant *self, const char *field)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_APPLICANT (self));
 
@@ -400,9 +405,7 @@ kyso_dossier_applicant_get_marked (KysoDossierApplicant *self)
 }
 
 void
-kyso_dossier_applicant_set_field (KysoDossierApplicant *self,
-                                  const char           *field,
-                                  const char           *text)
+kyso_dossier_applicant_set_field (KysoDossierApplicant *self, const char *field, const char *text)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_APPLICANT (self));
 

@@ -13,15 +13,13 @@
 #include <string.h>
 
 static Slot *
-slot_for (KysoDossierComponents *self,
-          const char            *key)
+slot_for (KysoDossierComponents *self, const char *key)
 {
   return g_hash_table_lookup (self->slots, key);
 }
 
 static gboolean
-same_person (const char *a,
-             const char *b)
+same_person (const char *a, const char *b)
 {
   g_autofree char *na = kyso_national_id_normalize (a);
   g_autofree char *nb = kyso_national_id_normalize (b);
@@ -31,7 +29,8 @@ same_person (const char *a,
 
 /* Signing -------------------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   KysoDossierComponents *self;
   KysoDossierSigning *signing;
   GPtrArray *keys;
@@ -49,8 +48,7 @@ sign_data_free (SignData *data)
 }
 
 static void
-sign_progress_cb (const KysoSignProgress *progress,
-                  gpointer                user_data)
+sign_progress_cb (const KysoSignProgress *progress, gpointer user_data)
 {
   KysoDossierComponents *self = user_data;
 
@@ -62,9 +60,11 @@ static char *
 signing_error_message (const GError *error)
 {
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_REFUSED))
-    return g_strdup (_("You refused the request on your phone, so nothing was signed. Sign again when you are ready."));
+    return g_strdup (
+      _("You refused the request on your phone, so nothing was signed. Sign again when you are ready."));
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_EXPIRED))
-    return g_strdup (_("The request ran out of time before it was approved, so nothing was signed. Sign again and "
+    return g_strdup (
+      _("The request ran out of time before it was approved, so nothing was signed. Sign again and "
                        "approve on your phone within the time shown."));
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
     return g_strdup_printf (_("%s Check the Internet connection, then sign again."), error->message);
@@ -72,9 +72,7 @@ signing_error_message (const GError *error)
 }
 
 static void
-signed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+signed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SignData *data = user_data;
   KysoDossierComponents *self = data->self;
@@ -149,7 +147,8 @@ signed_cb (GObject      *source,
   sign_data_free (data);
 }
 
-static void sign_keys (KysoDossierComponents *self, GPtrArray *keys);
+static void
+sign_keys (KysoDossierComponents *self, GPtrArray *keys);
 
 static void
 retry_cb (KysoDossierComponents *self)
@@ -172,8 +171,7 @@ tsa_url (KysoDossierComponents *self)
 }
 
 static void
-sign_keys (KysoDossierComponents *self,
-           GPtrArray             *keys)
+sign_keys (KysoDossierComponents *self, GPtrArray *keys)
 {
   g_autoptr(KysoProfile) profile = kyso_dossier_components_dup_profile (self);
   g_autoptr(KysoDossierSigning) signing = NULL;
@@ -188,8 +186,8 @@ sign_keys (KysoDossierComponents *self,
     return;
   if (profile == NULL)
     {
-      kyso_dossier_components_set_message (self, _("Add your digital signature first: choose “Add a Signature”."),
-                                           TRUE);
+      kyso_dossier_components_set_message (
+        self, _("Add your digital signature first: choose “Add a Signature”."), TRUE);
       return;
     }
   index = kyso_dossier_components_account_index (self, profile, &matches);
@@ -199,7 +197,7 @@ sign_keys (KysoDossierComponents *self,
       g_autofree char *message = g_strdup_printf (
         _("The signature “%s” is not set up for your ID number (%s). The portal accepts only files signed by the "
           "applicant: choose your own signature, or add your ID number to this one under Signatures."),
-        kyso_profile_get_display_name (profile), mine);
+           kyso_profile_get_display_name (profile), mine);
       kyso_dossier_components_set_message (self, message, TRUE);
       return;
     }
@@ -239,8 +237,8 @@ sign_keys (KysoDossierComponents *self,
   kyso_dossier_components_set_message (self, NULL, FALSE);
   kyso_dossier_components_busy_changed (self);
   self->wait = g_object_ref_sink (kyso_dossier_wait_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                         kyso_dossier_signing_get_provider (signing), keys->len,
-                                                         self->sign_cancellable));
+                                                         kyso_dossier_signing_get_provider (signing),
+                                                         keys->len, self->sign_cancellable));
   g_signal_connect_object (self->wait, "retry", G_CALLBACK (retry_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (self->wait));
 
@@ -255,8 +253,7 @@ sign_keys (KysoDossierComponents *self,
 /* A damaged PDF (a draft's file truncated since it was attached) is said on its own row and
  * left out, so the other files are still signed. */
 static gboolean
-readable (KysoDossierComponents *self,
-          const char            *key)
+readable (KysoDossierComponents *self, const char *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   Slot *slot = slot_for (self, key);
@@ -272,8 +269,7 @@ readable (KysoDossierComponents *self,
 }
 
 static gboolean
-signable (KysoDossierComponents *self,
-          const char            *key)
+signable (KysoDossierComponents *self, const char *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   Slot *slot = slot_for (self, key);
@@ -284,9 +280,7 @@ signable (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_sign_activated (GtkWidget  *widget,
-                                        const char *action_name,
-                                        GVariant   *parameter)
+kyso_dossier_components_sign_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -298,9 +292,7 @@ kyso_dossier_components_sign_activated (GtkWidget  *widget,
 }
 
 void
-kyso_dossier_components_sign_all_activated (GtkWidget  *widget,
-                                            const char *action_name,
-                                            GVariant   *parameter)
+kyso_dossier_components_sign_all_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -328,8 +320,8 @@ kyso_dossier_components_sign_all_activated (GtkWidget  *widget,
     }
   if (keys->len == 0)
     {
-      kyso_dossier_components_set_message (self, _("There is no unsigned PDF file to sign. Attach the files first."),
-                                           FALSE);
+      kyso_dossier_components_set_message (
+        self, _("There is no unsigned PDF file to sign. Attach the files first."), FALSE);
       return;
     }
   sign_keys (self, keys);
@@ -337,7 +329,8 @@ kyso_dossier_components_sign_all_activated (GtkWidget  *widget,
 
 /* Uploading ------------------------------------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   KysoDossierComponents *self;
   char *key;
   GCancellable *cancellable;
@@ -353,8 +346,7 @@ upload_data_free (UploadData *data)
 }
 
 static void
-upload_progress_cb (const KysoPortalProgress *progress,
-                    gpointer                  user_data)
+upload_progress_cb (const KysoPortalProgress *progress, gpointer user_data)
 {
   UploadData *data = user_data;
   Slot *slot = slot_for (data->self, data->key);
@@ -375,15 +367,12 @@ upload_progress_cb (const KysoPortalProgress *progress,
       /* Translators: upload progress, e.g. "1.2 MB of 3.4 MB" */
       text = g_strdup_printf (_("%s of %s"), sent, size);
     }
-  kyso_component_row_set_progress (slot->row,
-                                   progress->file_size > 0 ? (double) progress->file_sent / progress->file_size : 0,
-                                   text);
+  kyso_component_row_set_progress (
+    slot->row, progress->file_size > 0 ? (double)progress->file_sent / progress->file_size : 0, text);
 }
 
 static void
-uploaded_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+uploaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   UploadData *data = user_data;
   KysoDossierComponents *self = data->self;
@@ -416,10 +405,11 @@ uploaded_cb (GObject      *source,
       g_free (slot->error);
       slot->blocked = FALSE;
       if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_AUTH))
-        slot->error = g_strdup (_("Your session at the portal ended. Log in again; your dossier is kept as a draft."));
+        slot->error
+          = g_strdup (_("Your session at the portal ended. Log in again; your dossier is kept as a draft."));
       else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
         slot->error = g_strdup_printf (_("%s Check the Internet connection and choose “Retry Upload”."),
-                                       error->message);
+                                          error->message);
       else
         slot->error = g_strdup (error->message);
     }
@@ -429,8 +419,7 @@ uploaded_cb (GObject      *source,
 }
 
 static void
-start_upload (KysoDossierComponents *self,
-              const char            *key)
+start_upload (KysoDossierComponents *self, const char *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   Slot *slot = slot_for (self, key);
@@ -441,17 +430,15 @@ start_upload (KysoDossierComponents *self,
   data->key = g_strdup (key);
   data->cancellable = g_object_ref (slot->upload);
   kyso_component_row_set_progress (slot->row, 0, _("Starting…"));
-  kyso_portal_upload_file_async (self->portal, component, entry->path, entry->idempotency_key, upload_progress_cb,
-                                 data, slot->upload, uploaded_cb, data);
+  kyso_portal_upload_file_async (self->portal, component, entry->path, entry->idempotency_key,
+                                 upload_progress_cb, data, slot->upload, uploaded_cb, data);
 }
 
 /* The portal takes a component signed by the applicant: the last signature in the file (a
  * co-signed file may carry others before it) must carry the logged-in citizen's ID number.
  * NULL when it does, else what to tell them. */
 static char *
-check_signers (KysoDossierComponents *self,
-               Slot                  *slot,
-               KysoPdfVerifyReport   *report)
+check_signers (KysoDossierComponents *self, Slot *slot, KysoPdfVerifyReport *report)
 {
   GListModel *signatures = kyso_pdf_verify_report_get_signatures (report);
   g_autoptr(KysoPdfSignatureReport) last = NULL;
@@ -481,21 +468,19 @@ check_signers (KysoDossierComponents *self,
       return g_strdup_printf (_("This file was signed by %s (ID number %s), but you are logged in with ID "
                                 "number %s. The portal accepts only files signed by the applicant: sign it "
                                 "with your own signature, or log in with the signer’s account."),
-                              name != NULL ? name : _("someone else"), signer, mine);
+                                 name != NULL ? name : _("someone else"), signer, mine);
     }
   return NULL;
 }
 
 static void
-signers_checked_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+signers_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   UploadData *data = user_data;
   KysoDossierComponents *self = data->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KysoPdfVerifyReport) report = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result,
-                                                                          &error);
+  g_autoptr(KysoPdfVerifyReport) report
+             = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result, &error);
   Slot *slot = slot_for (self, data->key);
   g_autofree char *problem = NULL;
 
@@ -533,21 +518,20 @@ signers_checked_cb (GObject      *source,
 /* Who signed a file Kyso did not sign in this session (a resumed draft, a file signed in the
  * document window or elsewhere): shown on its row, and a signer other than the citizen is said
  * at once rather than at upload. */
-typedef struct {
+typedef struct
+{
   KysoDossierComponents *self;
   char *key;
   char *path;
 } Identify;
 
 static void
-identified_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Identify *data = user_data;
   KysoDossierComponents *self = data->self;
-  g_autoptr(KysoPdfVerifyReport) report = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result,
-                                                                          NULL);
+  g_autoptr(KysoPdfVerifyReport) report
+             = kyso_pdf_verifier_verify_finish (KYSO_PDF_VERIFIER (source), result, NULL);
   Slot *slot = slot_for (self, data->key);
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, data->key);
 
@@ -571,8 +555,7 @@ identified_cb (GObject      *source,
 }
 
 void
-kyso_dossier_components_identify (KysoDossierComponents *self,
-                                  const char            *key)
+kyso_dossier_components_identify (KysoDossierComponents *self, const char *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   g_autoptr(KysoPdfVerifier) verifier = NULL;
@@ -596,8 +579,7 @@ kyso_dossier_components_identify (KysoDossierComponents *self,
 }
 
 static void
-upload_key (KysoDossierComponents *self,
-            const char            *key)
+upload_key (KysoDossierComponents *self, const char *key)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
   Slot *slot = slot_for (self, key);
@@ -636,17 +618,13 @@ upload_key (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_upload_activated (GtkWidget  *widget,
-                                          const char *action_name,
-                                          GVariant   *parameter)
+kyso_dossier_components_upload_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   upload_key (KYSO_DOSSIER_COMPONENTS (widget), g_variant_get_string (parameter, NULL));
 }
 
 void
-kyso_dossier_components_upload_all_activated (GtkWidget  *widget,
-                                              const char *action_name,
-                                              GVariant   *parameter)
+kyso_dossier_components_upload_all_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   GPtrArray *components = kyso_procedure_get_components (self->procedure);
@@ -671,9 +649,7 @@ kyso_dossier_components_upload_all_activated (GtkWidget  *widget,
 }
 
 void
-kyso_dossier_components_cancel_activated (GtkWidget  *widget,
-                                          const char *action_name,
-                                          GVariant   *parameter)
+kyso_dossier_components_cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierComponents *self = KYSO_DOSSIER_COMPONENTS (widget);
   Slot *slot = slot_for (self, g_variant_get_string (parameter, NULL));

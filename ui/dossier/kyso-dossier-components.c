@@ -13,14 +13,16 @@
 
 G_DEFINE_FINAL_TYPE (KysoDossierComponents, kyso_dossier_components, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_BUSY,
   PROP_NEXT_ACTION,
   N_PROPS
 };
 
-enum {
+enum
+{
   CHANGED,
   N_SIGNALS
 };
@@ -43,8 +45,7 @@ slot_free (gpointer data)
 }
 
 KysoDossierEntry *
-kyso_dossier_components_entry_for (KysoDossierComponents *self,
-           const char            *key)
+kyso_dossier_components_entry_for (KysoDossierComponents *self, const char *key)
 {
   GPtrArray *entries = self->dossier != NULL ? kyso_dossier_get_entries (self->dossier) : NULL;
 
@@ -65,8 +66,7 @@ is_busy (KysoDossierComponents *self)
 
 /* The next thing to do, and the row it is about (for "attach"). */
 static const char *
-next_action (KysoDossierComponents *self,
-             Slot                 **for_slot)
+next_action (KysoDossierComponents *self, Slot **for_slot)
 {
   GPtrArray *components = self->procedure != NULL ? kyso_procedure_get_components (self->procedure) : NULL;
   gboolean sign = FALSE, upload = FALSE;
@@ -101,8 +101,7 @@ next_action (KysoDossierComponents *self,
 }
 
 static void
-set_main (GtkWidget *button,
-          gboolean   main)
+set_main (GtkWidget *button, gboolean main)
 {
   if (main)
     gtk_widget_add_css_class (button, "suggested-action");
@@ -120,7 +119,7 @@ update_main (KysoDossierComponents *self)
   Slot *slot;
 
   g_hash_table_iter_init (&iter, self->slots);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&slot))
     kyso_component_row_set_main_attach (slot->row, slot == for_slot);
   /* Signing and uploading all are the wizard's main button (always in view, where the page may
    * scroll them away); here they stay plain. */
@@ -158,7 +157,7 @@ kyso_dossier_components_cancel_work (KysoDossierComponents *self)
 
   g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
   g_hash_table_iter_init (&iter, self->slots);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&slot))
     if (slot->upload != NULL)
       g_cancellable_cancel (slot->upload);
   if (self->sign_cancellable != NULL)
@@ -175,9 +174,7 @@ kyso_dossier_components_get_next_action (KysoDossierComponents *self)
 }
 
 void
-kyso_dossier_components_set_message (KysoDossierComponents *self,
-             const char            *message,
-             gboolean               is_error)
+kyso_dossier_components_set_message (KysoDossierComponents *self, const char *message, gboolean is_error)
 {
   g_free (self->message);
   self->message = g_strdup (message);
@@ -190,8 +187,7 @@ kyso_dossier_components_set_message (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_toast (KysoDossierComponents *self,
-       const char            *message)
+kyso_dossier_components_toast (KysoDossierComponents *self, const char *message)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -200,8 +196,7 @@ kyso_dossier_components_toast (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_refresh_row (KysoDossierComponents *self,
-             const char            *key)
+kyso_dossier_components_refresh_row (KysoDossierComponents *self, const char *key)
 {
   Slot *slot = g_hash_table_lookup (self->slots, key);
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, key);
@@ -275,9 +270,7 @@ kyso_dossier_components_dup_profile (KysoDossierComponents *self)
 
 /* The profile's account that belongs to the logged-in citizen, else its first. */
 guint
-kyso_dossier_components_account_index (KysoDossierComponents *self,
-               KysoProfile           *profile,
-               gboolean              *matches)
+kyso_dossier_components_account_index (KysoDossierComponents *self, KysoProfile *profile, gboolean *matches)
 {
   GListModel *accounts = kyso_profile_get_accounts (profile);
 
@@ -304,15 +297,15 @@ profile_selected_cb (KysoDossierComponents *self)
 }
 
 static void
-profiles_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+profiles_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossierComponents) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
+  g_autoptr(GPtrArray) profiles
+             = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *last = self->settings != NULL ? g_settings_get_string (self->settings, "last-profile") : NULL;
+  g_autofree char *last
+    = self->settings != NULL ? g_settings_get_string (self->settings, "last-profile") : NULL;
   guint chosen = 0, best = G_MAXUINT;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -327,11 +320,11 @@ profiles_cb (GObject      *source,
     {
       KysoProfile *p = profiles->pdata[i];
       g_autoptr(KysoProfileAccount) first = g_list_model_get_item (kyso_profile_get_accounts (p), 0);
-      const KysoProvider *provider = first != NULL ? kyso_providers_lookup (kyso_profile_account_get_provider (first))
-                                                   : NULL;
-      g_autofree char *name = provider != NULL
-                                ? g_strdup_printf ("%s — %s", kyso_profile_get_display_name (p), provider->name)
-                                : g_strdup (kyso_profile_get_display_name (p));
+      const KysoProvider *provider
+        = first != NULL ? kyso_providers_lookup (kyso_profile_account_get_provider (first)) : NULL;
+      g_autofree char *name
+        = provider != NULL ? g_strdup_printf ("%s — %s", kyso_profile_get_display_name (p), provider->name)
+                           : g_strdup (kyso_profile_get_display_name (p));
       gboolean matches;
 
       kyso_dossier_components_account_index (self, p, &matches);
@@ -347,7 +340,8 @@ profiles_cb (GObject      *source,
   adw_combo_row_set_selected (self->profile_row, best != G_MAXUINT ? best : chosen);
   gtk_widget_set_visible (self->add_profile_button, profiles->len == 0);
   if (profiles->len == 0)
-    kyso_dossier_components_set_message (self, _("You have no digital signature set up yet. Add one to sign your files."), FALSE);
+    kyso_dossier_components_set_message (
+      self, _("You have no digital signature set up yet. Add one to sign your files."), FALSE);
 }
 
 static void
@@ -360,8 +354,7 @@ load_profiles (KysoDossierComponents *self)
 /* Attaching ----------------------------------------------------------------------------------- */
 
 gboolean
-kyso_dossier_components_check_pdf (const char  *path,
-                                   GError     **error)
+kyso_dossier_components_check_pdf (const char *path, GError **error)
 {
   g_autofree char *lower = g_ascii_strdown (path, -1);
   g_autofree char *name = NULL;
@@ -375,19 +368,18 @@ kyso_dossier_components_check_pdf (const char  *path,
     return TRUE;
   name = g_path_get_basename (path);
   /* What the reader says ("no startxref" …) means nothing to a citizen: say what to do. */
-  g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
-               /* Translators: %s is a file name */
-               _("“%s” is damaged or incomplete (perhaps it did not finish downloading), so it cannot be signed or "
+  g_set_error (
+    error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+    /* Translators: %s is a file name */
+    _("“%s” is damaged or incomplete (perhaps it did not finish downloading), so it cannot be signed or "
                  "sent. Get the file again, then attach it."),
-               name);
+       name);
   g_debug ("%s: %s", name, local->message);
   return FALSE;
 }
 
 gboolean
-kyso_dossier_components_attach (KysoDossierComponents *self,
-                                const char            *key,
-                                GFile                 *file)
+kyso_dossier_components_attach (KysoDossierComponents *self, const char *key, GFile *file)
 {
   Slot *slot;
   KysoProcedureComponent *component;
@@ -432,8 +424,9 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
     {
       if (old_name != NULL)
         /* Translators: the first %s says why a file was refused; the second is the file attached before */
-        slot->error = g_strdup_printf (_("%s “%s”, attached before, was taken off too: attach the right file."),
-                                       error->message, old_name);
+        slot->error
+          = g_strdup_printf (_("%s “%s”, attached before, was taken off too: attach the right file."),
+                                error->message, old_name);
       else
         slot->error = g_strdup (error->message);
       kyso_dossier_components_refresh_row (self, key);
@@ -446,7 +439,8 @@ kyso_dossier_components_attach (KysoDossierComponents *self,
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   KysoDossierComponents *self;
   char *key;
 } KeyData;
@@ -460,8 +454,7 @@ key_data_free (KeyData *data)
 }
 
 static KeyData *
-key_data_new (KysoDossierComponents *self,
-              const char            *key)
+key_data_new (KysoDossierComponents *self, const char *key)
 {
   KeyData *data = g_new0 (KeyData, 1);
 
@@ -471,9 +464,7 @@ key_data_new (KysoDossierComponents *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     gpointer         user_data)
+chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
 {
   KeyData *data = user_data;
 
@@ -497,13 +488,13 @@ attach_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *types = NULL;
-  const char * const *exts;
+  const char *const *exts;
 
   if (component == NULL)
     return;
   /* Translators: the title of the file chooser; %s is a dossier component */
   chooser = gtk_file_chooser_native_new (_("Attach a File"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
+                                            GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
   exts = kyso_procedure_component_get_types (component);
   for (gsize i = 0; exts != NULL && exts[i] != NULL; i++)
     {
@@ -546,8 +537,7 @@ remove_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 }
 
 static void
-kind_changed_cb (KysoComponentRow      *row,
-                 KysoDossierComponents *self)
+kind_changed_cb (KysoComponentRow *row, KysoDossierComponents *self)
 {
   KysoDossierEntry *entry = kyso_dossier_components_entry_for (self, kyso_component_row_get_key (row));
 
@@ -565,9 +555,7 @@ kind_changed_cb (KysoComponentRow      *row,
 /* The window signs a component ("sign this file"): the signed copy then becomes the component
  * (the original stays untouched beside it). */
 static void
-document_signed_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+document_signed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KeyData *data = user_data;
   KysoDossierComponents *self = data->self;
@@ -644,11 +632,10 @@ history_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
       return;
     }
   if (self->history_dialog != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
   self->history_dialog = kyso_dossier_history_show (widget, self->portal, entry->uploaded->id, name);
-  g_object_add_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+  g_object_add_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
 }
-
 
 /* Object -------------------------------------------------------------------------------------- */
 
@@ -665,7 +652,7 @@ kyso_dossier_components_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->wait));
   g_clear_object (&self->wait);
   if (self->history_dialog != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
   self->history_dialog = NULL;
   g_hash_table_remove_all (self->slots);
   g_clear_object (&self->portal);
@@ -695,14 +682,15 @@ kyso_dossier_components_get_property (GObject *object, guint prop_id, GValue *va
 {
   switch (prop_id)
     {
-    case PROP_BUSY:
-      g_value_set_boolean (value, is_busy (KYSO_DOSSIER_COMPONENTS (object)));
-      break;
-    case PROP_NEXT_ACTION:
-      g_value_set_string (value, kyso_dossier_components_get_next_action (KYSO_DOSSIER_COMPONENTS (object)));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_BUSY:
+        g_value_set_boolean (value, is_busy (KYSO_DOSSIER_COMPONENTS (object)));
+        break;
+      case PROP_NEXT_ACTION:
+        g_value_set_string (value,
+                            kyso_dossier_components_get_next_action (KYSO_DOSSIER_COMPONENTS (object)));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -716,14 +704,13 @@ kyso_dossier_components_class_init (KysoDossierComponentsClass *klass)
   object_class->finalize = kyso_dossier_components_finalize;
   object_class->get_property = kyso_dossier_components_get_property;
 
-  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_NEXT_ACTION] = g_param_spec_string ("next-action", NULL, NULL, NULL,
-                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
-                                                        | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] = g_param_spec_boolean (
+    "busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NEXT_ACTION] = g_param_spec_string (
+    "next-action", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-dossier-components.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoDossierComponents, list_box);
@@ -735,15 +722,18 @@ kyso_dossier_components_class_init (KysoDossierComponentsClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, profile_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "components.attach", "s", attach_activated);
-  gtk_widget_class_install_action (widget_class, "components.sign", "s", kyso_dossier_components_sign_activated);
+  gtk_widget_class_install_action (widget_class, "components.sign", "s",
+                                   kyso_dossier_components_sign_activated);
   gtk_widget_class_install_action (widget_class, "components.sign-all", NULL,
                                    kyso_dossier_components_sign_all_activated);
   gtk_widget_class_install_action (widget_class, "components.open", "s", open_activated);
   gtk_widget_class_install_action (widget_class, "components.history", "s", history_activated);
-  gtk_widget_class_install_action (widget_class, "components.upload", "s", kyso_dossier_components_upload_activated);
+  gtk_widget_class_install_action (widget_class, "components.upload", "s",
+                                   kyso_dossier_components_upload_activated);
   gtk_widget_class_install_action (widget_class, "components.upload-all", NULL,
                                    kyso_dossier_components_upload_all_activated);
-  gtk_widget_class_install_action (widget_class, "components.cancel", "s", kyso_dossier_components_cancel_activated);
+  gtk_widget_class_install_action (widget_class, "components.cancel", "s",
+                                   kyso_dossier_components_cancel_activated);
   gtk_widget_class_install_action (widget_class, "components.remove", "s", remove_activated);
 }
 
@@ -757,9 +747,7 @@ kyso_dossier_components_init (KysoDossierComponents *self)
 }
 
 void
-kyso_dossier_components_set_context (KysoDossierComponents *self,
-                                     KysoPortal *portal,
-                                     KysoContext *context)
+kyso_dossier_components_set_context (KysoDossierComponents *self, KysoPortal *portal, KysoContext *context)
 {
   KysoConfig *config = context != NULL ? kyso_context_get_config (context) : NULL;
   KysoProfileStore *profiles = context != NULL ? kyso_context_get_profile_store (context) : NULL;
@@ -778,16 +766,14 @@ kyso_dossier_components_set_context (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_set_dossier_lock (KysoDossierComponents *self,
-                                          GMutex                *lock)
+kyso_dossier_components_set_dossier_lock (KysoDossierComponents *self, GMutex *lock)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
   self->dossier_lock = lock;
 }
 
 void
-kyso_dossier_components_set_account_id (KysoDossierComponents *self,
-                                        const char            *national_id)
+kyso_dossier_components_set_account_id (KysoDossierComponents *self, const char *national_id)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_COMPONENTS (self));
   g_free (self->account_id);
@@ -795,9 +781,7 @@ kyso_dossier_components_set_account_id (KysoDossierComponents *self,
 }
 
 void
-kyso_dossier_components_load (KysoDossierComponents *self,
-                              KysoDossier           *dossier,
-                              KysoProcedure         *procedure)
+kyso_dossier_components_load (KysoDossierComponents *self, KysoDossier *dossier, KysoProcedure *procedure)
 {
   GPtrArray *components;
   GtkWidget *child;
@@ -845,8 +829,7 @@ kyso_dossier_components_is_busy (KysoDossierComponents *self)
 }
 
 KysoComponentRow *
-kyso_dossier_components_get_row (KysoDossierComponents *self,
-                                 const char            *key)
+kyso_dossier_components_get_row (KysoDossierComponents *self, const char *key)
 {
   Slot *slot;
 
@@ -871,9 +854,10 @@ kyso_dossier_components_dup_blocker (KysoDossierComponents *self)
 
       if (slot != NULL && slot->blocked)
         /* Translators: %s is a dossier component */
-        return g_strdup_printf (_("“%s” is signed by someone else. Sign it with your own signature or replace it "
+        return g_strdup_printf (
+          _("“%s” is signed by someone else. Sign it with your own signature or replace it "
                                   "before you go on."),
-                                kyso_procedure_component_get_name (c));
+             kyso_procedure_component_get_name (c));
     }
   return NULL;
 }

@@ -5,8 +5,9 @@
 #include <glib/gi18n-lib.h>
 
 /* What the dialog keeps, as object data. */
-typedef struct {
-  GtkWindow *dialog;        /* weak */
+typedef struct
+{
+  GtkWindow *dialog; /* weak */
   GtkStack *stack;
   GtkListBox *list;
   GtkLabel *message;
@@ -32,7 +33,9 @@ set_state (History *h, const char *state)
 {
   g_free (h->state);
   h->state = g_strdup (state);
-  gtk_stack_set_visible_child_name (h->stack, g_str_equal (state, "list") ? "list" : g_str_equal (state, "loading") ? "loading" : "message");
+  gtk_stack_set_visible_child_name (h->stack, g_str_equal (state, "list")      ? "list"
+                                              : g_str_equal (state, "loading") ? "loading"
+                                                                               : "message");
 }
 
 static void
@@ -65,12 +68,13 @@ history_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (r->email != NULL)
         g_string_append (subtitle, r->email);
       /* Translators: the certifying authority of a signature ("Cơ quan chứng thực") */
-      g_string_append_printf (subtitle, "%s%s: %s", subtitle->len > 0 ? "\n" : "", _("Certified by"),
-                              r->authority != NULL ? r->authority : _("unknown"));
+      g_string_append_printf (subtitle, "%s%s: %s", subtitle->len > 0 ? "\n" : "",
+                              _("Certified by"), r->authority != NULL ? r->authority : _("unknown"));
       /* Translators: when a file was signed ("Ngày ký") */
       g_string_append_printf (subtitle, "\n%s: %s", _("Signed on"), when != NULL ? when : _("unknown"));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->signer != NULL ? r->signer : _("Unknown signer"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     r->signer != NULL ? r->signer : _("Unknown signer"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
       adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "kyso-signature-symbolic");
       gtk_list_box_append (h->list, row);
@@ -85,10 +89,7 @@ history_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 GtkWindow *
-kyso_dossier_history_show (GtkWidget  *parent,
-                           KysoPortal *portal,
-                           const char *file_id,
-                           const char *file_name)
+kyso_dossier_history_show (GtkWidget *parent, KysoPortal *portal, const char *file_id, const char *file_name)
 {
   GtkRoot *root = gtk_widget_get_root (parent);
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,

@@ -12,33 +12,33 @@ struct _KysoDossierList
   KysoPortal *portal;
   char *account_id;
   GListStore *dossiers;
-  GHashTable *statuses;        /* code → status text */
-  GCancellable *cancellable;   /* the current reload */
-  GStrv pending_ids;           /* drafts still to load */
+  GHashTable *statuses;      /* code → status text */
+  GCancellable *cancellable; /* the current reload */
+  GStrv pending_ids;         /* drafts still to load */
   guint next;
-  guint tracking;              /* status look-ups under way */
+  guint tracking; /* status look-ups under way */
   gboolean loading;
 };
 
 G_DEFINE_FINAL_TYPE (KysoDossierList, kyso_dossier_list, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   ERROR,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-static void load_next (KysoDossierList *self);
+static void
+load_next (KysoDossierList *self);
 
 static GtkWidget *
-suffix_button (const char *label,
-               const char *icon,
-               const char *action,
-               const char *target,
+suffix_button (const char *label, const char *icon, const char *action, const char *target,
                const char *accessible)
 {
-  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new_with_mnemonic (label);
+  GtkWidget *button
+    = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new_with_mnemonic (label);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -53,8 +53,7 @@ suffix_button (const char *label,
 }
 
 static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+create_row (gpointer item, gpointer user_data)
 {
   KysoDossierList *self = user_data;
   KysoDossier *dossier = item;
@@ -72,11 +71,12 @@ create_row (gpointer item,
 
       adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "emblem-ok-symbolic");
       /* Translators: a submitted dossier: its code and its status at the portal */
-      subtitle = g_strdup_printf (_("Code %s · %s"), code, status != NULL ? status : _("checking the status…"));
+      subtitle
+        = g_strdup_printf (_("Code %s · %s"), code, status != NULL ? status : _("checking the status…"));
       /* Translators: %s is a dossier code */
       accessible = g_strdup_printf (_("Track dossier %s"), code);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix_button (_("_Track"), NULL, "portal.track", code,
-                                                                      accessible));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 suffix_button (_("_Track"), NULL, "portal.track", code, accessible));
     }
   else
     {
@@ -86,12 +86,12 @@ create_row (gpointer item,
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Draft, not submitted yet · %u file",
                                                "Draft, not submitted yet · %u files", n_files),
                                   n_files);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 suffix_button (NULL, "user-trash-symbolic", "portal.delete-draft",
-                                                kyso_dossier_get_draft_id (dossier), _("Delete this draft")));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 suffix_button (_("_Continue"), NULL, "portal.resume",
-                                                kyso_dossier_get_draft_id (dossier), _("Continue this draft")));
+      adw_action_row_add_suffix (
+        ADW_ACTION_ROW (row), suffix_button (NULL, "user-trash-symbolic", "portal.delete-draft",
+                                             kyso_dossier_get_draft_id (dossier), _("Delete this draft")));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix_button (_("_Continue"), NULL, "portal.resume",
+                                                                         kyso_dossier_get_draft_id (dossier),
+                                                                         _("Continue this draft")));
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   return row;
@@ -106,31 +106,30 @@ finish_loading (KysoDossierList *self)
 
 /* Re-creates the row of @code's dossier with its status. */
 static void
-refresh_code (KysoDossierList *self,
-              const char      *code)
+refresh_code (KysoDossierList *self, const char *code)
 {
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dossiers)); i++)
     {
       g_autoptr(KysoDossier) d = g_list_model_get_item (G_LIST_MODEL (self->dossiers), i);
       if (g_strcmp0 (kyso_dossier_get_code (d), code) == 0)
-        g_list_store_splice (self->dossiers, i, 1, (gpointer *) &d, 1);
+        g_list_store_splice (self->dossiers, i, 1, (gpointer *)&d, 1);
     }
 }
 
-typedef struct {
+typedef struct
+{
   KysoDossierList *self;
   GCancellable *cancellable;
   char *code;
 } Track;
 
 static void
-track_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+track_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Track *t = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KysoDossierStatus) status = kyso_portal_track_dossier_finish (KYSO_PORTAL (source), result, &error);
+  g_autoptr(KysoDossierStatus) status
+             = kyso_portal_track_dossier_finish (KYSO_PORTAL (source), result, &error);
   KysoDossierList *self = t->self;
 
   if (!g_cancellable_is_cancelled (t->cancellable))
@@ -148,8 +147,7 @@ track_cb (GObject      *source,
 }
 
 static void
-track (KysoDossierList *self,
-       const char      *code)
+track (KysoDossierList *self, const char *code)
 {
   Track *t = g_new0 (Track, 1);
 
@@ -161,9 +159,7 @@ track (KysoDossierList *self,
 }
 
 static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossierList) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -195,7 +191,8 @@ load_next (KysoDossierList *self)
       finish_loading (self);
       return;
     }
-  kyso_dossier_load_draft_async (self->pending_ids[self->next++], self->cancellable, loaded_cb, g_object_ref (self));
+  kyso_dossier_load_draft_async (self->pending_ids[self->next++], self->cancellable, loaded_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -247,16 +244,14 @@ kyso_dossier_list_new (void)
 }
 
 void
-kyso_dossier_list_set_portal (KysoDossierList *self,
-                              KysoPortal      *portal)
+kyso_dossier_list_set_portal (KysoDossierList *self, KysoPortal *portal)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_LIST (self));
   g_set_object (&self->portal, portal);
 }
 
 void
-kyso_dossier_list_set_account_id (KysoDossierList *self,
-                                  const char      *national_id)
+kyso_dossier_list_set_account_id (KysoDossierList *self, const char *national_id)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_LIST (self));
 
@@ -274,8 +269,7 @@ kyso_dossier_list_set_account_id (KysoDossierList *self,
 }
 
 void
-kyso_dossier_list_bind (KysoDossierList *self,
-                        GtkListBox      *list_box)
+kyso_dossier_list_bind (KysoDossierList *self, GtkListBox *list_box)
 {
   GtkWidget *placeholder = gtk_label_new (_("No dossier yet. Find a procedure below and choose “Apply”."));
 
@@ -313,7 +307,8 @@ kyso_dossier_list_reload (KysoDossierList *self)
   g_list_store_remove_all (self->dossiers);
   g_strfreev (self->pending_ids);
   self->pending_ids = kyso_dossier_list_drafts (&error);
-  if (self->pending_ids == NULL && error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+  if (self->pending_ids == NULL && error != NULL
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_signal_emit (self, signals[ERROR], 0, error->message);
   self->loading = TRUE;
   load_next (self);
@@ -334,8 +329,7 @@ kyso_dossier_list_get_model (KysoDossierList *self)
 }
 
 KysoDossier *
-kyso_dossier_list_find (KysoDossierList *self,
-                        const char      *draft_id)
+kyso_dossier_list_find (KysoDossierList *self, const char *draft_id)
 {
   g_return_val_if_fail (KYSO_IS_DOSSIER_LIST (self), NULL);
 
@@ -343,14 +337,13 @@ kyso_dossier_list_find (KysoDossierList *self,
     {
       g_autoptr(KysoDossier) d = g_list_model_get_item (G_LIST_MODEL (self->dossiers), i);
       if (g_strcmp0 (kyso_dossier_get_draft_id (d), draft_id) == 0)
-        return d;   /* the store keeps it alive */
+        return d; /* the store keeps it alive */
     }
   return NULL;
 }
 
 const char *
-kyso_dossier_list_get_status (KysoDossierList *self,
-                              const char      *code)
+kyso_dossier_list_get_status (KysoDossierList *self, const char *code)
 {
   g_return_val_if_fail (KYSO_IS_DOSSIER_LIST (self), NULL);
   return g_hash_table_lookup (self->statuses, code);
@@ -368,9 +361,7 @@ delete_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 }
 
 static void
-deleted_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDossierList *self = KYSO_DOSSIER_LIST (source);
   g_autoptr(GError) error = NULL;
@@ -381,8 +372,7 @@ deleted_cb (GObject      *source,
 }
 
 void
-kyso_dossier_list_delete (KysoDossierList *self,
-                          const char      *draft_id)
+kyso_dossier_list_delete (KysoDossierList *self, const char *draft_id)
 {
   g_autoptr(GTask) task = NULL;
 

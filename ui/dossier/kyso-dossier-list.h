@@ -15,25 +15,29 @@ G_BEGIN_DECLS
 #define KYSO_TYPE_DOSSIER_LIST (kyso_dossier_list_get_type ())
 G_DECLARE_FINAL_TYPE (KysoDossierList, kyso_dossier_list, KYSO, DOSSIER_LIST, GObject)
 
-KysoDossierList *kyso_dossier_list_new        (void);
-void             kyso_dossier_list_set_portal (KysoDossierList *self,
-                                               KysoPortal      *portal);
+KysoDossierList *
+kyso_dossier_list_new (void);
+void
+kyso_dossier_list_set_portal (KysoDossierList *self, KysoPortal *portal);
 /* Lists only the drafts of this ID number (a kiosk serves many citizens); NULL lists none. */
-void             kyso_dossier_list_set_account_id (KysoDossierList *self,
-                                                   const char      *national_id);
-void             kyso_dossier_list_bind       (KysoDossierList *self,
-                                               GtkListBox      *list_box);
-void             kyso_dossier_list_reload     (KysoDossierList *self);
-gboolean         kyso_dossier_list_is_loading (KysoDossierList *self);
+void
+kyso_dossier_list_set_account_id (KysoDossierList *self, const char *national_id);
+void
+kyso_dossier_list_bind (KysoDossierList *self, GtkListBox *list_box);
+void
+kyso_dossier_list_reload (KysoDossierList *self);
+gboolean
+kyso_dossier_list_is_loading (KysoDossierList *self);
 /* KysoDossier items. */
-GListModel      *kyso_dossier_list_get_model  (KysoDossierList *self);
-KysoDossier     *kyso_dossier_list_find       (KysoDossierList *self,
-                                               const char      *draft_id);
+GListModel *
+kyso_dossier_list_get_model (KysoDossierList *self);
+KysoDossier *
+kyso_dossier_list_find (KysoDossierList *self, const char *draft_id);
 /* The portal's status of the submitted dossier @code, or NULL while unknown. */
-const char      *kyso_dossier_list_get_status (KysoDossierList *self,
-                                               const char      *code);
+const char *
+kyso_dossier_list_get_status (KysoDossierList *self, const char *code);
 /* Deletes the draft from this computer (its files stay where they are). */
-void             kyso_dossier_list_delete     (KysoDossierList *self,
-                                               const char      *draft_id);
+void
+kyso_dossier_list_delete (KysoDossierList *self, const char *draft_id);
 
 G_END_DECLS

@@ -24,9 +24,9 @@ struct _KysoDossierSigning
   char *tls_ca_file;
   char *expected_id;
   char *description;
-  GPtrArray *keys;            /* char *, one per file */
-  GPtrArray *inputs;          /* char * */
-  KysoSigningJob *job;        /* the last run */
+  GPtrArray *keys;     /* char *, one per file */
+  GPtrArray *inputs;   /* char * */
+  KysoSigningJob *job; /* the last run */
   gboolean running;
 };
 
@@ -67,11 +67,8 @@ kyso_dossier_signing_init (KysoDossierSigning *self)
 }
 
 KysoDossierSigning *
-kyso_dossier_signing_new (KysoConfig  *config,
-                          KysoProfile *profile,
-                          guint        account_index,
-                          const char  *tsa_url,
-                          GError     **error)
+kyso_dossier_signing_new (KysoConfig *config, KysoProfile *profile, guint account_index, const char *tsa_url,
+                          GError **error)
 {
   g_autoptr(KysoDossierSigning) self = NULL;
   g_autoptr(KysoProfileAccount) account = NULL;
@@ -100,23 +97,22 @@ kyso_dossier_signing_new (KysoConfig  *config,
   if (self->keyword != NULL && *self->keyword == '\0')
     g_clear_pointer (&self->keyword, g_free);
   self->profile_id = g_strdup (kyso_profile_get_id (profile));
-  self->image = kyso_profile_get_image (profile) != NULL ? g_bytes_ref (kyso_profile_get_image (profile)) : NULL;
+  self->image
+    = kyso_profile_get_image (profile) != NULL ? g_bytes_ref (kyso_profile_get_image (profile)) : NULL;
   self->tsa_url = tsa_url != NULL && *tsa_url != '\0' ? g_strdup (tsa_url) : NULL;
   self->tls_ca_file = g_strdup (kyso_config_get_path (config, "tls", "ca_file"));
   return g_steal_pointer (&self);
 }
 
 void
-kyso_dossier_signing_set_signer (KysoDossierSigning *self,
-                                 KysoSigner         *signer)
+kyso_dossier_signing_set_signer (KysoDossierSigning *self, KysoSigner *signer)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_SIGNING (self) && !self->running);
   g_set_object (&self->signer, signer);
 }
 
 void
-kyso_dossier_signing_set_expected_id (KysoDossierSigning *self,
-                                      const char         *national_id)
+kyso_dossier_signing_set_expected_id (KysoDossierSigning *self, const char *national_id)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_SIGNING (self));
   g_free (self->expected_id);
@@ -124,8 +120,7 @@ kyso_dossier_signing_set_expected_id (KysoDossierSigning *self,
 }
 
 void
-kyso_dossier_signing_set_description (KysoDossierSigning *self,
-                                      const char         *description)
+kyso_dossier_signing_set_description (KysoDossierSigning *self, const char *description)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_SIGNING (self));
   g_free (self->description);
@@ -139,9 +134,7 @@ kyso_dossier_signing_output_for (const char *input)
 }
 
 void
-kyso_dossier_signing_add_file (KysoDossierSigning *self,
-                               const char         *key,
-                               const char         *input)
+kyso_dossier_signing_add_file (KysoDossierSigning *self, const char *key, const char *input)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_SIGNING (self) && !self->running);
   g_ptr_array_add (self->keys, g_strdup (key));
@@ -157,16 +150,15 @@ kyso_dossier_signing_get_n_files (KysoDossierSigning *self)
 
 /* The run ------------------------------------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   KysoSignProgressFunc progress;
   gpointer progress_data;
   gulong handler;
 } Run;
 
 static void
-job_progress_cb (KysoSigningJob         *job,
-                 const KysoSignProgress *progress,
-                 gpointer                user_data)
+job_progress_cb (KysoSigningJob *job, const KysoSignProgress *progress, gpointer user_data)
 {
   Run *run = user_data;
 
@@ -175,9 +167,7 @@ job_progress_cb (KysoSigningJob         *job,
 }
 
 static void
-run_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   Run *run = g_task_get_task_data (task);
@@ -191,12 +181,9 @@ run_done_cb (GObject      *source,
 }
 
 void
-kyso_dossier_signing_run_async (KysoDossierSigning  *self,
-                                KysoSignProgressFunc progress,
-                                gpointer             progress_data,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+kyso_dossier_signing_run_async (KysoDossierSigning *self, KysoSignProgressFunc progress,
+                                gpointer progress_data, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
   Run *run;
@@ -235,10 +222,8 @@ kyso_dossier_signing_run_async (KysoDossierSigning  *self,
         .keyword_fallback = TRUE,
         .show_ca = TRUE,
         .image_png = self->image,
-        .reason = _("Applicant’s signature"),
-        .tsa_url = self->tsa_url,
-        .tls_ca_file = self->tls_ca_file,
-      };
+        .reason = _("Applicant’s signature"), .tsa_url = self->tsa_url, .tls_ca_file = self->tls_ca_file,
+        };
       kyso_signing_job_add_file (self->job, self->inputs->pdata[i], NULL, &options);
     }
   run = g_new0 (Run, 1);
@@ -250,9 +235,7 @@ kyso_dossier_signing_run_async (KysoDossierSigning  *self,
 }
 
 gboolean
-kyso_dossier_signing_run_finish (KysoDossierSigning *self,
-                                 GAsyncResult       *result,
-                                 GError            **error)
+kyso_dossier_signing_run_finish (KysoDossierSigning *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_dossier_signing_run_async, FALSE);
@@ -261,8 +244,7 @@ kyso_dossier_signing_run_finish (KysoDossierSigning *self,
 }
 
 const char *
-kyso_dossier_signing_get_output (KysoDossierSigning *self,
-                                 const char         *key)
+kyso_dossier_signing_get_output (KysoDossierSigning *self, const char *key)
 {
   g_return_val_if_fail (KYSO_IS_DOSSIER_SIGNING (self), NULL);
 

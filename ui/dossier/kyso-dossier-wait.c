@@ -10,7 +10,7 @@ struct _KysoDossierWait
 
   GCancellable *cancellable;
   gboolean finished;
-  char *shown;                /* KysoPhoneWait's state last focused for */
+  char *shown; /* KysoPhoneWait's state last focused for */
 
   GtkLabel *files_label;
   KysoPhoneWait *phone_wait;
@@ -18,7 +18,8 @@ struct _KysoDossierWait
 
 G_DEFINE_FINAL_TYPE (KysoDossierWait, kyso_dossier_wait, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   RETRY,
   N_SIGNALS
 };
@@ -93,14 +94,14 @@ kyso_dossier_wait_init (KysoDossierWait *self)
 
 /* Whether @widget is on the page its stacks show (a stack keeps its other pages "visible"). */
 static gboolean
-on_shown_page (GtkWidget *widget,
-               GtkWidget *top)
+on_shown_page (GtkWidget *widget, GtkWidget *top)
 {
   for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
     {
       GtkWidget *parent = gtk_widget_get_parent (w);
 
-      if (!gtk_widget_get_visible (w) || (GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w))
+      if (!gtk_widget_get_visible (w)
+          || (GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w))
         return FALSE;
     }
   return TRUE;
@@ -108,14 +109,14 @@ on_shown_page (GtkWidget *widget,
 
 /* The button of KysoPhoneWait on the page shown that activates @action, or NULL. */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             GtkWidget  *top,
-             const char *action)
+find_button (GtkWidget *widget, GtkWidget *top, const char *action)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0
       && on_shown_page (widget, top))
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_button (child, top, action);
       if (found != NULL)
@@ -130,15 +131,15 @@ unselect_labels (GtkWidget *widget)
 {
   if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
     gtk_label_select_region (GTK_LABEL (widget), 0, 0);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     unselect_labels (child);
 }
 
 /* Each page of KysoPhoneWait has its own buttons: when it turns a page, the focus goes to the
  * new page's button, not to the (selectable) verification code, which would come up selected. */
 static void
-focus_button (KysoDossierWait *self,
-              const char      *action)
+focus_button (KysoDossierWait *self, const char *action)
 {
   const char *state = kyso_phone_wait_get_state (self->phone_wait);
   GtkWidget *button;
@@ -155,10 +156,7 @@ focus_button (KysoDossierWait *self,
 }
 
 KysoDossierWait *
-kyso_dossier_wait_new (GtkWindow    *parent,
-                       const char   *provider,
-                       guint         n_files,
-                       GCancellable *cancellable)
+kyso_dossier_wait_new (GtkWindow *parent, const char *provider, guint n_files, GCancellable *cancellable)
 {
   KysoDossierWait *self = g_object_new (KYSO_TYPE_DOSSIER_WAIT, "transient-for", parent, NULL);
   KysoSignProgress sending = { .state = KYSO_SIGN_STATE_SENDING, .provider = provider };
@@ -176,8 +174,7 @@ kyso_dossier_wait_new (GtkWindow    *parent,
 }
 
 void
-kyso_dossier_wait_update (KysoDossierWait        *self,
-                          const KysoSignProgress *progress)
+kyso_dossier_wait_update (KysoDossierWait *self, const KysoSignProgress *progress)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WAIT (self));
   if (!self->finished)
@@ -188,8 +185,7 @@ kyso_dossier_wait_update (KysoDossierWait        *self,
 }
 
 void
-kyso_dossier_wait_set_outcome (KysoDossierWait *self,
-                               const GError    *error)
+kyso_dossier_wait_set_outcome (KysoDossierWait *self, const GError *error)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WAIT (self));
   self->finished = TRUE;

@@ -21,15 +21,15 @@ struct _KysoDossierWizard
   KysoDossier *dossier;
   KysoProcedure *procedure;
   KysoDossierStep step;
-  gboolean fresh;             /* a new dossier: prefill from the account */
+  gboolean fresh; /* a new dossier: prefill from the account */
   gboolean submitting;
-  GCancellable *cancellable;  /* loading, submitting */
+  GCancellable *cancellable; /* loading, submitting */
   char *error;
   guint saves;
-  guint saving;               /* a save is running (0 or 1: saves are queued, not parallel) */
-  gboolean save_again;        /* the dossier changed while it was being saved */
-  gboolean close_pending;     /* go home once the draft is on disk */
-  gboolean submit_pending;    /* submit once the draft is on disk (the portal changes the dossier) */
+  guint saving;            /* a save is running (0 or 1: saves are queued, not parallel) */
+  gboolean save_again;     /* the dossier changed while it was being saved */
+  gboolean close_pending;  /* go home once the draft is on disk */
+  gboolean submit_pending; /* submit once the draft is on disk (the portal changes the dossier) */
   /* The dossier is not thread-safe: whoever changes it holds this lock, and so does the thread
    * that saves its draft (KysoDossier's own async save does not take a snapshot). */
   GMutex dossier_lock;
@@ -46,7 +46,7 @@ struct _KysoDossierWizard
   KysoDossierApplicant *applicant;
   KysoDossierComponents *components;
   AdwPreferencesGroup *fees_group;
-  GtkWidget *fee_rows;        /* the rows added to fees_group (a box) */
+  GtkWidget *fee_rows; /* the rows added to fees_group (a box) */
   AdwActionRow *agency_row;
   AdwActionRow *time_row;
   GtkCheckButton *declaration_check;
@@ -68,7 +68,8 @@ struct _KysoDossierWizard
 
 G_DEFINE_FINAL_TYPE (KysoDossierWizard, kyso_dossier_wizard, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATE,
   PROP_STEP,
@@ -78,11 +79,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const step_names[] = { "information", "components", "fees", "submit" };
+static const char *const step_names[] = { "information", "components", "fees", "submit" };
 
 static void
-show_error (KysoDossierWizard *self,
-            const char        *message)
+show_error (KysoDossierWizard *self, const char *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
@@ -91,8 +91,7 @@ show_error (KysoDossierWizard *self,
 }
 
 static void
-set_state (KysoDossierWizard *self,
-           const char        *state)
+set_state (KysoDossierWizard *self, const char *state)
 {
   gboolean steps = g_str_equal (state, "steps");
 
@@ -117,12 +116,14 @@ update_buttons (KysoDossierWizard *self)
                                  self->step > KYSO_DOSSIER_STEP_INFORMATION && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dossier.next", !last && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dossier.submit", last && !busy);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), last ? "dossier.submit" : "dossier.next");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button),
+                                  last ? "dossier.submit" : "dossier.next");
   gtk_button_set_label (GTK_BUTTON (self->next_button), last ? _("_Submit Dossier") : _("_Next"));
   /* One main (blue) button: on step 2 it is Next only once the files are done; until then the
    * step's next thing to do sits beside Next, where it is always in view. */
-  next = self->step == KYSO_DOSSIER_STEP_COMPONENTS ? kyso_dossier_components_get_next_action (self->components)
-                                                      : NULL;
+  next = self->step == KYSO_DOSSIER_STEP_COMPONENTS
+           ? kyso_dossier_components_get_next_action (self->components)
+           : NULL;
   if (next == NULL)
     gtk_widget_add_css_class (self->next_button, "suggested-action");
   else
@@ -147,7 +148,8 @@ step_action_activated (GtkWidget *widget, const char *action_name, GVariant *par
 
 /* Drafts ---------------------------------------------------------------------------------------- */
 
-static void start_submit (KysoDossierWizard *self);
+static void
+start_submit (KysoDossierWizard *self);
 
 static void
 save_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
@@ -166,12 +168,11 @@ save_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     g_task_return_error (task, error);
 }
 
-static void save_draft (KysoDossierWizard *self);
+static void
+save_draft (KysoDossierWizard *self);
 
 static void
-saved_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (source);
   KysoDossier *dossier = g_task_get_task_data (G_TASK (result));
@@ -280,7 +281,7 @@ fill_summary (KysoDossierWizard *self)
   g_autofree char *fee = kyso_dossier_wizard_format_amount (kyso_procedure_get_fee_total (self->procedure));
 
   for (guint i = 0; i < entries->len; i++)
-    uploaded += ((KysoDossierEntry *) entries->pdata[i])->uploaded != NULL;
+    uploaded += ((KysoDossierEntry *)entries->pdata[i])->uploaded != NULL;
   adw_action_row_set_subtitle (self->summary_applicant_row, a->full_name != NULL ? a->full_name : "");
   /* Translators: e.g. "2 files, 1 uploaded" */
   files = g_strdup_printf (_("%u files, %u uploaded"), entries->len, uploaded);
@@ -289,8 +290,7 @@ fill_summary (KysoDossierWizard *self)
 }
 
 static void
-go_to (KysoDossierWizard *self,
-       KysoDossierStep    step)
+go_to (KysoDossierWizard *self, KysoDossierStep step)
 {
   self->step = step;
   if (step == KYSO_DOSSIER_STEP_DONE)
@@ -311,7 +311,7 @@ go_to (KysoDossierWizard *self,
       for (guint i = 0; i < G_N_ELEMENTS (self->step_labels); i++)
         {
           GtkWidget *label = GTK_WIDGET (self->step_labels[i]);
-          gboolean current = i == (guint) step;
+          gboolean current = i == (guint)step;
 
           if (current)
             {
@@ -337,8 +337,7 @@ go_to (KysoDossierWizard *self,
 /* Checks what the citizen filled in up to @step; on a problem shows it and returns the step
  * where it can be fixed, else KYSO_DOSSIER_STEP_DONE. */
 static KysoDossierStep
-check_up_to (KysoDossierWizard *self,
-             KysoDossierStep    step)
+check_up_to (KysoDossierWizard *self, KysoDossierStep step)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *blocker = NULL;
@@ -416,7 +415,8 @@ back_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoDossierWizard *self = KYSO_DOSSIER_WIZARD (widget);
 
-  if (self->dossier == NULL || self->step == KYSO_DOSSIER_STEP_INFORMATION || self->step == KYSO_DOSSIER_STEP_DONE)
+  if (self->dossier == NULL || self->step == KYSO_DOSSIER_STEP_INFORMATION
+      || self->step == KYSO_DOSSIER_STEP_DONE)
     return;
   save_draft (self);
   go_to (self, self->step - 1);
@@ -466,38 +466,35 @@ declaration_toggled_cb (KysoDossierWizard *self)
 /* Submitting ---------------------------------------------------------------------------------------- */
 
 static void
-submit_progress_cb (const KysoPortalProgress *progress,
-                    gpointer                  user_data)
+submit_progress_cb (const KysoPortalProgress *progress, gpointer user_data)
 {
   KysoDossierWizard *self = user_data;
   g_autofree char *text = NULL;
 
   switch (progress->stage)
     {
-    case KYSO_PORTAL_STAGE_CHECKING:
-      text = g_strdup (_("Checking the dossier…"));
-      break;
-    case KYSO_PORTAL_STAGE_UPLOADING:
-      /* Translators: %s is a file name */
-      text = g_strdup_printf (_("Uploading %s…"), progress->file_name != NULL ? progress->file_name : "");
-      break;
-    case KYSO_PORTAL_STAGE_RETRYING:
-      text = g_strdup (_("The connection dropped; sending again (the portal keeps one copy)…"));
-      break;
-    case KYSO_PORTAL_STAGE_SUBMITTING:
-      text = g_strdup (_("Filing the dossier with the portal…"));
-      break;
+      case KYSO_PORTAL_STAGE_CHECKING:
+        text = g_strdup (_("Checking the dossier…"));
+        break;
+      case KYSO_PORTAL_STAGE_UPLOADING:
+        /* Translators: %s is a file name */
+        text = g_strdup_printf (_("Uploading %s…"), progress->file_name != NULL ? progress->file_name : "");
+        break;
+      case KYSO_PORTAL_STAGE_RETRYING:
+        text = g_strdup (_("The connection dropped; sending again (the portal keeps one copy)…"));
+        break;
+      case KYSO_PORTAL_STAGE_SUBMITTING:
+        text = g_strdup (_("Filing the dossier with the portal…"));
+        break;
     }
   gtk_progress_bar_set_text (self->submit_progress, text);
-  gtk_progress_bar_set_fraction (self->submit_progress, progress->total_size > 0 ? (double) progress->total_sent
-                                                                                      / progress->total_size
-                                                                                 : 0.0);
+  gtk_progress_bar_set_fraction (
+    self->submit_progress,
+    progress->total_size > 0 ? (double)progress->total_sent / progress->total_size : 0.0);
 }
 
 static void
-submitted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+submitted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossierWizard) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -513,12 +510,14 @@ submitted_cb (GObject      *source,
   if (code == NULL)
     {
       if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_AUTH))
-        show_error (self, _("Your session at the portal ended. Log in again, then submit: your dossier is kept."));
+        show_error (self,
+                    _("Your session at the portal ended. Log in again, then submit: your dossier is kept."));
       else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
         {
-          g_autofree char *message = g_strdup_printf (_("%s Check the Internet connection and choose “Submit "
+          g_autofree char *message
+            = g_strdup_printf (_("%s Check the Internet connection and choose “Submit "
                                                         "Dossier” again: nothing is sent twice."),
-                                                      error->message);
+                                  error->message);
           show_error (self, message);
         }
       else
@@ -571,12 +570,11 @@ copy_code_activated (GtkWidget *widget, const char *action_name, GVariant *param
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("Dossier code copied")));
 }
 
-static void close_now (KysoDossierWizard *self);
+static void
+close_now (KysoDossierWizard *self);
 
 static void
-close_response_cb (AdwMessageDialog  *dialog,
-                   const char        *response,
-                   KysoDossierWizard *self)
+close_response_cb (AdwMessageDialog *dialog, const char *response, KysoDossierWizard *self)
 {
   if (g_strcmp0 (response, "close") == 0)
     {
@@ -598,12 +596,13 @@ close_activated (GtkWidget *widget, const char *action_name, GVariant *parameter
       close_now (self);
       return;
     }
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Stop Uploading?"),
-                                   _("Files of this dossier are still being uploaded or signed. If you close it "
+  dialog = adw_message_dialog_new (
+    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+    _("Stop Uploading?"), _("Files of this dossier are still being uploaded or signed. If you close it "
                                      "now, that stops; your dossier is kept as a draft and you can upload them "
                                      "later."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Uploading"), "close",
-                                    _("_Stop and Close"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep",
+                                    _("_Keep Uploading"), "close", _("_Stop and Close"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
@@ -645,19 +644,20 @@ resume_step (KysoDossierWizard *self)
   if (kyso_dossier_get_code (self->dossier) != NULL)
     return KYSO_DOSSIER_STEP_DONE;
   if (!kyso_dossier_validate (self->dossier, self->procedure, &field, &error)
-      && (g_strcmp0 (field, "declaration") != 0 && kyso_procedure_find_component (self->procedure, field) == NULL
+      && (g_strcmp0 (field, "declaration") != 0
+          && kyso_procedure_find_component (self->procedure, field) == NULL
           && g_strcmp0 (field, "component") != 0))
     return KYSO_DOSSIER_STEP_INFORMATION;
   /* Files signed but not sent yet are where the citizen stopped: step 2 shows them and Upload. */
   for (guint i = 0; i < kyso_dossier_get_entries (self->dossier)->len; i++)
-    if (((KysoDossierEntry *) kyso_dossier_get_entries (self->dossier)->pdata[i])->uploaded == NULL)
+    if (((KysoDossierEntry *)kyso_dossier_get_entries (self->dossier)->pdata[i])->uploaded == NULL)
       return KYSO_DOSSIER_STEP_COMPONENTS;
   if (field == NULL)
     return KYSO_DOSSIER_STEP_SUBMIT;
   if (g_strcmp0 (field, "declaration") == 0)
     return KYSO_DOSSIER_STEP_FEES;
-  if (field != NULL && (kyso_procedure_find_component (self->procedure, field) != NULL
-                        || g_str_equal (field, "component")))
+  if (field != NULL
+      && (kyso_procedure_find_component (self->procedure, field) != NULL || g_str_equal (field, "component")))
     return KYSO_DOSSIER_STEP_COMPONENTS;
   return KYSO_DOSSIER_STEP_INFORMATION;
 }
@@ -681,8 +681,8 @@ show_dossier (KysoDossierWizard *self)
       g_mutex_unlock (&self->dossier_lock);
     }
   kyso_dossier_applicant_set (self->applicant, kyso_dossier_get_applicant (self->dossier));
-  kyso_dossier_components_set_account_id (self->components, self->account != NULL ? self->account->id_number
-                                                                                    : NULL);
+  kyso_dossier_components_set_account_id (self->components,
+                                          self->account != NULL ? self->account->id_number : NULL);
   kyso_dossier_components_load (self->components, self->dossier, self->procedure);
   fill_fees (self);
   gtk_check_button_set_active (self->declaration_check, kyso_dossier_get_declaration (self->dossier));
@@ -694,13 +694,12 @@ show_dossier (KysoDossierWizard *self)
 }
 
 static void
-procedure_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+procedure_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossierWizard) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KysoProcedure) procedure = kyso_portal_get_procedure_finish (KYSO_PORTAL (source), result, &error);
+  g_autoptr(KysoProcedure) procedure
+             = kyso_portal_get_procedure_finish (KYSO_PORTAL (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -785,17 +784,17 @@ kyso_dossier_wizard_get_property (GObject *object, guint prop_id, GValue *value,
 
   switch (prop_id)
     {
-    case PROP_STATE:
-      g_value_set_string (value, kyso_dossier_wizard_get_state (self));
-      break;
-    case PROP_STEP:
-      g_value_set_uint (value, self->step);
-      break;
-    case PROP_DECLARATION:
-      g_value_set_boolean (value, self->dossier != NULL && kyso_dossier_get_declaration (self->dossier));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STATE:
+        g_value_set_string (value, kyso_dossier_wizard_get_state (self));
+        break;
+      case PROP_STEP:
+        g_value_set_uint (value, self->step);
+        break;
+      case PROP_DECLARATION:
+        g_value_set_boolean (value, self->dossier != NULL && kyso_dossier_get_declaration (self->dossier));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -806,12 +805,12 @@ kyso_dossier_wizard_set_property (GObject *object, guint prop_id, const GValue *
 
   switch (prop_id)
     {
-    case PROP_DECLARATION:
-      /* The check button follows; its "toggled" updates the dossier and notifies. */
-      gtk_check_button_set_active (self->declaration_check, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_DECLARATION:
+        /* The check button follows; its "toggled" updates the dossier and notifies. */
+        gtk_check_button_set_active (self->declaration_check, g_value_get_boolean (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -826,14 +825,14 @@ kyso_dossier_wizard_class_init (KysoDossierWizardClass *klass)
   object_class->get_property = kyso_dossier_wizard_get_property;
   object_class->set_property = kyso_dossier_wizard_set_property;
 
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "loading",
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_STEP] = g_param_spec_uint ("step", NULL, NULL, 0, KYSO_DOSSIER_STEP_DONE, 0,
-                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_string (
+    "state", NULL, NULL, "loading", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STEP]
+    = g_param_spec_uint ("step", NULL, NULL, 0, KYSO_DOSSIER_STEP_DONE, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /* "Tôi xin cam đoan…": also the stateful action dossier.declaration. */
-  properties[PROP_DECLARATION] = g_param_spec_boolean ("declaration", NULL, NULL, FALSE,
-                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-                                                         | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_DECLARATION] = g_param_spec_boolean (
+    "declaration", NULL, NULL, FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KYSO_TYPE_DOSSIER_APPLICANT);
@@ -912,9 +911,7 @@ kyso_dossier_wizard_new (void)
 }
 
 void
-kyso_dossier_wizard_set_context (KysoDossierWizard *self,
-                                 KysoPortal *portal,
-                                 KysoContext *context)
+kyso_dossier_wizard_set_context (KysoDossierWizard *self, KysoPortal *portal, KysoContext *context)
 {
   KysoConfig *config = context != NULL ? kyso_context_get_config (context) : NULL;
   KysoProfileStore *profiles = context != NULL ? kyso_context_get_profile_store (context) : NULL;
@@ -934,8 +931,7 @@ kyso_dossier_wizard_set_context (KysoDossierWizard *self,
 }
 
 void
-kyso_dossier_wizard_set_account (KysoDossierWizard   *self,
-                                 const KysoApplicant *account)
+kyso_dossier_wizard_set_account (KysoDossierWizard *self, const KysoApplicant *account)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WIZARD (self));
 
@@ -954,8 +950,7 @@ kyso_dossier_wizard_set_account (KysoDossierWizard   *self,
 }
 
 void
-kyso_dossier_wizard_start (KysoDossierWizard *self,
-                           const char        *procedure_id)
+kyso_dossier_wizard_start (KysoDossierWizard *self, const char *procedure_id)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WIZARD (self));
   g_return_if_fail (procedure_id != NULL);
@@ -968,8 +963,7 @@ kyso_dossier_wizard_start (KysoDossierWizard *self,
 }
 
 void
-kyso_dossier_wizard_resume (KysoDossierWizard *self,
-                            KysoDossier       *draft)
+kyso_dossier_wizard_resume (KysoDossierWizard *self, KysoDossier *draft)
 {
   g_return_if_fail (KYSO_IS_DOSSIER_WIZARD (self));
   g_return_if_fail (KYSO_IS_DOSSIER (draft));
@@ -1035,7 +1029,7 @@ kyso_dossier_wizard_format_amount (gint64 amount)
   digits = g_string_new (NULL);
   g_string_printf (digits, "%" G_GINT64_FORMAT, amount);
   /* Vietnamese groups thousands with dots: 100.000 đ */
-  for (gssize at = (gssize) digits->len - 3; at > 0; at -= 3)
+  for (gssize at = (gssize)digits->len - 3; at > 0; at -= 3)
     g_string_insert_c (digits, at, '.');
   g_string_append (digits, " đ");
   return g_string_free (g_steal_pointer (&digits), FALSE);

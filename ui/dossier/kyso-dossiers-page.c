@@ -24,12 +24,12 @@ struct _KysoDossiersPage
   char *province_id;
   gulong logged_in_handler;
   KysoApplicant *account;
-  GCancellable *cancellable;          /* session, account: cancelled with the portal */
+  GCancellable *cancellable; /* session, account: cancelled with the portal */
   GCancellable *search_cancellable;
   GListStore *procedures;
   gboolean searching;
   KysoDossierList *dossiers;
-  char *return_to;                    /* where to go back after logging in again */
+  char *return_to; /* where to go back after logging in again */
 
   GtkStack *stack;
   GtkSpinner *starting_spinner;
@@ -48,7 +48,8 @@ struct _KysoDossiersPage
 
 G_DEFINE_FINAL_TYPE (KysoDossiersPage, kyso_dossiers_page, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATE,
   N_PROPS
@@ -56,11 +57,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void load_procedures (KysoDossiersPage *self);
+static void
+load_procedures (KysoDossiersPage *self);
 
 static void
-set_state (KysoDossiersPage *self,
-           const char   *state)
+set_state (KysoDossiersPage *self, const char *state)
 {
   gtk_spinner_set_spinning (self->starting_spinner, g_str_equal (state, "starting"));
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) == 0)
@@ -70,8 +71,7 @@ set_state (KysoDossiersPage *self,
 }
 
 static void
-toast (KysoDossiersPage *self,
-       const char   *message)
+toast (KysoDossiersPage *self, const char *message)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -86,17 +86,14 @@ toast (KysoDossiersPage *self,
 /* A preset whose addresses are relative (the sandbox) only works with the configuration that
  * gives its base address, so it is offered only when that configuration names it. */
 static gboolean
-preset_usable (KysoDossiersPage       *self,
-               const KysoProvince *preset)
+preset_usable (KysoDossiersPage *self, const KysoProvince *preset)
 {
   return g_str_has_prefix (preset->issuer, "https://")
          || g_strcmp0 (preset->id, kyso_config_get (self->config, "portal", "province")) == 0;
 }
 
 static KysoPortal *
-create_portal (KysoDossiersPage *self,
-               const char   *province_id,
-               GError      **error)
+create_portal (KysoDossiersPage *self, const char *province_id, GError **error)
 {
   const char *configured = kyso_config_get (self->config, "portal", "province");
   g_autoptr(KysoProvince) preset = NULL;
@@ -108,7 +105,8 @@ create_portal (KysoDossiersPage *self,
   preset = kyso_province_find_preset (province_id);
   if (preset == NULL || !preset_usable (self, preset))
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT, _("Kyso does not know this province’s portal."));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_INVALID_INPUT,
+                   _("Kyso does not know this province’s portal."));
       return NULL;
     }
   return KYSO_PORTAL (kyso_igate_portal_new (preset, kyso_config_get_path (self->config, "tls", "ca_file")));
@@ -131,8 +129,8 @@ fill_provinces (KysoDossiersPage *self)
     }
   g_ptr_array_add (ids, NULL);
   g_ptr_array_add (names, NULL);
-  kyso_login_page_set_provinces (self->login_page, (const char * const *) ids->pdata,
-                                 (const char * const *) names->pdata, self->province_id);
+  kyso_login_page_set_provinces (self->login_page, (const char *const *)ids->pdata,
+                                 (const char *const *)names->pdata, self->province_id);
 }
 
 /* Session ------------------------------------------------------------------------------------- */
@@ -149,14 +147,12 @@ update_account_labels (KysoDossiersPage *self)
   gtk_label_set_text (self->account_label, hello);
   /* Translators: %s is a province, e.g. Quảng Ngãi */
   where = g_strdup_printf (_("Public-service portal of %s"),
-                           self->portal != NULL ? kyso_portal_get_display_name (self->portal) : "");
+                              self->portal != NULL ? kyso_portal_get_display_name (self->portal) : "");
   gtk_label_set_text (self->province_label, where);
 }
 
 static void
-account_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+account_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -219,14 +215,11 @@ logged_in_cb (KysoDossiersPage *self)
 }
 
 static void
-restore_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+restore_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean restored = kyso_portal_restore_session_finish (KYSO_PORTAL (source), result, &error);
-
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || KYSO_PORTAL (source) != self->portal)
     return;
@@ -241,8 +234,7 @@ restore_cb (GObject      *source,
 }
 
 static void
-use_portal (KysoDossiersPage *self,
-            KysoPortal   *portal)
+use_portal (KysoDossiersPage *self, KysoPortal *portal)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -260,14 +252,14 @@ use_portal (KysoDossiersPage *self,
       set_state (self, "login");
       return;
     }
-  self->logged_in_handler = g_signal_connect_swapped (portal, "notify::logged-in", G_CALLBACK (logged_in_cb), self);
+  self->logged_in_handler
+    = g_signal_connect_swapped (portal, "notify::logged-in", G_CALLBACK (logged_in_cb), self);
   set_state (self, "starting");
   kyso_portal_restore_session_async (portal, self->cancellable, restore_cb, g_object_ref (self));
 }
 
 static void
-province_changed_cb (KysoDossiersPage *self,
-                     const char   *id)
+province_changed_cb (KysoDossiersPage *self, const char *id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KysoPortal) portal = NULL;
@@ -288,9 +280,7 @@ province_changed_cb (KysoDossiersPage *self,
 }
 
 static void
-logout_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+logout_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -307,8 +297,7 @@ logout_cb (GObject      *source,
 /* Procedures ---------------------------------------------------------------------------------- */
 
 static GtkWidget *
-create_procedure_row (gpointer item,
-                      gpointer user_data)
+create_procedure_row (gpointer item, gpointer user_data)
 {
   KysoProcedure *procedure = item;
   GtkWidget *row = adw_action_row_new ();
@@ -336,9 +325,7 @@ create_procedure_row (gpointer item,
 }
 
 static void
-show_procedures_message (KysoDossiersPage *self,
-                         const char   *message,
-                         gboolean      can_retry)
+show_procedures_message (KysoDossiersPage *self, const char *message, gboolean can_retry)
 {
   gtk_label_set_text (self->procedures_message, message);
   gtk_widget_set_visible (gtk_widget_get_next_sibling (GTK_WIDGET (self->procedures_message)), can_retry);
@@ -346,9 +333,7 @@ show_procedures_message (KysoDossiersPage *self,
 }
 
 static void
-procedures_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+procedures_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoDossiersPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -373,8 +358,7 @@ procedures_cb (GObject      *source,
 }
 
 static void
-search (KysoDossiersPage *self,
-        const char   *text)
+search (KysoDossiersPage *self, const char *text)
 {
   g_autofree char *query = g_strstrip (g_strdup (text != NULL ? text : ""));
 
@@ -449,9 +433,7 @@ resume_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 }
 
 static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    KysoDossiersPage     *self)
+delete_response_cb (AdwMessageDialog *dialog, const char *response, KysoDossiersPage *self)
 {
   if (g_str_equal (response, "delete"))
     kyso_dossier_list_delete (self->dossiers, g_object_get_data (G_OBJECT (dialog), "draft-id"));
@@ -468,14 +450,17 @@ delete_draft_activated (GtkWidget *widget, const char *action_name, GVariant *pa
 
   if (draft == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Delete This Draft?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The draft of “%s” is removed from this computer. Your files stay where they "
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Delete This Draft?"),
+                                                                                       NULL);
+  adw_message_dialog_format_body (
+    ADW_MESSAGE_DIALOG (dialog),
+    _("The draft of “%s” is removed from this computer. Your files stay where they "
                                     "are."),
-                                  kyso_dossier_get_procedure_name (draft));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep"), "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+       kyso_dossier_get_procedure_name (draft));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel",
+                                    _("_Keep"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "draft-id", g_strdup (id), g_free);
@@ -516,8 +501,7 @@ refresh_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
-dossier_list_error_cb (KysoDossiersPage *self,
-                       const char   *message)
+dossier_list_error_cb (KysoDossiersPage *self, const char *message)
 {
   toast (self, message);
 }
@@ -560,11 +544,11 @@ kyso_dossiers_page_get_property (GObject *object, guint prop_id, GValue *value, 
 {
   switch (prop_id)
     {
-    case PROP_STATE:
-      g_value_set_string (value, kyso_dossiers_page_get_state (KYSO_DOSSIERS_PAGE (object)));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STATE:
+        g_value_set_string (value, kyso_dossiers_page_get_state (KYSO_DOSSIERS_PAGE (object)));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -578,8 +562,8 @@ kyso_dossiers_page_class_init (KysoDossiersPageClass *klass)
   object_class->finalize = kyso_dossiers_page_finalize;
   object_class->get_property = kyso_dossiers_page_get_property;
 
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "starting",
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_string (
+    "state", NULL, NULL, "starting", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KYSO_TYPE_LOGIN_PAGE);
@@ -618,7 +602,8 @@ kyso_dossiers_page_init (KysoDossiersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->procedures = g_list_store_new (KYSO_TYPE_PROCEDURE);
-  gtk_list_box_bind_model (self->procedures_list, G_LIST_MODEL (self->procedures), create_procedure_row, self, NULL);
+  gtk_list_box_bind_model (self->procedures_list, G_LIST_MODEL (self->procedures), create_procedure_row, self,
+                           NULL);
   self->dossiers = kyso_dossier_list_new ();
   kyso_dossier_list_bind (self->dossiers, self->dossiers_list);
   g_signal_connect_swapped (self->dossiers, "error", G_CALLBACK (dossier_list_error_cb), self);
@@ -632,8 +617,7 @@ kyso_dossiers_page_new (void)
 }
 
 void
-kyso_dossiers_page_set_context (KysoDossiersPage *self,
-                                KysoContext      *context)
+kyso_dossiers_page_set_context (KysoDossiersPage *self, KysoContext *context)
 {
   KysoConfig *config = kyso_context_get_config (context);
   KysoProfileStore *profiles = kyso_context_get_profile_store (context);
@@ -663,7 +647,7 @@ kyso_dossiers_page_set_context (KysoDossiersPage *self,
   else if (last != NULL && *last != '\0')
     self->province_id = g_steal_pointer (&last);
   else
-    self->province_id = g_strdup (presets->len > 0 ? ((KysoProvince *) presets->pdata[0])->id : NULL);
+    self->province_id = g_strdup (presets->len > 0 ? ((KysoProvince *)presets->pdata[0])->id : NULL);
   fill_provinces (self);
 
   portal = create_portal (self, self->province_id, &error);
@@ -722,8 +706,7 @@ kyso_dossiers_page_is_loading_dossiers (KysoDossiersPage *self)
 }
 
 const char *
-kyso_dossiers_page_get_dossier_status (KysoDossiersPage *self,
-                                   const char   *code)
+kyso_dossiers_page_get_dossier_status (KysoDossiersPage *self, const char *code)
 {
   g_return_val_if_fail (KYSO_IS_DOSSIERS_PAGE (self), NULL);
   return kyso_dossier_list_get_status (self->dossiers, code);

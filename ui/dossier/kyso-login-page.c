@@ -36,13 +36,15 @@ struct _KysoLoginPage
 
 G_DEFINE_FINAL_TYPE (KysoLoginPage, kyso_login_page, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATE,
   N_PROPS
 };
 
-enum {
+enum
+{
   PROVINCE_CHANGED,
   N_SIGNALS
 };
@@ -69,8 +71,7 @@ update_actions (KysoLoginPage *self)
 }
 
 static void
-set_state (KysoLoginPage *self,
-           const char    *state)
+set_state (KysoLoginPage *self, const char *state)
 {
   gboolean busy = g_str_equal (state, "busy");
   gboolean browser = g_str_equal (state, "browser");
@@ -99,8 +100,7 @@ set_state (KysoLoginPage *self,
 }
 
 static void
-show_error (KysoLoginPage *self,
-            const char    *message)
+show_error (KysoLoginPage *self, const char *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
@@ -111,16 +111,15 @@ show_error (KysoLoginPage *self,
 /* What a citizen can do about each failure, in words (the portal client's messages already
  * say what happened). */
 static void
-show_login_error (KysoLoginPage *self,
-                  const GError  *error)
+show_login_error (KysoLoginPage *self, const GError *error)
 {
   g_autofree char *message = NULL;
 
   if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
     message = g_strdup_printf (_("%s Check the Internet connection and try again."), error->message);
   else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_TLS))
-    message = g_strdup_printf (_("%s The connection to the portal is not safe; do not go on from this network."),
-                               error->message);
+    message = g_strdup_printf (
+      _("%s The connection to the portal is not safe; do not go on from this network."), error->message);
   else
     message = g_strdup (error->message);
   show_error (self, message);
@@ -136,9 +135,7 @@ cancel_operation (KysoLoginPage *self)
 /* Browser login --------------------------------------------------------------------------- */
 
 static gboolean
-open_uri_cb (const char *uri,
-             gpointer    user_data,
-             GError    **error)
+open_uri_cb (const char *uri, gpointer user_data, GError **error)
 {
   KysoLoginPage *self = user_data;
   g_autoptr(GdkAppLaunchContext) context = NULL;
@@ -152,9 +149,7 @@ open_uri_cb (const char *uri,
 }
 
 static void
-browser_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+browser_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoLoginPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -177,9 +172,7 @@ browser_done_cb (GObject      *source,
 }
 
 static void
-browser_activated (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+browser_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoLoginPage *self = KYSO_LOGIN_PAGE (widget);
 
@@ -195,9 +188,7 @@ browser_activated (GtkWidget  *widget,
 /* Direct login ----------------------------------------------------------------------------- */
 
 static void
-password_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+password_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoLoginPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -243,9 +234,7 @@ password_done_cb (GObject      *source,
 }
 
 static void
-password_activated (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+password_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoLoginPage *self = KYSO_LOGIN_PAGE (widget);
   g_autofree char *id = g_strstrip (g_strdup (text_of (self->id_row)));
@@ -261,9 +250,7 @@ password_activated (GtkWidget  *widget,
 }
 
 static void
-cancel_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoLoginPage *self = KYSO_LOGIN_PAGE (widget);
 
@@ -319,20 +306,17 @@ kyso_login_page_finalize (GObject *object)
 }
 
 static void
-kyso_login_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+kyso_login_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoLoginPage *self = KYSO_LOGIN_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_STATE:
-      g_value_set_string (value, self->state);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STATE:
+        g_value_set_string (value, self->state);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -346,8 +330,8 @@ kyso_login_page_class_init (KysoLoginPageClass *klass)
   object_class->finalize = kyso_login_page_finalize;
   object_class->get_property = kyso_login_page_get_property;
 
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "form",
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_string (
+    "state", NULL, NULL, "form", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PROVINCE_CHANGED] = g_signal_new ("province-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -391,8 +375,7 @@ kyso_login_page_new (void)
 }
 
 void
-kyso_login_page_set_portal (KysoLoginPage *self,
-                            KysoPortal    *portal)
+kyso_login_page_set_portal (KysoLoginPage *self, KysoPortal *portal)
 {
   g_return_if_fail (KYSO_IS_LOGIN_PAGE (self));
   g_return_if_fail (portal == NULL || KYSO_IS_PORTAL (portal));
@@ -405,10 +388,8 @@ kyso_login_page_set_portal (KysoLoginPage *self,
 }
 
 void
-kyso_login_page_set_provinces (KysoLoginPage      *self,
-                               const char * const *ids,
-                               const char * const *names,
-                               const char         *selected_id)
+kyso_login_page_set_provinces (KysoLoginPage *self, const char *const *ids, const char *const *names,
+                               const char *selected_id)
 {
   g_autoptr(GtkStringList) model = NULL;
   guint selected = 0;
@@ -416,7 +397,7 @@ kyso_login_page_set_provinces (KysoLoginPage      *self,
   g_return_if_fail (KYSO_IS_LOGIN_PAGE (self));
 
   g_strfreev (self->province_ids);
-  self->province_ids = g_strdupv ((char **) ids);
+  self->province_ids = g_strdupv ((char **)ids);
   model = gtk_string_list_new (names);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     if (g_strcmp0 (ids[i], selected_id) == 0)
@@ -442,9 +423,7 @@ kyso_login_page_get_province (KysoLoginPage *self)
 }
 
 void
-kyso_login_page_set_open_uri_func (KysoLoginPage   *self,
-                                   KysoOpenUriFunc  func,
-                                   gpointer         user_data)
+kyso_login_page_set_open_uri_func (KysoLoginPage *self, KysoOpenUriFunc func, gpointer user_data)
 {
   g_return_if_fail (KYSO_IS_LOGIN_PAGE (self));
   self->open_uri = func;
@@ -452,10 +431,7 @@ kyso_login_page_set_open_uri_func (KysoLoginPage   *self,
 }
 
 void
-kyso_login_page_fill (KysoLoginPage *self,
-                      const char    *id_number,
-                      const char    *password,
-                      const char    *otp)
+kyso_login_page_fill (KysoLoginPage *self, const char *id_number, const char *password, const char *otp)
 {
   g_return_if_fail (KYSO_IS_LOGIN_PAGE (self));
 

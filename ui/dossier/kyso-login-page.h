@@ -17,38 +17,40 @@ G_BEGIN_DECLS
 #define KYSO_TYPE_LOGIN_PAGE (kyso_login_page_get_type ())
 G_DECLARE_FINAL_TYPE (KysoLoginPage, kyso_login_page, KYSO, LOGIN_PAGE, AdwBin)
 
-GtkWidget  *kyso_login_page_new           (void);
+GtkWidget *
+kyso_login_page_new (void);
 
 /* The portal to log in to (a new one after each province change). */
-void        kyso_login_page_set_portal    (KysoLoginPage   *self,
-                                           KysoPortal      *portal);
+void
+kyso_login_page_set_portal (KysoLoginPage *self, KysoPortal *portal);
 /* The provinces to offer: ids and names in display order, and the one chosen. */
-void        kyso_login_page_set_provinces (KysoLoginPage      *self,
-                                           const char * const *ids,
-                                           const char * const *names,
-                                           const char         *selected_id);
-const char *kyso_login_page_get_province  (KysoLoginPage   *self);
+void
+kyso_login_page_set_provinces (KysoLoginPage *self, const char *const *ids, const char *const *names,
+                               const char *selected_id);
+const char *
+kyso_login_page_get_province (KysoLoginPage *self);
 
 /* Opens the browser for the browser login; NULL = the desktop's default browser. A test or a
  * kiosk sets its own. @func runs on the main thread. */
-void        kyso_login_page_set_open_uri_func (KysoLoginPage   *self,
-                                               KysoOpenUriFunc  func,
-                                               gpointer         user_data);
+void
+kyso_login_page_set_open_uri_func (KysoLoginPage *self, KysoOpenUriFunc func, gpointer user_data);
 
 /* Fills the direct-login form (as typed). */
-void        kyso_login_page_fill          (KysoLoginPage   *self,
-                                           const char      *id_number,
-                                           const char      *password,
-                                           const char      *otp);
+void
+kyso_login_page_fill (KysoLoginPage *self, const char *id_number, const char *password, const char *otp);
 /* The ID number used by the last successful direct login (the account), or NULL. */
-const char *kyso_login_page_get_login_id  (KysoLoginPage   *self);
+const char *
+kyso_login_page_get_login_id (KysoLoginPage *self);
 
 /* What is shown: "form", "otp" (waiting for the OTP), "busy", "browser" (waiting for the
  * browser). */
-const char *kyso_login_page_get_state     (KysoLoginPage   *self);
+const char *
+kyso_login_page_get_state (KysoLoginPage *self);
 /* The inline error, or NULL. */
-const char *kyso_login_page_get_error     (KysoLoginPage   *self);
+const char *
+kyso_login_page_get_error (KysoLoginPage *self);
 /* Clears the form and any error (after a logout). */
-void        kyso_login_page_reset         (KysoLoginPage   *self);
+void
+kyso_login_page_reset (KysoLoginPage *self);
 
 G_END_DECLS

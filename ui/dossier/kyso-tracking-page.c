@@ -13,7 +13,7 @@ struct _KysoTrackingPage
   KysoPortal *portal;
   GCancellable *cancellable;
   KysoDossierStatus *status;
-  GtkWindow *history_dialog;   /* weak */
+  GtkWindow *history_dialog; /* weak */
   char *state;
 
   GtkEntry *code_entry;
@@ -30,7 +30,8 @@ struct _KysoTrackingPage
 
 G_DEFINE_FINAL_TYPE (KysoTrackingPage, kyso_tracking_page, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATE,
   N_PROPS
@@ -39,8 +40,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_state (KysoTrackingPage *self,
-           const char       *state)
+set_state (KysoTrackingPage *self, const char *state)
 {
   gtk_spinner_set_spinning (self->spinner, g_str_equal (state, "loading"));
   gtk_stack_set_visible_child_name (self->stack, state);
@@ -53,8 +53,7 @@ set_state (KysoTrackingPage *self,
 
 /* "dd/mm/yyyy HH:MM" in local time, as the portals write dates. */
 static char *
-format_time (GDateTime *time,
-             gboolean   with_hour)
+format_time (GDateTime *time, gboolean with_hour)
 {
   g_autoptr(GDateTime) local = NULL;
 
@@ -131,9 +130,7 @@ show_status (KysoTrackingPage *self)
 }
 
 static void
-tracked_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+tracked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoTrackingPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -194,9 +191,9 @@ file_history_activated (GtkWidget *widget, const char *action_name, GVariant *pa
         name = f->name;
     }
   if (self->history_dialog != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
   self->history_dialog = kyso_dossier_history_show (widget, self->portal, id, name);
-  g_object_add_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+  g_object_add_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
 }
 
 static void
@@ -208,7 +205,7 @@ kyso_tracking_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->portal);
   if (self->history_dialog != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *) &self->history_dialog);
+    g_object_remove_weak_pointer (G_OBJECT (self->history_dialog), (gpointer *)&self->history_dialog);
   self->history_dialog = NULL;
   G_OBJECT_CLASS (kyso_tracking_page_parent_class)->dispose (object);
 }
@@ -228,11 +225,11 @@ kyso_tracking_page_get_property (GObject *object, guint prop_id, GValue *value, 
 {
   switch (prop_id)
     {
-    case PROP_STATE:
-      g_value_set_string (value, KYSO_TRACKING_PAGE (object)->state);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STATE:
+        g_value_set_string (value, KYSO_TRACKING_PAGE (object)->state);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -246,8 +243,8 @@ kyso_tracking_page_class_init (KysoTrackingPageClass *klass)
   object_class->finalize = kyso_tracking_page_finalize;
   object_class->get_property = kyso_tracking_page_get_property;
 
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "idle",
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_string (
+    "state", NULL, NULL, "idle", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-tracking-page.ui");
@@ -282,16 +279,14 @@ kyso_tracking_page_new (void)
 }
 
 void
-kyso_tracking_page_set_portal (KysoTrackingPage *self,
-                               KysoPortal       *portal)
+kyso_tracking_page_set_portal (KysoTrackingPage *self, KysoPortal *portal)
 {
   g_return_if_fail (KYSO_IS_TRACKING_PAGE (self));
   g_set_object (&self->portal, portal);
 }
 
 void
-kyso_tracking_page_track (KysoTrackingPage *self,
-                          const char       *code)
+kyso_tracking_page_track (KysoTrackingPage *self, const char *code)
 {
   g_return_if_fail (KYSO_IS_TRACKING_PAGE (self));
 

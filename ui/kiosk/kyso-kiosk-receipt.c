@@ -93,7 +93,7 @@ done_cb (GtkPrintOperation *operation, GtkPrintOperationResult result, gpointer 
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED,
                                /* Translators: %s says why printing failed. */
                                _("The receipt could not be printed: %s"),
-                               error != NULL ? error->message : _("unknown error"));
+                                  error != NULL ? error->message : _("unknown error"));
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_CANCEL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Printing was cancelled."));
@@ -139,7 +139,7 @@ kyso_kiosk_receipt_print_async (GtkWindow *parent, const char *text, const char 
       g_object_unref (task); /* the reference "done" would have dropped */
       g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED,
                                _("The receipt could not be printed: %s"),
-                               error != NULL ? error->message : _("unknown error"));
+                                  error != NULL ? error->message : _("unknown error"));
     }
 }
 

@@ -144,10 +144,10 @@ static const struct
   const char *title;
 } places[] = {
   { "dossier", "dossiers", N_("Submit a Dossier") },
-  { "sign", "documents", N_("Sign a Document") },
-  { "verify", "documents", N_("Check Signatures") },
-  { "track", "dossiers", N_("Track a Dossier") },
-};
+    { "sign", "documents", N_("Sign a Document") },
+      { "verify", "documents", N_("Check Signatures") },
+        { "track", "dossiers", N_("Track a Dossier") },
+      };
 
 static void
 shell_open_cb (KysoKioskShell *shell, const char *place, KysoKiosk *self)
@@ -305,8 +305,8 @@ shell_leave_cb (KysoKioskShell *shell, KysoKiosk *self)
   entry = gtk_password_entry_new ();
   gtk_widget_set_visible (entry, kyso_kiosk_config_has_pin (self->kiosk_config));
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Operator PIN"),
-                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Operator PIN"), -1);
   adw_message_dialog_set_extra_child (dialog, entry);
   g_object_set_data (G_OBJECT (dialog), "kyso-pin-entry", entry);
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -559,8 +559,9 @@ kyso_kiosk_end_session_async (KysoKiosk *self, gboolean ask_receipt, GAsyncReady
 
       self->receipt_dialog = ADW_MESSAGE_DIALOG (
         adw_message_dialog_new (GTK_WINDOW (self->window), _("Your Dossier Was Submitted"), body));
-      adw_message_dialog_add_responses (self->receipt_dialog, "stay", _("_Go Back"), "skip",
-                                        _("_No Receipt"), "print", _("_Print Receipt"), NULL);
+      adw_message_dialog_add_responses (self->receipt_dialog, "stay",
+                                        _("_Go Back"), "skip",
+                                           _("_No Receipt"), "print", _("_Print Receipt"), NULL);
       adw_message_dialog_set_response_appearance (self->receipt_dialog, "print", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_default_response (self->receipt_dialog, "print");
       adw_message_dialog_set_close_response (self->receipt_dialog, "stay");

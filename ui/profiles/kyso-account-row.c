@@ -17,7 +17,8 @@ struct _KysoAccountRow
 
 G_DEFINE_FINAL_TYPE (KysoAccountRow, kyso_account_row, ADW_TYPE_ACTION_ROW)
 
-enum {
+enum
+{
   REMOVE_REQUESTED,
   N_SIGNALS
 };

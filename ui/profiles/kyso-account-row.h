@@ -11,12 +11,17 @@ G_DECLARE_FINAL_TYPE (KysoAccountRow, kyso_account_row, KYSO, ACCOUNT_ROW, AdwAc
 
 /* One signing account being edited: signature type (NEAC Sign), provider, CCCD/CMND number and
  * a Remove button (signal "remove-requested"). */
-GtkWidget          *kyso_account_row_new          (KysoProfileAccount *account_or_null);
+GtkWidget *
+kyso_account_row_new (KysoProfileAccount *account_or_null);
 /* A new account holding what the row shows now (trimmed). */
-KysoProfileAccount *kyso_account_row_dup_account  (KysoAccountRow     *self);
+KysoProfileAccount *
+kyso_account_row_dup_account (KysoAccountRow *self);
 /* Marks the row as the one at fault (until its fields change) and focuses its number. */
-void                kyso_account_row_show_error   (KysoAccountRow     *self);
-GtkEditable        *kyso_account_row_get_entry    (KysoAccountRow     *self);
-GtkDropDown        *kyso_account_row_get_dropdown (KysoAccountRow     *self);
+void
+kyso_account_row_show_error (KysoAccountRow *self);
+GtkEditable *
+kyso_account_row_get_entry (KysoAccountRow *self);
+GtkDropDown *
+kyso_account_row_get_dropdown (KysoAccountRow *self);
 
 G_END_DECLS

@@ -11,8 +11,8 @@ struct _KysoProfileDialog
   AdwWindow parent_instance;
 
   KysoProfileStore *store;
-  KysoProfile *original;   /* NULL when adding */
-  KysoProfile *draft;      /* what Save writes; one id for the whole life of the dialog */
+  KysoProfile *original; /* NULL when adding */
+  KysoProfile *draft;    /* what Save writes; one id for the whole life of the dialog */
   GBytes *image;
   GCancellable *cancellable;
   GtkFileChooserNative *chooser;
@@ -35,14 +35,16 @@ struct _KysoProfileDialog
 
 G_DEFINE_FINAL_TYPE (KysoProfileDialog, kyso_profile_dialog, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_PROFILE,
   N_PROPS
 };
 
-enum {
+enum
+{
   SAVED,
   N_SIGNALS
 };
@@ -53,8 +55,7 @@ static guint signals[N_SIGNALS];
 /* Errors ---------------------------------------------------------------------------------- */
 
 static void
-show_error (KysoProfileDialog *self,
-            const char        *message)
+show_error (KysoProfileDialog *self, const char *message)
 {
   gtk_label_set_text (self->error_label, message);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
@@ -68,9 +69,7 @@ hide_error (KysoProfileDialog *self)
 
 /* Flags @widget as the field at fault and puts the cursor there; returns FALSE. */
 static gboolean
-flag_field (KysoProfileDialog *self,
-            GtkWidget         *widget,
-            const GError      *error)
+flag_field (KysoProfileDialog *self, GtkWidget *widget, const GError *error)
 {
   show_error (self, error->message);
   gtk_widget_add_css_class (widget, "error");
@@ -79,8 +78,7 @@ flag_field (KysoProfileDialog *self,
 }
 
 static void
-entry_changed_cb (GtkEditable       *editable,
-                  KysoProfileDialog *self)
+entry_changed_cb (GtkEditable *editable, KysoProfileDialog *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
 }
@@ -88,9 +86,7 @@ entry_changed_cb (GtkEditable       *editable,
 /* Image --------------------------------------------------------------------------------- */
 
 static gboolean
-set_image (KysoProfileDialog  *self,
-           GBytes             *png,
-           GError            **error)
+set_image (KysoProfileDialog *self, GBytes *png, GError **error)
 {
   g_autoptr(GdkTexture) texture = NULL;
 
@@ -108,7 +104,8 @@ set_image (KysoProfileDialog  *self,
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   KysoProfileDialog *self;
   guint8 *buffer;
 } LoadData;
@@ -122,9 +119,7 @@ load_data_free (LoadData *data)
 }
 
 static void
-image_read_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+image_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   LoadData *data = user_data;
   KysoProfileDialog *self = data->self;
@@ -152,9 +147,7 @@ image_read_cb (GObject      *source,
 }
 
 static void
-image_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+image_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   LoadData *data = user_data;
   g_autoptr(GFileInputStream) stream = NULL;
@@ -178,8 +171,7 @@ image_opened_cb (GObject      *source,
 }
 
 void
-kyso_profile_dialog_load_image_file (KysoProfileDialog *self,
-                                     GFile             *file)
+kyso_profile_dialog_load_image_file (KysoProfileDialog *self, GFile *file)
 {
   LoadData *data;
 
@@ -192,9 +184,7 @@ kyso_profile_dialog_load_image_file (KysoProfileDialog *self,
 }
 
 static void
-chooser_response_cb (KysoProfileDialog *self,
-                     int                response,
-                     GtkNativeDialog   *chooser)
+chooser_response_cb (KysoProfileDialog *self, int response, GtkNativeDialog *chooser)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -217,19 +207,19 @@ choose_clicked_cb (KysoProfileDialog *self)
   /* GtkFileChooserNative goes through the file chooser portal inside Flatpak: Kyso only ever
    * sees the one file the citizen picks. */
   self->chooser = gtk_file_chooser_native_new (_("Choose Signature Image"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+                                                  GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
-pad_signed_cb (KysoProfileDialog *self,
-               GBytes            *png)
+pad_signed_cb (KysoProfileDialog *self, GBytes *png)
 {
   g_autoptr(GError) error = NULL;
 
@@ -247,16 +237,14 @@ draw_clicked_cb (KysoProfileDialog *self)
 /* Accounts ------------------------------------------------------------------------------ */
 
 static void
-account_remove_requested_cb (KysoProfileDialog *self,
-                             GtkWidget         *row)
+account_remove_requested_cb (KysoProfileDialog *self, GtkWidget *row)
 {
   adw_preferences_group_remove (self->accounts_group, row);
   g_ptr_array_remove (self->account_rows, row);
 }
 
 static GtkWidget *
-add_account_row (KysoProfileDialog  *self,
-                 KysoProfileAccount *account)
+add_account_row (KysoProfileDialog *self, KysoProfileAccount *account)
 {
   GtkWidget *row = kyso_account_row_new (account);
 
@@ -289,17 +277,14 @@ add_account_clicked_cb (KysoProfileDialog *self)
 /* Saving -------------------------------------------------------------------------------- */
 
 static void
-set_saving (KysoProfileDialog *self,
-            gboolean           saving)
+set_saving (KysoProfileDialog *self, gboolean saving)
 {
   self->saving = saving;
   gtk_widget_set_sensitive (self->save_button, !saving);
 }
 
 static void
-saved_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoProfileDialog) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -314,7 +299,7 @@ saved_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (self->draft == NULL)
-    return;   /* closed in the meantime */
+    return; /* closed in the meantime */
   set_saving (self, FALSE);
   if (!ok)
     {
@@ -397,9 +382,11 @@ kyso_profile_dialog_save (KysoProfileDialog *self)
 
   set_saving (self, TRUE);
   if (self->original != NULL)
-    kyso_profile_store_update_async (self->store, self->draft, self->cancellable, saved_cb, g_object_ref (self));
+    kyso_profile_store_update_async (self->store, self->draft, self->cancellable, saved_cb,
+                                     g_object_ref (self));
   else
-    kyso_profile_store_create_async (self->store, self->draft, self->cancellable, saved_cb, g_object_ref (self));
+    kyso_profile_store_create_async (self->store, self->draft, self->cancellable, saved_cb,
+                                     g_object_ref (self));
 }
 
 static void
@@ -492,44 +479,38 @@ kyso_profile_dialog_finalize (GObject *object)
 }
 
 static void
-kyso_profile_dialog_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
+kyso_profile_dialog_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoProfileDialog *self = KYSO_PROFILE_DIALOG (object);
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_PROFILE:
-      g_value_set_object (value, self->original);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        g_value_set_object (value, self->store);
+        break;
+      case PROP_PROFILE:
+        g_value_set_object (value, self->original);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_profile_dialog_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
+kyso_profile_dialog_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoProfileDialog *self = KYSO_PROFILE_DIALOG (object);
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_PROFILE:
-      self->original = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        self->store = g_value_dup_object (value);
+        break;
+      case PROP_PROFILE:
+        self->original = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -547,16 +528,16 @@ kyso_profile_dialog_class_init (KysoProfileDialogClass *klass)
   object_class->set_property = kyso_profile_dialog_set_property;
   window_class->close_request = kyso_profile_dialog_close_request;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, KYSO_TYPE_PROFILE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, KYSO_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE]
+    = g_param_spec_object ("store", NULL, NULL, KYSO_TYPE_PROFILE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROFILE]
+    = g_param_spec_object ("profile", NULL, NULL, KYSO_TYPE_PROFILE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, KYSO_TYPE_PROFILE);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 1, KYSO_TYPE_PROFILE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-profile-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, KysoProfileDialog, window_title);
@@ -589,18 +570,13 @@ kyso_profile_dialog_init (KysoProfileDialog *self)
 }
 
 KysoProfileDialog *
-kyso_profile_dialog_new (GtkWindow        *parent,
-                         KysoProfileStore *store,
-                         KysoProfile      *profile)
+kyso_profile_dialog_new (GtkWindow *parent, KysoProfileStore *store, KysoProfile *profile)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (KYSO_IS_PROFILE_STORE (store), NULL);
   g_return_val_if_fail (profile == NULL || KYSO_IS_PROFILE (profile), NULL);
 
-  return g_object_new (KYSO_TYPE_PROFILE_DIALOG,
-                       "transient-for", parent,
-                       "store", store,
-                       "profile", profile,
+  return g_object_new (KYSO_TYPE_PROFILE_DIALOG, "transient-for", parent, "store", store, "profile", profile,
                        NULL);
 }
 

@@ -19,7 +19,8 @@ struct _KysoProfileRow
 
 G_DEFINE_FINAL_TYPE (KysoProfileRow, kyso_profile_row, ADW_TYPE_ACTION_ROW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROFILE,
   N_PROPS
@@ -46,10 +47,10 @@ describe_profile (KysoProfile *profile)
       const char *name = provider != NULL ? provider->name : kyso_profile_account_get_provider (account);
 
       if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-        g_ptr_array_add (names, (gpointer) name);
+        g_ptr_array_add (names, (gpointer)name);
     }
   g_ptr_array_add (names, NULL);
-  providers = g_strjoinv (", ", (char **) names->pdata);
+  providers = g_strjoinv (", ", (char **)names->pdata);
 
   if (phone_len >= 3)
     /* Translators: %s is the last three digits of the signing phone number. */
@@ -99,10 +100,10 @@ kyso_profile_row_constructed (GObject *object)
   edit_label = g_strdup_printf (_("Edit signature “%s”"), name);
   /* Translators: accessible name of a button; %s is the signature's name. */
   delete_label = g_strdup_printf (_("Delete signature “%s”"), name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->edit_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, delete_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->edit_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  edit_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  delete_label, -1);
 }
 
 static void
@@ -116,38 +117,32 @@ kyso_profile_row_dispose (GObject *object)
 }
 
 static void
-kyso_profile_row_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+kyso_profile_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoProfileRow *self = KYSO_PROFILE_ROW (object);
 
   switch (prop_id)
     {
-    case PROP_PROFILE:
-      g_value_set_object (value, self->profile);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_PROFILE:
+        g_value_set_object (value, self->profile);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_profile_row_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
+kyso_profile_row_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoProfileRow *self = KYSO_PROFILE_ROW (object);
 
   switch (prop_id)
     {
-    case PROP_PROFILE:
-      self->profile = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_PROFILE:
+        self->profile = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -162,9 +157,9 @@ kyso_profile_row_class_init (KysoProfileRowClass *klass)
   object_class->get_property = kyso_profile_row_get_property;
   object_class->set_property = kyso_profile_row_set_property;
 
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, KYSO_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROFILE]
+    = g_param_spec_object ("profile", NULL, NULL, KYSO_TYPE_PROFILE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-profile-row.ui");

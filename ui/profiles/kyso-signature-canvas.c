@@ -327,8 +327,8 @@ kyso_signature_canvas_to_png (KysoSignatureCanvas *self, GError **error)
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED, _ ("The drawn signature could not be saved: %s"),
-                   cairo_status_to_string (status));
+      g_set_error (error, KYSO_ERROR, KYSO_ERROR_FAILED,
+                   _ ("The drawn signature could not be saved: %s"), cairo_status_to_string (status));
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));

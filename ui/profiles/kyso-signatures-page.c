@@ -12,7 +12,7 @@ struct _KysoSignaturesPage
   KysoProfileStore *store;
   GListStore *profiles;
   GCancellable *load_cancellable;
-  GCancellable *cancellable;   /* deletes; cancelled when the page goes away */
+  GCancellable *cancellable; /* deletes; cancelled when the page goes away */
   gboolean loaded_once;
 
   AdwToastOverlay *toast_overlay;
@@ -24,7 +24,8 @@ struct _KysoSignaturesPage
 
 G_DEFINE_FINAL_TYPE (KysoSignaturesPage, kyso_signatures_page, ADW_TYPE_BIN)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_STATE,
@@ -34,8 +35,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_state (KysoSignaturesPage *self,
-           const char       *state)
+set_state (KysoSignaturesPage *self, const char *state)
 {
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) == 0)
     return;
@@ -45,8 +45,7 @@ set_state (KysoSignaturesPage *self,
 }
 
 static void
-toast (KysoSignaturesPage *self,
-       const char       *title)
+toast (KysoSignaturesPage *self, const char *title)
 {
   AdwToast *t = adw_toast_new (title);
 
@@ -55,22 +54,20 @@ toast (KysoSignaturesPage *self,
 }
 
 static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+create_row (gpointer item, gpointer user_data)
 {
   return kyso_profile_row_new (KYSO_PROFILE (item));
 }
 
 static KysoProfile *
-find_profile (KysoSignaturesPage *self,
-              const char       *id)
+find_profile (KysoSignaturesPage *self, const char *id)
 {
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->profiles)); i++)
     {
       g_autoptr(KysoProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
 
       if (g_strcmp0 (kyso_profile_get_id (profile), id) == 0)
-        return profile;   /* the list store keeps it alive */
+        return profile; /* the list store keeps it alive */
     }
   return NULL;
 }
@@ -78,13 +75,12 @@ find_profile (KysoSignaturesPage *self,
 /* Loading ------------------------------------------------------------------------------- */
 
 static void
-list_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoSignaturesPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) profiles = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
+  g_autoptr(GPtrArray) profiles
+             = kyso_profile_store_list_finish (KYSO_PROFILE_STORE (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -123,8 +119,7 @@ kyso_signatures_page_reload (KysoSignaturesPage *self)
 /* Add, edit, delete --------------------------------------------------------------------- */
 
 static void
-dialog_saved_cb (KysoSignaturesPage *self,
-                 KysoProfile      *profile)
+dialog_saved_cb (KysoSignaturesPage *self, KysoProfile *profile)
 {
   g_autofree char *message = NULL;
 
@@ -134,8 +129,7 @@ dialog_saved_cb (KysoSignaturesPage *self,
 }
 
 KysoProfileDialog *
-kyso_signatures_page_open_dialog (KysoSignaturesPage *self,
-                                KysoProfile      *profile)
+kyso_signatures_page_open_dialog (KysoSignaturesPage *self, KysoProfile *profile)
 {
   GtkRoot *root;
   KysoProfileDialog *dialog;
@@ -157,9 +151,7 @@ kyso_signatures_page_add_profile (KysoSignaturesPage *self)
 }
 
 static void
-deleted_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoSignaturesPage) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -174,9 +166,7 @@ deleted_cb (GObject      *source,
 }
 
 static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
+delete_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
   KysoSignaturesPage *self = user_data;
   const char *id = g_object_get_data (G_OBJECT (dialog), "profile-id");
@@ -187,8 +177,7 @@ delete_response_cb (AdwMessageDialog *dialog,
 }
 
 AdwMessageDialog *
-kyso_signatures_page_confirm_delete (KysoSignaturesPage *self,
-                                   KysoProfile      *profile)
+kyso_signatures_page_confirm_delete (KysoSignaturesPage *self, KysoProfile *profile)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
@@ -196,18 +185,17 @@ kyso_signatures_page_confirm_delete (KysoSignaturesPage *self,
   g_return_val_if_fail (KYSO_IS_SIGNATURES_PAGE (self), NULL);
   g_return_val_if_fail (KYSO_IS_PROFILE (profile), NULL);
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Delete Signature?"), NULL);
+  dialog
+    = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Delete Signature?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   /* Translators: %s is the name of a signature. */
                                   _("“%s”, its image, phone number and accounts will be removed from this "
                                     "computer’s keyring. Documents you already signed stay signed."),
-                                  kyso_profile_get_display_name (profile));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+                                     kyso_profile_get_display_name (profile));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel",
+                                    _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "profile-id", g_strdup (kyso_profile_get_id (profile)), g_free);
@@ -217,25 +205,19 @@ kyso_signatures_page_confirm_delete (KysoSignaturesPage *self,
 }
 
 static void
-add_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
+add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   kyso_signatures_page_add_profile (KYSO_SIGNATURES_PAGE (widget));
 }
 
 static void
-reload_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   kyso_signatures_page_reload (KYSO_SIGNATURES_PAGE (widget));
 }
 
 static void
-edit_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (widget);
   KysoProfile *profile = find_profile (self, g_variant_get_string (parameter, NULL));
@@ -245,9 +227,7 @@ edit_action (GtkWidget  *widget,
 }
 
 static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (widget);
   KysoProfile *profile = find_profile (self, g_variant_get_string (parameter, NULL));
@@ -259,8 +239,7 @@ delete_action (GtkWidget  *widget,
 /* Object -------------------------------------------------------------------------------- */
 
 void
-kyso_signatures_page_set_context (KysoSignaturesPage *self,
-                                  KysoContext        *context)
+kyso_signatures_page_set_context (KysoSignaturesPage *self, KysoContext *context)
 {
   g_return_if_fail (KYSO_IS_SIGNATURES_PAGE (self));
   g_return_if_fail (KYSO_IS_CONTEXT (context));
@@ -269,8 +248,7 @@ kyso_signatures_page_set_context (KysoSignaturesPage *self,
 }
 
 void
-kyso_signatures_page_set_store (KysoSignaturesPage *self,
-                              KysoProfileStore *store)
+kyso_signatures_page_set_store (KysoSignaturesPage *self, KysoProfileStore *store)
 {
   g_return_if_fail (KYSO_IS_SIGNATURES_PAGE (self));
   g_return_if_fail (store == NULL || KYSO_IS_PROFILE_STORE (store));
@@ -341,41 +319,35 @@ kyso_signatures_page_finalize (GObject *object)
 }
 
 static void
-kyso_signatures_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+kyso_signatures_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_STATE:
-      g_value_set_string (value, kyso_signatures_page_get_state (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        g_value_set_object (value, self->store);
+        break;
+      case PROP_STATE:
+        g_value_set_string (value, kyso_signatures_page_get_state (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-kyso_signatures_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+kyso_signatures_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   KysoSignaturesPage *self = KYSO_SIGNATURES_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      kyso_signatures_page_set_store (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        kyso_signatures_page_set_store (self, g_value_get_object (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -390,12 +362,11 @@ kyso_signatures_page_class_init (KysoSignaturesPageClass *klass)
   object_class->get_property = kyso_signatures_page_get_property;
   object_class->set_property = kyso_signatures_page_set_property;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, KYSO_TYPE_PROFILE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_STATE] =
-    g_param_spec_string ("state", NULL, NULL, "loading",
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STORE]
+    = g_param_spec_object ("store", NULL, NULL, KYSO_TYPE_PROFILE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_string (
+    "state", NULL, NULL, "loading", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/kyso/Kyso/ui/kyso-signatures-page.ui");

@@ -14,14 +14,18 @@ G_DECLARE_FINAL_TYPE (KysoSignaturesPage, kyso_signatures_page, KYSO, SIGNATURES
  * It reloads by itself whenever the store reports a change.
  * Property "state" (read-only): "loading", "empty", "list" or "error". */
 /* Shows the context's profile store. */
-void              kyso_signatures_page_set_context (KysoSignaturesPage *self,
-                                                    KysoContext        *context);
-void              kyso_signatures_page_set_store   (KysoSignaturesPage *self,
-                                                    KysoProfileStore   *store);
-KysoProfileStore *kyso_signatures_page_get_store   (KysoSignaturesPage *self);
-const char       *kyso_signatures_page_get_state   (KysoSignaturesPage *self);
-void              kyso_signatures_page_reload      (KysoSignaturesPage *self);
+void
+kyso_signatures_page_set_context (KysoSignaturesPage *self, KysoContext *context);
+void
+kyso_signatures_page_set_store (KysoSignaturesPage *self, KysoProfileStore *store);
+KysoProfileStore *
+kyso_signatures_page_get_store (KysoSignaturesPage *self);
+const char *
+kyso_signatures_page_get_state (KysoSignaturesPage *self);
+void
+kyso_signatures_page_reload (KysoSignaturesPage *self);
 /* Opens the dialog for a new signature. */
-void              kyso_signatures_page_add_profile (KysoSignaturesPage *self);
+void
+kyso_signatures_page_add_profile (KysoSignaturesPage *self);
 
 G_END_DECLS

@@ -25,17 +25,16 @@ struct _KysoApplication
 
 G_DEFINE_FINAL_TYPE (KysoApplication, kyso_application, ADW_TYPE_APPLICATION)
 
-static const GOptionEntry option_entries[] = {
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
-  /* Translators: the placeholder in “--config=FILE”. */
-  { "config", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read service addresses from FILE"), N_("FILE") },
-  { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Try kiosk mode (one citizen after another at a counter PC)"), NULL },
-  G_OPTION_ENTRY_NULL
-};
+static const GOptionEntry option_entries[]
+  = { { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+        /* Translators: the placeholder in “--config=FILE”. */
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read service addresses from FILE"), N_("FILE") },
+          { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL,
+            N_("Try kiosk mode (one citizen after another at a counter PC)"), NULL },
+            G_OPTION_ENTRY_NULL };
 
 static int
-kyso_application_handle_local_options (GApplication *app,
-                                       GVariantDict *options)
+kyso_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   KysoApplication *self = KYSO_APPLICATION (app);
   g_autofree char *config = NULL;
@@ -95,36 +94,27 @@ kyso_application_handle_local_options (GApplication *app,
 }
 
 static void
-about_activated (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   KysoApplication *self = user_data;
   const char *developers[] = { _("The Kyso developers"), NULL };
   GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "modal", TRUE,
-                        "application-name", "Kyso",
-                        "application-icon", APPLICATION_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _("The Kyso developers"),
-                        "developers", developers,
-                        "comments", _("Sign public-service documents with your remote digital signature, "
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for",
+                        gtk_application_get_active_window (GTK_APPLICATION (self)), "modal", TRUE,
+                        "application-name", "Kyso", "application-icon", APPLICATION_ID, "version",
+                        PACKAGE_VERSION, "developer-name",
+                        _("The Kyso developers"), "developers", developers, "comments",
+                           _("Sign public-service documents with your remote digital signature, "
                                       "approved on your phone."),
-                        "website", "https://kyso.vn/",
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        /* Translators: your names, one per line. */
-                        "translator-credits", _("translator-credits"),
-                        NULL);
+                              "website", "https://kyso.vn/", "license-type", GTK_LICENSE_GPL_3_0,
+                              /* Translators: your names, one per line. */
+                              "translator-credits", _("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
 
@@ -159,7 +149,11 @@ kyso_application_startup (GApplication *app)
     { "quit", quit_activated, NULL, NULL, NULL },
   };
   /* Every accelerator of the application, in one place. */
-  static const struct { const char *action; const char *accels[3]; } accels[] = {
+  static const struct
+  {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.show-page::dossiers", { "<Alt>1", NULL } },
@@ -218,7 +212,8 @@ kyso_application_activate (GApplication *app)
   if (self->kiosk_config != NULL)
     {
       if (self->kiosk == NULL)
-        self->kiosk = kyso_kiosk_new (self, self->kiosk_config, self->config, self->settings, self->kiosk_trial);
+        self->kiosk
+          = kyso_kiosk_new (self, self->kiosk_config, self->config, self->settings, self->kiosk_trial);
       kyso_kiosk_present (self->kiosk);
       return;
     }
@@ -273,18 +268,15 @@ static void
 kyso_application_init (KysoApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Sign public-service documents with your remote digital signature."));
+  g_application_set_option_context_summary (
+    G_APPLICATION (self), _("Sign public-service documents with your remote digital signature."));
 }
 
 KysoApplication *
 kyso_application_new (void)
 {
-  return g_object_new (KYSO_TYPE_APPLICATION,
-                       "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
-                       "resource-base-path", "/vn/kyso/Kyso",
-                       NULL);
+  return g_object_new (KYSO_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path", "/vn/kyso/Kyso", NULL);
 }
 
 const char *
@@ -323,10 +315,8 @@ kyso_application_get_context (KysoApplication *self)
 }
 
 gboolean
-kyso_application_enable_kiosk (KysoApplication  *self,
-                               KysoKioskConfig  *kiosk_config,
-                               gboolean          trial,
-                               GError          **error)
+kyso_application_enable_kiosk (KysoApplication *self, KysoKioskConfig *kiosk_config, gboolean trial,
+                               GError **error)
 {
   g_return_val_if_fail (KYSO_IS_APPLICATION (self), FALSE);
   g_return_val_if_fail (kiosk_config != NULL, FALSE);

@@ -6,11 +6,11 @@
 
 struct _KysoContext
 {
-  GObject           parent_instance;
+  GObject parent_instance;
 
-  KysoConfig       *config;
+  KysoConfig *config;
   KysoProfileStore *profiles;
-  GSettings        *settings;
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (KysoContext, kyso_context, G_TYPE_OBJECT)
@@ -51,9 +51,7 @@ kyso_context_init (KysoContext *self)
 }
 
 KysoContext *
-kyso_context_new (KysoConfig       *config,
-                  KysoProfileStore *profiles,
-                  GSettings        *settings)
+kyso_context_new (KysoConfig *config, KysoProfileStore *profiles, GSettings *settings)
 {
   KysoContext *self;
 

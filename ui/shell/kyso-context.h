@@ -16,14 +16,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KysoContext, kyso_context, KYSO, CONTEXT, GObject)
 
 /* @settings may be NULL (no schema installed: pages keep their defaults). */
-KysoContext      *kyso_context_new               (KysoConfig       *config,
-                                                  KysoProfileStore *profiles,
-                                                  GSettings        *settings);
+KysoContext *
+kyso_context_new (KysoConfig *config, KysoProfileStore *profiles, GSettings *settings);
 /* Never NULL. */
-KysoConfig       *kyso_context_get_config        (KysoContext      *self);
+KysoConfig *
+kyso_context_get_config (KysoContext *self);
 /* Never NULL. */
-KysoProfileStore *kyso_context_get_profile_store (KysoContext      *self);
+KysoProfileStore *
+kyso_context_get_profile_store (KysoContext *self);
 /* May be NULL. */
-GSettings        *kyso_context_get_settings      (KysoContext      *self);
+GSettings *
+kyso_context_get_settings (KysoContext *self);
 
 G_END_DECLS

@@ -43,8 +43,7 @@ tsa_apply_cb (KysoSettingsPage *self)
   if (*text != '\0' && !is_web_address (text))
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->tsa_row), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->tsa_row),
-                                   _("Write an address starting with https://"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->tsa_row), _("Write an address starting with https://"));
       return;
     }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tsa_row), NULL);
@@ -52,8 +51,7 @@ tsa_apply_cb (KysoSettingsPage *self)
 }
 
 static void
-set_settings (KysoSettingsPage *self,
-              GSettings        *settings)
+set_settings (KysoSettingsPage *self, GSettings *settings)
 {
   g_autofree char *tsa = NULL;
 
@@ -63,14 +61,14 @@ set_settings (KysoSettingsPage *self,
   if (settings != NULL)
     {
       tsa = g_settings_get_string (settings, "tsa-url");
-      g_settings_bind (settings, "remember-session", self->remember_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "remember-session", self->remember_switch, "active",
+                       G_SETTINGS_BIND_DEFAULT);
     }
   gtk_editable_set_text (GTK_EDITABLE (self->tsa_row), tsa != NULL ? tsa : "");
 }
 
 static void
-set_config (KysoSettingsPage *self,
-            KysoConfig       *config)
+set_config (KysoSettingsPage *self, KysoConfig *config)
 {
   const char *file = config != NULL ? kyso_config_get_filename (config) : NULL;
 
@@ -79,8 +77,7 @@ set_config (KysoSettingsPage *self,
 }
 
 void
-kyso_settings_page_set_context (KysoSettingsPage *self,
-                                KysoContext      *context)
+kyso_settings_page_set_context (KysoSettingsPage *self, KysoContext *context)
 {
   g_return_if_fail (KYSO_IS_SETTINGS_PAGE (self));
   g_return_if_fail (KYSO_IS_CONTEXT (context));

@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (KysoSettingsPage, kyso_settings_page, KYSO, SETTINGS_PAGE,
 /* The "Settings" page: the time-stamp server (GSettings tsa-url) and which configuration file
  * is in use. Without the context's settings (schema not installed) the editable rows are
  * insensitive. */
-void kyso_settings_page_set_context (KysoSettingsPage *self,
-                                     KysoContext      *context);
+void
+kyso_settings_page_set_context (KysoSettingsPage *self, KysoContext *context);
 
 G_END_DECLS

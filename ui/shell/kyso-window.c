@@ -32,19 +32,18 @@ struct _KysoWindow
   KysoSettingsPage *settings_page;
 
   gboolean set_up;
-  GPtrArray *sign_requests;   /* GTask of kyso_window_sign_file_async, waiting */
-  gboolean ending_session;   /* closing waits for the portal session to end */
+  GPtrArray *sign_requests; /* GTask of kyso_window_sign_file_async, waiting */
+  gboolean ending_session;  /* closing waits for the portal session to end */
   gboolean session_ended;
   gboolean kiosk;
 };
 
 G_DEFINE_FINAL_TYPE (KysoWindow, kyso_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static const char * const page_names[] = { "dossiers", "documents", "profiles", "settings" };
+static const char *const page_names[] = { "dossiers", "documents", "profiles", "settings" };
 
 static GtkListBoxRow *
-row_for_page (KysoWindow *self,
-              const char *name)
+row_for_page (KysoWindow *self, const char *name)
 {
   GtkListBoxRow *rows[] = { self->dossiers_row, self->documents_row, self->profiles_row, self->settings_row };
 
@@ -63,8 +62,7 @@ get_settings (KysoWindow *self)
 }
 
 static void
-sidebar_row_activated_cb (KysoWindow    *self,
-                          GtkListBoxRow *row)
+sidebar_row_activated_cb (KysoWindow *self, GtkListBoxRow *row)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (page_names); i++)
     if (row_for_page (self, page_names[i]) == row)
@@ -93,9 +91,7 @@ stack_visible_child_cb (KysoWindow *self)
 }
 
 static void
-show_page_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
+show_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   KysoWindow *self = user_data;
 
@@ -104,9 +100,7 @@ show_page_activated (GSimpleAction *action,
 }
 
 static void
-add_profile_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
+add_profile_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   KysoWindow *self = user_data;
 
@@ -117,9 +111,7 @@ add_profile_activated (GSimpleAction *action,
 
 /* A dossier's component opened from the Dossiers place (s: its path). */
 static void
-open_document_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
+open_document_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   KysoWindow *self = user_data;
   g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
@@ -132,10 +124,7 @@ open_document_activated (GSimpleAction *action,
 /* Sign this file --------------------------------------------------------------------------- */
 
 static void
-document_signed_cb (KysoDocumentPage *page,
-                    GFile            *input,
-                    GFile            *output,
-                    KysoWindow       *self)
+document_signed_cb (KysoDocumentPage *page, GFile *input, GFile *output, KysoWindow *self)
 {
   for (guint i = self->sign_requests->len; i > 0; i--)
     {
@@ -150,15 +139,15 @@ document_signed_cb (KysoDocumentPage *page,
 }
 
 static void
-sign_request_cancelled_cb (GCancellable *cancellable,
-                           GTask        *task)
+sign_request_cancelled_cb (GCancellable *cancellable, GTask *task)
 {
   KysoWindow *self = g_task_get_source_object (task);
 
   /* Only still waiting requests are in the list; the list owns the task. */
   if (g_ptr_array_find (self->sign_requests, task, NULL))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Signing was cancelled; nothing was signed."));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                               _("Signing was cancelled; nothing was signed."));
       g_ptr_array_remove (self->sign_requests, task);
     }
 }
@@ -174,19 +163,15 @@ sign_request_cancel_idle (gpointer data)
 }
 
 static void
-on_sign_request_cancelled (GCancellable *cancellable,
-                           gpointer      data)
+on_sign_request_cancelled (GCancellable *cancellable, gpointer data)
 {
   /* "cancelled" may run on any thread and with the cancellable's lock held: answer later. */
   g_idle_add (sign_request_cancel_idle, g_object_ref (data));
 }
 
 void
-kyso_window_sign_file_async (KysoWindow          *self,
-                             GFile               *file,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+kyso_window_sign_file_async (KysoWindow *self, GFile *file, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
 
@@ -198,16 +183,15 @@ kyso_window_sign_file_async (KysoWindow          *self,
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_ptr_array_add (self->sign_requests, task);
   if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_sign_request_cancelled), g_object_ref (task), g_object_unref);
+    g_cancellable_connect (cancellable, G_CALLBACK (on_sign_request_cancelled), g_object_ref (task),
+                           g_object_unref);
   kyso_window_set_page (self, "documents");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   kyso_document_page_open_async (self->documents_page, file, NULL, NULL, NULL);
 }
 
 GFile *
-kyso_window_sign_file_finish (KysoWindow   *self,
-                              GAsyncResult *result,
-                              GError      **error)
+kyso_window_sign_file_finish (KysoWindow *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_window_sign_file_async, NULL);
@@ -221,7 +205,8 @@ fail_sign_requests (KysoWindow *self)
     {
       GTask *task = g_ptr_array_steal_index (self->sign_requests, 0);
 
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Signing was cancelled; nothing was signed."));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                               _("Signing was cancelled; nothing was signed."));
       g_object_unref (task);
     }
 }
@@ -238,9 +223,7 @@ kyso_window_dispose (GObject *object)
 
 /* The portal session ended at close: the window goes now. */
 static void
-closing_logout_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+closing_logout_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(KysoWindow) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -255,8 +238,7 @@ closing_logout_cb (GObject      *source,
  * the next person at this computer must not continue their dossiers. FALSE when nothing is to
  * be done; else the window closes once the session is gone. */
 static gboolean
-end_session_on_close (KysoWindow *self,
-                      GSettings  *settings)
+end_session_on_close (KysoWindow *self, GSettings *settings)
 {
   KysoPortal *portal = kyso_dossiers_page_get_portal (self->dossiers_page);
 
@@ -304,9 +286,7 @@ kyso_window_close_request (GtkWindow *window)
 
 /* Runs once the window belongs to the application ("application" is set after construction). */
 static void
-application_set_cb (KysoWindow *self,
-                    GParamSpec *pspec,
-                    gpointer    user_data)
+application_set_cb (KysoWindow *self, GParamSpec *pspec, gpointer user_data)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   KysoContext *context;
@@ -328,8 +308,7 @@ application_set_cb (KysoWindow *self,
 
   if (settings != NULL)
     {
-      gtk_window_set_default_size (GTK_WINDOW (self),
-                                   g_settings_get_int (settings, "window-width"),
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
                                    g_settings_get_int (settings, "window-height"));
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
@@ -403,8 +382,7 @@ kyso_window_new (KysoApplication *application)
 }
 
 void
-kyso_window_set_page (KysoWindow *self,
-                      const char *name)
+kyso_window_set_page (KysoWindow *self, const char *name)
 {
   g_return_if_fail (KYSO_IS_WINDOW (self));
 
@@ -424,8 +402,7 @@ kyso_window_get_page (KysoWindow *self)
 }
 
 void
-kyso_window_add_toast (KysoWindow *self,
-                       AdwToast   *toast)
+kyso_window_add_toast (KysoWindow *self, AdwToast *toast)
 {
   g_return_if_fail (KYSO_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -446,8 +423,7 @@ kyso_window_get_document_page (KysoWindow *self)
 }
 
 void
-kyso_window_set_kiosk (KysoWindow *self,
-                       gboolean    kiosk)
+kyso_window_set_kiosk (KysoWindow *self, gboolean kiosk)
 {
   g_return_if_fail (KYSO_IS_WINDOW (self));
 

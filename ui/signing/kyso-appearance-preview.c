@@ -10,13 +10,14 @@
 
 #include "kyso-error.h"
 
-typedef struct {
-  char      *signer_name;
+typedef struct
+{
+  char *signer_name;
   GDateTime *time;
-  char      *ca_name;
-  char      *reason;
-  GBytes    *image_png;
-  double     width, height, scale;
+  char *ca_name;
+  char *reason;
+  GBytes *image_png;
+  double width, height, scale;
 } PreviewData;
 
 static void
@@ -31,10 +32,7 @@ preview_data_free (PreviewData *data)
 }
 
 static void
-add_object (GString    *out,
-            GArray     *offsets,
-            const char *dict,
-            GBytes     *stream)
+add_object (GString *out, GArray *offsets, const char *dict, GBytes *stream)
 {
   gsize offset = out->len;
 
@@ -43,7 +41,7 @@ add_object (GString    *out,
   if (stream != NULL)
     {
       g_string_append (out, "\nstream\n");
-      g_string_append_len (out, g_bytes_get_data (stream, NULL), (gssize) g_bytes_get_size (stream));
+      g_string_append_len (out, g_bytes_get_data (stream, NULL), (gssize)g_bytes_get_size (stream));
       g_string_append (out, "\nendstream");
     }
   g_string_append (out, "\nendobj\n");
@@ -77,17 +75,19 @@ kyso_appearance_preview_make_pdf (KysoPdfAppearance *appearance)
   add_object (out, offsets, content_dict, content);
   if (has_image)
     {
-      g_autofree char *image = g_strdup_printf ("<< /Type /XObject /Subtype /Image /Width %u /Height %u "
-                                                "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
-                                                "%s/Length %" G_GSIZE_FORMAT " >>",
-                                                iw, ih, alpha ? "/SMask 6 0 R " : "", g_bytes_get_size (rgb));
+      g_autofree char *image
+        = g_strdup_printf ("<< /Type /XObject /Subtype /Image /Width %u /Height %u "
+                           "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
+                           "%s/Length %" G_GSIZE_FORMAT " >>",
+                           iw, ih, alpha ? "/SMask 6 0 R " : "", g_bytes_get_size (rgb));
       add_object (out, offsets, image, rgb);
       if (alpha != NULL)
         {
-          g_autofree char *mask = g_strdup_printf ("<< /Type /XObject /Subtype /Image /Width %u /Height %u "
-                                                   "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
-                                                   "/Length %" G_GSIZE_FORMAT " >>",
-                                                   iw, ih, g_bytes_get_size (alpha));
+          g_autofree char *mask
+            = g_strdup_printf ("<< /Type /XObject /Subtype /Image /Width %u /Height %u "
+                               "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+                               "/Length %" G_GSIZE_FORMAT " >>",
+                               iw, ih, g_bytes_get_size (alpha));
           add_object (out, offsets, mask, alpha);
         }
     }
@@ -96,19 +96,18 @@ kyso_appearance_preview_make_pdf (KysoPdfAppearance *appearance)
   g_string_append_printf (out, "xref\n0 %u\n0000000000 65535 f \n", offsets->len + 1);
   for (guint i = 0; i < offsets->len; i++)
     g_string_append_printf (out, "%010" G_GSIZE_FORMAT " 00000 n \n", g_array_index (offsets, gsize, i));
-  g_string_append_printf (out, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
+  g_string_append_printf (out,
+                          "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
                           offsets->len + 1, xref);
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }
 
 static void
-render_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+render_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   PreviewData *data = task_data;
-  KysoPdfAppearanceInfo info = { data->signer_name, data->time, data->ca_name, data->reason, data->image_png };
+  KysoPdfAppearanceInfo info
+    = { data->signer_name, data->time, data->ca_name, data->reason, data->image_png };
   g_autoptr (KysoPdfAppearance) appearance = NULL;
   g_autoptr (GBytes) pdf = NULL, pixels = NULL;
   g_autoptr (GError) error = NULL;
@@ -129,13 +128,13 @@ render_thread (GTask        *task,
   if (doc == NULL)
     {
       /* Translators: %s says why; the signature itself is not affected. */
-      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED, _("The preview could not be drawn: %s"),
-                               error->message);
+      g_task_return_new_error (task, KYSO_ERROR, KYSO_ERROR_FAILED,
+                               _("The preview could not be drawn: %s"), error->message);
       return;
     }
   page = poppler_document_get_page (doc, 0);
-  pw = MAX (1, (int) ceil (data->width * data->scale));
-  ph = MAX (1, (int) ceil (data->height * data->scale));
+  pw = MAX (1, (int)ceil (data->width * data->scale));
+  ph = MAX (1, (int)ceil (data->height * data->scale));
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -148,22 +147,18 @@ render_thread (GTask        *task,
   g_object_unref (doc);
 
   pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                       (gsize) cairo_image_surface_get_stride (surface) * ph,
-                                       (GDestroyNotify) cairo_surface_destroy, surface);
+                                       (gsize)cairo_image_surface_get_stride (surface) * ph,
+                                       (GDestroyNotify)cairo_surface_destroy, surface);
   g_task_return_pointer (task,
                          gdk_memory_texture_new (pw, ph, GDK_MEMORY_DEFAULT, pixels,
-                                                 (gsize) cairo_image_surface_get_stride (surface)),
+                                                 (gsize)cairo_image_surface_get_stride (surface)),
                          g_object_unref);
 }
 
 void
-kyso_appearance_preview_render_async (const KysoPdfAppearanceInfo *info,
-                                      double                       width,
-                                      double                       height,
-                                      double                       scale,
-                                      GCancellable                *cancellable,
-                                      GAsyncReadyCallback          callback,
-                                      gpointer                     user_data)
+kyso_appearance_preview_render_async (const KysoPdfAppearanceInfo *info, double width, double height,
+                                      double scale, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   PreviewData *data;
@@ -183,16 +178,16 @@ kyso_appearance_preview_render_async (const KysoPdfAppearanceInfo *info,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, kyso_appearance_preview_render_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) preview_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)preview_data_free);
   g_task_run_in_thread (task, render_thread);
 }
 
 GdkTexture *
-kyso_appearance_preview_render_finish (GAsyncResult  *result,
-                                       GError       **error)
+kyso_appearance_preview_render_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_appearance_preview_render_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kyso_appearance_preview_render_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

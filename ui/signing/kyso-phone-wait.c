@@ -9,32 +9,33 @@
 #include "kyso-error.h"
 #include "kyso-providers.h"
 
-struct _KysoPhoneWait {
-  GtkWidget       parent_instance;
+struct _KysoPhoneWait
+{
+  GtkWidget parent_instance;
 
-  GtkStack       *stack;
-  GtkSpinner     *spinner;
-  GtkLabel       *progress_title;
-  GtkLabel       *progress_message;
-  GtkLabel       *wait_title;
-  GtkLabel       *wait_message;
-  GtkWidget      *code_box;
-  GtkLabel       *code_caption;
-  GtkLabel       *code_label;
-  GtkLabel       *code_hint;
-  GtkLabel       *transaction_label;
-  GtkLabel       *countdown_label;
-  GtkLevelBar    *countdown_bar;
-  GtkImage       *outcome_icon;
-  GtkLabel       *outcome_title;
-  GtkLabel       *outcome_message;
-  GtkWidget      *retry_button;
+  GtkStack *stack;
+  GtkSpinner *spinner;
+  GtkLabel *progress_title;
+  GtkLabel *progress_message;
+  GtkLabel *wait_title;
+  GtkLabel *wait_message;
+  GtkWidget *code_box;
+  GtkLabel *code_caption;
+  GtkLabel *code_label;
+  GtkLabel *code_hint;
+  GtkLabel *transaction_label;
+  GtkLabel *countdown_label;
+  GtkLevelBar *countdown_bar;
+  GtkImage *outcome_icon;
+  GtkLabel *outcome_title;
+  GtkLabel *outcome_message;
+  GtkWidget *retry_button;
 
-  char           *provider;
-  const char     *state;
-  gint64          expires_at;
-  gint64          waiting_since;
-  guint           tick_id;
+  char *provider;
+  const char *state;
+  gint64 expires_at;
+  gint64 waiting_since;
+  guint tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (KysoPhoneWait, kyso_phone_wait, GTK_TYPE_WIDGET)
@@ -98,23 +99,21 @@ tick_cb (gpointer data)
     }
   if (left > 0)
     /* Translators: time left to approve on the phone, minutes:seconds. */
-    text = g_strdup_printf (_("%d:%02d left to approve"), (int) (left / 60), (int) (left % 60));
+    text = g_strdup_printf (_("%d:%02d left to approve"), (int)(left / 60), (int)(left % 60));
   else
     text = g_strdup (_("Time is up; waiting for the provider’s answer…"));
   gtk_label_set_text (self->countdown_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->countdown_bar), TRUE);
   if (self->expires_at > self->waiting_since)
-    gtk_level_bar_set_value (self->countdown_bar,
-                             CLAMP ((double) (self->expires_at - now) / (self->expires_at - self->waiting_since), 0, 1));
+    gtk_level_bar_set_value (
+      self->countdown_bar,
+      CLAMP ((double)(self->expires_at - now) / (self->expires_at - self->waiting_since), 0, 1));
   return G_SOURCE_CONTINUE;
 }
 
 static void
-show_progress (KysoPhoneWait *self,
-               const char   *state,
-               const char   *title,
-               const char   *message)
+show_progress (KysoPhoneWait *self, const char *state, const char *title, const char *message)
 {
   stop_countdown (self);
   self->state = state;
@@ -125,8 +124,7 @@ show_progress (KysoPhoneWait *self,
 }
 
 void
-kyso_phone_wait_set_provider (KysoPhoneWait *self,
-                             const char   *provider)
+kyso_phone_wait_set_provider (KysoPhoneWait *self, const char *provider)
 {
   g_return_if_fail (KYSO_IS_PHONE_WAIT (self));
 
@@ -135,8 +133,7 @@ kyso_phone_wait_set_provider (KysoPhoneWait *self,
 }
 
 void
-kyso_phone_wait_set_progress (KysoPhoneWait           *self,
-                             const KysoSignProgress *progress)
+kyso_phone_wait_set_progress (KysoPhoneWait *self, const KysoSignProgress *progress)
 {
   g_autofree char *title = NULL, *message = NULL;
   const char *app;
@@ -149,77 +146,84 @@ kyso_phone_wait_set_progress (KysoPhoneWait           *self,
 
   switch (progress->state)
     {
-    case KYSO_SIGN_STATE_SENDING:
-      /* Translators: %s is the certificate provider, e.g. VNPT-CA. */
-      title = g_strdup_printf (_("Contacting %s…"), provider_name (self));
-      show_progress (self, "sending", title,
-                     _("Only the document’s fingerprint is sent, never the document itself."));
-      break;
+      case KYSO_SIGN_STATE_SENDING:
+        /* Translators: %s is the certificate provider, e.g. VNPT-CA. */
+        title = g_strdup_printf (_("Contacting %s…"), provider_name (self));
+        show_progress (self, "sending", title,
+                       _("Only the document’s fingerprint is sent, never the document itself."));
+        break;
 
-    case KYSO_SIGN_STATE_APPROVED:
-      show_progress (self, "approved", _("Approved — Finishing the Signed File"),
-                     _("Your approval arrived. Kyso is adding the signature to the document."));
-      break;
+      case KYSO_SIGN_STATE_APPROVED:
+        show_progress (self, "approved",
+                       _("Approved — Finishing the Signed File"),
+                          _("Your approval arrived. Kyso is adding the signature to the document."));
+        break;
 
-    case KYSO_SIGN_STATE_RETRYING:
-      /* Translators: %s is the certificate provider. */
-      message = g_strdup_printf (_("The connection to %s was interrupted. Kyso keeps trying; the request on your "
-                                   "phone stays valid."),
-                                 provider_name (self));
-      show_progress (self, "retrying", _("Connection Trouble — Trying Again"), message);
-      break;
-
-    case KYSO_SIGN_STATE_WAITING:
-    default:
-      app = kyso_phone_wait_app_for_provider (self->provider);
-      if (app != NULL)
-        /* Translators: %s is a phone app, e.g. "VNPT SmartCA". */
-        message = g_strdup_printf (_("Open the %s app on your phone and approve the signing request."), app);
-      else
+      case KYSO_SIGN_STATE_RETRYING:
         /* Translators: %s is the certificate provider. */
-        message = g_strdup_printf (_("Open the signing app of %s on your phone and approve the signing request."),
-                                   provider_name (self));
-      gtk_label_set_text (self->wait_title, _("Approve on Your Phone"));
-      gtk_label_set_text (self->wait_message, message);
+        message = g_strdup_printf (
+          _("The connection to %s was interrupted. Kyso keeps trying; the request on your "
+                                   "phone stays valid."),
+             provider_name (self));
+        show_progress (self, "retrying", _("Connection Trouble — Trying Again"), message);
+        break;
 
-      /* The doc_id sent for each document: what the provider's app shows next to it. No code is
-       * shown when the service shows none Kyso chose. */
-      {
-        guint n = progress->doc_codes != NULL ? g_strv_length ((char **) progress->doc_codes) : 1;
-        g_autofree char *codes = progress->doc_codes != NULL ? g_strjoinv ("\n", (char **) progress->doc_codes)
-                                                             : g_strdup (progress->verification_code);
+      case KYSO_SIGN_STATE_WAITING:
+      default:
+        app = kyso_phone_wait_app_for_provider (self->provider);
+        if (app != NULL)
+          /* Translators: %s is a phone app, e.g. "VNPT SmartCA". */
+          message
+            = g_strdup_printf (_("Open the %s app on your phone and approve the signing request."), app);
+        else
+          /* Translators: %s is the certificate provider. */
+          message = g_strdup_printf (
+            _("Open the signing app of %s on your phone and approve the signing request."),
+               provider_name (self));
+        gtk_label_set_text (self->wait_title, _("Approve on Your Phone"));
+        gtk_label_set_text (self->wait_message, message);
 
-        gtk_label_set_text (self->code_caption, g_dngettext (GETTEXT_PACKAGE, "Document code", "Document codes", n));
-        gtk_label_set_text (self->code_hint,
-                            g_dngettext (GETTEXT_PACKAGE, "Check that your phone shows this code for this document.",
-                                         "Check that your phone shows each of these codes, one for each document.", n));
-        gtk_label_set_text (self->code_label, codes != NULL ? codes : "");
-      }
-      gtk_widget_set_visible (self->code_box, progress->doc_codes != NULL || progress->verification_code != NULL);
-      if (progress->transaction_id != NULL)
+        /* The doc_id sent for each document: what the provider's app shows next to it. No code is
+         * shown when the service shows none Kyso chose. */
         {
-          /* Translators: %s is the provider's transaction number, for a call to its help desk. */
-          g_autofree char *transaction = g_strdup_printf (_("Transaction: %s"), progress->transaction_id);
-          gtk_label_set_text (self->transaction_label, transaction);
-        }
-      gtk_widget_set_visible (GTK_WIDGET (self->transaction_label), progress->transaction_id != NULL);
+          guint n = progress->doc_codes != NULL ? g_strv_length ((char **)progress->doc_codes) : 1;
+          g_autofree char *codes = progress->doc_codes != NULL
+                                     ? g_strjoinv ("\n", (char **)progress->doc_codes)
+                                     : g_strdup (progress->verification_code);
 
-      if (g_strcmp0 (self->state, "waiting") != 0)
-        self->waiting_since = g_get_real_time ();
-      self->expires_at = progress->expires_at;
-      self->state = "waiting";
-      gtk_spinner_stop (self->spinner);
-      gtk_stack_set_visible_child_name (self->stack, "waiting");
-      tick_cb (self);
-      if (self->tick_id == 0)
-        self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
-      break;
+          gtk_label_set_text (self->code_caption,
+                              g_dngettext (GETTEXT_PACKAGE, "Document code", "Document codes", n));
+          gtk_label_set_text (
+            self->code_hint,
+            g_dngettext (GETTEXT_PACKAGE, "Check that your phone shows this code for this document.",
+                         "Check that your phone shows each of these codes, one for each document.", n));
+          gtk_label_set_text (self->code_label, codes != NULL ? codes : "");
+        }
+        gtk_widget_set_visible (self->code_box,
+                                progress->doc_codes != NULL || progress->verification_code != NULL);
+        if (progress->transaction_id != NULL)
+          {
+            /* Translators: %s is the provider's transaction number, for a call to its help desk. */
+            g_autofree char *transaction = g_strdup_printf (_("Transaction: %s"), progress->transaction_id);
+            gtk_label_set_text (self->transaction_label, transaction);
+          }
+        gtk_widget_set_visible (GTK_WIDGET (self->transaction_label), progress->transaction_id != NULL);
+
+        if (g_strcmp0 (self->state, "waiting") != 0)
+          self->waiting_since = g_get_real_time ();
+        self->expires_at = progress->expires_at;
+        self->state = "waiting";
+        gtk_spinner_stop (self->spinner);
+        gtk_stack_set_visible_child_name (self->stack, "waiting");
+        tick_cb (self);
+        if (self->tick_id == 0)
+          self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+        break;
     }
 }
 
 void
-kyso_phone_wait_set_outcome (KysoPhoneWait *self,
-                            const GError *error)
+kyso_phone_wait_set_outcome (KysoPhoneWait *self, const GError *error)
 {
   g_autofree char *title = NULL, *message = NULL;
   const char *icon = "dialog-error-symbolic";
@@ -243,7 +247,8 @@ kyso_phone_wait_set_outcome (KysoPhoneWait *self,
       self->state = "cancelled";
       icon = "dialog-information-symbolic";
       title = g_strdup (_("Signing Cancelled"));
-      message = g_strdup (_("Nothing was signed. If a request is still showing on your phone, refuse it or let it "
+      message
+        = g_strdup (_("Nothing was signed. If a request is still showing on your phone, refuse it or let it "
                             "expire."));
     }
   else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_REFUSED))
@@ -251,7 +256,8 @@ kyso_phone_wait_set_outcome (KysoPhoneWait *self,
       self->state = "refused";
       icon = "action-unavailable-symbolic";
       title = g_strdup (_("Signing Refused on the Phone"));
-      message = g_strdup (_("The request was refused on your phone, so nothing was signed. If that was a mistake, "
+      message
+        = g_strdup (_("The request was refused on your phone, so nothing was signed. If that was a mistake, "
                             "press Try Again and approve the new request."));
     }
   else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_EXPIRED))
@@ -259,7 +265,8 @@ kyso_phone_wait_set_outcome (KysoPhoneWait *self,
       self->state = "expired";
       icon = "alarm-symbolic";
       title = g_strdup (_("The Request Expired"));
-      message = g_strdup (_("The request was not approved in time, so nothing was signed. Press Try Again, then "
+      message
+        = g_strdup (_("The request was not approved in time, so nothing was signed. Press Try Again, then "
                             "approve the new request on your phone before the time runs out."));
     }
   else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_NETWORK))
@@ -268,7 +275,8 @@ kyso_phone_wait_set_outcome (KysoPhoneWait *self,
       icon = "network-offline-symbolic";
       /* Translators: %s is the certificate provider. */
       title = g_strdup_printf (_("No Connection to %s"), provider_name (self));
-      message = g_strdup (_("Kyso could not reach the signing service, so nothing was signed. Check that this "
+      message
+        = g_strdup (_("Kyso could not reach the signing service, so nothing was signed. Check that this "
                             "computer is connected to the internet, then press Try Again."));
     }
   else
@@ -276,9 +284,9 @@ kyso_phone_wait_set_outcome (KysoPhoneWait *self,
       self->state = "failed";
       if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_CERTIFICATE))
         title = g_strdup (_("Your Certificate Cannot Be Used"));
-      else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_SERVER) ||
-               g_error_matches (error, KYSO_ERROR, KYSO_ERROR_AUTH) ||
-               g_error_matches (error, KYSO_ERROR, KYSO_ERROR_TLS))
+      else if (g_error_matches (error, KYSO_ERROR, KYSO_ERROR_SERVER)
+               || g_error_matches (error, KYSO_ERROR, KYSO_ERROR_AUTH)
+               || g_error_matches (error, KYSO_ERROR, KYSO_ERROR_TLS))
         title = g_strdup (_("The Signing Service Had a Problem"));
       else
         title = g_strdup (_("Signing Failed"));

@@ -18,71 +18,74 @@
 
 #define PREVIEW_SCALE 2.0
 
-struct _KysoSignDialog {
-  AdwWindow          parent_instance;
+struct _KysoSignDialog
+{
+  AdwWindow parent_instance;
 
-  GtkWidget         *sign_button;
-  GtkStack          *stack;
-  AdwComboRow       *profile_row;
-  AdwComboRow       *account_row;
-  GtkWidget         *no_profile_box;
-  GtkLabel          *no_profile_label;
-  GtkPicture        *preview;
-  GtkLabel          *preview_caption;
-  GtkStack          *certificate_stack;
-  GtkSpinner        *certificate_spinner;
-  GtkLabel          *certificate_loading_label;
-  GtkLabel          *certificate_error_label;
-  AdwActionRow      *holder_row;
-  AdwActionRow      *id_row;
-  AdwActionRow      *issuer_row;
-  AdwActionRow      *validity_row;
-  GtkWidget         *warning_group;
-  GtkLabel          *warning_label;
-  AdwActionRow      *output_row;
-  KysoPhoneWait      *wait;
+  GtkWidget *sign_button;
+  GtkStack *stack;
+  AdwComboRow *profile_row;
+  AdwComboRow *account_row;
+  GtkWidget *no_profile_box;
+  GtkLabel *no_profile_label;
+  GtkPicture *preview;
+  GtkLabel *preview_caption;
+  GtkStack *certificate_stack;
+  GtkSpinner *certificate_spinner;
+  GtkLabel *certificate_loading_label;
+  GtkLabel *certificate_error_label;
+  AdwActionRow *holder_row;
+  AdwActionRow *id_row;
+  AdwActionRow *issuer_row;
+  AdwActionRow *validity_row;
+  GtkWidget *warning_group;
+  GtkLabel *warning_label;
+  AdwActionRow *output_row;
+  KysoPhoneWait *wait;
 
-  GFile             *input;
-  GFile             *output;
-  KysoSignPlacement  placement;
-  KysoConfig        *config;
-  char              *tsa_url;
-  KysoSignerFactory  factory;
-  gpointer           factory_data;
-  GDestroyNotify     factory_destroy;
+  GFile *input;
+  GFile *output;
+  KysoSignPlacement placement;
+  KysoConfig *config;
+  char *tsa_url;
+  KysoSignerFactory factory;
+  gpointer factory_data;
+  GDestroyNotify factory_destroy;
 
-  GPtrArray         *profiles;          /* KysoProfile */
-  char              *preselect_id;
-  KysoSigner        *signer;
-  char              *credential_id;
-  GPtrArray         *chain;             /* GBytes DER */
-  KysoCertificate   *certificate;
+  GPtrArray *profiles; /* KysoProfile */
+  char *preselect_id;
+  KysoSigner *signer;
+  char *credential_id;
+  GPtrArray *chain; /* GBytes DER */
+  KysoCertificate *certificate;
 
-  GCancellable      *load_cancellable;  /* profiles, certificate, preview */
-  GCancellable      *run_cancellable;   /* signing */
-  KysoSigningJob    *job;               /* the run in progress, or the last one */
-  KysoPending       *pending;           /* a request to resume */
-  gboolean           job_resumes;       /* the job runs resume_async */
-  gboolean           resuming;          /* sign as soon as the certificate is back */
-  guint              resume_account;
-  const char        *state;
+  GCancellable *load_cancellable; /* profiles, certificate, preview */
+  GCancellable *run_cancellable;  /* signing */
+  KysoSigningJob *job;            /* the run in progress, or the last one */
+  KysoPending *pending;           /* a request to resume */
+  gboolean job_resumes;           /* the job runs resume_async */
+  gboolean resuming;              /* sign as soon as the certificate is back */
+  guint resume_account;
+  const char *state;
 };
 
 G_DEFINE_FINAL_TYPE (KysoSignDialog, kyso_sign_dialog, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   SIGNED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-static void fetch_certificate (KysoSignDialog *self);
-static void resume_run (KysoSignDialog *self);
+static void
+fetch_certificate (KysoSignDialog *self);
+static void
+resume_run (KysoSignDialog *self);
 
 static void
-set_state (KysoSignDialog *self,
-           const char     *state)
+set_state (KysoSignDialog *self, const char *state)
 {
   self->state = state;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.sign", g_str_equal (state, "ready"));
@@ -147,8 +150,7 @@ update_output_row (KysoSignDialog *self)
 }
 
 void
-kyso_sign_dialog_set_output (KysoSignDialog *self,
-                             GFile          *output)
+kyso_sign_dialog_set_output (KysoSignDialog *self, GFile *output)
 {
   g_return_if_fail (KYSO_IS_SIGN_DIALOG (self));
   g_return_if_fail (G_IS_FILE (output));
@@ -165,9 +167,7 @@ kyso_sign_dialog_get_output (KysoSignDialog *self)
 }
 
 static void
-save_response_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  KysoSignDialog  *self)
+save_response_cb (GtkNativeDialog *chooser, int response, KysoSignDialog *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -180,17 +180,15 @@ save_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-change_output_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+change_output_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KysoSignDialog *self = KYSO_SIGN_DIALOG (widget);
   GtkFileChooserNative *chooser;
   g_autoptr (GFile) folder = g_file_get_parent (self->output);
   g_autofree char *name = g_file_get_basename (self->output);
 
-  chooser = gtk_file_chooser_native_new (_("Save the Signed File"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
+  chooser = gtk_file_chooser_native_new (_("Save the Signed File"), GTK_WINDOW (self),
+                                            GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   if (folder != NULL)
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -202,9 +200,7 @@ change_output_action (GtkWidget  *widget,
 /* Preview */
 
 static void
-preview_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+preview_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoSignDialog *self = user_data;
   g_autoptr (GdkTexture) texture = NULL;
@@ -212,7 +208,7 @@ preview_done (GObject      *source,
 
   texture = kyso_appearance_preview_render_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* the dialog may be gone */
+    return; /* the dialog may be gone */
   if (texture == NULL)
     {
       gtk_label_set_text (self->preview_caption, error->message);
@@ -222,7 +218,7 @@ preview_done (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->preview), TRUE);
   /* Show it at the size it has on paper at 100 % (clamped by the window). */
   gtk_widget_set_size_request (GTK_WIDGET (self->preview), -1,
-                               MIN (200, (int) (gdk_texture_get_height (texture) / PREVIEW_SCALE * 4 / 3)));
+                               MIN (200, (int)(gdk_texture_get_height (texture) / PREVIEW_SCALE * 4 / 3)));
 }
 
 static void
@@ -238,8 +234,9 @@ update_preview (KysoSignDialog *self)
     {
       gtk_picture_set_paintable (self->preview, NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->preview), FALSE);
-      gtk_label_set_text (self->preview_caption,
-                          _("Invisible signature: nothing is drawn on the page, but the signature is in the file "
+      gtk_label_set_text (
+        self->preview_caption,
+        _("Invisible signature: nothing is drawn on the page, but the signature is in the file "
                             "and shows in every signing history."));
       return;
     }
@@ -255,19 +252,19 @@ update_preview (KysoSignDialog *self)
   info.time = now;
   info.ca_name = self->certificate ? kyso_certificate_get_issuer_name (self->certificate) : NULL;
   info.image_png = kyso_profile_get_image (profile);
-  kyso_appearance_preview_render_async (&info, w, h, PREVIEW_SCALE, self->load_cancellable, preview_done, self);
+  kyso_appearance_preview_render_async (&info, w, h, PREVIEW_SCALE, self->load_cancellable, preview_done,
+                                        self);
 
   /* Translators: %u is a page number; the sizes are in centimetres. */
   caption = g_strdup_printf (_("On page %u, %.1f × %.1f cm. The date is the moment you approve."),
-                             self->placement.page + 1, w / 72 * 2.54, h / 72 * 2.54);
+                                self->placement.page + 1, w / 72 * 2.54, h / 72 * 2.54);
   gtk_label_set_text (self->preview_caption, caption);
 }
 
 /* Certificate */
 
 static void
-show_warning (KysoSignDialog *self,
-              const char     *text)
+show_warning (KysoSignDialog *self, const char *text)
 {
   /* At the top: the first thing read, and the reason the Sign button is off. */
   gtk_label_set_text (self->warning_label, text ? text : "");
@@ -275,9 +272,7 @@ show_warning (KysoSignDialog *self,
 }
 
 static void
-credentials_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+credentials_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoSignDialog *self = user_data;
   g_autoptr (GPtrArray) credentials = NULL;
@@ -306,9 +301,10 @@ credentials_done (GObject      *source,
     }
   if (credential == NULL || self->certificate == NULL)
     {
-      gtk_label_set_text (self->certificate_error_label,
-                          error ? error->message
-                                : _("The provider has no signing certificate for this account. Check the ID number "
+      gtk_label_set_text (
+        self->certificate_error_label,
+        error ? error->message
+              : _("The provider has no signing certificate for this account. Check the ID number "
                                     "in the profile, or contact the provider."));
       gtk_stack_set_visible_child_name (self->certificate_stack, "error");
       set_state (self, "certificate-error");
@@ -336,19 +332,21 @@ credentials_done (GObject      *source,
   /* The engine refuses a certificate that is not this citizen's or not usable now; say so here,
    * before anyone is asked to approve anything. */
   account = current_account (self);
-  if (!kyso_certificate_check_for_signing (self->certificate, account ? kyso_profile_account_get_account (account) : NULL,
-                                           NULL, &unusable))
+  if (!kyso_certificate_check_for_signing (
+        self->certificate, account ? kyso_profile_account_get_account (account) : NULL, NULL, &unusable))
     {
       g_autofree char *text = NULL;
 
-      if (account != NULL && kyso_certificate_get_national_id (self->certificate) != NULL &&
-          !kyso_certificate_matches_national_id (self->certificate, kyso_profile_account_get_account (account)))
+      if (account != NULL && kyso_certificate_get_national_id (self->certificate) != NULL
+          && !kyso_certificate_matches_national_id (self->certificate,
+                                                    kyso_profile_account_get_account (account)))
         {
           g_autofree char *profile_id = kyso_mask_id (kyso_profile_account_get_account (account));
           /* Translators: the two %s are masked ID numbers (last 4 digits shown), the third the profile. */
-          text = g_strdup_printf (_("This certificate belongs to the ID number %s, but the profile “%s” is for %s. "
+          text = g_strdup_printf (
+            _("This certificate belongs to the ID number %s, but the profile “%s” is for %s. "
                                     "Check the ID number in the profile, or choose the right profile or account."),
-                                  masked, kyso_profile_get_display_name (current_profile (self)), profile_id);
+               masked, kyso_profile_get_display_name (current_profile (self)), profile_id);
         }
       else
         text = g_strdup (unusable->message);
@@ -370,10 +368,7 @@ credentials_done (GObject      *source,
 
 /* The signer the account's kind gives (kyso-signer-factory.h): NEAC Sign, CSC … */
 static KysoSigner *
-default_factory (KysoProfile         *profile,
-                 KysoProfileAccount  *account,
-                 gpointer             user_data,
-                 GError             **error)
+default_factory (KysoProfile *profile, KysoProfileAccount *account, gpointer user_data, GError **error)
 {
   KysoSignDialog *self = user_data;
 
@@ -408,8 +403,9 @@ fetch_certificate (KysoSignDialog *self)
     }
 
   /* Translators: %s is the certificate provider, e.g. VNPT-CA. */
-  loading = g_strdup_printf (_("Getting your certificate from %s…"),
-                             kyso_phone_wait_name_for_provider (kyso_profile_account_get_provider (account)));
+  loading
+    = g_strdup_printf (_("Getting your certificate from %s…"),
+                          kyso_phone_wait_name_for_provider (kyso_profile_account_get_provider (account)));
   gtk_label_set_text (self->certificate_loading_label, loading);
   gtk_spinner_start (self->certificate_spinner);
   gtk_stack_set_visible_child_name (self->certificate_stack, "loading");
@@ -418,9 +414,7 @@ fetch_certificate (KysoSignDialog *self)
 }
 
 static void
-fetch_certificate_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+fetch_certificate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   fetch_certificate (KYSO_SIGN_DIALOG (widget));
 }
@@ -451,9 +445,9 @@ profile_selected_cb (KysoSignDialog *self)
       g_autofree char *masked = kyso_mask_id (kyso_profile_account_get_account (account));
       /* Translators: a signing account: the (masked) ID number first, so that a narrow row
        * cuts the provider rather than the digits, then the provider. */
-      g_autofree char *label = g_strdup_printf (_("ID %s · %s"), masked,
-                                                kyso_phone_wait_name_for_provider (
-                                                  kyso_profile_account_get_provider (account)));
+      g_autofree char *label = g_strdup_printf (
+        _("ID %s · %s"), masked,
+           kyso_phone_wait_name_for_provider (kyso_profile_account_get_provider (account)));
       gtk_string_list_append (names, label);
     }
   /* Setting the model selects the first account, which fetches its certificate. */
@@ -461,22 +455,22 @@ profile_selected_cb (KysoSignDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->account_row), n > 0);
   if (n == 0)
     {
-      gtk_label_set_text (self->certificate_error_label,
-                          _("This profile has no signing account. Edit it and add your ID number and provider."));
+      gtk_label_set_text (
+        self->certificate_error_label,
+        _("This profile has no signing account. Edit it and add your ID number and provider."));
       gtk_stack_set_visible_child_name (self->certificate_stack, "error");
       set_state (self, "certificate-error");
       return;
     }
-  if (self->resuming && self->resume_account < n && self->resume_account != adw_combo_row_get_selected (self->account_row))
-    adw_combo_row_set_selected (self->account_row, self->resume_account);   /* fetches */
+  if (self->resuming && self->resume_account < n
+      && self->resume_account != adw_combo_row_get_selected (self->account_row))
+    adw_combo_row_set_selected (self->account_row, self->resume_account); /* fetches */
   else if (adw_combo_row_get_selected (self->account_row) == 0 || self->resuming)
     fetch_certificate (self);
 }
 
 static void
-profiles_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+profiles_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KysoSignDialog *self = user_data;
   g_autoptr (GPtrArray) profiles = NULL;
@@ -489,9 +483,10 @@ profiles_done (GObject      *source,
     return;
   if (profiles == NULL || profiles->len == 0)
     {
-      gtk_label_set_text (self->no_profile_label,
-                          error ? error->message
-                                : _("You have no signature profile yet. A profile holds your signature image, your "
+      gtk_label_set_text (
+        self->no_profile_label,
+        error ? error->message
+              : _("You have no signature profile yet. A profile holds your signature image, your "
                                     "ID number and your certificate provider; add one, then sign."));
       gtk_widget_set_visible (self->no_profile_box, TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->profile_row), FALSE);
@@ -517,9 +512,7 @@ profiles_done (GObject      *source,
 }
 
 void
-kyso_sign_dialog_load_profiles (KysoSignDialog   *self,
-                                KysoProfileStore *store,
-                                const char       *profile_id)
+kyso_sign_dialog_load_profiles (KysoSignDialog *self, KysoProfileStore *store, const char *profile_id)
 {
   g_return_if_fail (KYSO_IS_SIGN_DIALOG (self));
   g_return_if_fail (KYSO_IS_PROFILE_STORE (store));
@@ -531,9 +524,7 @@ kyso_sign_dialog_load_profiles (KysoSignDialog   *self,
 }
 
 static void
-add_profile_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+add_profile_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
 
@@ -547,11 +538,10 @@ add_profile_action (GtkWidget  *widget,
  * forgets the request and resumes it (kyso-signing-job.h). */
 
 static void
-finish_run (KysoSignDialog *self,
-            GError         *error)
+finish_run (KysoSignDialog *self, GError *error)
 {
   if (self->wait == NULL)
-    return;   /* the dialog was closed meanwhile */
+    return; /* the dialog was closed meanwhile */
   set_state (self, "done");
   kyso_phone_wait_set_outcome (self->wait, error);
   if (error == NULL)
@@ -562,18 +552,14 @@ finish_run (KysoSignDialog *self,
 }
 
 static void
-job_progress_cb (KysoSigningJob         *job,
-                 const KysoSignProgress *progress,
-                 KysoSignDialog         *self)
+job_progress_cb (KysoSigningJob *job, const KysoSignProgress *progress, KysoSignDialog *self)
 {
   if (self->wait != NULL && g_str_equal (self->state, "signing"))
     kyso_phone_wait_set_progress (self->wait, progress);
 }
 
 static void
-job_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (KysoSignDialog) self = user_data;
   KysoSigningJob *job = KYSO_SIGNING_JOB (source);
@@ -648,7 +634,7 @@ start_run (KysoSignDialog *self)
 
   g_return_if_fail (self->signer != NULL && self->chain != NULL && profile != NULL);
 
-  options.page = (int) self->placement.page + 1;
+  options.page = (int)self->placement.page + 1;
   options.invisible = self->placement.invisible;
   if (!self->placement.invisible)
     {
@@ -672,25 +658,19 @@ start_run (KysoSignDialog *self)
 }
 
 static void
-sign_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+sign_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   start_run (KYSO_SIGN_DIALOG (widget));
 }
 
 static void
-retry_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   start_run (KYSO_SIGN_DIALOG (widget));
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_cancellable_cancel (KYSO_SIGN_DIALOG (widget)->run_cancellable);
 }
@@ -804,9 +784,7 @@ kyso_sign_dialog_init (KysoSignDialog *self)
 }
 
 KysoSignDialog *
-kyso_sign_dialog_new (GtkWindow               *parent,
-                      GFile                   *input,
-                      const KysoSignPlacement *placement)
+kyso_sign_dialog_new (GtkWindow *parent, GFile *input, const KysoSignPlacement *placement)
 {
   KysoSignDialog *self;
 
@@ -823,8 +801,7 @@ kyso_sign_dialog_new (GtkWindow               *parent,
 }
 
 void
-kyso_sign_dialog_set_config (KysoSignDialog *self,
-                             KysoConfig     *config)
+kyso_sign_dialog_set_config (KysoSignDialog *self, KysoConfig *config)
 {
   g_return_if_fail (KYSO_IS_SIGN_DIALOG (self));
 
@@ -834,8 +811,7 @@ kyso_sign_dialog_set_config (KysoSignDialog *self,
 }
 
 void
-kyso_sign_dialog_set_tsa_url (KysoSignDialog *self,
-                              const char     *tsa_url)
+kyso_sign_dialog_set_tsa_url (KysoSignDialog *self, const char *tsa_url)
 {
   g_return_if_fail (KYSO_IS_SIGN_DIALOG (self));
 
@@ -844,10 +820,8 @@ kyso_sign_dialog_set_tsa_url (KysoSignDialog *self,
 }
 
 void
-kyso_sign_dialog_set_signer_factory (KysoSignDialog    *self,
-                                     KysoSignerFactory  factory,
-                                     gpointer           user_data,
-                                     GDestroyNotify     destroy)
+kyso_sign_dialog_set_signer_factory (KysoSignDialog *self, KysoSignerFactory factory, gpointer user_data,
+                                     GDestroyNotify destroy)
 {
   g_return_if_fail (KYSO_IS_SIGN_DIALOG (self));
 
@@ -887,10 +861,7 @@ kyso_sign_dialog_get_warning (KysoSignDialog *self)
 }
 
 gboolean
-kyso_sign_dialog_resume (KysoSignDialog    *self,
-                         KysoPending       *pending,
-                         KysoProfileStore  *store,
-                         GError           **error)
+kyso_sign_dialog_resume (KysoSignDialog *self, KysoPending *pending, KysoProfileStore *store, GError **error)
 {
   g_autofree char *session = NULL;
   g_autofree char *profile_id = NULL;
@@ -902,8 +873,9 @@ kyso_sign_dialog_resume (KysoSignDialog    *self,
   session = kyso_pending_dup_session_path (pending);
   if (!g_file_test (session, G_FILE_TEST_IS_REGULAR) || kyso_pending_get_output_path (pending) == NULL)
     {
-      g_set_error_literal (error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
-                           _("The unfinished signing request can no longer be resumed. Sign the document again."));
+      g_set_error_literal (
+        error, KYSO_ERROR, KYSO_ERROR_NOT_FOUND,
+        _("The unfinished signing request can no longer be resumed. Sign the document again."));
       return FALSE;
     }
   g_set_object (&self->pending, pending);
